@@ -1,0 +1,29 @@
+"""Helpers shared by the API blueprints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+
+from gateway.auth import current_caller
+from services.kit.errors import Invalid
+
+
+def json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid("The request body must be a JSON object.")
+    return data
+
+
+def rpc(service: str, method: str, *args: Any, **kwargs: Any) -> Any:
+    """Call a service as the current caller, with the request's correlation id."""
+    return current_app.extensions["rpc"].call(
+        service,
+        method,
+        *args,
+        caller=current_caller(),
+        correlation_id=request.environ.get("stadtdialog.correlation_id"),
+        **kwargs,
+    )

@@ -1,0 +1,176 @@
+"""``/api/v1`` routes of the identity service."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from gateway.api.common import json_body, rpc
+from gateway.api.docs import documented
+from gateway.auth import bearer_token, require_caller
+from services.identity.schemas import (
+    AccountOut,
+    DeleteAccountSchema,
+    EmailSchema,
+    LoginOut,
+    LoginSchema,
+    OrganisationSchema,
+    PasswordResetSchema,
+    RegisterSchema,
+    RoleGrantSchema,
+    TokenSchema,
+)
+
+bp = Blueprint("api_identity", __name__, url_prefix="/api/v1")
+TAG = "identity"
+
+
+def _json(data: object, status: int = 200) -> Response:
+    response = jsonify(data)
+    response.status_code = status
+    return response
+
+
+@bp.post("/accounts")
+@documented(
+    "Register an account; a verification mail is sent",
+    TAG,
+    body=RegisterSchema,
+    response=AccountOut,
+    status=201,
+    errors=(409, 422),
+)
+def register() -> Response:
+    return _json(rpc("identity", "register", json_body()), 201)
+
+
+@bp.post("/accounts/verify")
+@documented(
+    "Verify the e-mail address with the mailed token",
+    TAG,
+    body=TokenSchema,
+    response=AccountOut,
+    errors=(422,),
+)
+def verify() -> Response:
+    return _json(rpc("identity", "verify_email", json_body()))
+
+
+@bp.post("/accounts/verify/resend")
+@documented("Send the verification mail again", TAG, body=EmailSchema, status=202, errors=(422,))
+def resend_verification() -> Response:
+    return _json(rpc("identity", "resend_verification", json_body()), 202)
+
+
+@bp.post("/sessions")
+@documented(
+    "Log in: returns a bearer token",
+    TAG,
+    body=LoginSchema,
+    response=LoginOut,
+    status=201,
+    errors=(401, 403, 422),
+)
+def login() -> Response:
+    return _json(rpc("identity", "login", json_body()), 201)
+
+
+@bp.delete("/sessions/current")
+@documented("Log out: the bearer token stops working", TAG, auth=True, errors=(401,))
+def logout() -> Response:
+    require_caller()
+    return _json(rpc("identity", "logout", bearer_token()))
+
+
+@bp.get("/me")
+@documented("The signed-in account", TAG, response=AccountOut, auth=True, errors=(401,))
+def me() -> Response:
+    require_caller()
+    return _json(rpc("identity", "me"))
+
+
+@bp.post("/password-reset")
+@documented("Ask for a password-reset mail", TAG, body=EmailSchema, status=202, errors=(422,))
+def request_password_reset() -> Response:
+    return _json(rpc("identity", "request_password_reset", json_body()), 202)
+
+
+@bp.post("/password-reset/confirm")
+@documented(
+    "Set a new password with the mailed token", TAG, body=PasswordResetSchema, errors=(422,)
+)
+def reset_password() -> Response:
+    return _json(rpc("identity", "reset_password", json_body()))
+
+
+@bp.get("/me/export")
+@documented("Download my data as JSON", TAG, auth=True, errors=(401,))
+def export() -> Response:
+    require_caller()
+    response = _json(rpc("identity", "export_my_data"))
+    response.headers["Content-Disposition"] = 'attachment; filename="stadtdialog-meine-daten.json"'
+    return response
+
+
+@bp.delete("/me")
+@documented(
+    "Delete my account; contributions are anonymised",
+    TAG,
+    body=DeleteAccountSchema,
+    auth=True,
+    errors=(401, 403, 422),
+)
+def delete_account() -> Response:
+    require_caller()
+    return _json(rpc("identity", "delete_account", json_body()))
+
+
+@bp.post("/me/organisations")
+@documented(
+    "Add an organisation I represent",
+    TAG,
+    body=OrganisationSchema,
+    response=AccountOut,
+    status=201,
+    auth=True,
+    errors=(401, 422),
+)
+def add_organisation() -> Response:
+    require_caller()
+    return _json(rpc("identity", "add_organisation", json_body()), 201)
+
+
+@bp.delete("/me/organisations/<int:index>")
+@documented(
+    "Remove an organisation I represent", TAG, response=AccountOut, auth=True, errors=(401, 404)
+)
+def remove_organisation(index: int) -> Response:
+    require_caller()
+    return _json(rpc("identity", "remove_organisation", index))
+
+
+@bp.post("/roles")
+@documented(
+    "Grant a role in a city (city admins and operators)",
+    TAG,
+    body=RoleGrantSchema,
+    response=AccountOut,
+    auth=True,
+    errors=(401, 403, 404, 422),
+)
+def grant_role() -> Response:
+    require_caller()
+    return _json(rpc("identity", "grant_role", json_body()))
+
+
+@bp.delete("/roles")
+@documented(
+    "Revoke a role in a city (city admins and operators)",
+    TAG,
+    body=RoleGrantSchema,
+    response=AccountOut,
+    auth=True,
+    errors=(401, 403, 404, 422),
+)
+def revoke_role() -> Response:
+    require_caller()
+    return _json(rpc("identity", "revoke_role", json_body()))

@@ -1,0 +1,69 @@
+"""The gateway's application factory: ``gunicorn 'gateway.app:create_app()'``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from flask import Flask, Response, jsonify, request
+from flask_wtf.csrf import CSRFProtect
+
+from gateway import health, pages
+from gateway.api import identity
+from gateway.errors import register_error_handlers
+from gateway.openapi import build_spec
+from gateway.rpc import RpcClient
+from services.kit.config import Settings, load_settings
+
+csrf = CSRFProtect()
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    secure = settings.public_base_url.startswith("https://")
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,  # only behind TLS, else the cookie would never come back
+        SESSION_COOKIE_NAME="stadtdialog_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.session_ttl_seconds),
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        JSON_SORT_KEYS=False,
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead of a clock
+    )
+    app.extensions["rpc"] = RpcClient(settings.amqp_uri, settings.rpc_timeout)
+
+    csrf.init_app(app)
+    register_error_handlers(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(identity.bp)
+    app.register_blueprint(pages.bp)
+    # The API authenticates with bearer tokens only, so it needs no CSRF token.
+    csrf.exempt(identity.bp)
+
+    @app.before_request
+    def correlation_id() -> None:
+        incoming = request.headers.get("X-Correlation-ID", "")
+        request.environ["stadtdialog.correlation_id"] = (
+            incoming if 8 <= len(incoming) <= 64 else str(uuid.uuid4())
+        )
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers["X-Correlation-ID"] = request.environ.get("stadtdialog.correlation_id", "")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    spec_cache: dict[str, dict] = {}
+
+    @app.get("/api/v1/openapi.json")
+    def openapi() -> Response:
+        if "spec" not in spec_cache:
+            spec_cache["spec"] = build_spec(app)
+        return jsonify(spec_cache["spec"])
+
+    return app

@@ -1,0 +1,82 @@
+"""RPC from the gateway: one standalone nameko proxy per thread, with timeouts.
+
+nameko's ``ClusterRpcProxy`` is not thread-safe, so each gateway thread keeps its own. The
+caller's identity is written into the proxy's context data before each call. A proxy whose
+connection broke (broker restart) is thrown away and rebuilt on the next call. A service that
+does not answer within the timeout, or is not running, becomes ``ServiceUnavailable`` (503).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from typing import Any
+
+from kombu.exceptions import OperationalError
+from nameko.exceptions import RpcTimeout, UnknownService
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from services.kit.context import CALLER_KEY, CORRELATION_KEY, Caller
+
+log = logging.getLogger(__name__)
+
+
+class ServiceUnavailable(Exception):
+    def __init__(self, service: str, reason: str) -> None:
+        super().__init__(f"{service}: {reason}")
+        self.service = service
+        self.reason = reason
+
+
+class RpcClient:
+    def __init__(self, amqp_uri: str, timeout: float) -> None:
+        self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
+        self.timeout = timeout
+        self._local = threading.local()
+
+    def _proxy(self, timeout: float) -> tuple[ClusterRpcProxy, Any]:
+        holder = getattr(self._local, "holder", None)
+        if holder is None or holder[2] != timeout:
+            self.reset()
+            standalone = ClusterRpcProxy(self.config, timeout=timeout)
+            holder = (standalone, standalone.start(), timeout)
+            self._local.holder = holder
+        return holder[0], holder[1]
+
+    def reset(self) -> None:
+        holder = getattr(self._local, "holder", None)
+        self._local.holder = None
+        if holder is not None:
+            try:
+                holder[0].stop()
+            except Exception:  # noqa: BLE001 - a broken connection may fail to close
+                log.debug("closing a broken RPC proxy failed", exc_info=True)
+
+    def call(
+        self,
+        service: str,
+        method: str,
+        *args: Any,
+        caller: Caller | None = None,
+        correlation_id: str | None = None,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        timeout = timeout or self.timeout
+        try:
+            standalone, proxy = self._proxy(timeout)
+            data = standalone._worker_ctx.data  # the context data sent with every call
+            data.clear()
+            data[CALLER_KEY] = (caller or Caller()).to_context()
+            data[CORRELATION_KEY] = correlation_id or str(uuid.uuid4())
+            return getattr(getattr(proxy, service), method)(*args, **kwargs)
+        except RpcTimeout as exc:
+            # The reply may still arrive later on this proxy's queue: start afresh.
+            self.reset()
+            raise ServiceUnavailable(service, f"no answer within {timeout:g} s") from exc
+        except UnknownService as exc:
+            raise ServiceUnavailable(service, "not running") from exc
+        except (OSError, OperationalError, ConnectionError) as exc:
+            self.reset()
+            raise ServiceUnavailable(service, f"broker unreachable: {exc}") from exc

@@ -1,0 +1,82 @@
+"""Identity documents. Accounts are global (a person may act in several cities); their roles
+are kept per city inside the account so that ``me`` and authentication are one ``_id`` read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    Document,
+    EmailField,
+    EmbeddedDocument,
+    EmbeddedDocumentListField,
+    StringField,
+)
+
+from services.kit.context import ROLES
+from services.kit.tenancy import SLUG_PATTERN
+
+ORGANISATION_KINDS = ("association", "initiative", "foundation", "administration")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class RoleGrant(EmbeddedDocument):
+    city = StringField(required=True, regex=SLUG_PATTERN)
+    role = StringField(required=True, choices=ROLES)
+    granted_by = StringField()
+    granted_at = DateTimeField(default=utcnow)
+
+
+class Organisation(EmbeddedDocument):
+    name = StringField(required=True, max_length=200)
+    kind = StringField(required=True, choices=ORGANISATION_KINDS)
+    city = StringField(regex=SLUG_PATTERN)
+
+
+class Account(Document):
+    id = StringField(primary_key=True)
+    # Lower-cased on write; the unique index makes a concurrent second registration fail on insert.
+    email = EmailField(required=True, unique=True)
+    display_name = StringField(required=True, max_length=80)
+    password_hash = StringField()
+    locale = StringField(default="de", choices=("de", "en"))
+    verified_at = DateTimeField()
+    operator = BooleanField(default=False)
+    roles = EmbeddedDocumentListField(RoleGrant)
+    organisations = EmbeddedDocumentListField(Organisation)
+    created_at = DateTimeField(default=utcnow)
+    deleted_at = DateTimeField()
+
+    meta = {"db_alias": "identity", "collection": "accounts", "indexes": ["roles.city"]}
+
+    def roles_by_city(self) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = {}
+        for grant in self.roles:
+            grouped.setdefault(grant.city, []).append(grant.role)
+        return grouped
+
+
+class Session(Document):
+    """An API bearer token or a page session; ``id`` is the SHA-256 of the secret token."""
+
+    id = StringField(primary_key=True)
+    account_id = StringField(required=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField(required=True)
+
+    meta = {"db_alias": "identity", "collection": "sessions", "indexes": ["account_id"]}
+
+
+class UsedToken(Document):
+    """Single use: consuming a token inserts its id; a second insert fails on the primary key."""
+
+    id = StringField(primary_key=True)
+    purpose = StringField(required=True)
+    used_at = DateTimeField(default=utcnow)
+
+    meta = {"db_alias": "identity", "collection": "used_tokens"}

@@ -1,0 +1,107 @@
+"""Input and output schemas of the identity service (also feed the gateway's OpenAPI)."""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import ValidationError, fields, validate, validates
+
+from services.identity.models import ORGANISATION_KINDS
+from services.kit.context import ROLES
+from services.kit.schemas import StrictSchema
+from services.kit.tenancy import SLUG_PATTERN
+
+MIN_PASSWORD = 10
+
+
+def _check_password(value: str) -> None:
+    # Length is the main defence; letters only or digits only are too easy to guess.
+    if not (re.search(r"[^\W\d_]", value) and re.search(r"[\d\W_]", value)):
+        raise ValidationError("Password must contain letters and digits or symbols.")
+
+
+class RegisterSchema(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=MIN_PASSWORD, max=256)
+    )
+    locale = fields.String(load_default="de", validate=validate.OneOf(["de", "en"]))
+
+    @validates("password")
+    def _password(self, value: str, **_: object) -> None:
+        _check_password(value)
+
+    @validates("display_name")
+    def _display_name(self, value: str, **_: object) -> None:
+        if not value.strip():
+            raise ValidationError("Missing data for required field.")
+
+
+class LoginSchema(StrictSchema):
+    email = fields.Email(required=True)
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+
+
+class TokenSchema(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class EmailSchema(StrictSchema):
+    email = fields.Email(required=True)
+
+
+class PasswordResetSchema(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=MIN_PASSWORD, max=256)
+    )
+
+    @validates("password")
+    def _password(self, value: str, **_: object) -> None:
+        _check_password(value)
+
+
+class DeleteAccountSchema(StrictSchema):
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+
+
+class RoleGrantSchema(StrictSchema):
+    account_id = fields.String(required=True)
+    city = fields.String(required=True, validate=validate.Regexp(SLUG_PATTERN))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class OrganisationSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
+    city = fields.String(load_default=None, validate=validate.Regexp(SLUG_PATTERN))
+
+
+class RoleOut(StrictSchema):
+    city = fields.String()
+    role = fields.String()
+
+
+class OrganisationOut(StrictSchema):
+    name = fields.String()
+    kind = fields.String()
+    city = fields.String(allow_none=True)
+
+
+class AccountOut(StrictSchema):
+    id = fields.String()
+    email = fields.Email()
+    display_name = fields.String()
+    locale = fields.String()
+    verified = fields.Boolean()
+    operator = fields.Boolean()
+    roles = fields.List(fields.Nested(RoleOut))
+    organisations = fields.List(fields.Nested(OrganisationOut))
+    created_at = fields.DateTime()
+
+
+class LoginOut(StrictSchema):
+    token = fields.String()
+    expires_at = fields.DateTime()
+    account = fields.Nested(AccountOut)

@@ -1,0 +1,95 @@
+"""Mail through SMTP, stored first and sent by a background loop.
+
+``self.mail.send(to, subject, body)`` stores the message in the service's ``mail_outbox``
+collection; a ``DrainLoop`` hands it to the SMTP server configured by ``SMTP_HOST`` /
+``SMTP_PORT`` and retries while that server is away, so no mail is lost to an outage.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+from pymongo import ASCENDING
+from pymongo.collection import Collection
+
+from services.kit.config import Settings, load_settings
+from services.kit.db import connect
+from services.kit.loop import DrainLoop
+
+
+class MailWriter:
+    def __init__(self, collection: Collection, wake: Any) -> None:
+        self.collection = collection
+        self._wake = wake
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        self.collection.insert_one(
+            {
+                "to": to,
+                "subject": subject,
+                "body": body,
+                "created_at": datetime.now(UTC),
+                "sent_at": None,
+            }
+        )
+        self._wake()
+
+
+class SmtpSender:
+    def __init__(self, collection: Collection, settings: Settings) -> None:
+        self.collection = collection
+        self.settings = settings
+
+    def send_pending(self) -> int:
+        batch = list(
+            self.collection.find({"sent_at": None}).sort("created_at", ASCENDING).limit(20)
+        )
+        if not batch:
+            return 0
+        with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
+            for row in batch:
+                message = EmailMessage()
+                message["From"] = self.settings.smtp_sender
+                message["To"] = row["to"]
+                message["Subject"] = row["subject"]
+                message.set_content(row["body"])
+                smtp.send_message(message)
+                self.collection.update_one(
+                    {"_id": row["_id"]}, {"$set": {"sent_at": datetime.now(UTC)}}
+                )
+        return len(batch)
+
+
+class Mailer(DependencyProvider):
+    """``mail = Mailer("identity")`` on a service gives ``self.mail.send(...)``."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.collection: Collection | None = None
+        self.loop: DrainLoop | None = None
+
+    def setup(self) -> None:
+        settings = load_settings()
+        self.collection = connect(self.service, settings)["mail_outbox"]
+        self.collection.create_index([("sent_at", ASCENDING), ("created_at", ASCENDING)])
+        sender = SmtpSender(self.collection, settings)
+        self.loop = DrainLoop(f"mail of {self.service}", sender.send_pending, 1.0)
+
+    def start(self) -> None:
+        assert self.loop is not None
+        self.container.spawn_managed_thread(self.loop.run, identifier=f"mail:{self.service}")
+
+    def stop(self) -> None:
+        if self.loop is not None:
+            self.loop.stop()
+
+    def kill(self) -> None:
+        self.stop()
+
+    def get_dependency(self, worker_ctx) -> MailWriter:  # noqa: ANN001 - nameko's signature
+        assert self.collection is not None and self.loop is not None
+        return MailWriter(self.collection, self.loop.wake)

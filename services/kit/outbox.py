@@ -1,0 +1,185 @@
+"""The outbox: a fact is stored with the change that causes it, published when the broker answers.
+
+A service writes the change, then ``self.outbox.add(...)`` inserts the envelope into its own
+database's ``outbox`` collection before the RPC call returns. A relay green thread in the same
+process publishes pending envelopes with publisher confirms and persistent delivery, and marks
+them published only after the broker confirmed. While the broker is away the envelopes wait;
+when it is back they go out, oldest first. Delivery is at-least-once: consumers de-duplicate
+by envelope ``id`` (``services.kit.consumer``).
+
+FerretDB has no multi-document transactions, so the change and its outbox entry are two
+writes; the window between them is one process crash wide and documented in docs/kit.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kombu import Connection, Exchange, Producer
+from nameko.extensions import DependencyProvider
+from nameko.standalone.events import get_event_exchange
+from pymongo import ASCENDING
+from pymongo.collection import Collection
+
+from services.kit.config import load_settings
+from services.kit.db import connect
+from services.kit.events import PUBLIC_EXCHANGE, make_envelope, public_routing_key
+from services.kit.loop import DrainLoop
+
+PUBLISHED_RETENTION = timedelta(days=1)
+BATCH = 100
+
+
+def public_exchange() -> Exchange:
+    return Exchange(PUBLIC_EXCHANGE, type="topic", durable=True)
+
+
+class OutboxWriter:
+    """What a service method sees as ``self.outbox``."""
+
+    def __init__(
+        self, collection: Collection, service: str, wake: Callable[[], None] = lambda: None
+    ) -> None:
+        self.collection = collection
+        self.service = service
+        self._wake = wake
+
+    def add(
+        self,
+        entity: str,
+        action: str,
+        data: dict[str, Any],
+        *,
+        city: str | None = None,
+        subject: str | None = None,
+        public: bool = False,
+        version: int = 1,
+    ) -> dict[str, Any]:
+        """Store one fact; ``public`` ones also go to the integration stream (no personal data)."""
+        envelope = make_envelope(
+            service=self.service,
+            entity=entity,
+            action=action,
+            data=data,
+            city=city,
+            subject=subject,
+            version=version,
+        )
+        self.collection.insert_one(
+            {
+                "_id": envelope["id"],
+                "envelope": envelope,
+                "public": public,
+                "created_at": datetime.now(UTC),
+                "published_at": None,
+                "attempts": 0,
+            }
+        )
+        self._wake()
+        return envelope
+
+    def pending_count(self) -> int:
+        return self.collection.count_documents({"published_at": None})
+
+
+class OutboxRelay:
+    """Publishes pending envelopes of one service; safe to run in several processes at once."""
+
+    def __init__(self, collection: Collection, service: str, amqp_uri: str) -> None:
+        self.collection = collection
+        self.service = service
+        self.amqp_uri = amqp_uri
+        self.internal = get_event_exchange(service, {})
+        self.public = public_exchange()
+        self._connection: Connection | None = None
+
+    def _producer(self) -> Producer:
+        if self._connection is None:
+            self._connection = Connection(
+                self.amqp_uri, transport_options={"confirm_publish": True}, connect_timeout=5
+            )
+        channel = self._connection.default_channel  # connects, raises while the broker is away
+        return Producer(channel)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            except Exception:  # noqa: BLE001 - a dead connection may fail to close; we drop it
+                pass
+            self._connection = None
+
+    def publish_pending(self) -> int:
+        """Publish one batch; returns how many went out. Raises while the broker is away."""
+        # Published rows are kept a day for inspection, then dropped with the next batch.
+        self.collection.delete_many(
+            {"published_at": {"$ne": None, "$lt": datetime.now(UTC) - PUBLISHED_RETENTION}}
+        )
+        batch = list(
+            self.collection.find({"published_at": None}).sort("created_at", ASCENDING).limit(BATCH)
+        )
+        if not batch:
+            return 0
+        producer = self._producer()
+        for row in batch:
+            envelope = row["envelope"]
+            common = {"serializer": "json", "delivery_mode": 2, "retry": False}
+            producer.publish(
+                envelope,
+                exchange=self.internal,
+                routing_key=envelope["type"],
+                declare=[self.internal],
+                **common,
+            )
+            if row.get("public"):
+                producer.publish(
+                    envelope,
+                    exchange=self.public,
+                    routing_key=public_routing_key(envelope),
+                    declare=[self.public],
+                    **common,
+                )
+            # Marked only after the broker confirmed both publishes (confirm_publish blocks).
+            self.collection.update_one(
+                {"_id": row["_id"]},
+                {"$set": {"published_at": datetime.now(UTC)}, "$inc": {"attempts": 1}},
+            )
+        return len(batch)
+
+
+class Outbox(DependencyProvider):
+    """``outbox = Outbox("identity")``: ``self.outbox.add(...)`` plus a relay green thread."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.collection: Collection | None = None
+        self.loop: DrainLoop | None = None
+
+    def setup(self) -> None:
+        settings = load_settings()
+        self.collection = connect(self.service, settings)["outbox"]
+        self.collection.create_index([("published_at", ASCENDING), ("created_at", ASCENDING)])
+        relay = OutboxRelay(self.collection, self.service, settings.amqp_uri)
+        self.loop = DrainLoop(
+            f"outbox relay of {self.service}",
+            relay.publish_pending,
+            settings.outbox_poll_seconds,
+            on_failure=relay.close,
+        )
+
+    def start(self) -> None:
+        assert self.loop is not None
+        self.container.spawn_managed_thread(self.loop.run, identifier=f"outbox:{self.service}")
+
+    def stop(self) -> None:
+        if self.loop is not None:
+            self.loop.stop()
+
+    def kill(self) -> None:
+        self.stop()
+
+    def get_dependency(self, worker_ctx) -> OutboxWriter:  # noqa: ANN001 - nameko's signature
+        assert self.collection is not None and self.loop is not None
+        return OutboxWriter(self.collection, self.service, self.loop.wake)

@@ -540,9 +540,13 @@ def _bundle_bnb(
             pi_lb += min_pi
         if dead or pi_lb > max_partial or ub < min_sum:
             continue
-        if top and count == cap:
-            if ub < out_s[worst] or (ub == out_s[worst] and pi_lb > out_p[worst]):
-                continue
+        # top-k full: a subtree that cannot beat the current k-th bundle is cut
+        if (
+            top
+            and count == cap
+            and (ub < out_s[worst] or (ub == out_s[worst] and pi_lb > out_p[worst]))
+        ):
+            continue
         s_at[level + 1] = s_new
         p_at[level + 1] = p_new
         l_at[level + 1] = l_new

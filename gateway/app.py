@@ -31,9 +31,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_NAME="stadtdialog_session",
         PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.session_ttl_seconds),
         MAX_CONTENT_LENGTH=1024 * 1024,
-        JSON_SORT_KEYS=False,
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead of a clock
     )
+    app.json.ensure_ascii = False  # German text stays readable in JSON bodies
+    app.json.sort_keys = False
     app.extensions["rpc"] = RpcClient(settings.amqp_uri, settings.rpc_timeout)
 
     csrf.init_app(app)

@@ -10,11 +10,10 @@ from kombu import Connection
 from pymongo import MongoClient
 
 from gateway.rpc import ServiceUnavailable
+from services.kit.registry import SERVICES
 
 bp = Blueprint("health", __name__)
 
-# Every service the platform runs; each answers ``ping`` when it and its database are up.
-SERVICES: tuple[str, ...] = ("identity",)
 PING_TIMEOUT = 3.0
 
 

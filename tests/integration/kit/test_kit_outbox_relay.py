@@ -1,0 +1,216 @@
+"""The outbox against the real broker and database: stored facts go out as persistent messages.
+
+Each test binds its own exclusive queues (with kombu, before publishing) to the exchanges the
+relay publishes to, and reads the messages back. Every test uses its own outbox collection and
+its own event entity, so nothing else on the broker can interfere.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import time
+import uuid
+from collections.abc import Iterator
+
+import eventlet
+import pytest
+from kombu import Connection, Exchange, Queue
+from nameko.standalone.events import get_event_exchange
+from pymongo.collection import Collection
+
+from services.kit.events import validate_envelope
+from services.kit.loop import DrainLoop
+from services.kit.outbox import OutboxRelay, OutboxWriter, public_exchange
+
+pytestmark = pytest.mark.integration
+
+SERVICE = "kittest"
+
+
+def letters(count: int = 10) -> str:
+    """An event entity of our own: type parts allow only letters and underscores."""
+    return "".join(random.choices(string.ascii_lowercase, k=count))
+
+
+@pytest.fixture
+def outbox(infra) -> Iterator[Collection]:  # noqa: ANN001
+    client = infra.mongo()
+    collection = client[f"{infra.db_prefix}_{SERVICE}"][f"outbox_{uuid.uuid4().hex}"]
+    yield collection
+    collection.drop()
+    client.close()
+
+
+@pytest.fixture
+def relay(infra, outbox) -> Iterator[OutboxRelay]:  # noqa: ANN001
+    relay = OutboxRelay(outbox, SERVICE, infra.amqp_uri)
+    yield relay
+    relay.close()
+
+
+@pytest.fixture
+def amqp(infra) -> Iterator[Connection]:  # noqa: ANN001
+    with Connection(infra.amqp_uri, connect_timeout=5) as connection:
+        yield connection
+
+
+def listen(connection: Connection, exchange: Exchange, routing_key: str):  # noqa: ANN201
+    """An exclusive queue bound to ``exchange`` with ``routing_key``, declared now."""
+    queue = Queue(
+        f"kittest-{uuid.uuid4().hex}",
+        exchange=exchange,
+        routing_key=routing_key,
+        exclusive=True,
+        auto_delete=True,
+    )
+    bound = queue(connection.channel())
+    bound.declare()
+    return bound
+
+
+def receive(queue, expected: int, timeout: float = 5.0, linger: float = 0.3) -> list:  # noqa: ANN001
+    """The messages in ``queue``: waits for ``expected``, then a moment longer for extras."""
+    messages, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        message = queue.get(no_ack=True, accept=["json"])
+        if message is not None:
+            messages.append(message)
+            continue
+        if len(messages) >= expected:
+            if linger <= 0:
+                break
+            time.sleep(linger)
+            linger = 0
+            continue
+        time.sleep(0.05)
+    return messages
+
+
+def test_add_stores_a_pending_envelope(outbox):
+    writer = OutboxWriter(outbox, SERVICE)
+    envelope = writer.add("probe", "stored", {"n": 1}, city="koeln", subject="probe/1", public=True)
+
+    assert validate_envelope(envelope)["service"] == SERVICE
+    assert envelope["type"] == "stadtdialog.kittest.probe.stored.v1"
+    assert envelope["source"] == "/stadtdialog/kittest"
+    row = outbox.find_one({"_id": envelope["id"]})
+    assert row["envelope"] == envelope
+    assert row["public"] is True
+    assert row["published_at"] is None
+    assert row["attempts"] == 0
+    assert writer.pending_count() == 1
+
+
+def test_add_wakes_the_relay(outbox):
+    woken = []
+    OutboxWriter(outbox, SERVICE, wake=lambda: woken.append(True)).add("probe", "stored", {})
+    assert woken == [True]
+
+
+def test_relay_publishes_to_the_service_event_exchange(outbox, relay, amqp):
+    entity = letters()
+    internal = listen(amqp, get_event_exchange(SERVICE, {}), f"stadtdialog.{SERVICE}.{entity}.*.v1")
+    writer = OutboxWriter(outbox, SERVICE)
+    envelope = writer.add(entity, "happened", {"n": 1}, city="koeln")
+
+    assert relay.publish_pending() == 1
+
+    [message] = receive(internal, 1)
+    assert message.payload == envelope
+    assert message.delivery_info["exchange"] == f"{SERVICE}.events"
+    assert message.delivery_info["routing_key"] == envelope["type"]
+    assert message.properties["delivery_mode"] == 2
+    assert message.content_type == "application/json"
+    row = outbox.find_one({"_id": envelope["id"]})
+    assert row["published_at"] is not None
+    assert row["attempts"] == 1
+    assert writer.pending_count() == 0
+
+
+def test_published_envelope_is_not_published_again(outbox, relay, amqp):
+    entity = letters()
+    internal = listen(amqp, get_event_exchange(SERVICE, {}), f"stadtdialog.{SERVICE}.{entity}.#")
+    OutboxWriter(outbox, SERVICE).add(entity, "happened", {})
+
+    assert relay.publish_pending() == 1
+    assert relay.publish_pending() == 0
+    assert len(receive(internal, 1, linger=0.5)) == 1
+
+
+def test_public_events_also_go_to_the_public_exchange(outbox, relay, amqp):
+    entity = letters()
+    internal = listen(amqp, get_event_exchange(SERVICE, {}), f"stadtdialog.{SERVICE}.{entity}.#")
+    public = listen(amqp, public_exchange(), f"*.{SERVICE}.{entity}.*")
+    writer = OutboxWriter(outbox, SERVICE)
+    in_koeln = writer.add(entity, "opened", {"n": 1}, city="koeln", public=True)
+    everywhere = writer.add(entity, "announced", {"n": 2}, public=True)
+    private = writer.add(entity, "noted", {"n": 3}, city="koeln")
+
+    assert relay.publish_pending() == 3
+
+    public_messages = receive(public, 2)
+    assert {m.delivery_info["routing_key"]: m.payload for m in public_messages} == {
+        f"koeln.{SERVICE}.{entity}.opened": in_koeln,
+        f"_global.{SERVICE}.{entity}.announced": everywhere,
+    }
+    assert all(m.delivery_info["exchange"] == "stadtdialog.public" for m in public_messages)
+    assert all(m.properties["delivery_mode"] == 2 for m in public_messages)
+    internal_ids = [m.payload["id"] for m in receive(internal, 3)]
+    assert sorted(internal_ids) == sorted(e["id"] for e in (in_koeln, everywhere, private))
+
+
+def test_third_party_can_bind_to_one_city(outbox, relay, amqp):
+    entity = letters()
+    bonn_only = listen(amqp, public_exchange(), f"bonn.{SERVICE}.#")
+    writer = OutboxWriter(outbox, SERVICE)
+    writer.add(entity, "opened", {}, city="koeln", public=True)
+    for_bonn = writer.add(entity, "opened", {}, city="bonn", public=True)
+
+    relay.publish_pending()
+
+    assert [m.payload["id"] for m in receive(bonn_only, 1)] == [for_bonn["id"]]
+
+
+def test_relay_publishes_oldest_first(outbox, relay, amqp):
+    entity = letters()
+    internal = listen(amqp, get_event_exchange(SERVICE, {}), f"stadtdialog.{SERVICE}.{entity}.#")
+    writer = OutboxWriter(outbox, SERVICE)
+    added = []
+    for n in range(12):
+        added.append(writer.add(entity, "counted", {"n": n})["id"])
+        time.sleep(0.002)  # BSON dates have millisecond resolution: keep created_at distinct
+
+    assert relay.publish_pending() == 12
+    assert [m.payload["id"] for m in receive(internal, 12)] == added
+
+
+def test_relay_uses_publisher_confirms(outbox, relay, amqp):
+    entity = letters()
+    internal = listen(amqp, get_event_exchange(SERVICE, {}), f"stadtdialog.{SERVICE}.{entity}.#")
+    OutboxWriter(outbox, SERVICE).add(entity, "confirmed", {})
+    relay.publish_pending()
+
+    assert relay._connection.transport_options["confirm_publish"] is True
+    assert relay._connection.default_channel._confirm_selected
+    assert len(receive(internal, 1)) == 1
+
+
+def test_drain_loop_publishes_as_soon_as_it_is_woken(outbox, relay, amqp):
+    entity = letters()
+    internal = listen(amqp, get_event_exchange(SERVICE, {}), f"stadtdialog.{SERVICE}.{entity}.#")
+    # A poll interval far longer than the test: only the wake-up can make it publish in time.
+    loop = DrainLoop(
+        "kittest relay", relay.publish_pending, poll_seconds=60, on_failure=relay.close
+    )
+    thread = eventlet.spawn(loop.run)
+    try:
+        eventlet.sleep(0.2)  # the loop drains the (empty) outbox once and waits
+        envelope = OutboxWriter(outbox, SERVICE, wake=loop.wake).add(entity, "woken", {})
+        deadline = time.monotonic() + 5
+        while OutboxWriter(outbox, SERVICE).pending_count() and time.monotonic() < deadline:
+            eventlet.sleep(0.05)
+    finally:
+        loop.stop()
+        thread.wait()
+    assert [m.payload["id"] for m in receive(internal, 1)] == [envelope["id"]]

@@ -31,6 +31,11 @@ _GERMAN: dict[str, str] = {
     "Length must be between {min} and {max}.": "Länge muss zwischen {min} und {max} liegen.",
     "Must be greater than or equal to {min}.": "Muss größer oder gleich {min} sein.",
     "Must be less than or equal to {max}.": "Muss kleiner oder gleich {max} sein.",
+    "String does not match expected pattern.": "Entspricht nicht dem erwarteten Format.",
+    "Must be greater than or equal to {min} and less than or equal to {max}.": (
+        "Muss größer oder gleich {min} und kleiner oder gleich {max} sein."
+    ),
+    "Length must be {equal}.": "Länge muss {equal} sein.",
     "Some fields are invalid.": "Einige Felder sind ungültig.",
     "The request body must be a JSON object.": "Der Inhalt der Anfrage muss ein JSON-Objekt sein.",
     "The request could not be processed.": "Die Anfrage konnte nicht verarbeitet werden.",

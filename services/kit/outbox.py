@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bson import ObjectId
 from kombu import Connection, Exchange, Producer
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
@@ -73,6 +74,8 @@ class OutboxWriter:
                 "envelope": envelope,
                 "public": public,
                 "created_at": datetime.now(UTC),
+                # created_at has millisecond precision; the ObjectId orders ties in one process.
+                "order": ObjectId(),
                 "published_at": None,
                 "attempts": 0,
             }
@@ -118,7 +121,9 @@ class OutboxRelay:
             {"published_at": {"$ne": None, "$lt": datetime.now(UTC) - PUBLISHED_RETENTION}}
         )
         batch = list(
-            self.collection.find({"published_at": None}).sort("created_at", ASCENDING).limit(BATCH)
+            self.collection.find({"published_at": None})
+            .sort([("created_at", ASCENDING), ("order", ASCENDING)])
+            .limit(BATCH)
         )
         if not batch:
             return 0

@@ -26,9 +26,18 @@ def is_slug(value: str) -> bool:
     return bool(_SLUG.match(value or ""))
 
 
+def _names_cities(value: Any) -> bool:
+    """``city`` equal to a slug or ``$in`` slugs; ``$ne``, ``$exists`` or None do not scope."""
+    if isinstance(value, str):
+        return bool(value)
+    if isinstance(value, dict) and value.keys() == {"$in"}:
+        return all(isinstance(v, str) and v for v in value["$in"])
+    return False
+
+
 def _constrains_city(query: dict[str, Any]) -> bool:
     if "city" in query:
-        return True
+        return _names_cities(query["city"])
     # {"$and": [...]} arises when filters are combined; one branch naming the city suffices.
     return any(_constrains_city(part) for part in query.get("$and", ()))
 
@@ -43,6 +52,11 @@ class TenantQuerySet(QuerySet):
                 f"{self._document.__name__}.scoped(city)"
             )
         return query
+
+    def in_bulk(self, object_ids: list[Any]) -> dict[Any, Any]:
+        # mongoengine's in_bulk builds its own {_id: {$in: ...}} filter and skips _query.
+        scoped = self.filter(pk__in=list(object_ids))
+        return {doc.pk: doc for doc in scoped}
 
 
 class TenantDocument(Document):

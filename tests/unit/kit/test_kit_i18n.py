@@ -97,15 +97,6 @@ def test_unknown_field_message_of_marshmallow_has_german_text():
     assert german(caught.value.messages["nmae"][0]) == "Unbekanntes Feld."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "kit bug: services/kit/i18n.py _GERMAN lacks marshmallow's Regexp message "
-        "'String does not match expected pattern.', which RoleGrantSchema.city and "
-        "OrganisationSchema.city (validate.Regexp(SLUG_PATTERN)) produce; the German body "
-        "repeats the English text"
-    ),
-)
 @pytest.mark.parametrize("schema", [RoleGrantSchema, OrganisationSchema])
 def test_bad_city_slug_in_identity_schemas_is_answered_in_german(schema):
     data = {"account_id": "a-1", "role": "citizen", "city": "Köln!"}

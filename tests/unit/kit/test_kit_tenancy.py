@@ -72,15 +72,6 @@ def test_unscoped_operation_is_refused(operation):
         operation()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ServerSelectionTimeoutError,  # it went to the database instead of refusing
-    reason=(
-        "kit bug: services/kit/tenancy.py TenantQuerySet guards only ._query, but mongoengine's "
-        "QuerySet.in_bulk() builds its own filter {'_id': {'$in': ids}} and never reads "
-        "_query, so Doc.objects.in_bulk(ids) reads documents of every city"
-    ),
-)
 def test_in_bulk_without_city_is_refused():
     with pytest.raises(UnscopedQuery):
         KitUnitTalk.objects.in_bulk([ObjectId()])

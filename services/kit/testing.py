@@ -1,0 +1,210 @@
+"""Test fixtures for every service: the real platform, started once per test session.
+
+Registered as a pytest plugin by ``tests/conftest.py``. Nothing here is a mock:
+
+* ``infra`` — RabbitMQ and FerretDB, as started by ``deploy/local/test`` (or
+  ``deploy/local/infra up`` when the suite is run by hand); the session's databases are dropped
+  at the start so every run begins empty.
+* ``mail_sink`` — an aiosmtpd server on a free port; services send their mail there.
+* ``platform`` — starts services (``nameko run`` as real processes) and the gateway (gunicorn)
+  on first use and stops them at the end of the session; it can take the broker away and bring
+  it back for outage tests.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+from pymongo import MongoClient
+
+from services.kit.mailsink import MailSink
+from services.kit.registry import SERVICES
+
+REPO = Path(__file__).resolve().parents[2]
+INFRA = REPO / "deploy" / "local" / "infra"
+NAMEKO_CONFIG = REPO / "deploy" / "local" / "nameko.yaml"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check, timeout: float, what: str, interval: float = 0.1):  # noqa: ANN001, ANN201
+    """Poll ``check`` until it returns a truthy value; fail the test with ``what`` otherwise."""
+    deadline = time.monotonic() + timeout
+    last_error: BaseException | None = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if result:
+                return result
+        except Exception as exc:  # noqa: BLE001 - keep polling, report the last error
+            last_error = exc
+        time.sleep(interval)
+    raise AssertionError(f"{what} did not happen within {timeout} s (last error: {last_error})")
+
+
+@dataclass
+class Infra:
+    amqp_uri: str
+    mongodb_uri: str
+    db_prefix: str
+    own_broker: bool
+
+    def mongo(self) -> MongoClient:
+        return MongoClient(self.mongodb_uri, serverSelectionTimeoutMS=5000, tz_aware=True)
+
+    def database(self, service: str):  # noqa: ANN201
+        return self.mongo()[f"{self.db_prefix}_{service}"]
+
+
+@dataclass
+class Platform:
+    infra: Infra
+    mail_sink: MailSink
+    logs: Path
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    gateway_url: str | None = None
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            AMQP_URI=self.infra.amqp_uri,
+            MONGODB_URI=self.infra.mongodb_uri,
+            STADTDIALOG_DB_PREFIX=self.infra.db_prefix,
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=str(self.mail_sink.port),
+            STADTDIALOG_OUTBOX_POLL="0.2",
+            STADTDIALOG_RPC_TIMEOUT="10",
+            PYTHONWARNINGS="ignore",
+        )
+        return env
+
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            args, cwd=REPO, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+        )
+        self.processes[name] = process
+        return process
+
+    def service(self, name: str) -> None:
+        """Start service ``name`` as its own ``nameko run`` process (once) and wait for it."""
+        if name in self.processes and self.processes[name].poll() is None:
+            return
+        self._spawn(
+            name,
+            [sys.executable, "-m", "nameko", "run", "--config", str(NAMEKO_CONFIG), SERVICES[name]],
+        )
+        wait_until(lambda: self.ping(name), 60, f"service {name} answering ping")
+
+    def stop_service(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def ping(self, name: str) -> bool:
+        from nameko.standalone.rpc import ClusterRpcProxy
+
+        process = self.processes.get(name)
+        if process is not None and process.poll() is not None:
+            log = (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"service {name} exited with {process.returncode}:\n{log}")
+        with ClusterRpcProxy({"AMQP_URI": self.infra.amqp_uri}, timeout=2) as proxy:
+            return getattr(proxy, name).ping() == "ok"
+
+    def gateway(self) -> str:
+        """Start the gateway (gunicorn, real HTTP) once; returns its base URL."""
+        if self.gateway_url and self.processes["gateway"].poll() is None:
+            return self.gateway_url
+        port = free_port()
+        self._spawn(
+            "gateway",
+            [
+                sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "8",
+                "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
+                "gateway.app:create_app()",
+            ],
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        wait_until(lambda: requests.get(f"{url}/healthz", timeout=2).ok, 60, "gateway up")
+        self.gateway_url = url
+        return url
+
+    def broker_stop(self) -> None:
+        if not self.infra.own_broker:
+            pytest.skip("the broker is given by AMQP_URI: the suite may not take it away")
+        subprocess.run([str(INFRA), "broker-stop"], check=True)
+
+    def broker_start(self) -> None:
+        subprocess.run([str(INFRA), "broker-start"], check=True, env=self._infra_env())
+
+    def _infra_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.pop("AMQP_URI", None)  # we own this broker: let the script manage it
+        env.pop("MONGODB_URI", None)
+        return env
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop_service(name)
+
+
+def _infra_from_environment() -> Infra:
+    if not os.environ.get("AMQP_URI") or not os.environ.get("MONGODB_URI"):
+        # Run by hand (plain pytest): start what deploy/local/test would have started.
+        out = subprocess.run([str(INFRA), "up"], check=True, capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            key, _, value = line.removeprefix("export ").partition("=")
+            os.environ.setdefault(key, value.strip("'"))
+        os.environ.setdefault("STADTDIALOG_OWN_BROKER", "1")
+    # In-process code (kit helpers under test) must use the same databases as the services.
+    os.environ.setdefault("STADTDIALOG_DB_PREFIX", "sdtest")
+    return Infra(
+        amqp_uri=os.environ["AMQP_URI"],
+        mongodb_uri=os.environ["MONGODB_URI"],
+        db_prefix=os.environ["STADTDIALOG_DB_PREFIX"],
+        own_broker=os.environ.get("STADTDIALOG_OWN_BROKER") == "1",
+    )
+
+
+@pytest.fixture(scope="session")
+def infra() -> Infra:
+    found = _infra_from_environment()
+    client = found.mongo()
+    for name in client.list_database_names():
+        if name.startswith(f"{found.db_prefix}_"):
+            client.drop_database(name)
+    client.close()
+    return found
+
+
+@pytest.fixture(scope="session")
+def mail_sink() -> Iterator[MailSink]:
+    sink = MailSink(port=free_port()).start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def platform(infra: Infra, mail_sink: MailSink, tmp_path_factory) -> Iterator[Platform]:  # noqa: ANN001
+    logs = tmp_path_factory.mktemp("platform-logs")
+    running = Platform(infra=infra, mail_sink=mail_sink, logs=logs)
+    yield running
+    running.stop_all()

@@ -1,0 +1,96 @@
+"""A broker outage during registration loses no verification mail and no event (outbox)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import requests
+from kombu import Connection, Queue
+from nameko.standalone.events import get_event_exchange
+
+from services.kit.testing import wait_until
+
+REGISTERED = "stadtdialog.identity.account.registered.v1"
+
+
+def _register(api, email: str) -> int | str:
+    try:
+        return api.post(
+            "/accounts", {"email": email, "display_name": "Ausfall", "password": "Ausfall-sicher-1"}
+        ).status_code
+    except requests.RequestException as exc:
+        return type(exc).__name__
+
+
+def test_broker_outage_during_registrations(api, platform, infra) -> None:
+    # A durable queue, declared before the outage, records every registration fact.
+    queue = Queue(
+        f"test-outage-{uuid.uuid4().hex[:8]}",
+        get_event_exchange("identity", {}),
+        routing_key=REGISTERED,
+        durable=True,
+        auto_delete=False,
+    )
+    with Connection(infra.amqp_uri) as connection:
+        queue(connection.channel()).declare()
+
+    emails = [f"ausfall-{i}-{uuid.uuid4().hex[:6]}@example.org" for i in range(24)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = {email: pool.submit(_register, api, email) for email in emails}
+        # Take the broker away while registrations are being processed.
+        wait_until(lambda: sum(f.done() for f in futures.values()) >= 2, 60, "first registrations")
+        stopped_at = datetime.now(UTC)
+        platform.broker_stop()
+        try:
+            time.sleep(3)
+        finally:
+            platform.broker_start()
+        started_at = datetime.now(UTC)
+        results = {email: future.result() for email, future in futures.items()}
+
+    accounts = infra.database("identity").accounts
+    stored = {a["email"]: a["_id"] for a in accounts.find({"email": {"$in": emails}})}
+    # Every registration the client saw succeed is stored ...
+    assert {e for e, status in results.items() if status == 201} <= stored.keys(), results
+    # ... and the outage really hit: some requests failed or were answered during the outage.
+    assert any(status != 201 for status in results.values()), results
+
+    # The outbox held facts written while the broker was away, and published them afterwards.
+    outbox = infra.database("identity").outbox
+    held = list(outbox.find({"created_at": {"$gte": stopped_at, "$lte": started_at}}))
+    for row in held:
+        wait_until(
+            lambda row=row: outbox.find_one({"_id": row["_id"]})["published_at"] is not None,
+            60,
+            f"outbox entry {row['_id']} published",
+        )
+
+    # Every stored account gets its verification mail ...
+    for email in stored:
+        platform.mail_sink.wait_for(email, timeout=60)
+
+    # ... and its registration event, exactly as many distinct ids as accounts.
+    seen: dict[str, str] = {}
+    with Connection(infra.amqp_uri) as connection:
+        bound = queue(connection.channel())
+
+        def drain() -> bool:
+            while (message := bound.get(no_ack=True)) is not None:
+                envelope = message.payload
+                assert envelope["type"] == REGISTERED
+                seen[envelope["data"]["account_id"]] = envelope["id"]
+            return set(stored.values()) <= seen.keys()
+
+        wait_until(drain, 60, "registration events of all stored accounts", interval=0.5)
+        bound.delete()
+
+    # After the outage the platform serves again without a restart.
+    wait_until(
+        lambda: _register(api, f"danach-{uuid.uuid4().hex[:6]}@example.org") == 201,
+        60,
+        "registration after the outage",
+        interval=1,
+    )

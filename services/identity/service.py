@@ -10,7 +10,6 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from mongoengine.errors import NotUniqueError
-from nameko.rpc import rpc
 
 from services.identity import mails
 from services.identity.models import Account, Organisation, RoleGrant, Session, UsedToken
@@ -39,6 +38,7 @@ from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from services.kit.mail import Mailer
 from services.kit.outbox import Outbox
+from services.kit.rpc import rpc
 from services.kit.schemas import load
 
 SERVICE = "identity"

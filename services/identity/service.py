@@ -269,44 +269,35 @@ class IdentityService:
         return {"deleted": True}
 
     # ------------------------------------------------------------------ roles, organisations
-    @rpc
-    def grant_role(self, data: dict[str, Any]) -> dict[str, Any]:
+    def _change_role(self, data: dict[str, Any], grant: bool) -> dict[str, Any]:
         values = load(RoleGrantSchema(), data)
-        self.caller.require_role(values["city"], "city_admin")
+        city, role = values["city"], values["role"]
+        self.caller.require_role(city, "city_admin")
         account = self._account(values["account_id"])
-        if not any(g.city == values["city"] and g.role == values["role"] for g in account.roles):
-            account.roles.append(
-                RoleGrant(city=values["city"], role=values["role"], granted_by=self.caller.user_id)
-            )
-            account.save()
-            self.outbox.add(
-                "role",
-                "granted",
-                {"account_id": account.id, "role": values["role"]},
-                city=values["city"],
-                subject=account.id,
-            )
+        has_role = any(g.city == city and g.role == role for g in account.roles)
+        if grant and not has_role:
+            account.roles.append(RoleGrant(city=city, role=role, granted_by=self.caller.user_id))
+        elif not grant and has_role:
+            account.roles = [g for g in account.roles if not (g.city == city and g.role == role)]
+        else:
+            return _dump(account)  # already as asked: nothing changes, no event
+        account.save()
+        self.outbox.add(
+            "role",
+            "granted" if grant else "revoked",
+            {"account_id": account.id, "role": role},
+            city=city,
+            subject=account.id,
+        )
         return _dump(account)
 
     @rpc
+    def grant_role(self, data: dict[str, Any]) -> dict[str, Any]:
+        return self._change_role(data, grant=True)
+
+    @rpc
     def revoke_role(self, data: dict[str, Any]) -> dict[str, Any]:
-        values = load(RoleGrantSchema(), data)
-        self.caller.require_role(values["city"], "city_admin")
-        account = self._account(values["account_id"])
-        kept = [
-            g for g in account.roles if not (g.city == values["city"] and g.role == values["role"])
-        ]
-        if len(kept) != len(account.roles):
-            account.roles = kept
-            account.save()
-            self.outbox.add(
-                "role",
-                "revoked",
-                {"account_id": account.id, "role": values["role"]},
-                city=values["city"],
-                subject=account.id,
-            )
-        return _dump(account)
+        return self._change_role(data, grant=False)
 
     @rpc
     def add_organisation(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import eventlet
 from eventlet.event import Event
+from nameko.extensions import DependencyProvider
+from pymongo.collection import Collection
 
 log = logging.getLogger(__name__)
 
@@ -56,3 +58,33 @@ class DrainLoop:
             self._wake = Event()
             with eventlet.Timeout(backoff, False):
                 self._wake.wait()
+
+
+class DrainingDependency(DependencyProvider):
+    """A nameko dependency that stores work in a collection and drains it in a ``DrainLoop``.
+
+    Subclasses implement ``build()`` (collection and loop, at container setup) and
+    ``get_dependency()`` (what the service method sees).
+    """
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.collection: Collection | None = None
+        self.loop: DrainLoop | None = None
+
+    def build(self) -> tuple[Collection, DrainLoop]:
+        raise NotImplementedError
+
+    def setup(self) -> None:
+        self.collection, self.loop = self.build()
+
+    def start(self) -> None:
+        assert self.loop is not None
+        self.container.spawn_managed_thread(self.loop.run, identifier=self.loop.name)
+
+    def stop(self) -> None:
+        if self.loop is not None:
+            self.loop.stop()
+
+    def kill(self) -> None:
+        self.stop()

@@ -12,13 +12,12 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
-from nameko.extensions import DependencyProvider
 from pymongo import ASCENDING
 from pymongo.collection import Collection
 
 from services.kit.config import Settings, load_settings
 from services.kit.db import connect
-from services.kit.loop import DrainLoop
+from services.kit.loop import DrainingDependency, DrainLoop
 
 
 class MailWriter:
@@ -64,31 +63,15 @@ class SmtpSender:
         return len(batch)
 
 
-class Mailer(DependencyProvider):
+class Mailer(DrainingDependency):
     """``mail = Mailer("identity")`` on a service gives ``self.mail.send(...)``."""
 
-    def __init__(self, service: str) -> None:
-        self.service = service
-        self.collection: Collection | None = None
-        self.loop: DrainLoop | None = None
-
-    def setup(self) -> None:
+    def build(self) -> tuple[Collection, DrainLoop]:
         settings = load_settings()
-        self.collection = connect(self.service, settings)["mail_outbox"]
-        self.collection.create_index([("sent_at", ASCENDING), ("created_at", ASCENDING)])
-        sender = SmtpSender(self.collection, settings)
-        self.loop = DrainLoop(f"mail of {self.service}", sender.send_pending, 1.0)
-
-    def start(self) -> None:
-        assert self.loop is not None
-        self.container.spawn_managed_thread(self.loop.run, identifier=f"mail:{self.service}")
-
-    def stop(self) -> None:
-        if self.loop is not None:
-            self.loop.stop()
-
-    def kill(self) -> None:
-        self.stop()
+        collection = connect(self.service, settings)["mail_outbox"]
+        collection.create_index([("sent_at", ASCENDING), ("created_at", ASCENDING)])
+        sender = SmtpSender(collection, settings)
+        return collection, DrainLoop(f"mail of {self.service}", sender.send_pending, 1.0)
 
     def get_dependency(self, worker_ctx) -> MailWriter:  # noqa: ANN001 - nameko's signature
         assert self.collection is not None and self.loop is not None

@@ -19,7 +19,6 @@ from typing import Any
 
 from bson import ObjectId
 from kombu import Connection, Exchange, Producer
-from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 from pymongo import ASCENDING
 from pymongo.collection import Collection
@@ -27,7 +26,7 @@ from pymongo.collection import Collection
 from services.kit.config import load_settings
 from services.kit.db import connect
 from services.kit.events import PUBLIC_EXCHANGE, make_envelope, public_routing_key
-from services.kit.loop import DrainLoop
+from services.kit.loop import DrainingDependency, DrainLoop
 
 PUBLISHED_RETENTION = timedelta(days=1)
 BATCH = 100
@@ -154,36 +153,21 @@ class OutboxRelay:
         return len(batch)
 
 
-class Outbox(DependencyProvider):
+class Outbox(DrainingDependency):
     """``outbox = Outbox("identity")``: ``self.outbox.add(...)`` plus a relay green thread."""
 
-    def __init__(self, service: str) -> None:
-        self.service = service
-        self.collection: Collection | None = None
-        self.loop: DrainLoop | None = None
-
-    def setup(self) -> None:
+    def build(self) -> tuple[Collection, DrainLoop]:
         settings = load_settings()
-        self.collection = connect(self.service, settings)["outbox"]
-        self.collection.create_index([("published_at", ASCENDING), ("created_at", ASCENDING)])
-        relay = OutboxRelay(self.collection, self.service, settings.amqp_uri)
-        self.loop = DrainLoop(
+        collection = connect(self.service, settings)["outbox"]
+        collection.create_index([("published_at", ASCENDING), ("created_at", ASCENDING)])
+        relay = OutboxRelay(collection, self.service, settings.amqp_uri)
+        loop = DrainLoop(
             f"outbox relay of {self.service}",
             relay.publish_pending,
             settings.outbox_poll_seconds,
             on_failure=relay.close,
         )
-
-    def start(self) -> None:
-        assert self.loop is not None
-        self.container.spawn_managed_thread(self.loop.run, identifier=f"outbox:{self.service}")
-
-    def stop(self) -> None:
-        if self.loop is not None:
-            self.loop.stop()
-
-    def kill(self) -> None:
-        self.stop()
+        return collection, loop
 
     def get_dependency(self, worker_ctx) -> OutboxWriter:  # noqa: ANN001 - nameko's signature
         assert self.collection is not None and self.loop is not None

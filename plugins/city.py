@@ -7,12 +7,14 @@ services never deal with pluggy's list-of-results shape or with a misbehaving pl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema, ValidationError, fields
 
-from plugins.hookspecs import AUDIENCES, FORMS, PHASES
+from plugins.hookspecs import AUDIENCES, FORMS, PHASES, TAG_PATTERN
 from plugins.manager import PluginError
 from services.kit.errors import Invalid
 
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
 
 _ITEM_KEYS = ("key", "title_de", "title_en")
 _NOTICE_KEYS = ("audience", "text_de", "text_en")
+_STATUS_TEXTS = ("progress_de", "progress_en")
+_STATUS_KEYS = frozenset({"done", *_STATUS_TEXTS})
+_TAG = re.compile(TAG_PATTERN)
 
 
 class CityPlugins:
@@ -39,8 +44,13 @@ class CityPlugins:
         """Names of the city's enabled plugins."""
         return list(self._configs)
 
-    def _call(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        return self._host.call_loaded(hook_name, self.city, self._configs, **kwargs)
+    def _call(
+        self, hook_name: str, only: str | None = None, **kwargs: Any
+    ) -> list[tuple[str, Any]]:
+        # ``only`` narrows the call to one enabled plugin: call_loaded calls exactly the
+        # plugins whose configs it is given, so the others are not even asked.
+        configs = self._configs if only is None else {only: self._configs[only]}
+        return self._host.call_loaded(hook_name, self.city, configs, **kwargs)
 
     # --- phase steps and assessment criteria ---------------------------------------------
 
@@ -54,9 +64,11 @@ class CityPlugins:
         """Extra scenario-assessment criteria, each with ``plugin`` and ``id`` added."""
         return self._items("stadtdialog_assessment_criteria")
 
-    def _items(self, hook_name: str, **kwargs: Any) -> list[dict[str, Any]]:
+    def _items(
+        self, hook_name: str, only: str | None = None, **kwargs: Any
+    ) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
-        for plugin, result in self._call(hook_name, **kwargs):
+        for plugin, result in self._call(hook_name, only=only, **kwargs):
             seen: set[str] = set()
             for item in _require_list(plugin, hook_name, result):
                 _require_texts(plugin, hook_name, item, _ITEM_KEYS)
@@ -66,6 +78,68 @@ class CityPlugins:
                 # "plugin:key" is unique across plugins and a valid document key (no dot).
                 items.append({**item, "plugin": plugin, "id": f"{plugin}:{item['key']}"})
         return items
+
+    # --- automatic completion of plugin steps ---------------------------------------------
+
+    def step_status(
+        self, phase: str, step_id: str, tallies: Mapping[str, int]
+    ) -> dict[str, Any] | None:
+        """The status of one plugin step by its plugin's own rule, or ``None``.
+
+        ``step_id`` is the step's global id (``"<plugin>:<key>"``, as ``phase_steps`` gives
+        it); ``tallies`` is the city's map of fact counters (see ``stadtdialog_step_status``).
+        Only the owning plugin is asked, and only when the city has it enabled and it
+        contributes that step to ``phase`` now; otherwise, and for an id without a plugin
+        prefix (a default step of the cities service), the answer is ``None``: no automatic
+        rule, the step is marked done by hand. Returns ``{"done", "progress_de",
+        "progress_en"}``; a plugin returning another shape raises ``PluginError``.
+        """
+        if phase not in PHASES:
+            raise ValueError(f"Unknown phase {phase!r}.")
+        plugin, prefixed, key = step_id.partition(":")
+        if not prefixed or plugin not in self._configs:
+            return None
+        owned = {
+            step["key"] for step in self._items("stadtdialog_phase_steps", only=plugin, phase=phase)
+        }
+        if key not in owned:
+            # A stored step the plugin no longer contributes (its config changed): asking
+            # would hand the plugin a key it does not know.
+            return None
+        return self._ask_status(plugin, phase, key, _frozen(tallies))
+
+    def step_statuses(self, phase: str, tallies: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+        """Step id → status for every plugin step of ``phase`` that has an automatic rule.
+
+        The same answers as ``step_status`` for each step of ``phase_steps(phase)``, with
+        the steps collected once instead of once per step (for a phase checklist).
+        """
+        frozen = _frozen(tallies)
+        statuses: dict[str, dict[str, Any]] = {}
+        for step in self.phase_steps(phase):
+            status = self._ask_status(step["plugin"], phase, step["key"], frozen)
+            if status is not None:
+                statuses[step["id"]] = status
+        return statuses
+
+    def _ask_status(
+        self, plugin: str, phase: str, key: str, tallies: Mapping[str, int]
+    ) -> dict[str, Any] | None:
+        hook = "stadtdialog_step_status"
+        results = self._call(hook, only=plugin, phase=phase, step_key=key, tallies=tallies)
+        if not results:  # the plugin has no rule for the step (or does not implement the hook)
+            return None
+        ((_, status),) = results  # pluggy allows one hookimpl per hook and plugin
+        if not isinstance(status, Mapping):
+            raise PluginError(f"Plugin {plugin!r}: {hook} must return a dict or None.")
+        unknown = sorted(set(status) - _STATUS_KEYS, key=str)
+        if unknown:
+            raise PluginError(f"Plugin {plugin!r}: {hook} returned unknown keys {unknown}.")
+        # bool only: 1 or "yes" would be stored as the step's state and read back wrongly.
+        if not isinstance(status.get("done"), bool):
+            raise PluginError(f"Plugin {plugin!r}: {hook} must give 'done' as True or False.")
+        _require_texts(plugin, hook, status, _STATUS_TEXTS)
+        return {"done": status["done"], **{key: status[key] for key in _STATUS_TEXTS}}
 
     # --- forms ---------------------------------------------------------------------------
 
@@ -125,6 +199,28 @@ class CityPlugins:
             raise Invalid(fields=messages)
         return loaded
 
+    def form_tags(self, form: str, data: Mapping[str, Any]) -> list[str]:
+        """Tags of every enabled plugin for a loaded and validated ``form`` (sorted, unique).
+
+        The service that owns the form puts them into its public event's ``data["tags"]``.
+        A tag that does not match ``TAG_PATTERN`` raises ``PluginError``: it would end up in
+        a public event and in the cities service's tally keys.
+        """
+        if form not in FORMS:
+            raise ValueError(f"Unknown form {form!r}.")
+        hook = "stadtdialog_form_tags"
+        # Read-only: the same data is stored right after, a plugin must not change it.
+        view = MappingProxyType(dict(data))
+        tags: set[str] = set()
+        for plugin, result in self._call(hook, form=form, data=view):
+            for tag in _require_list(plugin, hook, result):
+                if not isinstance(tag, str) or not _TAG.fullmatch(tag):
+                    raise PluginError(
+                        f"Plugin {plugin!r}: tag {tag!r} does not match {TAG_PATTERN}."
+                    )
+                tags.add(tag)
+        return sorted(tags)
+
     # --- phase changes -------------------------------------------------------------------
 
     def phase_changed(
@@ -142,6 +238,12 @@ class CityPlugins:
                     raise PluginError(f"Plugin {plugin!r}: unknown audience in {notice!r}.")
                 notices.append({**notice, "plugin": plugin})
         return notices
+
+
+def _frozen(tallies: Mapping[str, int]) -> Mapping[str, int]:
+    # A copy behind a read-only view: plugins cannot change the service's counters, and
+    # every plugin asked in one checklist sees the same numbers.
+    return MappingProxyType(dict(tallies))
 
 
 def _require_list(plugin: str, hook_name: str, result: Any) -> list[Any]:

@@ -48,6 +48,14 @@ FORMS: tuple[str, ...] = (FORM_TALK_DOCUMENTATION, FORM_PROJECT_IDEA, FORM_OBSER
 # Who a notice returned from ``stadtdialog_phase_changed`` is meant for.
 AUDIENCES: tuple[str, ...] = ("city_admins", "working_groups", "hosts", "public")
 
+# What a tag from ``stadtdialog_form_tags`` may look like. Tags travel in public events and
+# become part of tally keys (``"dialogue.talk.documented#youth"``) that the cities service
+# stores as document keys, so no dot, no ``$``, no spaces, and short; codes, never free text.
+TAG_PATTERN = r"[a-z0-9_-]{1,32}"
+
+# Separates a fact from a tag in a tally key: ``"<service>.<entity>.<action>#<tag>"``.
+TALLY_TAG_SEPARATOR = "#"
+
 
 class Step(TypedDict):
     """One extra step of a phase, shown in the city's phase checklist."""
@@ -67,6 +75,14 @@ class Criterion(TypedDict):
     title_en: str
     description_de: NotRequired[str]
     description_en: NotRequired[str]
+
+
+class StepStatus(TypedDict):
+    """How far a plugin's own phase step is, by the plugin's automatic completion rule."""
+
+    done: bool
+    progress_de: str
+    progress_en: str
 
 
 class Notice(TypedDict):
@@ -120,6 +136,35 @@ def stadtdialog_phase_steps(city: str, phase: str, config: Config) -> list[Step]
     """
 
 
+@hookspec
+def stadtdialog_step_status(
+    city: str, phase: str, step_key: str, tallies: Mapping[str, int], config: Config
+) -> StepStatus | None:
+    """Say whether one of this plugin's own phase steps in ``city`` is done, by its own rule.
+
+    The host asks only the plugin that contributed the step (the one named in the step's
+    ``id``, ``"<plugin>:<key>"``) and only while the city has that plugin enabled and the
+    plugin still returns the step from ``stadtdialog_phase_steps`` for ``phase``; so
+    ``step_key`` is always one of the plugin's own keys (without the ``"<plugin>:"``
+    prefix) and no plugin needs to check for other plugins' steps. ``phase`` is one of
+    ``PHASES``; ``config`` is the plugin's configuration for ``city``.
+
+    ``tallies`` is the cities service's read-only map of counters of public facts it has
+    seen for ``city`` (each event counted once, by its ``id``): ``"<service>.<entity>.<action>"``
+    (e.g. ``"dialogue.talk.documented"``) counts the facts, and
+    ``"<service>.<entity>.<action>#<tag>"`` (e.g. ``"dialogue.talk.documented#youth"``) counts
+    those whose ``data["tags"]`` contained the tag (see ``stadtdialog_form_tags``). The map is
+    sparse: a key that is absent means zero, so read it with ``tallies.get(key, 0)``.
+
+    Return ``None`` when the step has no automatic rule (a city admin marks it done by hand),
+    or a dict ``{"done": bool, "progress_de": str, "progress_en": str}`` where the texts say
+    how far the step is (e.g. ``"3 von 5 Jugendgesprächen dokumentiert"``). Anything else is
+    a ``PluginError``. The status is computed on every request from the tallies, so it must
+    be a pure function of the arguments; the cities service decides whether ``done`` also
+    marks the step done in its records.
+    """
+
+
 # --- form fields and validation ----------------------------------------------------------
 
 
@@ -155,6 +200,28 @@ def stadtdialog_validate_form(
     form as a whole), or ``None`` when everything is fine. The host merges the messages of
     all plugins and raises one ``Invalid`` naming every field. German texts of the messages
     go into the plugin module's ``MESSAGES_DE``.
+    """
+
+
+@hookspec
+def stadtdialog_form_tags(
+    city: str, form: str, data: Mapping[str, Any], config: Config
+) -> list[str] | None:
+    """Tag a submitted form so that the public fact it causes can be counted by kind.
+
+    Called by the service that owns ``form`` (one of ``FORMS``) after ``data`` was loaded
+    and validated, plugins' fields and rules included, and before the service writes its
+    public event; the tags of all enabled plugins go, sorted and de-duplicated, into the
+    event's ``data["tags"]``. The cities service then counts the event under
+    ``"<service>.<entity>.<action>#<tag>"`` as well, which is what
+    ``stadtdialog_step_status`` reads in ``tallies``. ``config`` is the plugin's
+    configuration for ``city``; ``data`` is read-only.
+
+    Return a list of short tags matching ``TAG_PATTERN`` (``[a-z0-9_-]``, at most 32
+    characters, e.g. ``["youth"]``), or ``None`` / ``[]`` for no tags. A tag is public: it
+    must be a code chosen by the plugin, never a value copied from ``data`` (no personal
+    data leaves in a public event). A tag of another shape is a ``PluginError``. Tags are
+    global, not per plugin: two plugins returning ``"youth"`` mean the same thing.
     """
 
 

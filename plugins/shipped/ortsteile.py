@@ -1,9 +1,13 @@
 """Ortsteile: district-level reporting of the dialogue.
 
 A partner lists the city's districts. Table-talk documentations and project ideas then name
-the district they concern (required, one of the configured districts) and optionally further
-districts, so results can be reported per district; working groups rate scenarios by their
-relevance for the districts, and the closing phase gets a step to report per district.
+the district they concern in a "Stadtteil" choice (required, one of the configured
+districts) and optionally further districts, so results can be reported per district;
+working groups rate scenarios by their relevance for the districts, and the closing phase
+gets a step to report per district.
+
+Citizens read "Stadtteil" (the word most German cities use); the plugin keeps its name
+"Ortsteile" because that is what it is enabled and stored under.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from plugins.hookspecs import FORM_PROJECT_IDEA, FORM_TALK_DOCUMENTATION, FORMS,
 TITLE_DE = "Ortsteile"
 TITLE_EN = "Districts"
 DESCRIPTION_DE = (
-    "Auswertung nach Ortsteilen: Tischgespräche und Projektideen nennen ihren Ortsteil, "
-    "Szenarien werden nach ihrer Relevanz für die Ortsteile bewertet."
+    "Auswertung nach Stadtteilen (Ortsteilen): Tischgespräche und Projektideen nennen ihren "
+    "Stadtteil aus der Liste der Stadt, Szenarien werden nach ihrer Relevanz für die "
+    "Stadtteile bewertet."
 )
 DESCRIPTION_EN = (
     "Reporting by district: table talks and project ideas name their district, scenarios are "
@@ -29,9 +34,9 @@ DESCRIPTION_EN = (
 MSG_DUPLICATE_DISTRICT = "Each district may be listed only once."
 MSG_MAIN_DISTRICT_REPEATED = "The main district must not be repeated among further districts."
 MESSAGES_DE = {
-    MSG_DUPLICATE_DISTRICT: "Jeder Ortsteil darf nur einmal genannt werden.",
+    MSG_DUPLICATE_DISTRICT: "Jeder Stadtteil darf nur einmal genannt werden.",
     MSG_MAIN_DISTRICT_REPEATED: (
-        "Der Haupt-Ortsteil darf bei den weiteren Ortsteilen nicht noch einmal stehen."
+        "Der gewählte Stadtteil darf bei den weiteren Stadtteilen nicht noch einmal stehen."
     ),
 }
 
@@ -50,12 +55,17 @@ class OrtsteileConfig(Schema):
         fields.String(validate=validate.Length(min=1, max=80)),
         required=True,
         validate=[validate.Length(min=1, max=200), _unique],
-        metadata={"description": "Die Ortsteile der Stadt, wie sie Bürgerinnen und Bürger kennen"},
+        metadata={
+            "description": (
+                "Die Stadtteile (Ortsteile) der Stadt, wie Bürgerinnen und Bürger sie kennen: "
+                "die Auswahl im Feld „Stadtteil“"
+            )
+        },
     )
     forms = fields.List(
         fields.String(validate=validate.OneOf(FORMS)),
         load_default=lambda: [FORM_TALK_DOCUMENTATION, FORM_PROJECT_IDEA],
-        metadata={"description": "Formulare, die nach dem Ortsteil fragen"},
+        metadata={"description": "Formulare, die nach dem Stadtteil fragen"},
     )
 
 
@@ -73,13 +83,13 @@ def stadtdialog_form_fields(form: str, config: Mapping[str, Any]) -> dict[str, f
         "district": fields.String(
             required=True,
             validate=validate.OneOf(districts),
-            metadata={"title_de": "Ortsteil", "title_en": "District", "choices": districts},
+            metadata={"title_de": "Stadtteil", "title_en": "District", "choices": districts},
         ),
         "further_districts": fields.List(
             fields.String(validate=validate.OneOf(districts)),
             load_default=list,
             metadata={
-                "title_de": "Weitere betroffene Ortsteile",
+                "title_de": "Weitere betroffene Stadtteile",
                 "title_en": "Further districts concerned",
                 "choices": districts,
             },
@@ -108,10 +118,10 @@ def stadtdialog_assessment_criteria(config: Mapping[str, Any]) -> list[dict[str,
     return [
         {
             "key": "district_relevance",
-            "title_de": "Relevanz für die Ortsteile",
+            "title_de": "Relevanz für die Stadtteile",
             "title_en": "Relevance for the districts",
             "description_de": (
-                "Wie stark würde dieses Szenario das Leben in den einzelnen Ortsteilen "
+                "Wie stark würde dieses Szenario das Leben in den einzelnen Stadtteilen "
                 f"verändern ({names})? Gilt es für alle gleich oder trifft es einige besonders?"
             ),
             "description_en": (
@@ -129,10 +139,10 @@ def stadtdialog_phase_steps(phase: str) -> list[dict[str, str]] | None:
     return [
         {
             "key": "report_by_district",
-            "title_de": "Ergebnisse nach Ortsteilen auswerten",
+            "title_de": "Ergebnisse nach Stadtteilen auswerten",
             "title_en": "Report results by district",
             "description_de": (
-                "Tischgespräche und Projektideen je Ortsteil zusammenfassen und Ortsteile "
+                "Tischgespräche und Projektideen je Stadtteil zusammenfassen und Stadtteile "
                 "ohne Beteiligung für die nächsten Schritte gezielt ansprechen."
             ),
             "description_en": (

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from plugins import PluginHost, hookimpl
-from plugins.shipped import barrierefrei, ortsteile
+from plugins.shipped import barrierefrei, jugendforum, ortsteile
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -55,18 +55,20 @@ class RecordingPlugin:
 
 @pytest.fixture
 def shipped_host() -> PluginHost:
-    """A host with the two shipped plugins registered explicitly (no entry points)."""
+    """A host with the three shipped plugins registered explicitly (no entry points)."""
     host = PluginHost()
     host.register(barrierefrei, "barrierefrei")
+    host.register(jugendforum, "jugendforum")
     host.register(ortsteile, "ortsteile")
     return host
 
 
 @pytest.fixture
 def city_configs() -> dict[str, dict[str, Any]]:
-    """Valid configs of both shipped plugins for one city."""
+    """Valid configs of the three shipped plugins for one city."""
     return {
         "barrierefrei": {"contact_email": "barrierefrei@jena.de"},
+        "jugendforum": {"required_talks": 5},
         "ortsteile": {"districts": ["Zentrum", "Lobeda", "Winzerla"]},
     }
 

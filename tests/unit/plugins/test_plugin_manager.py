@@ -10,7 +10,7 @@ import pytest
 from marshmallow import Schema, fields
 
 from plugins import PluginError, PluginHost, default_host, hookimpl
-from plugins.shipped import barrierefrei, ortsteile
+from plugins.shipped import barrierefrei, jugendforum, ortsteile
 from services.kit.errors import Conflict, Invalid, NotFound
 
 
@@ -141,24 +141,27 @@ def test_call_order_is_tryfirst_then_by_name_not_by_registration() -> None:
 def test_entry_points_find_the_shipped_plugins() -> None:
     host = PluginHost.from_entry_points()
 
-    assert {"barrierefrei", "ortsteile"} <= set(host.names())
+    assert {"barrierefrei", "jugendforum", "ortsteile"} <= set(host.names())
     assert host.plugin("barrierefrei") is barrierefrei
+    assert host.plugin("jugendforum") is jugendforum
     assert host.plugin("ortsteile") is ortsteile
     by_name = {meta["name"]: meta for meta in host.installed()}
-    assert by_name["ortsteile"]["distribution"] == "stadtdialog"
-    assert by_name["ortsteile"]["version"]
+    for name in ("barrierefrei", "jugendforum", "ortsteile"):
+        # Found like a third party's plugin: through the distribution's entry point.
+        assert by_name[name]["distribution"] == "stadtdialog"
+        assert by_name[name]["version"]
 
 
 def test_default_host_is_loaded_once_per_process() -> None:
     assert default_host() is default_host()
-    assert {"barrierefrei", "ortsteile"} <= set(default_host().names())
+    assert {"barrierefrei", "jugendforum", "ortsteile"} <= set(default_host().names())
 
 
 @pytest.mark.covers_hook("stadtdialog_config_schema")
 def test_installed_describes_texts_hooks_and_config_schema(shipped_host: PluginHost) -> None:
     meta = {item["name"]: item for item in shipped_host.installed()}
 
-    assert list(meta) == ["barrierefrei", "ortsteile"]
+    assert list(meta) == ["barrierefrei", "jugendforum", "ortsteile"]
     assert meta["barrierefrei"]["title_de"] == "Barrierefreiheit"
     assert meta["ortsteile"]["title_en"] == "Districts"
     assert "stadtdialog_assessment_criteria" in meta["ortsteile"]["hooks"]
@@ -187,7 +190,7 @@ def test_installed_falls_back_to_name_and_docstring(recording_plugin: type) -> N
 def test_german_messages_merge_every_plugins_translations(shipped_host: PluginHost) -> None:
     german = shipped_host.german_messages()
     assert german[barrierefrei.MSG_DESCRIBE_BARRIER].startswith("Bitte beschreibe")
-    assert german[ortsteile.MSG_DUPLICATE_DISTRICT].startswith("Jeder Ortsteil")
+    assert german[ortsteile.MSG_DUPLICATE_DISTRICT].startswith("Jeder Stadtteil")
 
 
 # --- registration guards --------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
 
 from plugins import PluginHost
 from plugins.city import CityPlugins
@@ -148,6 +148,27 @@ def test_ortsteile_requires_a_configured_district(jena: CityPlugins) -> None:
     assert loaded["further_districts"] == []
 
 
+@pytest.mark.covers_hook("stadtdialog_form_fields")
+@pytest.mark.parametrize("form", ["talk_documentation", "project_idea"])
+def test_ortsteile_offers_a_stadtteil_choice_on_both_dialogue_forms(
+    shipped_host: PluginHost, form: str
+) -> None:
+    # Issue 3, item 6: by default, without the partner naming forms.
+    districts = ["Altstadt", "Nord", "Ost"]
+    city = shipped_host.for_city("weimar", {"ortsteile": {"districts": districts}})
+
+    field = city.form_fields(form)["district"]
+
+    assert field.required
+    assert field.metadata["title_de"] == "Stadtteil"
+    assert field.metadata["title_en"] == "District"
+    assert field.metadata["choices"] == districts
+    assert field.deserialize("Nord") == "Nord"
+    with pytest.raises(ValidationError):
+        field.deserialize("Süd")
+    assert "district" not in city.form_fields("observation")
+
+
 @pytest.mark.covers_hook("stadtdialog_validate_form")
 @pytest.mark.parametrize(
     ("further", "message"),
@@ -183,7 +204,7 @@ def test_ortsteile_asks_only_in_the_configured_forms(shipped_host: PluginHost) -
 def test_ortsteile_adds_the_district_relevance_criterion(jena: CityPlugins) -> None:
     (criterion,) = jena.assessment_criteria()
     assert criterion["id"] == "ortsteile:district_relevance"
-    assert criterion["title_de"] == "Relevanz für die Ortsteile"
+    assert criterion["title_de"] == "Relevanz für die Stadtteile"
     assert "Zentrum, Lobeda, Winzerla" in criterion["description_de"]
 
 

@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 
 from gateway import health, pages
-from gateway.api import identity
+from gateway.api import cities, identity
 from gateway.errors import register_error_handlers
 from gateway.openapi import build_spec
 from gateway.rpc import RpcClient
@@ -40,10 +40,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     csrf.init_app(app)
     register_error_handlers(app)
     app.register_blueprint(health.bp)
-    app.register_blueprint(identity.bp)
     app.register_blueprint(pages.bp)
-    # The API authenticates with bearer tokens only, so it needs no CSRF token.
-    csrf.exempt(identity.bp)
+    for blueprint in (identity.bp, cities.bp):
+        app.register_blueprint(blueprint)
+        # The API authenticates with bearer tokens only, so it needs no CSRF token.
+        csrf.exempt(blueprint)
 
     @app.before_request
     def correlation_id() -> None:

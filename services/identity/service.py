@@ -271,16 +271,19 @@ class IdentityService:
     # ------------------------------------------------------------------ roles, organisations
     def _change_role(self, data: dict[str, Any], grant: bool) -> dict[str, Any]:
         values = load(RoleGrantSchema(), data)
-        city, role = values["city"], values["role"]
-        self.caller.require_role(city, "city_admin")
+        self.caller.require_role(values["city"], "city_admin")
         account = self._account(values["account_id"])
+        self._apply_role(account, values["city"], values["role"], grant, self.caller.user_id)
+        return _dump(account)
+
+    def _apply_role(self, account: Account, city: str, role: str, grant: bool, by: str) -> None:
         has_role = any(g.city == city and g.role == role for g in account.roles)
-        if grant and not has_role:
-            account.roles.append(RoleGrant(city=city, role=role, granted_by=self.caller.user_id))
-        elif not grant and has_role:
-            account.roles = [g for g in account.roles if not (g.city == city and g.role == role)]
+        if grant == has_role:
+            return  # already as asked: nothing changes, no event
+        if grant:
+            account.roles.append(RoleGrant(city=city, role=role, granted_by=by))
         else:
-            return _dump(account)  # already as asked: nothing changes, no event
+            account.roles = [g for g in account.roles if not (g.city == city and g.role == role)]
         account.save()
         self.outbox.add(
             "role",
@@ -289,7 +292,20 @@ class IdentityService:
             city=city,
             subject=account.id,
         )
+
+    # Internal: called by services that own the rule behind a role (the cities service grants
+    # city_admin to an accepted admin invitation). The gateway exposes neither method.
+    @rpc
+    def assign_role(self, account_id: str, city: str, role: str, granted_by: str) -> dict[str, Any]:
+        account = self._account(account_id)
+        load(RoleGrantSchema(), {"account_id": account_id, "city": city, "role": role})
+        self._apply_role(account, city, role, True, granted_by)
         return _dump(account)
+
+    @rpc
+    def account_summary(self, account_id: str) -> dict[str, Any]:
+        account = self._account(account_id)
+        return {"id": account.id, "email": account.email, "display_name": account.display_name}
 
     @rpc
     def grant_role(self, data: dict[str, Any]) -> dict[str, Any]:

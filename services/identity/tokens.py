@@ -1,9 +1,9 @@
-"""Signed, expiring, single-use tokens for e-mail verification and password reset (pure).
+"""Verification and password-reset tokens, and session tokens (pure).
 
-itsdangerous signs ``{account, jti}`` with a purpose-specific salt and a timestamp. Expiry is
-checked on load; single use is enforced by the service, which records each ``jti`` once.
-A reset token also carries a fingerprint of the current password hash, so it dies as soon as
-the password changes by any route.
+Verification and reset links are kit ``SignedTokens`` carrying ``{a: account, f: fingerprint}``.
+A reset token's fingerprint is taken from the current password hash, so it dies as soon as
+the password changes by any route. Single use is enforced by the service, which records
+each token id once.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-
-from services.kit.errors import Invalid
+from services.kit.tokens import SignedTokens
 
 VERIFY = "verify-email"
 RESET = "reset-password"
@@ -33,28 +31,14 @@ def fingerprint(password_hash: str | None) -> str:
 
 class TokenSigner:
     def __init__(self, secret_key: str, ttl_seconds: int) -> None:
-        self.secret_key = secret_key
-        self.ttl_seconds = ttl_seconds
-
-    def _serializer(self, purpose: str) -> URLSafeTimedSerializer:
-        return URLSafeTimedSerializer(self.secret_key, salt=f"stadtdialog:{purpose}")
+        self.tokens = SignedTokens(secret_key, ttl_seconds)
 
     def issue(self, purpose: str, account_id: str, password_hash: str | None = None) -> str:
-        payload = {"a": account_id, "j": secrets.token_urlsafe(12), "f": fingerprint(password_hash)}
-        return self._serializer(purpose).dumps(payload)
+        return self.tokens.sign(purpose, {"a": account_id, "f": fingerprint(password_hash)})
 
     def read(self, purpose: str, token: str) -> TokenClaims:
         """Claims of a valid token; ``Invalid`` naming the ``token`` field otherwise."""
-        if not isinstance(token, str) or not token:
-            raise Invalid(fields={"token": ["Missing data for required field."]})
-        try:
-            payload = self._serializer(purpose).loads(token, max_age=self.ttl_seconds)
-        except SignatureExpired as exc:
-            raise Invalid("The link has expired.", {"token": ["The link has expired."]}) from exc
-        except BadSignature as exc:
-            raise Invalid("The link is invalid.", {"token": ["The link is invalid."]}) from exc
-        if not isinstance(payload, dict) or not {"a", "j", "f"} <= payload.keys():
-            raise Invalid("The link is invalid.", {"token": ["The link is invalid."]})
+        payload = self.tokens.read(purpose, token, required=("a", "f"))
         return TokenClaims(account_id=payload["a"], jti=payload["j"], fingerprint=payload["f"])
 
 

@@ -15,10 +15,16 @@ from typing import Any
 from kombu.exceptions import OperationalError
 from nameko.rpc import Rpc as NamekoRpc
 
+from services.kit.errors import DomainError
+
 log = logging.getLogger(__name__)
 
 
 class Rpc(NamekoRpc):
+    def __init__(self, expected_exceptions: Any = (DomainError,), **kwargs: Any) -> None:
+        # Domain errors are answers, not failures: nameko logs them as expected.
+        super().__init__(expected_exceptions=expected_exceptions, **kwargs)
+
     def handle_result(self, message, worker_ctx, result, exc_info):  # noqa: ANN001, ANN201
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)

@@ -32,6 +32,8 @@ from services.kit.registry import SERVICES
 REPO = Path(__file__).resolve().parents[2]
 INFRA = REPO / "deploy" / "local" / "infra"
 NAMEKO_CONFIG = REPO / "deploy" / "local" / "nameko.yaml"
+# The account with this address becomes an operator when verified (integration tests).
+OPERATOR_EMAIL = "operator@stadtdialog.test"
 
 
 def free_port() -> int:
@@ -88,6 +90,7 @@ class Platform:
             STADTDIALOG_OUTBOX_POLL="0.2",
             STADTDIALOG_RPC_TIMEOUT="10",
             PYTHONWARNINGS="ignore",
+            STADTDIALOG_OPERATOR_EMAILS=OPERATOR_EMAIL,
         )
         return env
 

@@ -6,12 +6,15 @@ import re
 
 import requests
 
+from services.kit.registry import SERVICES
+
 
 def test_health_and_readiness(api) -> None:
     assert requests.get(f"{api.base}/healthz", timeout=5).json() == {"status": "ok"}
     ready = requests.get(f"{api.base}/readyz", timeout=15)
     assert ready.status_code == 200, ready.text
-    assert ready.json()["checks"] == {"broker": "ok", "database": "ok", "identity": "ok"}
+    expected = {"broker": "ok", "database": "ok", **dict.fromkeys(SERVICES, "ok")}
+    assert ready.json()["checks"] == expected
 
 
 def test_openapi_document_comes_from_the_schemas(api) -> None:

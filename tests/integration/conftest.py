@@ -1,3 +1,5 @@
+"""Shared by the integration tests: the HTTP client of the running platform."""
+
 from __future__ import annotations
 
 import re
@@ -9,6 +11,7 @@ import pytest
 import requests
 
 from services.kit.mailsink import MailSink
+from services.kit.registry import SERVICES
 from services.kit.testing import Platform
 
 
@@ -29,6 +32,9 @@ class Api:
     def delete(self, path: str, json: Any = None, token: str | None = None):
         return requests.delete(self.url(path), json=json, headers=_auth(token), timeout=30)
 
+    def put(self, path: str, json: Any = None, token: str | None = None):
+        return requests.put(self.url(path), json=json, headers=_auth(token), timeout=30)
+
     def mailed_token(self, email: str, count: int = 1) -> str:
         """The token of the ``count``-th mail to ``email`` (read from the real SMTP sink)."""
         message = self.sink.wait_for(email, count=count)[count - 1]
@@ -44,8 +50,13 @@ class Api:
         return {"email": email, "password": password, "id": response.json()["id"]}
 
     def verified_login(self, password: str = "Tischgespräch-42") -> dict:
-        account = self.register(password=password)
-        token = self.mailed_token(account["email"])
+        return self.verified_login_as(None, password)
+
+    def verified_login_as(self, email: str | None, password: str = "Tischgespräch-42") -> dict:
+        """Register (with ``email``, or a fresh address), verify from the mail, log in."""
+        before = len([m for m in self.sink.messages if m["To"] == email]) if email else 0
+        account = self.register(email=email, password=password)
+        token = self.mailed_token(account["email"], count=before + 1)
         assert self.post("/accounts/verify", {"token": token}).status_code == 200
         login = self.post("/sessions", {"email": account["email"], "password": password})
         assert login.status_code == 201, login.text
@@ -58,5 +69,7 @@ def _auth(token: str | None) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def api(platform: Platform) -> Api:
-    platform.service("identity")
+    """The gateway over HTTP with every service of the registry running as its own process."""
+    for service in SERVICES:
+        platform.service(service)
     return Api(base=platform.gateway(), sink=platform.mail_sink)

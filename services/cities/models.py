@@ -1,0 +1,180 @@
+"""Documents of the cities service (database ``<prefix>_cities``).
+
+Contended facts are inserted documents with unique keys, never counters updated in place
+(FerretDB updates are read-then-write): a cohort place is a ``CohortSeat`` with ``_id``
+``"<year>:<n>"``, a completed step a ``StepCompletion``, a counted public fact a ``SeenFact``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from mongoengine import (
+    DateTimeField,
+    DictField,
+    Document,
+    EmailField,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    IntField,
+    ListField,
+    StringField,
+)
+
+from services.cities.phases import ORGANISATION_KINDS, PHASES, WORKING_PHASES
+from services.kit.tenancy import SLUG_PATTERN, TenantDocument
+
+ALIAS = "cities"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Contact(EmbeddedDocument):
+    name = StringField(required=True, max_length=120)
+    email = EmailField(required=True)
+    phone = StringField(max_length=40)
+
+
+class Window(EmbeddedDocument):
+    start = DateTimeField()
+    end = DateTimeField()
+
+
+class City(Document):
+    """The tenant itself: ``id`` is the slug. Global (operators list all cities)."""
+
+    id = StringField(primary_key=True, regex=SLUG_PATTERN)
+    name = StringField(required=True, max_length=120)
+    state = StringField(required=True)
+    population = IntField(min_value=1)
+    mayor = StringField(max_length=120)
+    contact = EmbeddedDocumentField(Contact, required=True)
+    cohort_year = IntField(required=True)
+    languages = ListField(StringField(max_length=8), default=lambda: ["de"])
+    hosts = ListField(StringField(max_length=253))
+    phase = StringField(required=True, choices=PHASES, default="kickoff")
+    schedule = DictField(EmbeddedDocumentField(Window))  # phase -> planned window
+    status = StringField(choices=("active", "archived"), default="active")
+    created_by = StringField()
+    created_at = DateTimeField(default=utcnow)
+    archived_at = DateTimeField()
+
+    meta = {"db_alias": ALIAS, "collection": "cities", "indexes": ["cohort_year", "hosts"]}
+
+
+class CohortSeat(Document):
+    """One of the ten places of a cohort year; inserting it is the atomic claim."""
+
+    id = StringField(primary_key=True)  # "<year>:<01..10>"
+    year = IntField(required=True)
+    city = StringField(required=True)
+    claimed_at = DateTimeField(default=utcnow)
+
+    meta = {"db_alias": ALIAS, "collection": "cohort_seats", "indexes": ["year"]}
+
+
+class Transition(TenantDocument):
+    from_phase = StringField(required=True, choices=PHASES)
+    to_phase = StringField(required=True, choices=PHASES)
+    by = StringField(required=True)
+    at = DateTimeField(default=utcnow)
+    reason = StringField(max_length=2000)
+    override = StringField(max_length=2000)
+
+    meta = {"db_alias": ALIAS, "collection": "transitions", "indexes": [("city", "at")]}
+
+
+class StepCompletion(TenantDocument):
+    phase = StringField(required=True, choices=WORKING_PHASES)
+    step_id = StringField(required=True, max_length=120)
+    done_by = StringField(required=True)
+    done_at = DateTimeField(default=utcnow)
+    note = StringField(max_length=2000)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "step_completions",
+        "indexes": [{"fields": ("city", "phase", "step_id"), "unique": True}],
+    }
+
+
+class WorkingGroup(TenantDocument):
+    name = StringField(required=True, max_length=120)
+    description = StringField(max_length=2000)
+    created_by = StringField(required=True)
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {"db_alias": ALIAS, "collection": "working_groups", "indexes": [("city", "name")]}
+
+
+class Membership(TenantDocument):
+    """One person in one working group; invited by e-mail, joined when they accept."""
+
+    group_id = StringField(required=True)
+    email = EmailField(required=True)
+    organisation = StringField(required=True, max_length=200)
+    kind = StringField(required=True, choices=ORGANISATION_KINDS)
+    role = StringField(required=True, choices=("lead", "member"))
+    status = StringField(required=True, choices=("invited", "joined"), default="invited")
+    account_id = StringField()
+    invited_by = StringField(required=True)
+    invited_at = DateTimeField(default=utcnow)
+    joined_at = DateTimeField()
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "memberships",
+        "indexes": [{"fields": ("city", "group_id", "email"), "unique": True}],
+    }
+
+
+class PluginEnablement(TenantDocument):
+    plugin = StringField(required=True, max_length=100)
+    config = DictField()
+    enabled_by = StringField(required=True)
+    enabled_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "plugin_enablements",
+        "indexes": [{"fields": ("city", "plugin"), "unique": True}],
+    }
+
+
+class PluginAudit(TenantDocument):
+    plugin = StringField(required=True)
+    action = StringField(required=True, choices=("enabled", "reconfigured", "disabled"))
+    config = DictField()
+    by = StringField(required=True)
+    at = DateTimeField(default=utcnow)
+
+    meta = {"db_alias": ALIAS, "collection": "plugin_audit", "indexes": [("city", "at")]}
+
+
+class SeenFact(TenantDocument):
+    """A public fact counted once for the city's tallies (unique per event and key)."""
+
+    key = StringField(required=True, max_length=200)
+    event_id = StringField(required=True)
+    at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "seen_facts",
+        "indexes": [{"fields": ("city", "key", "event_id"), "unique": True}],
+    }
+
+
+MODELS = (
+    City,
+    CohortSeat,
+    Transition,
+    StepCompletion,
+    WorkingGroup,
+    Membership,
+    PluginEnablement,
+    PluginAudit,
+    SeenFact,
+)

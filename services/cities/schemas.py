@@ -1,0 +1,99 @@
+"""Input schemas of the cities service (also feed the gateway's OpenAPI document)."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from services.cities.phases import ORGANISATION_KINDS, PHASES, WORKING_PHASES
+from services.kit.schemas import StrictSchema
+from services.kit.tenancy import SLUG_PATTERN
+
+# ISO 3166-2 codes of the sixteen German federal states.
+FEDERAL_STATES: dict[str, str] = {
+    "DE-BW": "Baden-Württemberg",
+    "DE-BY": "Bayern",
+    "DE-BE": "Berlin",
+    "DE-BB": "Brandenburg",
+    "DE-HB": "Bremen",
+    "DE-HH": "Hamburg",
+    "DE-HE": "Hessen",
+    "DE-MV": "Mecklenburg-Vorpommern",
+    "DE-NI": "Niedersachsen",
+    "DE-NW": "Nordrhein-Westfalen",
+    "DE-RP": "Rheinland-Pfalz",
+    "DE-SL": "Saarland",
+    "DE-SN": "Sachsen",
+    "DE-ST": "Sachsen-Anhalt",
+    "DE-SH": "Schleswig-Holstein",
+    "DE-TH": "Thüringen",
+}
+HOSTNAME = r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+
+class ContactSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    email = fields.Email(required=True)
+    phone = fields.String(load_default=None, validate=validate.Length(max=40))
+
+
+class CityCreateSchema(StrictSchema):
+    slug = fields.String(required=True, validate=validate.Regexp(SLUG_PATTERN))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    state = fields.String(required=True, validate=validate.OneOf(list(FEDERAL_STATES)))
+    population = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    mayor = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    contact = fields.Nested(ContactSchema, required=True)
+    cohort_year = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=2020, max=2100)
+    )
+    languages = fields.List(
+        fields.String(validate=validate.Regexp(r"^[a-z]{2}$")),
+        load_default=lambda: ["de"],
+        validate=validate.Length(min=1, max=10),
+    )
+    hosts = fields.List(
+        fields.String(validate=validate.Regexp(HOSTNAME)),
+        load_default=list,
+        validate=validate.Length(max=10),
+    )
+    admin_email = fields.Email(required=True)
+
+
+class WindowSchema(StrictSchema):
+    start = fields.AwareDateTime(required=True, default_timezone=None)
+    end = fields.AwareDateTime(required=True, default_timezone=None)
+
+
+ScheduleSchema = StrictSchema.from_dict(
+    {phase: fields.Nested(WindowSchema) for phase in WORKING_PHASES}, name="ScheduleSchema"
+)
+
+
+class AdvanceSchema(StrictSchema):
+    to = fields.String(required=True, validate=validate.OneOf(PHASES))
+    reason = fields.String(load_default=None, validate=validate.Length(max=2000))
+    override_reason = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class StepDoneSchema(StrictSchema):
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class WorkingGroupSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class InvitationSchema(StrictSchema):
+    email = fields.Email(required=True)
+    organisation = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
+    role = fields.String(load_default="member", validate=validate.OneOf(["lead", "member"]))
+
+
+class AcceptInvitationSchema(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class PluginConfigSchema(StrictSchema):
+    config = fields.Dict(keys=fields.String(), load_default=dict)

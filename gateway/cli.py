@@ -2,15 +2,136 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import click
 
+from gateway.client import DEFAULT_URL, PlatformClient, PlatformError, store_token, stored_token
 from plugins.cli import plugins_command
+from services.cities.schemas import FEDERAL_STATES
 from services.scenarios.engine.cli import scenarios
 
 
 @click.group()
-def main() -> None:
+@click.option(
+    "--url",
+    envvar="STADTDIALOG_URL",
+    default=DEFAULT_URL,
+    show_default=True,
+    help="Base URL of the running platform.",
+)
+@click.option(
+    "--token",
+    envvar="STADTDIALOG_TOKEN",
+    default=None,
+    help="Bearer token (default: the one `stadtdialog login` stored).",
+)
+@click.pass_context
+def main(ctx: click.Context, url: str, token: str | None) -> None:
     """Stadtdialog: operate the platform and run its tools."""
+    ctx.obj = {"url": url, "token": token}
+
+
+def _client(ctx: click.Context) -> PlatformClient:
+    url = ctx.obj["url"]
+    return PlatformClient(url, ctx.obj["token"] or stored_token(url.rstrip("/")))
+
+
+def _run(ctx: click.Context, method: str, path: str, body: Any = None) -> None:
+    try:
+        result = _client(ctx).request(method, path, body)
+    except PlatformError as exc:
+        click.echo(str(exc), err=True)
+        ctx.exit(exc.exit_code)
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("email")
+@click.password_option(confirmation_prompt=False, envvar="STADTDIALOG_PASSWORD")
+@click.pass_context
+def login(ctx: click.Context, email: str, password: str) -> None:
+    """Log in and store the bearer token for later commands."""
+    url = ctx.obj["url"].rstrip("/")
+    try:
+        result = PlatformClient(url).request(
+            "POST", "/sessions", {"email": email, "password": password}
+        )
+    except PlatformError as exc:
+        click.echo(str(exc), err=True)
+        ctx.exit(exc.exit_code)
+    path = store_token(url, result["token"])
+    click.echo(f"Angemeldet als {result['account']['email']} (token in {path})")
+
+
+@main.group()
+def tenant() -> None:
+    """City tenants: create, list, show, archive (operators)."""
+
+
+@tenant.command("create")
+@click.option("--slug", required=True, help="Short name in URLs, e.g. koeln.")
+@click.option("--name", required=True)
+@click.option(
+    "--state",
+    required=True,
+    type=click.Choice(sorted(FEDERAL_STATES)),
+    help="Federal state (ISO 3166-2).",
+)
+@click.option("--population", required=True, type=int)
+@click.option("--mayor", required=True, help="Mayor (patron of the dialogue).")
+@click.option("--contact-name", required=True)
+@click.option("--contact-email", required=True)
+@click.option("--contact-phone", default=None)
+@click.option("--cohort-year", required=True, type=int)
+@click.option("--admin-email", required=True, help="The first city admin, invited by e-mail.")
+@click.option("--language", "languages", multiple=True, default=("de",), show_default=True)
+@click.option("--host", "hosts", multiple=True, help="Host name of the city's own site.")
+@click.pass_context
+def tenant_create(ctx: click.Context, **options: Any) -> None:
+    """Stand up a new city tenant and invite its first admin."""
+    body = {
+        "slug": options["slug"],
+        "name": options["name"],
+        "state": options["state"],
+        "population": options["population"],
+        "mayor": options["mayor"],
+        "contact": {
+            "name": options["contact_name"],
+            "email": options["contact_email"],
+            "phone": options["contact_phone"],
+        },
+        "cohort_year": options["cohort_year"],
+        "admin_email": options["admin_email"],
+        "languages": list(options["languages"]),
+        "hosts": list(options["hosts"]),
+    }
+    _run(ctx, "POST", "/cities", body)
+
+
+@tenant.command("list")
+@click.option("--all", "include_archived", is_flag=True, help="Include archived cities.")
+@click.pass_context
+def tenant_list(ctx: click.Context, include_archived: bool) -> None:
+    """List the cities."""
+    _run(ctx, "GET", "/cities?include_archived=1" if include_archived else "/cities")
+
+
+@tenant.command("show")
+@click.argument("slug")
+@click.pass_context
+def tenant_show(ctx: click.Context, slug: str) -> None:
+    """Show one city."""
+    _run(ctx, "GET", f"/cities/{slug}")
+
+
+@tenant.command("archive")
+@click.argument("slug")
+@click.pass_context
+def tenant_archive(ctx: click.Context, slug: str) -> None:
+    """Archive a city."""
+    _run(ctx, "POST", f"/cities/{slug}/archive")
 
 
 main.add_command(plugins_command, name="plugins")

@@ -6,7 +6,11 @@ has its German text here, so API error bodies carry both. Unknown messages fall 
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
+
+import services
 
 # marshmallow's default messages and the kit's own.
 _GERMAN: dict[str, str] = {
@@ -70,59 +74,61 @@ _GERMAN: dict[str, str] = {
     "The city is in phase {phase}; this needs {allowed}.": (
         "Die Stadt ist in der Phase {phase}; dafür braucht es {allowed}."
     ),
-    "City not found.": "Stadt nicht gefunden.",
-    "The city is archived.": "Die Stadt ist archiviert.",
-    "This slug is taken.": "Dieses Kürzel ist schon vergeben.",
-    "The cohort of this year is full (at most ten cities per year).": (
-        "Der Jahrgang ist voll (höchstens zehn Städte pro Jahr)."
-    ),
-    "Unknown phase.": "Unbekannte Phase.",
-    "Unknown step.": "Unbekannter Schritt.",
-    "The next phase after {current} is {next}.": "Die nächste Phase nach {current} ist {next}.",
-    "The phase cannot change yet.": "Die Phase kann noch nicht wechseln.",
-    "The kickoff needs a formed working group (all four kinds, or a recorded reason).": (
-        "Für den Auftakt braucht es eine gebildete Arbeitsgruppe (alle vier Gruppen oder eine "
-        "festgehaltene Begründung)."
-    ),
-    "Table talks need at least one published deep-dive topic.": (
-        "Für Tischgespräche braucht es mindestens ein veröffentlichtes Vertiefungsthema."
-    ),
-    "The table-talk window has not ended: give a reason to close early.": (
-        "Die Zeit der Tischgespräche ist noch nicht vorbei: Bitte begründe den früheren Abschluss."
-    ),
-    "The end must be after the start.": "Das Ende muss nach dem Beginn liegen.",
-    "The window must start after the {previous_phase} window ends.": (
-        "Der Zeitraum muss nach dem Ende der Phase {previous_phase} beginnen."
-    ),
-    "This step completes by itself; give a note to mark it done by hand.": (
-        "Dieser Schritt erledigt sich von selbst; für ein Abhaken von Hand braucht es eine Notiz."
-    ),
-    "Working group not found.": "Arbeitsgruppe nicht gefunden.",
-    "This person is already invited to this working group.": (
-        "Diese Person ist bereits in diese Arbeitsgruppe eingeladen."
-    ),
-    "This invitation was sent to another e-mail address.": (
-        "Diese Einladung ging an eine andere E-Mail-Adresse."
-    ),
-    "The invitation was withdrawn.": "Die Einladung wurde zurückgezogen.",
-    "The plugin is not enabled for this city.": "Das Plugin ist für diese Stadt nicht aktiviert.",
     "The CSRF token is missing or wrong.": "Das CSRF-Token fehlt oder ist falsch.",
     "Page not found.": "Seite nicht gefunden.",
     "Method not allowed.": "Methode nicht erlaubt.",
 }
 
-# Messages with numbers in them ("Shorter than minimum length 10.") are matched by pattern.
 _PATTERNS: list[tuple[re.Pattern[str], str]] = []
-for _en, _de in _GERMAN.items():
-    if "{" in _en:
-        _regex = re.escape(_en)
-        for _name in re.findall(r"\{(\w+)\}", _en):
-            _regex = _regex.replace(re.escape("{" + _name + "}"), f"(?P<{_name}>.+?)")
-        _PATTERNS.append((re.compile(f"^{_regex}$"), _de))
+
+
+def _add(catalogue: dict[str, str]) -> None:
+    """Take German texts in; messages with ``{placeholders}`` are matched by pattern."""
+    for english, german_text in catalogue.items():
+        _GERMAN[english] = german_text
+        if "{" in english:
+            regex = re.escape(english)
+            for name in re.findall(r"\{(\w+)\}", english):
+                regex = regex.replace(re.escape("{" + name + "}"), f"(?P<{name}>.+?)")
+            _PATTERNS.append((re.compile(f"^{regex}$"), german_text))
+
+
+def _load_catalogues() -> None:
+    """The kit's texts, each service's ``services/<name>/messages_de.py`` and the plugins'.
+
+    A service keeps the German texts of its own messages next to its code (``GERMAN`` dict),
+    so adding a service never edits this file.
+    """
+    _add(dict(_GERMAN))
+    for module in pkgutil.iter_modules(services.__path__):
+        try:
+            catalogue = importlib.import_module(f"services.{module.name}.messages_de")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"services.{module.name}.messages_de":
+                raise
+            continue
+        _add(catalogue.GERMAN)
+
+
+_load_catalogues()
+
+
+_plugins_loaded = False
+
+
+def _load_plugin_catalogues() -> None:
+    # Late: plugins import the kit, so their texts are read on the first unknown message.
+    global _plugins_loaded
+    _plugins_loaded = True
+    from plugins.manager import default_host
+
+    _add(default_host().german_messages())
 
 
 def german(message: str) -> str:
     """The German text of an English message, or the message itself if none is known."""
+    if message not in _GERMAN and not _plugins_loaded:
+        _load_plugin_catalogues()
     if message in _GERMAN:
         return _GERMAN[message]
     for pattern, template in _PATTERNS:

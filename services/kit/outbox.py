@@ -25,7 +25,12 @@ from pymongo.collection import Collection
 
 from services.kit.config import load_settings
 from services.kit.db import connect
-from services.kit.events import PUBLIC_EXCHANGE, make_envelope, public_routing_key
+from services.kit.events import (
+    PUBLIC_EXCHANGE,
+    make_envelope,
+    public_routing_key,
+    validate_envelope,
+)
 from services.kit.loop import DrainingDependency, DrainLoop
 
 PUBLISHED_RETENTION = timedelta(days=1)
@@ -34,6 +39,26 @@ BATCH = 100
 
 def public_exchange() -> Exchange:
     return Exchange(PUBLIC_EXCHANGE, type="topic", durable=True)
+
+
+def publish_envelope(producer: Producer, envelope: dict[str, Any], public: bool) -> None:
+    """Send one fact where consumers expect it: the service's nameko event exchange (routing
+    key = type) and, for a public fact, ``stadtdialog.public`` (``<city>.<service>.…``)."""
+    match = validate_envelope(envelope)
+    internal = get_event_exchange(match["service"], {})
+    common = {"serializer": "json", "delivery_mode": 2, "retry": False}
+    producer.publish(
+        envelope, exchange=internal, routing_key=envelope["type"], declare=[internal], **common
+    )
+    if public:
+        exchange = public_exchange()
+        producer.publish(
+            envelope,
+            exchange=exchange,
+            routing_key=public_routing_key(envelope),
+            declare=[exchange],
+            **common,
+        )
 
 
 class OutboxWriter:
@@ -93,8 +118,6 @@ class OutboxRelay:
         self.collection = collection
         self.service = service
         self.amqp_uri = amqp_uri
-        self.internal = get_event_exchange(service, {})
-        self.public = public_exchange()
         self._connection: Connection | None = None
 
     def _producer(self) -> Producer:
@@ -128,23 +151,7 @@ class OutboxRelay:
             return 0
         producer = self._producer()
         for row in batch:
-            envelope = row["envelope"]
-            common = {"serializer": "json", "delivery_mode": 2, "retry": False}
-            producer.publish(
-                envelope,
-                exchange=self.internal,
-                routing_key=envelope["type"],
-                declare=[self.internal],
-                **common,
-            )
-            if row.get("public"):
-                producer.publish(
-                    envelope,
-                    exchange=self.public,
-                    routing_key=public_routing_key(envelope),
-                    declare=[self.public],
-                    **common,
-                )
+            publish_envelope(producer, row["envelope"], public=bool(row.get("public")))
             # Marked only after the broker confirmed both publishes (confirm_publish blocks).
             self.collection.update_one(
                 {"_id": row["_id"]},

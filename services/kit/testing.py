@@ -24,9 +24,12 @@ from pathlib import Path
 
 import pytest
 import requests
+from kombu import Connection
 from pymongo import MongoClient
 
+from services.kit.events import make_envelope
 from services.kit.mailsink import MailSink
+from services.kit.outbox import publish_envelope
 from services.kit.registry import SERVICES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -163,6 +166,23 @@ class Platform:
         env.pop("AMQP_URI", None)  # we own this broker: let the script manage it
         env.pop("MONGODB_URI", None)
         return env
+
+    def publish_fact(
+        self,
+        service: str,
+        entity: str,
+        action: str,
+        data: dict,
+        city: str | None = None,
+        public: bool = True,
+    ) -> dict:
+        """A fact exactly as ``service``'s outbox would publish it (for services not built yet)."""
+        envelope = make_envelope(
+            service=service, entity=entity, action=action, data=data, city=city
+        )
+        with Connection(self.infra.amqp_uri, transport_options={"confirm_publish": True}) as conn:
+            publish_envelope(conn.Producer(), envelope, public=public)
+        return envelope
 
     def stop_all(self) -> None:
         for name in list(self.processes):

@@ -6,11 +6,6 @@ import itertools
 import uuid
 from typing import Any
 
-from kombu import Connection
-
-from services.kit.events import make_envelope, public_routing_key
-from services.kit.outbox import public_exchange
-
 _years = itertools.count(2030)
 
 
@@ -62,21 +57,3 @@ class CityMaker:
         grant = {"account_id": person["id"], "city": slug, "role": role}
         assert self.api.post("/roles", grant, token=admin["token"]).status_code == 200
         return person
-
-
-def publish_fact(
-    amqp_uri: str, city: str, service: str, entity: str, action: str, data: dict[str, Any]
-) -> dict[str, Any]:
-    """A public fact as another service would publish it (until that service exists)."""
-    envelope = make_envelope(service=service, entity=entity, action=action, data=data, city=city)
-    with Connection(amqp_uri) as connection:
-        producer = connection.Producer()
-        producer.publish(
-            envelope,
-            exchange=public_exchange(),
-            declare=[public_exchange()],
-            routing_key=public_routing_key(envelope),
-            serializer="json",
-            delivery_mode=2,
-        )
-    return envelope

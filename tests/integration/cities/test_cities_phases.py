@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from cities_support import publish_fact
-
 from services.kit.testing import wait_until
 
 KINDS = ("association", "initiative", "foundation", "administration")
@@ -20,7 +18,7 @@ def _advance(api, slug: str, admin: dict, to: str, **extra):
     return api.post(f"/cities/{slug}/phase", {"to": to, **extra}, token=admin["token"])
 
 
-def test_walk_through_all_phases(api, cities, infra) -> None:
+def test_walk_through_all_phases(api, cities, platform) -> None:
     made = cities.create()
     slug, admin = made["slug"], made["admin"]
     soon = datetime.now(UTC) + timedelta(days=30)
@@ -92,13 +90,12 @@ def test_walk_through_all_phases(api, cities, infra) -> None:
     # Table talks need a published deep-dive topic, learnt from the scenarios service's fact.
     refused = _advance(api, slug, admin, "table_talks")
     assert refused.status_code == 409 and "topics_published" in refused.json()["error"]["fields"]
-    publish_fact(
-        infra.amqp_uri,
-        slug,
+    platform.publish_fact(
         "scenarios",
         "topic",
         "published",
-        {"topic_id": "t1", "title": "Mobilität"},
+        city=slug,
+        data={"topic_id": "t1", "title": "Mobilität"},
     )
     wait_until(
         lambda: api.get(f"/cities/{slug}/tallies").json().get("scenarios.topic.published") == 1,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from cities_support import publish_fact
-
 from services.kit.testing import wait_until
 
 
@@ -12,7 +10,7 @@ def _table_talk_steps(api, slug: str) -> dict[str, dict]:
     return {s["id"]: s for s in next(p for p in timeline if p["phase"] == "table_talks")["steps"]}
 
 
-def test_enable_configure_disable_changes_the_steps(api, cities, infra) -> None:
+def test_enable_configure_disable_changes_the_steps(api, cities, platform) -> None:
     made = cities.create()
     slug, admin = made["slug"], made["admin"]
     partner = cities.person_with_role(slug, "partner", admin)
@@ -51,15 +49,14 @@ def test_enable_configure_disable_changes_the_steps(api, cities, infra) -> None:
 
     # Youth talks documented elsewhere (published facts) complete the plugin's own rule.
     for _ in range(2):
-        publish_fact(
-            infra.amqp_uri,
-            slug,
+        platform.publish_fact(
             "dialogue",
             "talk",
             "documented",
-            {"talk_id": "x", "tags": ["youth"]},
+            city=slug,
+            data={"talk_id": "x", "tags": ["youth"]},
         )
-    publish_fact(infra.amqp_uri, slug, "dialogue", "talk", "documented", {"talk_id": "y"})
+    platform.publish_fact("dialogue", "talk", "documented", city=slug, data={"talk_id": "y"})
     wait_until(
         lambda: api.get(f"/cities/{slug}/tallies").json().get("dialogue.talk.documented") == 3,
         30,
@@ -89,25 +86,17 @@ def test_enable_configure_disable_changes_the_steps(api, cities, infra) -> None:
     assert audit[0]["by"] == partner["id"] and audit[1]["by"] == admin["id"]
 
 
-def test_the_same_fact_delivered_twice_counts_once(api, cities, infra) -> None:
+def test_the_same_fact_delivered_twice_counts_once(api, cities, platform) -> None:
     from kombu import Connection
 
-    from services.kit.events import public_routing_key
-    from services.kit.outbox import public_exchange
+    from services.kit.outbox import publish_envelope
 
     made = cities.create()
     slug = made["slug"]
-    envelope = publish_fact(
-        infra.amqp_uri, slug, "scenarios", "topic", "published", {"topic_id": "a"}
-    )
-    with Connection(infra.amqp_uri) as connection:  # the broker redelivers the same envelope
-        connection.Producer().publish(
-            envelope,
-            exchange=public_exchange(),
-            routing_key=public_routing_key(envelope),
-            serializer="json",
-        )
-    publish_fact(infra.amqp_uri, slug, "scenarios", "topic", "published", {"topic_id": "b"})
+    envelope = platform.publish_fact("scenarios", "topic", "published", {"topic_id": "a"}, slug)
+    with Connection(platform.infra.amqp_uri) as connection:  # a redelivery of the same fact
+        publish_envelope(connection.Producer(), envelope, public=True)
+    platform.publish_fact("scenarios", "topic", "published", city=slug, data={"topic_id": "b"})
     wait_until(
         lambda: api.get(f"/cities/{slug}/tallies").json().get("scenarios.topic.published") == 2,
         30,

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 import requests
+from cities_support import CityMaker
 
 from services.kit.mailsink import MailSink
 from services.kit.registry import SERVICES
-from services.kit.testing import Platform
+from services.kit.testing import OPERATOR_EMAIL, Platform
 
 
 @dataclass
@@ -73,3 +74,18 @@ def api(platform: Platform) -> Api:
     for service in SERVICES:
         platform.service(service)
     return Api(base=platform.gateway(), sink=platform.mail_sink)
+
+
+@pytest.fixture(scope="session")
+def operator(api) -> dict:
+    account = api.register(email=OPERATOR_EMAIL)
+    token = api.mailed_token(OPERATOR_EMAIL)
+    assert api.post("/accounts/verify", {"token": token}).status_code == 200
+    login = api.post("/sessions", {"email": OPERATOR_EMAIL, "password": account["password"]})
+    assert login.json()["account"]["operator"] is True
+    return {**account, "token": login.json()["token"]}
+
+
+@pytest.fixture(scope="session")
+def cities(api, operator) -> CityMaker:
+    return CityMaker(api, operator)

@@ -9,6 +9,7 @@ from typing import Any
 from bson import ObjectId
 from kombu import Queue, binding
 from mongoengine.errors import NotUniqueError
+from nameko.events import event_handler
 from nameko.messaging import consume
 from nameko.rpc import RpcProxy
 
@@ -52,6 +53,7 @@ from services.cities.schemas import (
     WorkingGroupSchema,
 )
 from services.kit.config import load_settings
+from services.kit.consumer import idempotent
 from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Forbidden, Invalid, NotFound
@@ -70,6 +72,7 @@ PARTNERS = ("city_admin", "partner")
 INVITE_ADMIN = "invite-city-admin"
 INVITE_MEMBER = "invite-working-group"
 INVITATION_TTL = 14 * 24 * 3600
+ACCOUNT_DELETED = "stadtdialog.identity.account.deleted.v1"
 
 # Public facts of other services that the cities service counts for step rules and guards.
 TALLY_QUEUE = Queue(
@@ -766,6 +769,19 @@ class CitiesService:
                 SeenFact(city=city, key=key, event_id=envelope["id"]).save(force_insert=True)
             except NotUniqueError:
                 pass  # the same fact delivered again: counted once
+
+    @event_handler("identity", ACCOUNT_DELETED, requeue_on_error=True)
+    @idempotent(SERVICE)
+    def forget_deleted_account(self, envelope: dict[str, Any]) -> None:
+        """A deleted person's working-group memberships keep their kind, lose the person."""
+        account_id = (envelope.get("data") or {}).get("account_id")
+        if not account_id:
+            return
+        slugs = [c.id for c in City.objects.only("id")]
+        for member in Membership.across_cities(slugs, account_id=account_id):
+            member.email = f"deleted-{member.id}@invalid.stadtdialog"
+            member.organisation = "—"
+            member.save()
 
     @rpc
     def tallies(self, slug: str) -> dict[str, int]:

@@ -160,3 +160,31 @@ def test_schedule_dates_out_of_order_name_the_field(api, cities) -> None:
     assert unknown.status_code == 422 and "holidays" in unknown.json()["error"]["fields"]
     naive = {"kickoff": {"start": "2030-01-01T00:00:00", "end": "2030-02-01T00:00:00"}}
     assert api.put(f"/cities/{slug}/schedule", naive, token=token).status_code == 422
+
+
+def test_a_deleted_member_leaves_no_personal_data_in_the_group(api, cities, platform) -> None:
+    made = cities.create()
+    slug, admin = made["slug"], made["admin"]
+    group = api.post(
+        f"/cities/{slug}/working-groups", {"name": "Gruppe"}, token=admin["token"]
+    ).json()
+    email = f"weg-{slug}@example.org"
+    api.post(
+        f"/cities/{slug}/working-groups/{group['id']}/invitations",
+        {"email": email, "organisation": "Verein für Alle", "kind": "association"},
+        token=admin["token"],
+    )
+    invitation = api.mailed_token(email)
+    person = api.verified_login_as(email)
+    assert api.post("/invitations/accept", {"token": invitation}, token=person["token"]).ok
+    assert api.delete("/me", {"password": person["password"]}, token=person["token"]).ok
+
+    def anonymised() -> bool:
+        members = api.get(
+            f"/cities/{slug}/working-groups/{group['id']}", token=admin["token"]
+        ).json()["members"]
+        return members[0]["email"] != email and members[0]["organisation"] == "—"
+
+    wait_until(anonymised, 30, "the membership anonymised after the account was deleted")
+    view = api.get(f"/cities/{slug}/working-groups/{group['id']}", token=admin["token"]).json()
+    assert view["composition"]["association"] == 1  # the seat at the table stays counted

@@ -8,9 +8,10 @@ from datetime import timedelta
 from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 
-from gateway import health, pages
+from gateway import assets, health, pages, pages_city
 from gateway.api import cities, identity
 from gateway.errors import register_error_handlers
+from gateway.language import init_babel
 from gateway.openapi import build_spec
 from gateway.rpc import RpcClient
 from services.kit.config import Settings, load_settings
@@ -38,9 +39,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["rpc"] = RpcClient(settings.amqp_uri, settings.rpc_timeout)
 
     csrf.init_app(app)
+    init_babel(app)
     register_error_handlers(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(pages_city.bp)
+    app.register_blueprint(assets.bp)
     for blueprint in (identity.bp, cities.bp):
         app.register_blueprint(blueprint)
         # The API authenticates with bearer tokens only, so it needs no CSRF token.

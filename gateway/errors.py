@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +29,32 @@ _HTTP_MESSAGES = {
 }
 
 
+def _wants_page() -> bool:
+    """People's pages get an HTML error page; the API and the probes get JSON."""
+    return not (request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"))
+
+
+def _page(message: str, status: int, fields: dict | None = None) -> Response:
+    lang = "en" if str(get_locale()) == "en" else "de"
+    text = message if lang == "en" else german(message)
+    title = {
+        401: "Anmeldung erforderlich",
+        403: "Kein Zugriff",
+        404: "Nicht gefunden",
+        503: "Gerade nicht erreichbar",
+    }.get(status, "Das hat nicht geklappt")
+    if lang == "en":
+        title = {
+            401: "Sign-in required",
+            403: "No access",
+            404: "Not found",
+            503: "Not available right now",
+        }.get(status, "That did not work")
+    response = Response(render_template("error.html", title=title, text=text), status=status)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    return response
+
+
 def _body(code: str, message: str, status: int) -> Response:
     response = jsonify(
         {"error": {"code": code, "message": {"de": german(message), "en": message}, "fields": {}}}
@@ -39,6 +66,8 @@ def _body(code: str, message: str, status: int) -> Response:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> Response:
+        if _wants_page():
+            return _page(exc.message, exc.status)
         response = jsonify(exc.to_dict())
         response.status_code = exc.status
         if exc.status == 401:
@@ -48,23 +77,28 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceUnavailable)
     def unavailable(exc: ServiceUnavailable) -> Response:
         log.warning("service unavailable: %s", exc)
-        response = _body(
-            "service_unavailable", "The service is not answering, try again shortly.", 503
+        message = "The service is not answering, try again shortly."
+        response = (
+            _page(message, 503) if _wants_page() else _body("service_unavailable", message, 503)
         )
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Response:
-        return _body("csrf", "The CSRF token is missing or wrong.", 400)
+        message = "The CSRF token is missing or wrong."
+        return _page(message, 400) if _wants_page() else _body("csrf", message, 400)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
         message = _HTTP_MESSAGES.get(status, "The request could not be processed.")
+        if _wants_page():
+            return _page(message, status)
         return _body(exc.name.lower().replace(" ", "_"), message, status)
 
     @app.errorhandler(Exception)
     def bug(exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _body("internal", "The request could not be processed.", 500)
+        message = "The request could not be processed."
+        return _page(message, 500) if _wants_page() else _body("internal", message, 500)

@@ -6,51 +6,61 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.auth import current_caller
 from services.kit.errors import DomainError
-from services.kit.i18n import german
 
 bp = Blueprint("pages", __name__)
 
 
-def _errors(exc: DomainError) -> dict[str, Any]:
-    """Field errors in German for the template: {field: [messages]} and a summary."""
+def page_errors(exc: DomainError) -> dict[str, Any]:
+    """Field errors in the page's language: {"summary": text, "fields": {field: [texts]}}."""
+    body = exc.to_dict()["error"]
+    lang = "en" if str(get_locale()) == "en" else "de"
     return {
-        "summary": german(exc.message),
-        "fields": {name: [german(m) for m in msgs] for name, msgs in exc.fields.items()},
+        "summary": body["message"][lang],
+        "fields": {name: texts[lang] for name, texts in body["fields"].items()},
     }
 
 
-def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    context.setdefault("caller", current_caller())
+def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(template, **context), status
+
+
+@bp.app_context_processor
+def page_context() -> dict[str, Any]:
+    return {"caller": current_caller(), "current_locale": str(get_locale())}
 
 
 @bp.get("/")
 def start() -> tuple[str, int]:
-    return _render("start.html")
+    by_year: dict[int, list[dict[str, Any]]] = {}
+    for city in rpc("cities", "list_cities"):
+        by_year.setdefault(city["cohort_year"], []).append(city)
+    return render("start.html", cohorts=sorted(by_year.items(), reverse=True))
 
 
 @bp.route("/registrieren", methods=["GET", "POST"])
 def register() -> tuple[str, int]:
     if request.method == "GET":
-        return _render("register.html", form={})
+        return render("register.html", form={})
     form = {k: request.form.get(k, "") for k in ("email", "display_name", "password")}
     try:
         rpc("identity", "register", form)
     except DomainError as exc:
-        return _render(
+        return render(
             "register.html",
             422 if exc.status == 422 else exc.status,
             form=form,
-            errors=_errors(exc),
+            errors=page_errors(exc),
         )
-    return _render(
+    return render(
         "message.html",
-        title="Fast geschafft",
-        text="Wir haben Dir eine E-Mail geschickt. Bitte bestätige darin Deine Adresse.",
+        title=_("Fast geschafft"),
+        text=_("Wir haben Dir eine E-Mail geschickt. Bitte bestätige darin Deine Adresse."),
     )
 
 
@@ -59,27 +69,32 @@ def verify() -> tuple[str, int]:
     try:
         rpc("identity", "verify_email", {"token": request.args.get("token", "")})
     except DomainError as exc:
-        return _render(
-            "message.html", exc.status, title="Bestätigung fehlgeschlagen", text=german(exc.message)
+        return render(
+            "message.html",
+            exc.status,
+            title=_("Bestätigung fehlgeschlagen"),
+            text=page_errors(exc)["summary"],
         )
-    return _render(
+    return render(
         "message.html",
-        title="E-Mail-Adresse bestätigt",
-        text="Danke! Du kannst Dich jetzt anmelden.",
+        title=_("E-Mail-Adresse bestätigt"),
+        text=_("Danke! Du kannst Dich jetzt anmelden."),
         link=url_for("pages.login"),
-        link_text="Zur Anmeldung",
+        link_text=_("Zur Anmeldung"),
     )
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
 def login() -> tuple[str, int] | Response:
     if request.method == "GET":
-        return _render("login.html", form={})
+        return render("login.html", form={})
     form = {k: request.form.get(k, "") for k in ("email", "password")}
     try:
         result = rpc("identity", "login", form)
     except DomainError as exc:
-        return _render("login.html", exc.status, form={"email": form["email"]}, errors=_errors(exc))
+        return render(
+            "login.html", exc.status, form={"email": form["email"]}, errors=page_errors(exc)
+        )
     session.clear()  # a new session id at sign-in: no fixation
     session["token"] = result["token"]
     session.permanent = True
@@ -98,16 +113,16 @@ def logout() -> Response:
 @bp.route("/passwort-vergessen", methods=["GET", "POST"])
 def forgot_password() -> tuple[str, int]:
     if request.method == "GET":
-        return _render("forgot.html", form={})
+        return render("forgot.html", form={})
     form = {"email": request.form.get("email", "")}
     try:
         rpc("identity", "request_password_reset", form)
     except DomainError as exc:
-        return _render("forgot.html", exc.status, form=form, errors=_errors(exc))
-    return _render(
+        return render("forgot.html", exc.status, form=form, errors=page_errors(exc))
+    return render(
         "message.html",
-        title="E-Mail unterwegs",
-        text="Wenn es ein Konto mit dieser Adresse gibt, bekommst Du gleich eine E-Mail.",
+        title=_("E-Mail unterwegs"),
+        text=_("Wenn es ein Konto mit dieser Adresse gibt, bekommst Du gleich eine E-Mail."),
     )
 
 
@@ -115,7 +130,7 @@ def forgot_password() -> tuple[str, int]:
 def reset_password() -> tuple[str, int]:
     token = request.values.get("token", "")
     if request.method == "GET":
-        return _render("reset.html", token=token)
+        return render("reset.html", token=token)
     try:
         rpc(
             "identity",
@@ -123,11 +138,11 @@ def reset_password() -> tuple[str, int]:
             {"token": token, "password": request.form.get("password", "")},
         )
     except DomainError as exc:
-        return _render("reset.html", exc.status, token=token, errors=_errors(exc))
-    return _render(
+        return render("reset.html", exc.status, token=token, errors=page_errors(exc))
+    return render(
         "message.html",
-        title="Passwort geändert",
-        text="Dein neues Passwort gilt ab sofort.",
+        title=_("Passwort geändert"),
+        text=_("Dein neues Passwort gilt ab sofort."),
         link=url_for("pages.login"),
-        link_text="Zur Anmeldung",
+        link_text=_("Zur Anmeldung"),
     )

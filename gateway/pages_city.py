@@ -1,0 +1,134 @@
+"""City pages for citizens, and the admin and partner page of a city (German first).
+
+Every action is a plain form POST with a CSRF token, so the pages work without JavaScript;
+a refused action shows the page again with the reason next to the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, redirect, request, url_for
+from flask_babel import gettext as _
+
+from gateway.api.common import rpc
+from gateway.auth import current_caller
+from gateway.pages import page_errors, render
+from gateway.schema_forms import config_from_form, fields_from_schema
+from services.kit.errors import DomainError, Forbidden, Unauthenticated
+
+bp = Blueprint("pages_city", __name__)
+
+PARTNERS = ("city_admin", "partner")
+
+
+def _city_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
+    city = rpc("cities", "get_city", slug)
+    phases = rpc("cities", "phases", slug)
+    groups = rpc("cities", "list_working_groups", slug)
+    return render("city.html", status, city=city, phases=phases["phases"], groups=groups, **extra)
+
+
+@bp.get("/stadt/<slug>")
+def city(slug: str) -> tuple[str, int]:
+    return _city_page(slug)
+
+
+def _require_partner(slug: str) -> None:
+    caller = current_caller()
+    if not caller.authenticated:
+        raise Unauthenticated()
+    if not caller.has_role(slug, *PARTNERS):
+        raise Forbidden()
+
+
+def _admin_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
+    _require_partner(slug)
+    city = rpc("cities", "get_city", slug)
+    phases = rpc("cities", "phases", slug)["phases"]
+    caller = current_caller()
+    is_admin = caller.has_role(slug, "city_admin")
+    plugins = rpc("cities", "list_plugins", slug)
+    for plugin in plugins:
+        plugin["fields"] = fields_from_schema(plugin["config_schema"] or {}, plugin["config"])
+    next_phase = {
+        "kickoff": "scenarios",
+        "scenarios": "transfer",
+        "transfer": "table_talks",
+        "table_talks": "closing",
+        "closing": "archived",
+    }.get(city["phase"])
+    return render(
+        "city_admin.html",
+        status,
+        city=city,
+        phases=phases,
+        plugins=plugins,
+        is_admin=is_admin,
+        next_phase=next_phase,
+        audit=rpc("cities", "plugin_audit", slug),
+        **extra,
+    )
+
+
+@bp.get("/stadt/<slug>/verwaltung")
+def admin(slug: str) -> tuple[str, int]:
+    return _admin_page(slug, notice=request.args.get("ok") and _("Gespeichert."))
+
+
+def _act(slug: str, section: str, call: Any) -> tuple[str, int] | Response:
+    """Run an action; on a refusal show the page again with the reason in its section."""
+    try:
+        call()
+    except DomainError as exc:
+        return _admin_page(slug, exc.status, errors=page_errors(exc), error_section=section)
+    return redirect(url_for("pages_city.admin", slug=slug, ok=1, _anchor=section))
+
+
+@bp.post("/stadt/<slug>/verwaltung/phase")
+def advance(slug: str) -> tuple[str, int] | Response:
+    body = {"to": request.form.get("to", "")}
+    for key in ("reason", "override_reason"):
+        if request.form.get(key, "").strip():
+            body[key] = request.form[key].strip()
+    return _act(slug, "phase", lambda: rpc("cities", "advance_phase", slug, body))
+
+
+@bp.post("/stadt/<slug>/verwaltung/schritt")
+def step(slug: str) -> tuple[str, int] | Response:
+    phase, step_id = request.form.get("phase", ""), request.form.get("step", "")
+    if request.form.get("undo"):
+        return _act(slug, "schritte", lambda: rpc("cities", "unmark_step", slug, phase, step_id))
+    body = {"note": request.form["note"].strip()} if request.form.get("note", "").strip() else {}
+    return _act(slug, "schritte", lambda: rpc("cities", "mark_step", slug, phase, step_id, body))
+
+
+@bp.post("/stadt/<slug>/verwaltung/plugins/<name>")
+def plugin(slug: str, name: str) -> tuple[str, int] | Response:
+    if request.form.get("disable"):
+        return _act(slug, f"plugin-{name}", lambda: rpc("cities", "disable_plugin", slug, name))
+    _require_partner(slug)
+    installed = {p["name"]: p for p in rpc("cities", "list_plugins", slug)}
+    schema = (installed.get(name) or {}).get("config_schema") or {}
+    config = config_from_form(schema, request.form)
+    return _act(
+        slug,
+        f"plugin-{name}",
+        lambda: rpc("cities", "enable_plugin", slug, name, {"config": config}),
+    )
+
+
+@bp.route("/einladung", methods=["GET", "POST"])
+def invitation() -> tuple[str, int] | Response:
+    token = request.values.get("token", "")
+    if not current_caller().authenticated:
+        return render("invitation.html", 200, token=token, signed_in=False)
+    if request.method == "GET":
+        return render("invitation.html", 200, token=token, signed_in=True)
+    try:
+        result = rpc("cities", "accept_invitation", {"token": token})
+    except DomainError as exc:
+        return render(
+            "invitation.html", exc.status, token=token, signed_in=True, errors=page_errors(exc)
+        )
+    return redirect(url_for("pages_city.city", slug=result["city"]))

@@ -1,0 +1,103 @@
+"""Forms rendered from a JSON schema (pure): a plugin's config schema becomes form fields,
+and the submitted form becomes the JSON the API expects.
+
+Only the shapes plugin configs use are supported: strings (with ``format: email``), integers,
+numbers, booleans, nullable variants, and arrays of strings (free lines, or a choice of an
+``enum``). Values that do not parse are passed on as typed, so the service's validation names
+the field with the real reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def N_(text: str) -> str:  # noqa: N802 - the usual marker: extracted for translation, shown via _()
+    return text
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    widget: str  # text | email | number | checkbox | lines | choices
+    required: bool
+    value: Any = None
+    choices: tuple[str, ...] = field(default=())
+    hint: str | None = None
+
+
+def _base_type(prop: dict[str, Any]) -> str:
+    kind = prop.get("type", "string")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "string")
+    return kind
+
+
+def fields_from_schema(
+    schema: dict[str, Any], current: dict[str, Any] | None = None
+) -> list[FieldSpec]:
+    current = current or {}
+    required = set(schema.get("required", ()))
+    specs = []
+    for name, prop in (schema.get("properties") or {}).items():
+        kind = _base_type(prop)
+        value = current.get(name, prop.get("default"))
+        hint = None
+        if kind == "array":
+            enum = tuple((prop.get("items") or {}).get("enum") or ())
+            widget = "choices" if enum else "lines"
+            hint = None if enum else N_("Ein Eintrag pro Zeile.")
+            specs.append(
+                FieldSpec(
+                    name,
+                    prop.get("description", name),
+                    widget,
+                    name in required,
+                    list(value or []),
+                    enum,
+                    hint,
+                )
+            )
+            continue
+        widget = {"integer": "number", "number": "number", "boolean": "checkbox"}.get(kind, "text")
+        if kind == "string" and prop.get("format") == "email":
+            widget = "email"
+        specs.append(
+            FieldSpec(name, prop.get("description", name), widget, name in required, value)
+        )
+    return specs
+
+
+def config_from_form(schema: dict[str, Any], form: Any) -> dict[str, Any]:
+    """``form`` is a werkzeug MultiDict (``get``/``getlist``) keyed ``config.<name>``."""
+    config: dict[str, Any] = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        key = f"config.{name}"
+        kind = _base_type(prop)
+        if kind == "boolean":
+            config[name] = form.get(key) in ("on", "true", "1")
+        elif kind == "array":
+            if (prop.get("items") or {}).get("enum"):
+                chosen = form.getlist(key)
+                if chosen:
+                    config[name] = chosen
+            else:
+                lines = [line.strip() for line in (form.get(key) or "").splitlines()]
+                if any(lines) or name in schema.get("required", ()):
+                    config[name] = [line for line in lines if line]
+        else:
+            raw = (form.get(key) or "").strip()
+            if raw == "":
+                continue  # optional fields left empty take their default
+            if kind == "integer":
+                config[name] = int(raw) if raw.lstrip("-").isdigit() else raw
+            elif kind == "number":
+                try:
+                    config[name] = float(raw)
+                except ValueError:
+                    config[name] = raw
+            else:
+                config[name] = raw
+    return config

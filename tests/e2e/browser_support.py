@@ -1,0 +1,27 @@
+"""Checks the browser tests run on every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+AXE = Path(__file__).resolve().parents[2] / "gateway" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def accessibility_violations(page: Page) -> list[dict]:
+    """axe-core's serious and critical findings (WCAG 2.1 A/AA rules) on the current page."""
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def fits_the_screen(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

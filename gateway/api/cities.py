@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, request
 
-from gateway.api.common import json_body, rpc
+from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
 from services.cities.schemas import (
     AcceptInvitationSchema,
@@ -22,12 +22,6 @@ TAG = "cities"
 CITY = "/cities/<slug>"
 
 
-def _json(data: object, status: int = 200) -> Response:
-    response = jsonify(data)
-    response.status_code = status
-    return response
-
-
 # ---------------------------------------------------------------- tenants and cohorts
 @bp.post("/cities")
 @documented(
@@ -39,39 +33,39 @@ def _json(data: object, status: int = 200) -> Response:
     errors=(401, 403, 409, 422),
 )
 def create_city() -> Response:
-    return _json(rpc("cities", "create_city", json_body()), 201)
+    return json_response(rpc("cities", "create_city", json_body()), 201)
 
 
 @bp.get("/cities")
 @documented("List the cities (operators may add ?include_archived=1)", TAG)
 def list_cities() -> Response:
     include = request.args.get("include_archived") in ("1", "true")
-    return _json(rpc("cities", "list_cities", include))
+    return json_response(rpc("cities", "list_cities", include))
 
 
 @bp.get(CITY)
 @documented("One city", TAG, errors=(404,))
 def get_city(slug: str) -> Response:
-    return _json(rpc("cities", "get_city", slug))
+    return json_response(rpc("cities", "get_city", slug))
 
 
 @bp.post(f"{CITY}/archive")
 @documented("Archive a city (operators)", TAG, auth=True, errors=(401, 403, 404))
 def archive_city(slug: str) -> Response:
-    return _json(rpc("cities", "archive_city", slug))
+    return json_response(rpc("cities", "archive_city", slug))
 
 
 @bp.get("/cohorts/<int:year>")
 @documented("A cohort year: its cities, their phases and the free places", TAG)
 def cohort(year: int) -> Response:
-    return _json(rpc("cities", "cohort", year))
+    return json_response(rpc("cities", "cohort", year))
 
 
 # ---------------------------------------------------------------- phases and steps
 @bp.get(f"{CITY}/phases")
 @documented("The phase timeline with windows and steps", TAG, errors=(404,))
 def phases(slug: str) -> Response:
-    return _json(rpc("cities", "phases", slug))
+    return json_response(rpc("cities", "phases", slug))
 
 
 @bp.put(f"{CITY}/schedule")
@@ -83,7 +77,7 @@ def phases(slug: str) -> Response:
     errors=(401, 403, 404, 422),
 )
 def set_schedule(slug: str) -> Response:
-    return _json(rpc("cities", "set_schedule", slug, json_body()))
+    return json_response(rpc("cities", "set_schedule", slug, json_body()))
 
 
 @bp.post(f"{CITY}/phase")
@@ -95,7 +89,7 @@ def set_schedule(slug: str) -> Response:
     errors=(401, 403, 404, 409, 422),
 )
 def advance_phase(slug: str) -> Response:
-    return _json(rpc("cities", "advance_phase", slug, json_body()))
+    return json_response(rpc("cities", "advance_phase", slug, json_body()))
 
 
 @bp.get(f"{CITY}/transitions")
@@ -106,7 +100,7 @@ def advance_phase(slug: str) -> Response:
     errors=(401, 403, 404),
 )
 def transitions(slug: str) -> Response:
-    return _json(rpc("cities", "transitions", slug))
+    return json_response(rpc("cities", "transitions", slug))
 
 
 @bp.post(f"{CITY}/phases/<phase>/steps/<step_id>")
@@ -119,19 +113,19 @@ def transitions(slug: str) -> Response:
 )
 def mark_step(slug: str, phase: str, step_id: str) -> Response:
     body = json_body() if request.get_data() else {}
-    return _json(rpc("cities", "mark_step", slug, phase, step_id, body))
+    return json_response(rpc("cities", "mark_step", slug, phase, step_id, body))
 
 
 @bp.delete(f"{CITY}/phases/<phase>/steps/<step_id>")
 @documented("Mark a step not done (city admins)", TAG, auth=True, errors=(401, 403, 404))
 def unmark_step(slug: str, phase: str, step_id: str) -> Response:
-    return _json(rpc("cities", "unmark_step", slug, phase, step_id))
+    return json_response(rpc("cities", "unmark_step", slug, phase, step_id))
 
 
 @bp.get(f"{CITY}/tallies")
 @documented("Counts of public facts the city's step rules read", TAG, errors=(404,))
 def tallies(slug: str) -> Response:
-    return _json(rpc("cities", "tallies", slug))
+    return json_response(rpc("cities", "tallies", slug))
 
 
 # ---------------------------------------------------------------- working groups
@@ -145,19 +139,19 @@ def tallies(slug: str) -> Response:
     errors=(401, 403, 404, 422),
 )
 def create_working_group(slug: str) -> Response:
-    return _json(rpc("cities", "create_working_group", slug, json_body()), 201)
+    return json_response(rpc("cities", "create_working_group", slug, json_body()), 201)
 
 
 @bp.get(f"{CITY}/working-groups")
 @documented("Working groups with their composition (members for admins and members)", TAG)
 def list_working_groups(slug: str) -> Response:
-    return _json(rpc("cities", "list_working_groups", slug))
+    return json_response(rpc("cities", "list_working_groups", slug))
 
 
 @bp.get(f"{CITY}/working-groups/<group_id>")
 @documented("One working group", TAG, errors=(404,))
 def working_group(slug: str, group_id: str) -> Response:
-    return _json(rpc("cities", "working_group", slug, group_id))
+    return json_response(rpc("cities", "working_group", slug, group_id))
 
 
 @bp.post(f"{CITY}/working-groups/<group_id>/invitations")
@@ -170,7 +164,7 @@ def working_group(slug: str, group_id: str) -> Response:
     errors=(401, 403, 404, 409, 422),
 )
 def invite_member(slug: str, group_id: str) -> Response:
-    return _json(rpc("cities", "invite_member", slug, group_id, json_body()), 201)
+    return json_response(rpc("cities", "invite_member", slug, group_id, json_body()), 201)
 
 
 @bp.post("/invitations/accept")
@@ -182,7 +176,7 @@ def invite_member(slug: str, group_id: str) -> Response:
     errors=(401, 403, 404, 422),
 )
 def accept_invitation() -> Response:
-    return _json(rpc("cities", "accept_invitation", json_body()))
+    return json_response(rpc("cities", "accept_invitation", json_body()))
 
 
 # ---------------------------------------------------------------- plugins
@@ -194,7 +188,7 @@ def accept_invitation() -> Response:
     errors=(401, 403, 404),
 )
 def list_plugins(slug: str) -> Response:
-    return _json(rpc("cities", "list_plugins", slug))
+    return json_response(rpc("cities", "list_plugins", slug))
 
 
 @bp.put(f"{CITY}/plugins/<plugin>")
@@ -206,13 +200,13 @@ def list_plugins(slug: str) -> Response:
     errors=(401, 403, 404, 422),
 )
 def enable_plugin(slug: str, plugin: str) -> Response:
-    return _json(rpc("cities", "enable_plugin", slug, plugin, json_body()))
+    return json_response(rpc("cities", "enable_plugin", slug, plugin, json_body()))
 
 
 @bp.delete(f"{CITY}/plugins/<plugin>")
 @documented("Disable a plugin (admins and partners)", TAG, auth=True, errors=(401, 403, 404))
 def disable_plugin(slug: str, plugin: str) -> Response:
-    return _json(rpc("cities", "disable_plugin", slug, plugin))
+    return json_response(rpc("cities", "disable_plugin", slug, plugin))
 
 
 @bp.get(f"{CITY}/plugins/audit")
@@ -223,4 +217,4 @@ def disable_plugin(slug: str, plugin: str) -> Response:
     errors=(401, 403, 404),
 )
 def plugin_audit(slug: str) -> Response:
-    return _json(rpc("cities", "plugin_audit", slug))
+    return json_response(rpc("cities", "plugin_audit", slug))

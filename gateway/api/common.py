@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, jsonify, request
 
 from gateway.auth import current_caller
 from services.kit.errors import Invalid
+
+
+def json_response(data: object, status: int = 200) -> Response:
+    response = jsonify(data)
+    response.status_code = status
+    return response
 
 
 def json_body() -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response
 
-from gateway.api.common import json_body, rpc
+from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
 from gateway.auth import bearer_token, require_caller
 from services.identity.schemas import (
@@ -24,12 +24,6 @@ bp = Blueprint("api_identity", __name__, url_prefix="/api/v1")
 TAG = "identity"
 
 
-def _json(data: object, status: int = 200) -> Response:
-    response = jsonify(data)
-    response.status_code = status
-    return response
-
-
 @bp.post("/accounts")
 @documented(
     "Register an account; a verification mail is sent",
@@ -40,7 +34,7 @@ def _json(data: object, status: int = 200) -> Response:
     errors=(409, 422),
 )
 def register() -> Response:
-    return _json(rpc("identity", "register", json_body()), 201)
+    return json_response(rpc("identity", "register", json_body()), 201)
 
 
 @bp.post("/accounts/verify")
@@ -52,13 +46,13 @@ def register() -> Response:
     errors=(422,),
 )
 def verify() -> Response:
-    return _json(rpc("identity", "verify_email", json_body()))
+    return json_response(rpc("identity", "verify_email", json_body()))
 
 
 @bp.post("/accounts/verify/resend")
 @documented("Send the verification mail again", TAG, body=EmailSchema, status=202, errors=(422,))
 def resend_verification() -> Response:
-    return _json(rpc("identity", "resend_verification", json_body()), 202)
+    return json_response(rpc("identity", "resend_verification", json_body()), 202)
 
 
 @bp.post("/sessions")
@@ -71,27 +65,27 @@ def resend_verification() -> Response:
     errors=(401, 403, 422),
 )
 def login() -> Response:
-    return _json(rpc("identity", "login", json_body()), 201)
+    return json_response(rpc("identity", "login", json_body()), 201)
 
 
 @bp.delete("/sessions/current")
 @documented("Log out: the bearer token stops working", TAG, auth=True, errors=(401,))
 def logout() -> Response:
     require_caller()
-    return _json(rpc("identity", "logout", bearer_token()))
+    return json_response(rpc("identity", "logout", bearer_token()))
 
 
 @bp.get("/me")
 @documented("The signed-in account", TAG, response=AccountOut, auth=True, errors=(401,))
 def me() -> Response:
     require_caller()
-    return _json(rpc("identity", "me"))
+    return json_response(rpc("identity", "me"))
 
 
 @bp.post("/password-reset")
 @documented("Ask for a password-reset mail", TAG, body=EmailSchema, status=202, errors=(422,))
 def request_password_reset() -> Response:
-    return _json(rpc("identity", "request_password_reset", json_body()), 202)
+    return json_response(rpc("identity", "request_password_reset", json_body()), 202)
 
 
 @bp.post("/password-reset/confirm")
@@ -99,14 +93,14 @@ def request_password_reset() -> Response:
     "Set a new password with the mailed token", TAG, body=PasswordResetSchema, errors=(422,)
 )
 def reset_password() -> Response:
-    return _json(rpc("identity", "reset_password", json_body()))
+    return json_response(rpc("identity", "reset_password", json_body()))
 
 
 @bp.get("/me/export")
 @documented("Download my data as JSON", TAG, auth=True, errors=(401,))
 def export() -> Response:
     require_caller()
-    response = _json(rpc("identity", "export_my_data"))
+    response = json_response(rpc("identity", "export_my_data"))
     response.headers["Content-Disposition"] = 'attachment; filename="stadtdialog-meine-daten.json"'
     return response
 
@@ -121,7 +115,7 @@ def export() -> Response:
 )
 def delete_account() -> Response:
     require_caller()
-    return _json(rpc("identity", "delete_account", json_body()))
+    return json_response(rpc("identity", "delete_account", json_body()))
 
 
 @bp.post("/me/organisations")
@@ -136,7 +130,7 @@ def delete_account() -> Response:
 )
 def add_organisation() -> Response:
     require_caller()
-    return _json(rpc("identity", "add_organisation", json_body()), 201)
+    return json_response(rpc("identity", "add_organisation", json_body()), 201)
 
 
 @bp.delete("/me/organisations/<int:index>")
@@ -145,7 +139,7 @@ def add_organisation() -> Response:
 )
 def remove_organisation(index: int) -> Response:
     require_caller()
-    return _json(rpc("identity", "remove_organisation", index))
+    return json_response(rpc("identity", "remove_organisation", index))
 
 
 @bp.post("/roles")
@@ -159,7 +153,7 @@ def remove_organisation(index: int) -> Response:
 )
 def grant_role() -> Response:
     require_caller()
-    return _json(rpc("identity", "grant_role", json_body()))
+    return json_response(rpc("identity", "grant_role", json_body()))
 
 
 @bp.delete("/roles")
@@ -173,4 +167,4 @@ def grant_role() -> Response:
 )
 def revoke_role() -> Response:
     require_caller()
-    return _json(rpc("identity", "revoke_role", json_body()))
+    return json_response(rpc("identity", "revoke_role", json_body()))

@@ -99,12 +99,20 @@ def _now() -> datetime:
 
 
 def tally_keys(envelope: dict[str, Any]) -> list[str]:
-    """``service.entity.action`` of a fact, and ``…#tag`` for each tag in its data."""
-    match = TYPE_PATTERN.match(envelope.get("type") or "")
+    """``service.entity.action`` of a fact, and ``…#tag`` for each tag in its data.
+
+    A malformed fact counts without tags, or not at all: it must never make the consumer fail
+    (it would be redelivered forever).
+    """
+    kind = envelope.get("type")
+    match = TYPE_PATTERN.match(kind) if isinstance(kind, str) else None
     if not match:
         return []
     key = f"{match['service']}.{match['entity']}.{match['action']}"
-    tags = (envelope.get("data") or {}).get("tags") or []
+    data = envelope.get("data")
+    tags = data.get("tags") if isinstance(data, dict) else None
+    if not isinstance(tags, list):
+        return [key]
     return [key, *(f"{key}#{tag}" for tag in tags if isinstance(tag, str) and _TAG.fullmatch(tag))]
 
 
@@ -122,19 +130,26 @@ class CitiesService:
         self.tokens = SignedTokens(self.settings.secret_key, INVITATION_TTL)
 
     # ------------------------------------------------------------------ helpers
-    def _city(self, slug: str, active_only: bool = False) -> City:
+    def _city(self, slug: str) -> City:
         city = City.objects(id=slug).first() if isinstance(slug, str) else None
         if city is None:
             raise NotFound("City not found.")
-        if active_only and city.status != "active":
-            raise Conflict("The city is archived.", {"city": ["The city is archived."]})
         return city
 
     def _require(self, slug: str, roles: tuple[str, ...], active_only: bool = True) -> City:
+        # Who may act is checked before what state the city is in: an admin of another city
+        # learns nothing about this one beyond "forbidden".
         self.caller.require_authenticated()
-        city = self._city(slug, active_only=active_only)
+        city = self._city(slug)
         self.caller.require_role(slug, *roles)
+        if active_only:
+            self._require_active(city)
         return city
+
+    @staticmethod
+    def _require_active(city: City) -> None:
+        if city.status != "active":
+            raise Conflict("The city is archived.", {"city": ["The city is archived."]})
 
     def _changed(self, city: City) -> None:
         """Tell every service to drop its cached state of this city (internal fact)."""
@@ -604,7 +619,7 @@ class CitiesService:
     @rpc
     def invite_member(self, slug: str, group_id: str, data: dict[str, Any]) -> dict[str, Any]:
         self.caller.require_authenticated()
-        city = self._city(slug, active_only=True)
+        city = self._city(slug)
         group = self._group(slug, group_id)
         is_lead = (
             Membership.scoped(
@@ -618,6 +633,7 @@ class CitiesService:
         )
         if not (self.caller.has_role(slug, *ADMIN) or is_lead):
             raise Forbidden()
+        self._require_active(city)
         values = load(InvitationSchema(), data)
         email = values["email"].lower()
         try:
@@ -655,7 +671,8 @@ class CitiesService:
         if account["email"].lower() != claims["e"]:
             message = "This invitation was sent to another e-mail address."
             raise Forbidden(message, {"token": [message]})
-        city = self._city(claims["c"], active_only=True)
+        city = self._city(claims["c"])
+        self._require_active(city)
         if purpose == INVITE_ADMIN:
             self.identity.assign_role(user_id, city.id, "city_admin", "invitation")
             return {"city": city.id, "role": "city_admin"}

@@ -37,7 +37,7 @@ def require_phase(state: dict[str, Any], *allowed: str) -> None:
         raise PhaseClosed(
             fields={
                 "phase": [
-                    f"The city is in phase {state['phase']}; this needs {' or '.join(allowed)}."
+                    f"The city is in phase {state['phase']}; this needs {' / '.join(allowed)}."
                 ]
             }
         )

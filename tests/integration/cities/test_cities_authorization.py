@@ -569,22 +569,10 @@ def test_people_of_city_a_cannot_write_to_city_b(world: World, actor: str, write
     assert snapshot(world) == world.b["snapshot"]
 
 
-ARCHIVED_BUG = (
-    "bug: services/cities/service.py CitiesService._require (and invite_member) loads the city "
-    "with active_only=True before require_role, so an admin of city A writing to an archived "
-    "city B gets 409 'The city is archived.' instead of 403"
-)
-XFAIL_ARCHIVED = pytest.mark.xfail(strict=True, reason=ARCHIVED_BUG)
 WRITES_ARCHIVED = _writes("b_archived")
 
 
-@pytest.mark.parametrize(
-    "write",
-    [
-        pytest.param(name, marks=() if name == "archive_city" else XFAIL_ARCHIVED)
-        for name in WRITES_ARCHIVED
-    ],
-)
+@pytest.mark.parametrize("write", list(WRITES_ARCHIVED))
 def test_admin_of_city_a_cannot_write_to_an_archived_city_b(world: World, write: str) -> None:
     response = WRITES_ARCHIVED[write](world, world.people["admin"], world.b_archived["slug"])
     assert response.status_code in (403, 404), response.text

@@ -374,16 +374,9 @@ def test_an_envelope_without_type_is_ignored() -> None:
     assert tally_keys({"id": "e1", "data": {"tags": ["youth"]}}) == []
 
 
-MALFORMED_BUG = (
-    "bug: services/cities/service.py tally_keys assumes a string type, a dict data and a "
-    "list of tags: a non-string type, a non-dict data or a non-iterable tags raise "
-    "(and count_public_fact, a consumer with requeue_on_error=True, then requeues the same "
-    "message forever); a string tags value is split into one-letter tags (#y, #o, ...)"
-)
 TALK = "stadtdialog.dialogue.talk.documented.v1"
 
 
-@pytest.mark.xfail(strict=True, reason=MALFORMED_BUG)
 @pytest.mark.parametrize(
     ("type_", "data", "expected"),
     [

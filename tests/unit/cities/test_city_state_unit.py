@@ -91,7 +91,7 @@ def test_require_phase_lists_every_allowed_phase() -> None:
     with pytest.raises(PhaseClosed) as caught:
         require_phase(state(phase="archived"), "table_talks", "closing")
     (message,) = caught.value.fields["phase"]
-    assert message == "The city is in phase archived; this needs table_talks or closing."
+    assert message == "The city is in phase archived; this needs table_talks / closing."
     german = caught.value.to_dict()["error"]["fields"]["phase"]["de"][0]
     assert german.startswith("Die Stadt ist in der Phase archived; dafür braucht es ")
     assert "table_talks" in german and "closing" in german

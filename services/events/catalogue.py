@@ -1,0 +1,318 @@
+"""The event catalogue: one JSON schema per event type, and the AsyncAPI 3 document built from them.
+
+The source of truth is ``docs/events/schemas/<type>.json`` (the ``data`` of one event type,
+JSON Schema draft-07, with ``x-visibility`` public|internal and ``x-subject``) plus the shared
+envelope ``docs/events/envelope.json``. ``docs/asyncapi.yaml`` is generated from them
+(``python -m services.events.catalogue``) and a unit test keeps it in step, validates it
+against the official AsyncAPI 3.0.0 JSON schema and compares it with the types the services
+emit (``services.events.emitted``).
+
+Pure: no nameko, no mongoengine. ``jsonschema`` is imported only where envelopes are validated.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from services.kit.events import PUBLIC_EXCHANGE, TYPE_PATTERN
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMAS_DIR = REPO / "docs" / "events" / "schemas"
+ENVELOPE_FILE = REPO / "docs" / "events" / "envelope.json"
+ASYNCAPI_FILE = REPO / "docs" / "asyncapi.yaml"
+VISIBILITIES = ("public", "internal")
+# The catalogue's own version: bumped when a type is added (minor) or a version retired (major).
+CATALOGUE_VERSION = "1.1.0"
+# Keywords of our schema files that are documentation for the catalogue, not JSON Schema.
+_META = ("$schema", "$id", "x-visibility", "x-subject")
+
+
+class CatalogueError(ValueError):
+    """A schema file that does not follow the catalogue's rules."""
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    type: str
+    service: str
+    entity: str
+    action: str
+    version: int
+    visibility: str
+    description: str
+    subject: str
+    data_schema: dict[str, Any]  # JSON Schema of ``data`` (catalogue keywords removed)
+
+    @property
+    def public(self) -> bool:
+        return self.visibility == "public"
+
+    @property
+    def example(self) -> dict[str, Any]:
+        return self.data_schema["examples"][0]
+
+    @property
+    def component(self) -> str:
+        """A name usable as an AsyncAPI component key: ``cities.city.created.v1``."""
+        return self.type.removeprefix("stadtdialog.")
+
+    @property
+    def routing_key(self) -> str:
+        """On ``stadtdialog.public``: ``{city}.<service>.<entity>.<action>``."""
+        return f"{{city}}.{self.service}.{self.entity}.{self.action}"
+
+
+def load_spec(path: Path) -> EventSpec:
+    raw = json.loads(path.read_text())
+    name = path.name.removesuffix(".json")
+    match = TYPE_PATTERN.match(name)
+    if not match:
+        raise CatalogueError(f"{path.name}: the file name must be the event type")
+    if raw.get("title") != name:
+        raise CatalogueError(f"{path.name}: title must be the event type {name}")
+    visibility = raw.get("x-visibility")
+    if visibility not in VISIBILITIES:
+        raise CatalogueError(f"{path.name}: x-visibility must be one of {VISIBILITIES}")
+    if raw.get("type") != "object" or not raw.get("examples"):
+        raise CatalogueError(f"{path.name}: data must be an object schema with an example")
+    for key in ("description", "x-subject"):
+        if not raw.get(key):
+            raise CatalogueError(f"{path.name}: {key} is missing")
+    return EventSpec(
+        type=name,
+        service=match["service"],
+        entity=match["entity"],
+        action=match["action"],
+        version=int(match["version"]),
+        visibility=visibility,
+        description=raw["description"],
+        subject=raw["x-subject"],
+        data_schema={k: v for k, v in raw.items() if k not in _META},
+    )
+
+
+def load_catalogue(directory: Path = SCHEMAS_DIR) -> dict[str, EventSpec]:
+    """Every catalogued type, by type name, in name order."""
+    specs = [load_spec(path) for path in sorted(directory.glob("*.json"))]
+    return {spec.type: spec for spec in specs}
+
+
+def load_envelope_schema(path: Path = ENVELOPE_FILE) -> dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+def envelope_schema(spec: EventSpec, envelope: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A self-contained JSON schema of a whole envelope of one type (for validators)."""
+    base = copy.deepcopy(envelope or load_envelope_schema())
+    base["$id"] = f"urn:stadtdialog:event:{spec.type}:envelope"
+    base["title"] = spec.type
+    properties = base["properties"]
+    properties["type"] = {"type": "string", "enum": [spec.type]}
+    properties["source"] = {"type": "string", "enum": [f"/stadtdialog/{spec.service}"]}
+    properties["data"] = copy.deepcopy(spec.data_schema)
+    properties["data"].pop("title", None)
+    return base
+
+
+def validation_errors(
+    envelope: dict[str, Any], catalogue: dict[str, EventSpec] | None = None
+) -> list[str]:
+    """Why ``envelope`` does not match the catalogue (empty when it does)."""
+    import jsonschema  # only the checks need it
+
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    spec = catalogue.get(str(envelope.get("type")))
+    if spec is None:
+        return [f"type {envelope.get('type')!r} is not catalogued"]
+    validator = jsonschema.Draft7Validator(envelope_schema(spec))
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(envelope)'}: {error.message}"
+        for error in sorted(validator.iter_errors(envelope), key=lambda e: list(e.absolute_path))
+    ]
+
+
+# ---------------------------------------------------------------------- the AsyncAPI document
+def _amqp_channel_binding(exchange: str, vhost: str = "/") -> dict[str, Any]:
+    return {
+        "amqp": {
+            "is": "routingKey",
+            "exchange": {
+                "name": exchange,
+                "type": "topic",
+                "durable": True,
+                "autoDelete": False,
+                "vhost": vhost,
+            },
+            "bindingVersion": "0.3.0",
+        }
+    }
+
+
+def _strip_for_asyncapi(schema: dict[str, Any]) -> dict[str, Any]:
+    """Our data schemas embedded as AsyncAPI schema objects: no ``$schema``/``$id``."""
+    return {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
+
+
+def build_asyncapi(
+    catalogue: dict[str, EventSpec] | None = None, envelope: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    envelope = envelope or load_envelope_schema()
+    public = [s for s in catalogue.values() if s.public]
+    internal = [s for s in catalogue.values() if not s.public]
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    messages: dict[str, Any] = {}
+    schemas: dict[str, Any] = {"Envelope": _strip_for_asyncapi(envelope)}
+    for spec in catalogue.values():
+        key = spec.component
+        data_name = f"{key}.data"
+        schemas[data_name] = _strip_for_asyncapi(spec.data_schema)
+        example_envelope = {
+            "id": "5b1f0c1e-7a0e-4f63-9d1b-2f7b9a9b6a11",
+            "source": f"/stadtdialog/{spec.service}",
+            "specversion": "1.0",
+            "type": spec.type,
+            "time": "2027-06-01T18:30:00.000Z",
+            "subject": "…",
+            "datacontenttype": "application/json",
+            "city": "musterstadt",
+            "data": spec.example,
+        }
+        messages[key] = {
+            "name": spec.type,
+            "title": spec.type,
+            "summary": spec.description,
+            "description": f"Subject: {spec.subject}.",
+            "contentType": "application/json",
+            "payload": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Envelope"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "type": {"type": "string", "const": spec.type},
+                            "source": {"type": "string", "const": f"/stadtdialog/{spec.service}"},
+                            "data": {"$ref": f"#/components/schemas/{data_name}"},
+                        },
+                    },
+                ]
+            },
+            "tags": [{"name": spec.visibility}, {"name": spec.service}],
+            "examples": [{"name": "example", "payload": example_envelope}],
+            "x-visibility": spec.visibility,
+        }
+        if spec.public:
+            channel = f"public.{key}"
+            channels[channel] = {
+                "address": spec.routing_key,
+                "title": f"{spec.entity} {spec.action} ({spec.service})",
+                "description": (
+                    f"On the topic exchange `{PUBLIC_EXCHANGE}`; `city` is the city's slug "
+                    "(`_global` for facts without a city). Bind `<city>.#` for one city."
+                ),
+                "parameters": {"city": {"description": "The city's slug, or `_global`."}},
+                "messages": {key: {"$ref": f"#/components/messages/{key}"}},
+                "bindings": _amqp_channel_binding(PUBLIC_EXCHANGE),
+            }
+        else:
+            channel = f"internal.{key}"
+            channels[channel] = {
+                "address": spec.type,
+                "title": f"{spec.type} (internal)",
+                "description": (
+                    f"Internal: only on the service's own exchange `{spec.service}.events` "
+                    "(routing key = type), never on the public exchange. Not part of the "
+                    "public contract; it may change without notice."
+                ),
+                "messages": {key: {"$ref": f"#/components/messages/{key}"}},
+                "bindings": _amqp_channel_binding(f"{spec.service}.events"),
+            }
+        operations[f"send.{key}"] = {
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{channel}"},
+            "summary": f"The {spec.service} service publishes {spec.type}.",
+            "messages": [{"$ref": f"#/channels/{channel}/messages/{key}"}],
+            "tags": [{"name": spec.visibility}],
+            "bindings": {
+                "amqp": {"deliveryMode": 2, "mandatory": False, "bindingVersion": "0.3.0"}
+            },
+        }
+    return {
+        "asyncapi": "3.0.0",
+        "id": "urn:stadtdialog:events",
+        "info": {
+            "title": "Stadtdialog event stream",
+            "version": CATALOGUE_VERSION,
+            "description": (
+                "Facts of the Stadtdialog platform for third parties (city administrations' "
+                "systems, local media, researchers, partner foundations). Public facts go to "
+                f"the durable topic exchange `{PUBLIC_EXCHANGE}` with routing key "
+                "`<city>.<service>.<entity>.<action>`, as persistent messages published with "
+                "publisher confirms from each service's outbox. Every message is a CloudEvents "
+                "1.0 event in structured JSON mode plus the extension attribute `city`. "
+                "Delivery is at-least-once: de-duplicate by `id`. Public facts carry no "
+                "personal data. Ignore fields you do not know: a version gains optional fields "
+                "only; a change in meaning is a new type version (`.v2`). "
+                f"{len(public)} public and {len(internal)} internal types. How to consume: "
+                "docs/events.md; an example consumer: docs/examples/city_consumer.py."
+            ),
+            "license": {
+                "name": "EUPL-1.2",
+                "url": "https://joinup.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
+            },
+            "tags": [
+                {"name": "public", "description": "On the public exchange: the contract."},
+                {"name": "internal", "description": "Between services only; may change."},
+            ],
+        },
+        "defaultContentType": "application/json",
+        "servers": {
+            "local": {
+                "host": "127.0.0.1:5672",
+                "protocol": "amqp",
+                "protocolVersion": "0.9.1",
+                "description": "A local platform (deploy/local/run); production brokers are "
+                "announced per deployment.",
+            }
+        },
+        "channels": channels,
+        "operations": operations,
+        "components": {"schemas": schemas, "messages": messages},
+    }
+
+
+def render_asyncapi(document: dict[str, Any] | None = None) -> str:
+    document = document or build_asyncapi()
+    header = (
+        "# Generated from docs/events/schemas/*.json and docs/events/envelope.json by\n"
+        "# `python -m services.events.catalogue`: edit those files, not this one.\n"
+    )
+    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return header + body
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m services.events.catalogue [--check]``: write (or check) docs/asyncapi.yaml."""
+    args = sys.argv[1:] if argv is None else argv
+    text = render_asyncapi()
+    if "--check" in args:
+        current = ASYNCAPI_FILE.read_text() if ASYNCAPI_FILE.exists() else ""
+        if current != text:
+            print("docs/asyncapi.yaml is out of date: run python -m services.events.catalogue")
+            return 1
+        return 0
+    ASYNCAPI_FILE.write_text(text)
+    print(f"wrote {ASYNCAPI_FILE.relative_to(REPO)} ({len(load_catalogue())} event types)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

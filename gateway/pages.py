@@ -3,14 +3,16 @@ these are the pages every mail links to, plus sign-in and sign-out with CSRF pro
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.auth import current_caller
+from services.kit.context import ANONYMOUS
 from services.kit.errors import DomainError
 
 bp = Blueprint("pages", __name__)
@@ -145,4 +147,33 @@ def reset_password() -> tuple[str, int]:
         text=_("Dein neues Passwort gilt ab sofort."),
         link=url_for("pages.login"),
         link_text=_("Zur Anmeldung"),
+    )
+
+
+@bp.get("/konto")
+def account() -> tuple[str, int]:
+    me = rpc("identity", "me")  # Unauthenticated becomes the sign-in page's error
+    return render("account.html", me=me)
+
+
+@bp.get("/konto/meine-daten")
+def my_data() -> Response:
+    data = rpc("identity", "export_my_data")
+    response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="stadtdialog-meine-daten.json"'
+    return response
+
+
+@bp.post("/konto/loeschen")
+def delete_account() -> tuple[str, int] | Response:
+    try:
+        rpc("identity", "delete_account", {"password": request.form.get("password", "")})
+    except DomainError as exc:
+        return render("account.html", exc.status, me=rpc("identity", "me"), errors=page_errors(exc))
+    session.clear()
+    g.caller = ANONYMOUS  # this very page already shows the person signed out
+    return render(
+        "message.html",
+        title=_("Konto gelöscht"),
+        text=_("Dein Konto ist gelöscht. Deine Beiträge bleiben ohne Deinen Namen erhalten."),
     )

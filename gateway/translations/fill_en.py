@@ -87,6 +87,19 @@ ENGLISH = {
     "Teilnehmende Städte": "Participating cities",
     "Noch nehmen keine Städte teil.": "No cities are taking part yet.",
     "Ein Eintrag pro Zeile.": "One entry per line.",
+    "Mein Konto": "My account",
+    "Name": "Name",
+    "Rollen": "Roles",
+    "keine": "none",
+    "Meine Daten": "My data",
+    "Du kannst alle Daten, die wir zu Deinem Konto speichern, als JSON-Datei herunterladen.": "You can download all data we keep about your account as a JSON file.",
+    "Meine Daten herunterladen": "Download my data",
+    "Konto löschen": "Delete account",
+    "Dein Name und Deine E-Mail-Adresse werden gelöscht. Beiträge bleiben ohne Deinen Namen erhalten.": "Your name and e-mail address are deleted. Contributions stay, without your name.",
+    "Zur Bestätigung: Dein Passwort": "To confirm: your password",
+    "Konto endgültig löschen": "Delete the account for good",
+    "Konto gelöscht": "Account deleted",
+    "Dein Konto ist gelöscht. Deine Beiträge bleiben ohne Deinen Namen erhalten.": "Your account is deleted. Your contributions stay, without your name.",
 }
 
 if __name__ == "__main__":

@@ -134,5 +134,23 @@ def tenant_archive(ctx: click.Context, slug: str) -> None:
     _run(ctx, "POST", f"/cities/{slug}/archive")
 
 
+@main.command()
+@click.argument("service")
+@click.option("--timeout", default=5.0, show_default=True, help="Seconds to wait for the answer.")
+def probe(service: str, timeout: float) -> None:
+    """Exit 0 when SERVICE answers its RPC ping (container health checks and probes)."""
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from services.kit.config import load_settings
+
+    try:
+        with ClusterRpcProxy({"AMQP_URI": load_settings().amqp_uri}, timeout=timeout) as proxy:
+            answer = getattr(proxy, service).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure is "not healthy", with the reason
+        click.echo(f"{service}: {type(exc).__name__}: {exc}", err=True)
+        raise SystemExit(1) from exc
+    click.echo(f"{service}: {answer}")
+
+
 main.add_command(plugins_command, name="plugins")
 main.add_command(scenarios, name="scenarios")

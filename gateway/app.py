@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 
 from gateway import assets, health, pages, pages_city
-from gateway.api import cities, identity
+from gateway.api import cities, events, identity
 from gateway.errors import register_error_handlers
 from gateway.language import init_babel
 from gateway.openapi import build_spec
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(pages_city.bp)
     app.register_blueprint(assets.bp)
-    for blueprint in (identity.bp, cities.bp):
+    for blueprint in (identity.bp, cities.bp, events.bp):
         app.register_blueprint(blueprint)
         # The API authenticates with bearer tokens only, so it needs no CSRF token.
         csrf.exempt(blueprint)

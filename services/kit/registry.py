@@ -10,4 +10,5 @@ from __future__ import annotations
 SERVICES: dict[str, str] = {
     "identity": "services.identity.service:IdentityService",
     "cities": "services.cities.service:CitiesService",
+    "events": "services.events.service:EventsService",
 }

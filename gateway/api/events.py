@@ -1,0 +1,221 @@
+"""``/api/v1`` routes of the events service: closing events, registrations, results, next steps,
+and the event catalogue (AsyncAPI) for integrators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from flask import Blueprint, Response, request
+
+from gateway.api.common import json_body, json_response, rpc
+from gateway.api.docs import documented
+from services.events.catalogue import ASYNCAPI_FILE
+from services.events.export import to_csv, to_html, to_xlsx
+from services.events.schemas import (
+    CancelSchema,
+    ClosingEventSchema,
+    NextStepChangeSchema,
+    NextStepSchema,
+    RegistrationSchema,
+)
+
+bp = Blueprint("api_events", __name__, url_prefix="/api/v1")
+TAG = "events"
+CITY = "/cities/<slug>"
+EVENT = f"{CITY}/closing-events/<event_id>"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_catalogue: dict[str, Any] = {}
+
+
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---------------------------------------------------------------- closing events
+@bp.post(f"{CITY}/closing-events")
+@documented(
+    "Create a closing event as a draft (city admins and partners; closing phase)",
+    TAG,
+    body=ClosingEventSchema,
+    status=201,
+    auth=True,
+    errors=(401, 403, 404, 409, 422),
+)
+def create_closing_event(slug: str) -> Response:
+    return json_response(rpc("events", "create_closing_event", slug, json_body()), 201)
+
+
+@bp.get(f"{CITY}/closing-events")
+@documented("The city's closing events (drafts for admins and partners only)", TAG, errors=(404,))
+def list_closing_events(slug: str) -> Response:
+    return json_response(rpc("events", "list_closing_events", slug))
+
+
+@bp.get(EVENT)
+@documented("One closing event with its free places", TAG, errors=(404,))
+def closing_event(slug: str, event_id: str) -> Response:
+    return json_response(rpc("events", "closing_event", slug, event_id))
+
+
+@bp.put(EVENT)
+@documented(
+    "Change a closing event (all fields; admins and partners; closing phase)",
+    TAG,
+    body=ClosingEventSchema,
+    auth=True,
+    errors=(401, 403, 404, 409, 422),
+)
+def update_closing_event(slug: str, event_id: str) -> Response:
+    return json_response(rpc("events", "update_closing_event", slug, event_id, json_body()))
+
+
+@bp.post(f"{EVENT}/publish")
+@documented(
+    "Publish a closing event: registration opens (admins and partners)",
+    TAG,
+    auth=True,
+    errors=(401, 403, 404, 409),
+)
+def publish_closing_event(slug: str, event_id: str) -> Response:
+    return json_response(rpc("events", "publish_closing_event", slug, event_id))
+
+
+@bp.post(f"{EVENT}/cancel")
+@documented(
+    "Cancel a closing event with a reason; registrants are told (admins and partners)",
+    TAG,
+    body=CancelSchema,
+    auth=True,
+    errors=(401, 403, 404, 422),
+)
+def cancel_closing_event(slug: str, event_id: str) -> Response:
+    return json_response(rpc("events", "cancel_closing_event", slug, event_id, json_body()))
+
+
+# ---------------------------------------------------------------- registrations
+@bp.post(f"{EVENT}/registrations")
+@documented(
+    "Register for a closing event: a place, or the waiting list when it is full",
+    TAG,
+    body=RegistrationSchema,
+    status=201,
+    auth=True,
+    errors=(401, 404, 409, 422),
+)
+def register(slug: str, event_id: str) -> Response:
+    body = json_body() if request.get_data() else {}
+    return json_response(rpc("events", "register", slug, event_id, body), 201)
+
+
+@bp.get(f"{EVENT}/registrations/me")
+@documented("My registration: confirmed, or my place on the waiting list", TAG, auth=True)
+def my_registration(slug: str, event_id: str) -> Response:
+    return json_response(rpc("events", "my_registration", slug, event_id))
+
+
+@bp.delete(f"{EVENT}/registrations/me")
+@documented("Cancel my registration (the waiting list moves up)", TAG, auth=True, errors=(401, 404))
+def cancel_registration(slug: str, event_id: str) -> Response:
+    return json_response(rpc("events", "cancel_registration", slug, event_id))
+
+
+@bp.get(f"{EVENT}/registrations")
+@documented(
+    "Who registered: display names, needs, places, waiting list (admins and partners)",
+    TAG,
+    auth=True,
+    errors=(401, 403, 404),
+)
+def registrations(slug: str, event_id: str) -> Response:
+    return json_response(rpc("events", "registrations", slug, event_id))
+
+
+# ---------------------------------------------------------------- results
+@bp.get(f"{CITY}/results")
+@documented("The results of the city's dialogue (built from the public facts)", TAG, errors=(404,))
+def results(slug: str) -> Response:
+    return json_response(rpc("events", "results", slug))
+
+
+@bp.get(f"{CITY}/results.csv")
+@documented("The results as CSV", TAG, errors=(404,))
+def results_csv(slug: str) -> Response:
+    data = rpc("events", "results", slug)
+    return _download(to_csv(data), "text/csv; charset=utf-8", f"ergebnisse-{slug}.csv")
+
+
+@bp.get(f"{CITY}/results.xlsx")
+@documented("The results as a spreadsheet (XLSX)", TAG, errors=(404,))
+def results_xlsx(slug: str) -> Response:
+    return _download(to_xlsx(rpc("events", "results", slug)), XLSX, f"ergebnisse-{slug}.xlsx")
+
+
+@bp.get(f"{CITY}/results/report")
+@documented("The results as a printable report (HTML)", TAG, errors=(404,))
+def results_report(slug: str) -> Response:
+    return Response(to_html(rpc("events", "results", slug)), mimetype="text/html")
+
+
+@bp.get("/cohorts/<int:year>/results")
+@documented("The results of a cohort: the sum of its cities and each city", TAG, errors=(422,))
+def cohort_results(year: int) -> Response:
+    return json_response(rpc("events", "cohort_results", year))
+
+
+@bp.get("/cohorts/<int:year>/results.csv")
+@documented("The results of a cohort as CSV", TAG)
+def cohort_results_csv(year: int) -> Response:
+    data = rpc("events", "cohort_results", year)
+    return _download(to_csv(data), "text/csv; charset=utf-8", f"ergebnisse-{year}.csv")
+
+
+@bp.get("/cohorts/<int:year>/results.xlsx")
+@documented("The results of a cohort as a spreadsheet (XLSX)", TAG)
+def cohort_results_xlsx(year: int) -> Response:
+    return _download(
+        to_xlsx(rpc("events", "cohort_results", year)), XLSX, f"ergebnisse-{year}.xlsx"
+    )
+
+
+# ---------------------------------------------------------------- next steps
+@bp.get(f"{CITY}/next-steps")
+@documented("What became of the city's project ideas: their next steps", TAG, errors=(404,))
+def next_steps(slug: str) -> Response:
+    return json_response(rpc("events", "next_steps", slug))
+
+
+@bp.post(f"{CITY}/ideas/<idea_id>/next-steps")
+@documented(
+    "Add a next step to a project idea (admins and partners; closing phase)",
+    TAG,
+    body=NextStepSchema,
+    status=201,
+    auth=True,
+    errors=(401, 403, 404, 409, 422),
+)
+def add_next_step(slug: str, idea_id: str) -> Response:
+    return json_response(rpc("events", "add_next_step", slug, idea_id, json_body()), 201)
+
+
+@bp.patch(f"{CITY}/ideas/<idea_id>/next-steps/<step_id>")
+@documented(
+    "Change a next step: status, due date, owner … (admins and partners; closing phase)",
+    TAG,
+    body=NextStepChangeSchema,
+    auth=True,
+    errors=(401, 403, 404, 409, 422),
+)
+def change_next_step(slug: str, idea_id: str, step_id: str) -> Response:
+    return json_response(rpc("events", "change_next_step", slug, idea_id, step_id, json_body()))
+
+
+# ---------------------------------------------------------------- the event catalogue
+@bp.get("/events/asyncapi.json")
+@documented("The catalogue of every event type (AsyncAPI 3) for integrators", TAG)
+def asyncapi() -> Response:
+    if "document" not in _catalogue:
+        _catalogue["document"] = yaml.safe_load(ASYNCAPI_FILE.read_text())
+    return json_response(_catalogue["document"])

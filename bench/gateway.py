@@ -194,12 +194,37 @@ def main() -> None:
         script = scratch / "report.lua"
         script.write_text(WRK_SCRIPT)
 
+        # The same gateway with its public cache switched off: every read is an RPC call.
+        uncached_port = free_port()
+        uncached = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--threads",
+                "8",
+                "--bind",
+                f"127.0.0.1:{uncached_port}",
+                "gateway.app:create_app()",
+            ],
+            cwd=REPO,
+            env={**platform.env(), "STADTDIALOG_PUBLIC_CACHE": "0"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        uncached_url = f"http://127.0.0.1:{uncached_port}/api/v1/cities"
+        wait_until(lambda: requests.get(uncached_url, timeout=5).ok, 60, "uncached gateway up")
+
         rows = []
         rpc = raw_rpc(infra.amqp_uri, args.seconds)
         for connections in (1, 10, 50):
             gateway = wrk(f"{base}/api/v1/cities", connections, args.seconds, script)
+            no_cache = wrk(uncached_url, connections, args.seconds, script)
             flask = wrk(bare_url, connections, args.seconds, script)
-            rows.append((connections, gateway, flask))
+            rows.append((connections, gateway, no_cache, flask))
+        uncached.terminate()
 
         print(
             f"\nGET /api/v1/cities (10 cities, {len(listing.content)} bytes), "
@@ -211,15 +236,22 @@ def main() -> None:
         )
         print(
             f"{'conns':>5} | {'gateway req/s':>13} {'p50':>7} {'p95':>7} {'p99':>7} | "
-            f"{'bare Flask req/s':>16} {'p50':>7} {'p95':>7} | {'gw/Flask':>8} {'gw/RPC':>7}"
+            f"{'uncached req/s':>14} {'p50':>7} {'p95':>7} {'p99':>7} | "
+            f"{'bare Flask req/s':>16} {'p50':>7} {'p95':>7} | {'gw/Flask':>8} {'unc/RPC':>7}"
         )
-        for connections, gateway, flask in rows:
+        print("gateway = public cache on (emptied by events); uncached = every read one RPC call")
+        for connections, gateway, no_cache, flask in rows:
             print(
                 f"{connections:>5} | {gateway['rps']:>13.0f} {gateway['p50']:>6.1f}ms "
-                f"{gateway['p95']:>6.1f}ms {gateway['p99']:>6.1f}ms | {flask['rps']:>16.0f} "
-                f"{flask['p50']:>6.1f}ms {flask['p95']:>6.1f}ms | "
-                f"{gateway['rps'] / flask['rps']:>7.0%} {gateway['rps'] / rpc['rps']:>6.0%}"
-                + (f"  ({gateway['errors']} errors)" if gateway["errors"] else "")
+                f"{gateway['p95']:>6.1f}ms {gateway['p99']:>6.1f}ms | {no_cache['rps']:>14.0f} "
+                f"{no_cache['p50']:>6.1f}ms {no_cache['p95']:>6.1f}ms {no_cache['p99']:>6.1f}ms | "
+                f"{flask['rps']:>16.0f} {flask['p50']:>6.1f}ms {flask['p95']:>6.1f}ms | "
+                f"{gateway['rps'] / flask['rps']:>7.0%} {no_cache['rps'] / rpc['rps']:>6.0%}"
+                + (
+                    f"  ({gateway['errors'] + no_cache['errors']} errors)"
+                    if gateway["errors"] + no_cache["errors"]
+                    else ""
+                )
             )
         print(
             json.dumps(

@@ -8,8 +8,8 @@ from datetime import timedelta
 from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 
-from gateway import assets, health, pages, pages_city
-from gateway.api import cities, events, identity
+from gateway import assets, cache, health, pages, pages_city
+from gateway.api import cities, dialogue, events, identity, scenarios
 from gateway.errors import register_error_handlers
 from gateway.language import init_babel
 from gateway.openapi import build_spec
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["rpc"] = RpcClient(settings.amqp_uri, settings.rpc_timeout)
 
+    cache.install(app, settings.amqp_uri, enabled=settings.public_cache)
     csrf.init_app(app)
     init_babel(app)
     register_error_handlers(app)
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(pages_city.bp)
     app.register_blueprint(assets.bp)
-    for blueprint in (identity.bp, cities.bp, events.bp):
+    for blueprint in (identity.bp, cities.bp, events.bp, dialogue.bp, scenarios.bp):
         app.register_blueprint(blueprint)
         # The API authenticates with bearer tokens only, so it needs no CSRF token.
         csrf.exempt(blueprint)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.auth import current_caller
+from gateway.cache import cached
 from services.kit.context import ANONYMOUS
 from services.kit.errors import DomainError
 
@@ -38,6 +39,7 @@ def page_context() -> dict[str, Any]:
 
 
 @bp.get("/")
+@cached
 def start() -> tuple[str, int]:
     by_year: dict[int, list[dict[str, Any]]] = {}
     for city in rpc("cities", "list_cities"):

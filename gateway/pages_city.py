@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.auth import current_caller
+from gateway.cache import cached
 from gateway.pages import page_errors, render
 from gateway.schema_forms import config_from_form, fields_from_schema
 from services.kit.errors import DomainError, Forbidden, Unauthenticated
@@ -30,6 +31,7 @@ def _city_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
 
 
 @bp.get("/stadt/<slug>")
+@cached
 def city(slug: str) -> tuple[str, int]:
     return _city_page(slug)
 

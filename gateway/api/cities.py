@@ -6,6 +6,7 @@ from flask import Blueprint, Response, request
 
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
+from gateway.cache import cached
 from services.cities.schemas import (
     AcceptInvitationSchema,
     AdvanceSchema,
@@ -38,6 +39,7 @@ def create_city() -> Response:
 
 @bp.get("/cities")
 @documented("List the cities (operators may add ?include_archived=1)", TAG)
+@cached
 def list_cities() -> Response:
     include = request.args.get("include_archived") in ("1", "true")
     return json_response(rpc("cities", "list_cities", include))
@@ -45,6 +47,7 @@ def list_cities() -> Response:
 
 @bp.get(CITY)
 @documented("One city", TAG, errors=(404,))
+@cached
 def get_city(slug: str) -> Response:
     return json_response(rpc("cities", "get_city", slug))
 
@@ -57,6 +60,7 @@ def archive_city(slug: str) -> Response:
 
 @bp.get("/cohorts/<int:year>")
 @documented("A cohort year: its cities, their phases and the free places", TAG)
+@cached
 def cohort(year: int) -> Response:
     return json_response(rpc("cities", "cohort", year))
 
@@ -64,6 +68,7 @@ def cohort(year: int) -> Response:
 # ---------------------------------------------------------------- phases and steps
 @bp.get(f"{CITY}/phases")
 @documented("The phase timeline with windows and steps", TAG, errors=(404,))
+@cached
 def phases(slug: str) -> Response:
     return json_response(rpc("cities", "phases", slug))
 
@@ -124,6 +129,7 @@ def unmark_step(slug: str, phase: str, step_id: str) -> Response:
 
 @bp.get(f"{CITY}/tallies")
 @documented("Counts of public facts the city's step rules read", TAG, errors=(404,))
+@cached
 def tallies(slug: str) -> Response:
     return json_response(rpc("cities", "tallies", slug))
 
@@ -144,12 +150,14 @@ def create_working_group(slug: str) -> Response:
 
 @bp.get(f"{CITY}/working-groups")
 @documented("Working groups with their composition (members for admins and members)", TAG)
+@cached
 def list_working_groups(slug: str) -> Response:
     return json_response(rpc("cities", "list_working_groups", slug))
 
 
 @bp.get(f"{CITY}/working-groups/<group_id>")
 @documented("One working group", TAG, errors=(404,))
+@cached
 def working_group(slug: str, group_id: str) -> Response:
     return json_response(rpc("cities", "working_group", slug, group_id))
 

@@ -34,6 +34,7 @@ class Settings:
     token_ttl_seconds: int
     session_ttl_seconds: int
     outbox_poll_seconds: float
+    public_cache: bool
 
     def database_name(self, service: str) -> str:
         """One database per service: ``stadtdialog_identity`` and so on."""
@@ -55,4 +56,6 @@ def load_settings() -> Settings:
         token_ttl_seconds=_int("STADTDIALOG_TOKEN_TTL", 48 * 3600),
         session_ttl_seconds=_int("STADTDIALOG_SESSION_TTL", 14 * 24 * 3600),
         outbox_poll_seconds=_float("STADTDIALOG_OUTBOX_POLL", 1.0),
+        # The gateway answers anonymous public reads from memory, emptied by events.
+        public_cache=os.environ.get("STADTDIALOG_PUBLIC_CACHE", "1") not in ("0", "false", "no"),
     )

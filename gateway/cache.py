@@ -1,0 +1,168 @@
+"""A cache of public reads in each gateway process, emptied by events.
+
+Anonymous GETs of public pages and API reads (the cities, their timelines and working groups)
+are answered from memory. Whatever the platform changes reaches the gateway as a fact on the
+broker: a daemon thread per process consumes every fact of the cities service's event exchange
+and of the public stream through its own exclusive queue and empties the cache. The cache only
+serves while that consumer is connected (a missed event must never leave a stale page), and a
+write through this process empties it at once, so a person sees their own change.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Response, current_app, make_response, request, session
+from kombu import Connection, Queue, binding
+from nameko.standalone.events import get_event_exchange
+
+from services.kit.outbox import public_exchange
+
+log = logging.getLogger(__name__)
+
+MAX_ENTRIES = 2048
+
+
+class PublicCache:
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[bytes, int, str]] = {}
+        self._lock = threading.Lock()
+        self.connected = threading.Event()  # serve from memory only while invalidation works
+
+    def get(self, key: str) -> tuple[bytes, int, str] | None:
+        if not self.connected.is_set():
+            return None
+        return self._entries.get(key)
+
+    def put(self, key: str, value: tuple[bytes, int, str]) -> None:
+        if not self.connected.is_set():
+            return
+        with self._lock:
+            if len(self._entries) >= MAX_ENTRIES:
+                self._entries.clear()  # simple bound; the hot pages come back at once
+            self._entries[key] = value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class Invalidator(threading.Thread):
+    """Consumes facts and empties the cache; reconnects with back-off while the broker is away."""
+
+    def __init__(self, cache: PublicCache, amqp_uri: str) -> None:
+        super().__init__(name="public-cache-invalidator", daemon=True)
+        self.cache = cache
+        self.amqp_uri = amqp_uri
+
+    def run(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                self._consume()
+            except Exception as exc:  # noqa: BLE001 - broker away: stop serving cached reads
+                log.warning("public cache off until the broker answers: %s", exc)
+            self.cache.connected.clear()
+            self.cache.clear()
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+    def _consume(self) -> None:
+        queue = Queue(
+            exclusive=True,  # a server-named queue of this process, gone when it disconnects
+            bindings=[
+                binding(get_event_exchange("cities", {}), routing_key="#"),
+                binding(public_exchange(), routing_key="#"),
+            ],
+        )
+        with Connection(self.amqp_uri, heartbeat=20) as connection:
+
+            def on_message(body: Any, message: Any) -> None:
+                self.cache.clear()
+                message.ack()
+
+            with connection.Consumer([queue], callbacks=[on_message], accept=["json"]):
+                self.cache.clear()  # whatever changed while we were away
+                self.cache.connected.set()
+                while True:
+                    try:
+                        connection.drain_events(timeout=5)
+                    except TimeoutError:
+                        connection.heartbeat_check()
+
+
+def cached_public(cache_of: Callable[[], PublicCache]) -> Callable[[Callable], Callable]:
+    """Serve an anonymous GET from memory; signed-in people may see more, so never cache theirs."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            cache = cache_of()
+            anonymous = (
+                request.method == "GET"
+                and "Authorization" not in request.headers
+                and "token" not in _session_keys()
+            )
+            key = f"{request.full_path}|{_lang()}"
+            if anonymous:
+                hit = cache.get(key)
+                if hit is not None:
+                    body, status, mimetype = hit
+                    return Response(body, status=status, mimetype=mimetype)
+            response = view(*args, **kwargs)
+            if anonymous:
+                response = _as_response(response)
+                if response.status_code == 200:
+                    cache.put(key, (response.get_data(), 200, response.mimetype))
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def _session_keys() -> set[str]:
+    return set(session.keys())
+
+
+def _lang() -> str:
+    return f"{session.get('lang', '')}|{request.args.get('lang', '')}"
+
+
+def _as_response(value: Any) -> Response:
+    return make_response(value)
+
+
+def public_cache() -> PublicCache:
+    return current_app.extensions["public_cache"]
+
+
+cached = cached_public(public_cache)
+
+
+def install(app: Any, amqp_uri: str, enabled: bool) -> None:
+    """One cache per process; its invalidator starts with the first request of the process
+    (gunicorn forks workers after importing the app, and threads do not survive a fork)."""
+    cache = PublicCache()
+    app.extensions["public_cache"] = cache
+    started = threading.Lock()
+    state = {"started": False}
+
+    @app.before_request
+    def start_invalidator() -> None:
+        if enabled and not state["started"]:
+            with started:
+                if not state["started"]:
+                    Invalidator(cache, amqp_uri).start()
+                    state["started"] = True
+
+    @app.after_request
+    def writes_empty_the_cache(response: Response) -> Response:
+        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+            cache.clear()  # read-your-writes in this process, before the event arrives
+        return response

@@ -24,7 +24,8 @@ LABELS: dict[tuple[str, str], str] = {
     ("talks", "documentations"): "Dokumentationen / Documentations",
     ("talks", "participants"): "Teilnehmende / Participants",
     ("talks", "scenario_conversations"): "Gespräche in der Szenarienphase / Scenario conversations",
-    ("topics", "published"): "Veröffentlichte Themen / Published topics",
+    ("topics", "deep_dive_published"): "Vertiefungsthemen / Deep-dive topics published",
+    ("topics", "own_proposed"): "Eigene Themen / Citizens' own topics",
     ("topics", "covered"): "Besprochene Themen / Topics covered",
     ("ideas", "total"): "Projektideen / Project ideas",
     ("ideas", "supports"): "Unterstützungen / Supports",
@@ -34,6 +35,16 @@ LABELS: dict[tuple[str, str], str] = {
     ("closing", "confirmed"): "Angemeldete / Registrations confirmed",
     ("closing", "waiting"): "Warteliste / Waiting list",
     ("closing", "ideas_with_next_steps"): "Ideen mit nächsten Schritten / Ideas with next steps",
+}
+SECTIONS: dict[str, str] = {
+    "talks": "Tischgespräche / Table talks",
+    "topics": "Themen / Topics",
+    "ideas": "Projektideen / Project ideas",
+    "closing": "Abschluss / Closing",
+    "ideas.by_status": "Ideen nach Status / Ideas by status",
+    "ideas.by_category": "Ideen nach Kategorie / Ideas by category",
+    "ideas.by_district": "Ideen nach Stadtteil / Ideas by district",
+    "closing.next_steps": "Nächste Schritte / Next steps",
 }
 GROUPS: dict[str, str] = {
     "by_status": "Ideen nach Status / Ideas by status",
@@ -164,7 +175,7 @@ def to_html(results: dict[str, Any]) -> str:
         f"<p>Stand / as of {e(str(results.get('generated_at', '')))}</p>",
     ]
     for section, rows in sections.items():
-        parts.append(f"<h2>{e(section)}</h2><table>")
+        parts.append(f"<h2>{e(SECTIONS.get(section, section))}</h2><table>")
         parts.extend(f"<tr><td>{e(r[2])}</td><td class='n'>{r[3]}</td></tr>" for r in rows)
         parts.append("</table>")
     topics = results.get("topics", {}).get("items", [])

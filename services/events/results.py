@@ -10,9 +10,12 @@ Which facts count, and how (``HANDLERS``):
 * talks — ``dialogue.talk.created`` / ``.cancelled`` / ``.documented``: planned talks, cancelled
   talks, talks held (documented at least once), documentations, participants (of each talk's
   latest documentation), scenario-phase conversations;
-* topics — ``scenarios.topic.published`` (title) and the topic of each documented talk;
+* topics — deep-dive topics published (``scenarios.topic.published``), citizens' own topics
+  (``dialogue.topic.proposed`` / ``.hidden``), and the topic of each documented talk (the
+  dialogue service's topic id; titles come from the dialogue service, see ``titles``);
 * ideas — ``dialogue.idea.proposed`` (category, district), ``.status_changed``, ``.hidden``;
-  supports and helpers (``.supported`` / ``.helper_joined`` and their withdrawals).
+  supports (``.supported`` / ``.unsupported``) and helpers who signed up ("Ich mache mit":
+  ``.volunteered`` / ``.unvolunteered``).
 """
 
 from __future__ import annotations
@@ -87,7 +90,8 @@ class _Talk:
 class _State:
     talks: dict[str, _Talk] = field(default_factory=dict)
     ideas: dict[str, _Idea] = field(default_factory=dict)
-    topics: dict[str, str | None] = field(default_factory=dict)  # topic id -> title
+    deep_dive: dict[str, str | None] = field(default_factory=dict)  # scenarios id -> title
+    own_topics: dict[str, bool] = field(default_factory=dict)  # dialogue id -> hidden
     counted: int = 0
     last_at: str | None = None
 
@@ -122,7 +126,17 @@ def _talk_documented(state: _State, fact: Fact) -> None:
 
 def _topic_published(state: _State, fact: Fact) -> None:
     if topic_id := fact.ref("topic_id"):
-        state.topics[topic_id] = fact.text("title", state.topics.get(topic_id))
+        state.deep_dive[topic_id] = fact.text("title", state.deep_dive.get(topic_id))
+
+
+def _own_topic(hidden: bool) -> Callable[[_State, Fact], None]:
+    def apply(state: _State, fact: Fact) -> None:
+        topic_id = fact.ref("topic_id")
+        # Once hidden, a topic stays hidden (a redelivered proposal does not unhide it).
+        if topic_id and (hidden or topic_id not in state.own_topics):
+            state.own_topics[topic_id] = hidden
+
+    return apply
 
 
 def _idea_proposed(state: _State, fact: Fact) -> None:
@@ -158,30 +172,20 @@ def _idea_counter(name: str, step: int) -> Callable[[_State, Fact], None]:
     return apply
 
 
-def _idea_supported(state: _State, fact: Fact) -> None:
-    # One fact for both kinds of backing, told apart by data.kind ("support" | "helper").
-    name = "helpers" if fact.text("kind") == "helper" else "supports"
-    _idea_counter(name, +1)(state, fact)
-
-
-def _idea_unsupported(state: _State, fact: Fact) -> None:
-    name = "helpers" if fact.text("kind") == "helper" else "supports"
-    _idea_counter(name, -1)(state, fact)
-
-
 HANDLERS: dict[str, Callable[[_State, Fact], None]] = {
     "stadtdialog.dialogue.talk.created.v1": _talk_created,
     "stadtdialog.dialogue.talk.cancelled.v1": _talk_cancelled,
     "stadtdialog.dialogue.talk.documented.v1": _talk_documented,
     "stadtdialog.scenarios.topic.published.v1": _topic_published,
+    "stadtdialog.dialogue.topic.proposed.v1": _own_topic(False),
+    "stadtdialog.dialogue.topic.hidden.v1": _own_topic(True),
     "stadtdialog.dialogue.idea.proposed.v1": _idea_proposed,
     "stadtdialog.dialogue.idea.status_changed.v1": _idea_status,
     "stadtdialog.dialogue.idea.hidden.v1": _idea_visibility(True),
-    "stadtdialog.dialogue.idea.unhidden.v1": _idea_visibility(False),
-    "stadtdialog.dialogue.idea.supported.v1": _idea_supported,
-    "stadtdialog.dialogue.idea.support_withdrawn.v1": _idea_unsupported,
-    "stadtdialog.dialogue.idea.helper_joined.v1": _idea_counter("helpers", +1),
-    "stadtdialog.dialogue.idea.helper_left.v1": _idea_counter("helpers", -1),
+    "stadtdialog.dialogue.idea.supported.v1": _idea_counter("supports", +1),
+    "stadtdialog.dialogue.idea.unsupported.v1": _idea_counter("supports", -1),
+    "stadtdialog.dialogue.idea.volunteered.v1": _idea_counter("helpers", +1),
+    "stadtdialog.dialogue.idea.unvolunteered.v1": _idea_counter("helpers", -1),
 }
 COUNTED_TYPES = frozenset(HANDLERS)
 
@@ -205,8 +209,17 @@ def fold(facts: Iterable[Fact]) -> _State:
     return state
 
 
-def city_results(facts: Iterable[Fact]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Titles:
+    """Display titles the facts do not carry, asked from the dialogue service (may be empty)."""
+
+    topics: dict[str, str] = field(default_factory=dict)
+    ideas: dict[str, str] = field(default_factory=dict)
+
+
+def city_results(facts: Iterable[Fact], titles: Titles | None = None) -> dict[str, Any]:
     """The numbers of one city (see the module docstring)."""
+    titles = titles or Titles()
     state = fold(facts)
     talks = list(state.talks.values())
     held = [t for t in talks if t.documentations]
@@ -214,15 +227,14 @@ def city_results(facts: Iterable[Fact]) -> dict[str, Any]:
     for talk in held:
         if talk.topic_id:
             topic_talks.setdefault(talk.topic_id, []).append(talk)
-    topic_ids = sorted(set(state.topics) | set(topic_talks))
     topics = [
         {
             "topic_id": topic_id,
-            "title": state.topics.get(topic_id),
-            "talks_held": len(topic_talks.get(topic_id, [])),
-            "participants": sum(t.participants for t in topic_talks.get(topic_id, [])),
+            "title": titles.topics.get(topic_id),
+            "talks_held": len(talks_of),
+            "participants": sum(t.participants for t in talks_of),
         }
-        for topic_id in topic_ids
+        for topic_id, talks_of in sorted(topic_talks.items())
     ]
     ideas = {i: idea for i, idea in state.ideas.items() if idea.proposed and not idea.hidden}
     by_status = Counter({status: 0 for status in IDEA_STATUSES})
@@ -238,8 +250,9 @@ def city_results(facts: Iterable[Fact]) -> dict[str, Any]:
             "scenario_conversations": sum(1 for t in held if t.kind == "scenario_conversation"),
         },
         "topics": {
-            "published": len(state.topics),
-            "covered": sum(1 for t in topics if t["talks_held"]),
+            "deep_dive_published": len(state.deep_dive),
+            "own_proposed": sum(1 for hidden in state.own_topics.values() if not hidden),
+            "covered": len(topics),
             "items": topics,
         },
         "ideas": {
@@ -250,34 +263,31 @@ def city_results(facts: Iterable[Fact]) -> dict[str, Any]:
             "supports": sum(i.supports for i in ideas.values()),
             "helpers": sum(i.helpers for i in ideas.values()),
             "most_supported": [
-                {
-                    "idea_id": idea_id,
-                    "title": idea.title,
-                    "category": idea.category,
-                    "district": idea.district,
-                    "status": idea.status,
-                    "supports": idea.supports,
-                    "helpers": idea.helpers,
-                }
-                for idea_id, idea in ranked[:TOP_IDEAS]
+                _idea_row(idea_id, idea, titles) for idea_id, idea in ranked[:TOP_IDEAS]
             ],
         },
         "facts": {"counted": state.counted, "last_at": state.last_at},
     }
 
 
-def idea_titles(facts: Iterable[Fact]) -> dict[str, dict[str, Any]]:
-    """Every visible idea of a city: title, category, district, status (next-steps overview)."""
+def _idea_row(idea_id: str, idea: _Idea, titles: Titles) -> dict[str, Any]:
+    return {
+        "idea_id": idea_id,
+        "title": idea.title or titles.ideas.get(idea_id),
+        "category": idea.category,
+        "district": idea.district,
+        "status": idea.status,
+        "supports": idea.supports,
+        "helpers": idea.helpers,
+    }
+
+
+def visible_ideas(facts: Iterable[Fact], titles: Titles | None = None) -> dict[str, dict]:
+    """Every visible idea of a city with its numbers (the next-steps overview)."""
+    titles = titles or Titles()
     state = fold(facts)
     return {
-        idea_id: {
-            "title": idea.title,
-            "category": idea.category,
-            "district": idea.district,
-            "status": idea.status,
-            "supports": idea.supports,
-            "helpers": idea.helpers,
-        }
+        idea_id: _idea_row(idea_id, idea, titles)
         for idea_id, idea in sorted(state.ideas.items())
         if idea.proposed and not idea.hidden
     }

@@ -4,10 +4,12 @@ steps for project ideas, and the read model behind the results (built from publi
 from __future__ import annotations
 
 import json
+import logging
 import time
 from datetime import UTC, date, datetime
 from typing import Any
 
+import eventlet
 from bson import ObjectId
 from kombu import Queue, binding
 from mongoengine.errors import NotUniqueError
@@ -29,11 +31,12 @@ from services.events.models import (
     Venue,
 )
 from services.events.results import (
+    Titles,
     city_results,
     cohort_results,
     counts,
     fact_from_row,
-    idea_titles,
+    visible_ideas,
 )
 from services.events.schemas import (
     CancelSchema,
@@ -52,7 +55,11 @@ from services.kit.rpc import rpc
 from services.kit.schemas import load
 from services.kit.tenancy import is_slug
 
+log = logging.getLogger(__name__)
+
 SERVICE = "events"
+# How long the results wait for the dialogue service's titles before going on without them.
+TITLES_TIMEOUT = 3.0
 ORGANISERS = ("city_admin", "partner")
 CLOSING = "closing"
 
@@ -105,6 +112,7 @@ class EventsService(CityStateListener):
     city_state: CityStateView = CityState()
     identity = RpcProxy("identity")
     cities = RpcProxy("cities")
+    dialogue = RpcProxy("dialogue")
 
     # ------------------------------------------------------------------ helpers
     def _organiser(self, city: str) -> None:
@@ -592,6 +600,19 @@ class EventsService(CityStateListener):
         for row in ResultFact.scoped(city):
             yield fact_from_row(row.event_id, row.type, row.time, row.subject, row.data)
 
+    def _titles(self, city: str) -> Titles:
+        """Topic and idea titles (public facts carry ids only): asked, never required."""
+        topics, ideas = {}, {}
+        try:
+            with eventlet.Timeout(TITLES_TIMEOUT):
+                topic_call = self.dialogue.list_topics.call_async(city)
+                idea_call = self.dialogue.list_ideas.call_async(city)
+                topics = {t["id"]: t["title"] for t in topic_call.result()}
+                ideas = {i["id"]: i["title"] for i in idea_call.result()}
+        except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - titles are a courtesy
+            log.info("results of %s without titles: %r", city, exc)
+        return Titles(topics=topics, ideas=ideas)
+
     def _closing_numbers(self, city: str) -> dict[str, Any]:
         events = [e for e in ClosingEvent.scoped(city) if e.status == "published"]
         ids = [str(e.id) for e in events]
@@ -617,7 +638,7 @@ class EventsService(CityStateListener):
             "name": state.get("name"),
             "phase": state.get("phase"),
             "generated_at": _iso(_now()),
-            **city_results(self._facts(city)),
+            **city_results(self._facts(city), self._titles(city)),
             "closing": self._closing_numbers(city),
         }
 
@@ -651,7 +672,7 @@ class EventsService(CityStateListener):
         }
 
     def _known_idea(self, city: str, idea_id: str) -> dict[str, Any]:
-        idea = idea_titles(self._facts(city)).get(idea_id)
+        idea = visible_ideas(self._facts(city)).get(idea_id)
         if idea is None:
             raise NotFound("Project idea not found.")
         return idea
@@ -719,7 +740,7 @@ class EventsService(CityStateListener):
     def next_steps(self, city: str) -> dict[str, Any]:
         """The public overview: what became of each project idea of the city."""
         state = self.city_state.state(city)
-        ideas = idea_titles(self._facts(city))
+        ideas = visible_ideas(self._facts(city), self._titles(city))
         steps: dict[str, list[dict[str, Any]]] = {}
         for step in NextStep.scoped(city).order_by("due_date", "created_at"):
             steps.setdefault(step.idea_id, []).append(self._step_view(step))

@@ -3,9 +3,13 @@ listener bound to the public stream."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from kombu import Connection, Exchange, Queue
@@ -98,3 +102,51 @@ class Listener:
 
     def types(self) -> list[str]:
         return [e["type"] for e in self.drain()]
+
+
+class ExampleConsumer:
+    """docs/examples/city_consumer.py as a real process, with a queue and seen-file of its own."""
+
+    SCRIPT = Path(__file__).resolve().parents[3] / "docs" / "examples" / "city_consumer.py"
+
+    def __init__(self, amqp_uri: str, city: str, workdir: Path, idle_exit: float = 3.0) -> None:
+        self.amqp_uri = amqp_uri
+        self.city = city
+        self.workdir = workdir
+        self.idle_exit = idle_exit
+        self.queue = f"example-test-{uuid.uuid4().hex[:12]}"
+        self.seen = workdir / f"{self.queue}.sqlite"
+        self.process: subprocess.Popen | None = None
+        self.runs = 0
+
+    def start(self, max_events: int = 0) -> None:
+        self.runs += 1
+        self.out = self.workdir / f"{self.queue}-{self.runs}.jsonl"
+        self.err = self.workdir / f"{self.queue}-{self.runs}.log"
+        with open(self.out, "wb") as out, open(self.err, "wb") as err:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable, str(self.SCRIPT), "--city", self.city,
+                    "--amqp-uri", self.amqp_uri, "--queue", self.queue, "--seen", str(self.seen),
+                    "--idle-exit", str(self.idle_exit), "--max-events", str(max_events),
+                ],
+                stdout=out,
+                stderr=err,
+            )  # fmt: skip
+        # The queue is declared and bound once it says so: facts after that are kept for it.
+        wait_until(lambda: "listening on" in self.err.read_text(), 30, "the consumer listening")
+
+    def wait(self, timeout: float = 120.0) -> tuple[list[dict], str]:
+        """Its printed facts (JSON lines) and the summary it tells on exit."""
+        assert self.process is not None
+        self.process.wait(timeout)
+        assert self.process.returncode == 0, self.err.read_text()
+        facts = [json.loads(line) for line in self.out.read_text().splitlines() if line.strip()]
+        return facts, self.err.read_text().strip().splitlines()[-1]
+
+    def delete_queue(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(15)
+        with Connection(self.amqp_uri, connect_timeout=5) as connection:
+            connection.default_channel.queue_delete(self.queue)

@@ -11,4 +11,6 @@ SERVICES: dict[str, str] = {
     "identity": "services.identity.service:IdentityService",
     "cities": "services.cities.service:CitiesService",
     "events": "services.events.service:EventsService",
+    "dialogue": "services.dialogue.service:DialogueService",
+    "scenarios": "services.scenarios.service:ScenariosService",
 }

@@ -1,0 +1,90 @@
+"""German texts of the scenarios service's messages (read by ``services.kit.i18n``)."""
+
+GERMAN: dict[str, str] = {
+    "There is no scenario project for this city yet.": (
+        "Für diese Stadt gibt es noch kein Szenarioprojekt."
+    ),
+    "This city already has a scenario project for its cohort year.": (
+        "Diese Stadt hat für ihren Jahrgang bereits ein Szenarioprojekt."
+    ),
+    "Unknown observation.": "Unbekannte Beobachtung.",
+    "Name the observation this factor comes from.": (
+        "Nenne die Beobachtung, aus der dieser Faktor stammt."
+    ),
+    "Factor not found.": "Einflussfaktor nicht gefunden.",
+    "This factor is a key factor: choose the key factors without it first.": (
+        "Dieser Faktor ist ein Schlüsselfaktor: Wählt die Schlüsselfaktoren zuerst ohne ihn."
+    ),
+    "No influence ratings yet.": "Es gibt noch keine Einflussbewertungen.",
+    "Unknown factor of this project.": "Unbekannter Einflussfaktor dieses Projekts.",
+    "Unknown projection of this project.": "Unbekannte Zukunftsprojektion dieses Projekts.",
+    "Listed twice.": "Doppelt aufgeführt.",
+    "{missing} current factor(s) missing: list every one of them.": (
+        "{missing} aktuelle(r) Einflussfaktor(en) fehlen: Bitte alle aufführen."
+    ),
+    "{missing} current projection(s) missing: list every one of them.": (
+        "{missing} aktuelle Zukunftsprojektion(en) fehlen: Bitte alle aufführen."
+    ),
+    "Expected {n} rows, one per listed id, got {got}.": (
+        "Erwartet werden {n} Zeilen, eine je aufgeführter Kennung, es kamen {got}."
+    ),
+    "Expected {n} values, got {got}.": "Erwartet werden {n} Werte, es kamen {got}.",
+    "A factor is not rated against itself: leave it empty.": (
+        "Ein Faktor wird nicht gegen sich selbst bewertet: Bitte leer lassen."
+    ),
+    "Projections of the same key factor are not rated: leave it empty.": (
+        "Projektionen desselben Schlüsselfaktors werden nicht bewertet: Bitte leer lassen."
+    ),
+    "Differs from its mirror {mirror}.": "Weicht vom gespiegelten Wert {mirror} ab.",
+    "Give a reason when the choice departs from the suggestion.": (
+        "Bitte begründe, warum die Auswahl vom Vorschlag abweicht."
+    ),
+    "Not a key factor of this project.": "Kein Schlüsselfaktor dieses Projekts.",
+    "Projection not found.": "Zukunftsprojektion nicht gefunden.",
+    "Not a projection of a current key factor.": (
+        "Keine Zukunftsprojektion eines aktuellen Schlüsselfaktors."
+    ),
+    "Projections of the same key factor are not rated.": (
+        "Projektionen desselben Schlüsselfaktors werden nicht bewertet."
+    ),
+    "The run cannot start yet.": "Die Berechnung kann noch nicht starten.",
+    "Choose the key factors first.": "Wählt zuerst die Schlüsselfaktoren.",
+    "This key factor has no projection yet.": (
+        "Dieser Schlüsselfaktor hat noch keine Zukunftsprojektion."
+    ),
+    "{gaps} pair(s) of projections have no value yet: rate or resolve them, or start the run "
+    "with missing = neutral.": (
+        "{gaps} Projektionspaar(e) haben noch keinen Wert: Bitte bewerten oder entscheiden, "
+        "oder die Berechnung mit missing = neutral starten."
+    ),
+    "CIB is limited to {limit} scenarios; this has {space}.": (
+        "CIB ist auf {limit} Szenarien begrenzt; hier sind es {space}."
+    ),
+    "Pairs without a value.": "Paare ohne Wert.",
+    "Run not found.": "Berechnung nicht gefunden.",
+    "The run has no result yet.": "Die Berechnung hat noch kein Ergebnis.",
+    "Unknown run of this city.": "Unbekannte Berechnung dieser Stadt.",
+    "The run has not finished.": "Die Berechnung ist noch nicht abgeschlossen.",
+    "Unknown projection of this run.": "Unbekannte Zukunftsprojektion dieser Berechnung.",
+    "A second projection of the same key factor.": (
+        "Eine zweite Zukunftsprojektion desselben Schlüsselfaktors."
+    ),
+    "This run has no raw scenario with this number.": (
+        "Diese Berechnung hat kein Rohszenario mit dieser Nummer."
+    ),
+    "Scenario not found.": "Szenario nicht gefunden.",
+    "A published scenario is not changed any more.": (
+        "Ein veröffentlichtes Szenario wird nicht mehr geändert."
+    ),
+    "Observation not found.": "Beobachtung nicht gefunden.",
+    "Only published scenarios are assessed.": "Bewertet werden nur veröffentlichte Szenarien.",
+    "Unknown criterion.": "Unbekanntes Kriterium.",
+    "Not a published scenario of this city.": "Kein veröffentlichtes Szenario dieser Stadt.",
+    "Topic not found.": "Vertiefungsthema nicht gefunden.",
+    "A published topic is not changed any more.": (
+        "Ein veröffentlichtes Vertiefungsthema wird nicht mehr geändert."
+    ),
+    "Submit the topic for review before publishing it.": (
+        "Reiche das Thema zur Durchsicht ein, bevor es veröffentlicht wird."
+    ),
+}

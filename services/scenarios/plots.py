@@ -1,0 +1,268 @@
+"""SVG plots of the scenario work, written directly (pure, no plotting library).
+
+The plots are simple (scatter plots with labels, quadrant lines and a table of shaded cells),
+so a few lines of SVG are enough; they are deterministic (same input, same bytes), scale to
+any width, carry a ``<title>`` and ``<desc>`` for screen readers and use colours that stay
+distinguishable for the common colour-vision deficiencies (Okabe–Ito palette).
+
+* ``system_grid``: influence analysis, active sum (x) against passive sum (y), split at the
+  thresholds into active / critical / reactive / inert.
+* ``scenario_map``: the bundles of a run on the MDS map, coloured by raw scenario, medoids
+  labelled.
+* ``projection_profile``: one row per key factor, one cell per projection, shaded by its share
+  in the raw scenario; the scenario's characteristic projections are framed.
+* ``portfolio_map``: published scenarios by mean likelihood (x) and impact (y), desirability
+  as colour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
+ROLE_COLOURS = {
+    "active": "#D55E00",
+    "critical": "#CC79A7",
+    "reactive": "#0072B2",
+    "inert": "#7f7f7f",
+}
+FONT = "font-family='sans-serif'"
+W, H = 640, 480
+LEFT, RIGHT, TOP, BOTTOM = 64, 24, 40, 56
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _text(x: float, y: float, text: str, size: int = 12, anchor: str = "start", **attrs) -> str:
+    extra = "".join(f" {k.replace('_', '-')}='{v}'" for k, v in attrs.items())
+    return (
+        f"<text x='{_fmt(x)}' y='{_fmt(y)}' font-size='{size}' text-anchor='{anchor}' {FONT}"
+        f"{extra}>{escape(text)}</text>"
+    )
+
+
+def _document(title: str, desc: str, body: list[str], width: int = W, height: int = H) -> str:
+    return "".join(
+        [
+            f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
+            f"width='{width}' height='{height}' role='img' aria-labelledby='t d'>",
+            f"<title id='t'>{escape(title)}</title><desc id='d'>{escape(desc)}</desc>",
+            f"<rect width='{width}' height='{height}' fill='#ffffff'/>",
+            *body,
+            "</svg>",
+        ]
+    )
+
+
+class _Axes:
+    """Linear mapping of data coordinates into the plot area, with a little margin."""
+
+    def __init__(self, xs: Sequence[float], ys: Sequence[float], pad: float = 0.08) -> None:
+        def bounds(values: Sequence[float]) -> tuple[float, float]:
+            lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
+            if hi - lo < 1e-12:
+                lo, hi = lo - 1.0, hi + 1.0
+            span = hi - lo
+            return lo - pad * span, hi + pad * span
+
+        self.x0, self.x1 = bounds(xs)
+        self.y0, self.y1 = bounds(ys)
+
+    def px(self, x: float) -> float:
+        return LEFT + (x - self.x0) / (self.x1 - self.x0) * (W - LEFT - RIGHT)
+
+    def py(self, y: float) -> float:
+        return H - BOTTOM - (y - self.y0) / (self.y1 - self.y0) * (H - TOP - BOTTOM)
+
+    def frame(self, x_label: str, y_label: str, ticks: bool = True) -> list[str]:
+        out = [
+            f"<rect x='{LEFT}' y='{TOP}' width='{W - LEFT - RIGHT}' height='{H - TOP - BOTTOM}' "
+            "fill='none' stroke='#444444'/>",
+            _text((LEFT + W - RIGHT) / 2, H - 12, x_label, 13, "middle"),
+            _text(
+                16,
+                (TOP + H - BOTTOM) / 2,
+                y_label,
+                13,
+                "middle",
+                transform=f"rotate(-90 16 {_fmt((TOP + H - BOTTOM) / 2)})",
+            ),
+        ]
+        if ticks:
+            for k in range(5):
+                xv = self.x0 + k * (self.x1 - self.x0) / 4
+                yv = self.y0 + k * (self.y1 - self.y0) / 4
+                out.append(_text(self.px(xv), H - BOTTOM + 16, _fmt(xv), 10, "middle"))
+                out.append(_text(LEFT - 6, self.py(yv) + 4, _fmt(yv), 10, "end"))
+        return out
+
+    def vline(self, x: float) -> str:
+        return (
+            f"<line x1='{_fmt(self.px(x))}' y1='{TOP}' x2='{_fmt(self.px(x))}' y2='{H - BOTTOM}' "
+            "stroke='#999999' stroke-dasharray='4 3'/>"
+        )
+
+    def hline(self, y: float) -> str:
+        return (
+            f"<line x1='{LEFT}' y1='{_fmt(self.py(y))}' x2='{W - RIGHT}' y2='{_fmt(self.py(y))}' "
+            "stroke='#999999' stroke-dasharray='4 3'/>"
+        )
+
+
+def _short(text: str, limit: int = 28) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def system_grid(
+    factors: Sequence[Mapping[str, Any]], active_threshold: float, passive_threshold: float
+) -> str:
+    """``factors``: ``{"title", "active_sum", "passive_sum", "role"}`` each."""
+    xs = [float(f["active_sum"]) for f in factors] + [active_threshold]
+    ys = [float(f["passive_sum"]) for f in factors] + [passive_threshold]
+    ax = _Axes(xs, ys)
+    body = ax.frame("Aktivsumme (active sum)", "Passivsumme (passive sum)")
+    body += [ax.vline(active_threshold), ax.hline(passive_threshold)]
+    corners = (
+        (ax.x1, ax.y1, "kritisch", "end"),
+        (ax.x1, ax.y0, "aktiv", "end"),
+        (ax.x0, ax.y1, "reaktiv", "start"),
+        (ax.x0, ax.y0, "träge", "start"),
+    )
+    for x, y, label, anchor in corners:
+        dx = -6 if anchor == "end" else 6
+        dy = 14 if y == ax.y1 else -6
+        body.append(_text(ax.px(x) + dx, ax.py(y) + dy, label, 11, anchor, fill="#666666"))
+    for f in factors:
+        cx, cy = ax.px(float(f["active_sum"])), ax.py(float(f["passive_sum"]))
+        colour = ROLE_COLOURS.get(f.get("role", ""), "#000000")
+        body.append(
+            f"<circle cx='{_fmt(cx)}' cy='{_fmt(cy)}' r='5' fill='{colour}'>"
+            f"<title>{escape(str(f['title']))}</title></circle>"
+        )
+        body.append(_text(cx + 7, cy - 5, _short(str(f["title"])), 10))
+    desc = "; ".join(
+        f"{f['title']}: aktiv {_fmt(float(f['active_sum']))}, "
+        f"passiv {_fmt(float(f['passive_sum']))}, {f.get('role', '')}"
+        for f in factors
+    )
+    body.insert(0, _text(LEFT, 24, "Systemgrid der Einflussfaktoren", 15, font_weight="bold"))
+    return _document("Systemgrid (system grid)", desc, body)
+
+
+def scenario_map(
+    bundles: Sequence[Mapping[str, Any]], raw: Sequence[Mapping[str, Any]], explained: float
+) -> str:
+    """``bundles``: ``{"rank", "x", "y", "cluster"}``; ``raw``: ``{"cluster", "medoid"}``."""
+    ax = _Axes([float(b["x"]) for b in bundles], [float(b["y"]) for b in bundles])
+    body = ax.frame("MDS-Achse 1 (axis 1)", "MDS-Achse 2 (axis 2)", ticks=False)
+    medoids = {int(r["medoid"]): int(r["cluster"]) for r in raw}
+    for b in bundles:
+        colour = PALETTE[(int(b["cluster"]) - 1) % len(PALETTE)]
+        cx, cy = ax.px(float(b["x"])), ax.py(float(b["y"]))
+        radius = 7 if int(b["rank"]) in medoids else 4
+        body.append(
+            f"<circle cx='{_fmt(cx)}' cy='{_fmt(cy)}' r='{radius}' fill='{colour}' "
+            f"fill-opacity='0.75' stroke='#222222' stroke-width='0.5'>"
+            f"<title>Bündel {b['rank']}, Rohszenario {b['cluster']}</title></circle>"
+        )
+        if int(b["rank"]) in medoids:
+            body.append(
+                _text(cx + 9, cy + 4, f"R{medoids[int(b['rank'])]}", 12, font_weight="bold")
+            )
+    body.insert(0, _text(LEFT, 24, "Szenariokarte (scenario map)", 15, font_weight="bold"))
+    body.append(_text(W - RIGHT, 24, f"erklärt {explained:.0%}", 11, "end", fill="#666666"))
+    desc = (
+        f"{len(bundles)} Projektionsbündel in {len(raw)} Rohszenarien; "
+        f"die Karte zeigt {explained:.0%} der Unterschiede."
+    )
+    return _document("Szenariokarte (scenario map)", desc, body)
+
+
+def projection_profile(
+    title: str,
+    key_factors: Sequence[Mapping[str, Any]],
+    shares: Sequence[Mapping[str, float]],
+    chosen: Sequence[str],
+) -> str:
+    """``key_factors``: ``{"title", "projections": [{"id", "title"}]}`` in run order;
+    ``shares``: per key factor, projection id → share among the raw scenario's bundles."""
+    row_h, label_w, cell_w = 28, 220, 150
+    columns = max((len(kf["projections"]) for kf in key_factors), default=1)
+    width = label_w + columns * cell_w + 20
+    height = 60 + row_h * len(key_factors) + 20
+    body = [_text(12, 26, _short(f"Projektionsprofil: {title}", 80), 15, font_weight="bold")]
+    picked = set(chosen)
+    lines = []
+    for r, (kf, share) in enumerate(zip(key_factors, shares, strict=True)):
+        y = 48 + r * row_h
+        body.append(_text(12, y + 18, _short(str(kf["title"]), 34), 11))
+        for c, p in enumerate(kf["projections"]):
+            x = label_w + c * cell_w
+            s = float(share.get(p["id"], 0.0))
+            stroke = (
+                "stroke='#000000' stroke-width='2.5'" if p["id"] in picked else "stroke='#bbbbbb'"
+            )
+            body.append(
+                f"<rect x='{x}' y='{y}' width='{cell_w - 4}' height='{row_h - 4}' "
+                f"fill='#0072B2' fill-opacity='{_fmt(0.08 + 0.8 * s)}' {stroke}>"
+                f"<title>{escape(str(p['title']))}: {s:.0%}</title></rect>"
+            )
+            fill = "#ffffff" if s > 0.55 else "#000000"
+            body.append(_text(x + 6, y + 17, _short(f"{s:.0%} {p['title']}", 22), 10, fill=fill))
+            if p["id"] in picked:
+                lines.append(f"{kf['title']}: {p['title']}")
+    desc = "Kennzeichnende Projektionen: " + "; ".join(lines) if lines else title
+    return _document(f"Projektionsprofil: {title}", desc, body, width, height)
+
+
+def portfolio_map(items: Sequence[Mapping[str, Any]]) -> str:
+    """``items``: ``{"title", "likelihood", "impact", "desirability"}`` (means, 1–5)."""
+    ax = _Axes([1.0, 5.0], [1.0, 5.0], pad=0.04)
+    body = ax.frame("Wahrscheinlichkeit (likelihood)", "Auswirkung (impact)")
+    body += [ax.vline(3.0), ax.hline(3.0)]
+    labels = (
+        (5.0, 5.0, "vorbereiten", "end"),
+        (1.0, 5.0, "beobachten", "start"),
+        (5.0, 1.0, "im Blick behalten", "end"),
+        (1.0, 1.0, "zur Kenntnis", "start"),
+    )
+    for x, y, label, anchor in labels:
+        dx = -6 if anchor == "end" else 6
+        dy = 14 if y == 5.0 else -6
+        body.append(_text(ax.px(x) + dx, ax.py(y) + dy, label, 11, anchor, fill="#666666"))
+    described = []
+    for item in items:
+        if item.get("likelihood") is None or item.get("impact") is None:
+            continue
+        d = item.get("desirability")
+        # desirability 1 (red-orange) .. 5 (bluish green)
+        if d is None:
+            colour = "#999999"
+        else:
+            colour = PALETTE[5] if d < 2.5 else PALETTE[1] if d < 3.5 else PALETTE[2]
+        cx, cy = ax.px(float(item["likelihood"])), ax.py(float(item["impact"]))
+        body.append(
+            f"<circle cx='{_fmt(cx)}' cy='{_fmt(cy)}' r='9' fill='{colour}' stroke='#222222'>"
+            f"<title>{escape(str(item['title']))}</title></circle>"
+        )
+        body.append(_text(cx + 12, cy + 4, _short(str(item["title"])), 11))
+        described.append(
+            f"{item['title']}: Wahrscheinlichkeit {_fmt(float(item['likelihood']))}, "
+            f"Auswirkung {_fmt(float(item['impact']))}"
+            + (f", Wünschbarkeit {_fmt(float(d))}" if d is not None else "")
+        )
+    body.insert(0, _text(LEFT, 24, "Szenario-Portfolio", 15, font_weight="bold"))
+    return _document("Szenario-Portfolio (portfolio)", "; ".join(described) or "leer", body)

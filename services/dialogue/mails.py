@@ -1,0 +1,165 @@
+"""Texts of the dialogue service's mails: German first, English below."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+LOCAL = ZoneInfo("Europe/Berlin")
+
+
+def _when(talk: dict[str, Any]) -> str:
+    starts = datetime.fromisoformat(talk["starts_at"]).astimezone(LOCAL)
+    ends = datetime.fromisoformat(talk["ends_at"]).astimezone(LOCAL)
+    return f"{starts:%d.%m.%Y, %H:%M} – {ends:%H:%M} Uhr"
+
+
+def _where(talk: dict[str, Any]) -> str:
+    place = ", ".join(p for p in (talk.get("address"), talk.get("district")) if p)
+    parts = [p for p in (place, talk.get("link")) if p]
+    return " / ".join(parts) or "—"
+
+
+def confirmed(talk: dict[str, Any], name: str, cancel_hint: str) -> tuple[str, str]:
+    subject = f"Tischgespräch „{talk['title']}“: Dein Platz ist sicher / your seat is confirmed"
+    body = f"""Hallo {name},
+
+Du bist beim Tischgespräch „{talk["title"]}“ dabei.
+
+Wann: {_when(talk)}
+Wo: {_where(talk)}
+
+Den Termin für Deinen Kalender findest Du im Anhang (.ics).
+{cancel_hint}
+
+---
+
+You have a seat at the table talk "{talk["title"]}" ({_when(talk)}, {_where(talk)}).
+The calendar entry is attached (.ics).
+"""
+    return subject, body
+
+
+def waitlisted(talk: dict[str, Any], name: str, position: int) -> tuple[str, str]:
+    subject = f"Tischgespräch „{talk['title']}“: Warteliste / waiting list"
+    body = f"""Hallo {name},
+
+das Tischgespräch „{talk["title"]}“ ist gerade voll. Du stehst auf Platz {position} der
+Warteliste. Sobald ein Platz frei wird, rückst Du der Reihe nach nach und bekommst eine
+E-Mail.
+
+---
+
+The table talk "{talk["title"]}" is full right now. You are number {position} on the waiting
+list; when a seat frees up you move up in order and get an e-mail.
+"""
+    return subject, body
+
+
+def promoted(talk: dict[str, Any], name: str, cancel_hint: str) -> tuple[str, str]:
+    subject = f"Tischgespräch „{talk['title']}“: Du bist nachgerückt / you have a seat"
+    body = f"""Hallo {name},
+
+ein Platz ist frei geworden: Du bist beim Tischgespräch „{talk["title"]}“ dabei.
+
+Wann: {_when(talk)}
+Wo: {_where(talk)}
+
+Den Termin für Deinen Kalender findest Du im Anhang (.ics).
+{cancel_hint}
+
+---
+
+A seat became free: you are now confirmed for the table talk "{talk["title"]}"
+({_when(talk)}, {_where(talk)}). The calendar entry is attached (.ics).
+"""
+    return subject, body
+
+
+def changed(talk: dict[str, Any], name: str, what: list[str]) -> tuple[str, str]:
+    labels = {
+        "starts_at": "Beginn",
+        "ends_at": "Ende",
+        "address": "Adresse",
+        "district": "Stadtteil",
+        "link": "Link",
+        "format": "Format",
+        "title": "Titel",
+    }
+    changed_de = ", ".join(labels.get(w, w) for w in what)
+    subject = f"Tischgespräch „{talk['title']}“ geändert / changed"
+    body = f"""Hallo {name},
+
+die Gastgeberin oder der Gastgeber hat das Tischgespräch „{talk["title"]}“ geändert
+({changed_de}).
+
+Wann: {_when(talk)}
+Wo: {_where(talk)}
+
+Der aktualisierte Kalendereintrag ist angehängt (.ics).
+
+---
+
+The host changed the table talk "{talk["title"]}" ({", ".join(what)}). Now: {_when(talk)},
+{_where(talk)}. The updated calendar entry is attached (.ics).
+"""
+    return subject, body
+
+
+def cancelled(talk: dict[str, Any], name: str, reason: str) -> tuple[str, str]:
+    subject = f"Tischgespräch „{talk['title']}“ abgesagt / cancelled"
+    body = f"""Hallo {name},
+
+das Tischgespräch „{talk["title"]}“ am {_when(talk)} wurde abgesagt.
+Begründung: {reason}
+
+---
+
+The table talk "{talk["title"]}" on {_when(talk)} was cancelled. Reason: {reason}
+"""
+    return subject, body
+
+
+def guest_verification(talk: dict[str, Any], name: str, link: str) -> tuple[str, str]:
+    subject = f"Tischgespräch „{talk['title']}“: Bitte bestätige Deine Anmeldung / please confirm"
+    body = f"""Hallo {name},
+
+Du möchtest am Tischgespräch „{talk["title"]}“ ({_when(talk)}) teilnehmen. Bitte bestätige
+Deine E-Mail-Adresse mit diesem Link, dann ist Deine Anmeldung gültig:
+{link}
+
+Wenn Du Dich nicht angemeldet hast, ignoriere diese E-Mail einfach.
+
+---
+
+Confirm your e-mail address with the link above to join the table talk "{talk["title"]}".
+If you did not ask for this, ignore this e-mail.
+"""
+    return subject, body
+
+
+def invitation(talk: dict[str, Any], host: str, link: str) -> tuple[str, str]:
+    subject = f"Einladung zum Tischgespräch „{talk['title']}“ / invitation"
+    body = f"""Guten Tag,
+
+{host} lädt Dich zum Tischgespräch „{talk["title"]}“ ein.
+
+Wann: {_when(talk)}
+
+Hier kannst Du Dich anmelden, mit Konto oder einfach mit Namen und E-Mail-Adresse:
+{link}
+
+---
+
+{host} invites you to the table talk "{talk["title"]}" ({_when(talk)}). Join with the link
+above, with an account or just your name and e-mail address.
+"""
+    return subject, body
+
+
+def guest_cancel_hint(link: str) -> str:
+    return f"Falls Du doch nicht kommen kannst, gib Deinen Platz hier frei: {link}"
+
+
+ACCOUNT_CANCEL_HINT = "Falls Du doch nicht kommen kannst, gib Deinen Platz bitte frei."

@@ -1,0 +1,50 @@
+"""German texts of the dialogue service's messages (read by ``services.kit.i18n``)."""
+
+GERMAN: dict[str, str] = {
+    "City not found.": "Stadt nicht gefunden.",
+    "Talk not found.": "Tischgespräch nicht gefunden.",
+    "Topic not found.": "Thema nicht gefunden.",
+    "Idea not found.": "Idee nicht gefunden.",
+    "Invitation not found.": "Einladung nicht gefunden.",
+    "Only the host may do this.": "Das darf nur die Gastgeberin oder der Gastgeber.",
+    "No topic with this id in this city.": "Diese Stadt hat kein Thema mit dieser Kennung.",
+    "The end must be after the start.": "Das Ende muss nach dem Beginn liegen.",
+    "A talk lasts at most 24 hours.": "Ein Tischgespräch dauert höchstens 24 Stunden.",
+    "A talk in person needs an address and a district.": (
+        "Ein Gespräch vor Ort braucht eine Adresse und einen Stadtteil."
+    ),
+    "An online talk needs a link.": "Ein Online-Gespräch braucht einen Link.",
+    "A talk may start at most 30 days in the past.": (
+        "Ein Tischgespräch darf höchstens 30 Tage in der Vergangenheit beginnen."
+    ),
+    "A talk may start at most two years ahead.": (
+        "Ein Tischgespräch darf höchstens zwei Jahre im Voraus beginnen."
+    ),
+    "Seats above this capacity are taken; it can only be lowered to free seats.": (
+        "Plätze oberhalb dieser Platzzahl sind vergeben; sie lässt sich nur bis zu freien "
+        "Plätzen senken."
+    ),
+    "The talk was cancelled.": "Das Tischgespräch wurde abgesagt.",
+    "The talk is over.": "Das Tischgespräch ist schon vorbei.",
+    "This talk is by invitation only.": "Zu diesem Tischgespräch kommt man nur mit Einladung.",
+    "This invitation is for another talk.": "Diese Einladung gilt für ein anderes Gespräch.",
+    "The invitation was revoked.": "Die Einladung wurde zurückgezogen.",
+    "You host this talk.": "Du bist Gastgeberin oder Gastgeber dieses Gesprächs.",
+    "Account not found.": "Konto nicht gefunden.",
+    "The draft is too long.": "Der Entwurf ist zu lang.",
+    "Not a guiding question of the talk's topic.": "Keine Leitfrage des Themas dieses Gesprächs.",
+    "A talk is documented once it has begun.": (
+        "Ein Tischgespräch wird dokumentiert, sobald es begonnen hat."
+    ),
+    "This talk is documented already.": "Dieses Tischgespräch ist schon dokumentiert.",
+    "No documented talk with this id in this city.": (
+        "In dieser Stadt gibt es kein dokumentiertes Tischgespräch mit dieser Kennung."
+    ),
+    "This idea is closed.": "Diese Idee ist abgeschlossen.",
+    "An idea cannot move from {current} to {target}.": (
+        "Eine Idee kann nicht von {current} zu {target} wechseln."
+    ),
+    "Must be one of: table_talk, scenario_conversation.": (
+        "Muss einer dieser Werte sein: table_talk, scenario_conversation."
+    ),
+}

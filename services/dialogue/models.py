@@ -1,0 +1,264 @@
+"""Documents of the dialogue service (database ``<prefix>_dialogue``).
+
+Contended facts are inserted documents with unique keys, never counters updated in place
+(FerretDB updates are read-then-write, see ARCHITECTURE.md):
+
+* a place at a table is a ``Seat`` unique on (city, talk_id, number) and on
+  (city, talk_id, registration_id): at most ``capacity`` seats, at most one per registration;
+* a person is registered once per talk: ``Registration`` unique on (city, talk_id, person);
+* what a person was told about their registration is an ``Announcement`` unique on
+  (city, registration_id, kind), so each confirmation, waiting-list notice and promotion is
+  mailed and published exactly once however many workers race for it;
+* a talk is documented once (``Documentation`` unique on (city, talk_id)); an idea is
+  supported, and joined with "Ich mache mit", once per person (``IdeaSupport``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    DictField,
+    IntField,
+    ListField,
+    LongField,
+    StringField,
+)
+
+from services.kit.tenancy import TenantDocument
+
+ALIAS = "dialogue"
+
+TALK_FORMATS = ("in_person", "online", "hybrid")
+TALK_ACCESS = ("open", "invitation_only")
+TALK_KINDS = ("table_talk", "scenario_conversation")
+TALK_STATUSES = ("scheduled", "cancelled")
+TOPIC_SOURCES = ("deep_dive", "own")
+IDEA_STATUSES = ("proposed", "in_discussion", "in_progress", "realised", "not_pursued")
+SUPPORT_KINDS = ("support", "helper")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Topic(TenantDocument):
+    """A deep-dive topic (copied from the scenarios service's fact) or a citizen's own topic."""
+
+    # "deep_dive:<topic id of the scenarios service>" or "own:<ObjectId>": the unique key
+    # that makes a redelivered topic fact an update instead of a second topic.
+    key = StringField(required=True, max_length=200)
+    source = StringField(required=True, choices=TOPIC_SOURCES)
+    title = StringField(required=True, max_length=200)
+    description = StringField(max_length=4000, default="")
+    guiding_questions = ListField(StringField(max_length=500))
+    proposed_by = StringField()  # account id of a citizen's own topic
+    hidden = BooleanField(default=False)
+    hidden_reason = StringField(max_length=1000)
+    hidden_by = StringField()
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "topics",
+        "indexes": [{"fields": ("city", "key"), "unique": True}],
+    }
+
+
+class Talk(TenantDocument):
+    kind = StringField(required=True, choices=TALK_KINDS)
+    title = StringField(required=True, max_length=120)
+    topic_id = StringField()
+    description = StringField(max_length=4000, default="")
+    format = StringField(required=True, choices=TALK_FORMATS)
+    address = StringField(max_length=200)
+    district = StringField(max_length=80)
+    link = StringField(max_length=500)
+    starts_at = DateTimeField(required=True)
+    ends_at = DateTimeField(required=True)
+    capacity = IntField(required=True, min_value=1)
+    access = StringField(required=True, choices=TALK_ACCESS, default="open")
+    language = StringField(max_length=8, default="de")
+    accessibility = StringField(max_length=1000, default="")
+    host_id = StringField(required=True)
+    host_name = StringField(max_length=80)
+    status = StringField(required=True, choices=TALK_STATUSES, default="scheduled")
+    cancel_reason = StringField(max_length=1000)
+    sequence = IntField(default=0)  # iCalendar SEQUENCE: raised with every change guests hear of
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "talks",
+        "indexes": [("city", "starts_at"), ("city", "topic_id"), ("city", "host_id")],
+    }
+
+
+class Registration(TenantDocument):
+    """One person on one talk: confirmed while a ``Seat`` names it, waiting otherwise."""
+
+    talk_id = StringField(required=True)
+    # "account:<id>" or "guest:<lower-cased e-mail>": one registration per person and talk.
+    person = StringField(required=True, max_length=300)
+    account_id = StringField()
+    display_name = StringField(required=True, max_length=80)
+    email = StringField(max_length=254)  # guests only; accounts' addresses stay in identity
+    # Arrival order of the waiting list: nanoseconds of the host clock, ties broken by _id.
+    arrival = LongField(required=True)
+    via_invitation = StringField()
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "registrations",
+        "indexes": [
+            {"fields": ("city", "talk_id", "person"), "unique": True},
+            ("city", "talk_id", "arrival"),
+            ("city", "account_id"),
+        ],
+    }
+
+
+class Seat(TenantDocument):
+    """A place at a table. Inserting it is the claim; deleting it frees the place."""
+
+    talk_id = StringField(required=True)
+    number = IntField(required=True, min_value=1)
+    registration_id = StringField(required=True)
+    claimed_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "seats",
+        "indexes": [
+            {"fields": ("city", "talk_id", "number"), "unique": True},
+            {"fields": ("city", "talk_id", "registration_id"), "unique": True},
+        ],
+    }
+
+
+class Announcement(TenantDocument):
+    """What a registration was told: ``entered`` (confirmed or waitlisted) and ``promoted``."""
+
+    registration_id = StringField(required=True)
+    talk_id = StringField(required=True)
+    kind = StringField(required=True, choices=("entered", "promoted"))
+    value = StringField(required=True, choices=("confirmed", "waitlisted", "promoted"))
+    at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "announcements",
+        "indexes": [{"fields": ("city", "registration_id", "kind"), "unique": True}],
+    }
+
+
+class Invitation(TenantDocument):
+    """A shareable invitation link of a talk; revoking it makes its tokens invalid."""
+
+    talk_id = StringField(required=True)
+    # The signed link token, kept so the host can show the same link (and QR code) again.
+    token = StringField(required=True, max_length=1000)
+    created_by = StringField(required=True)
+    created_at = DateTimeField(default=utcnow)
+    revoked_at = DateTimeField()
+
+    meta = {"db_alias": ALIAS, "collection": "invitations", "indexes": [("city", "talk_id")]}
+
+
+class DocumentationDraft(TenantDocument):
+    talk_id = StringField(required=True)
+    # The draft as the host typed it, as JSON text: form keys may contain anything.
+    content = StringField(required=True, max_length=100_000)
+    saved_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "documentation_drafts",
+        "indexes": [{"fields": ("city", "talk_id"), "unique": True}],
+    }
+
+
+class Documentation(TenantDocument):
+    talk_id = StringField(required=True)
+    values = DictField(required=True)
+    tags = ListField(StringField(max_length=32))
+    submitted_by = StringField(required=True)
+    submitted_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "documentations",
+        "indexes": [{"fields": ("city", "talk_id"), "unique": True}],
+    }
+
+
+class Idea(TenantDocument):
+    title = StringField(required=True, max_length=120)
+    description = StringField(required=True, max_length=4000)
+    category = StringField(required=True, max_length=40)
+    district = StringField(max_length=80)
+    needs = StringField(max_length=2000, default="")
+    extra = DictField()  # values of the city's plugin fields for the project_idea form
+    talk_id = StringField()  # the documented talk it came from, if any
+    proposed_by = StringField(required=True)
+    status = StringField(required=True, choices=IDEA_STATUSES, default="proposed")
+    status_reason = StringField(max_length=1000)
+    status_changed_at = DateTimeField()
+    hidden = BooleanField(default=False)
+    hidden_reason = StringField(max_length=1000)
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "ideas",
+        "indexes": [("city", "created_at"), ("city", "talk_id")],
+    }
+
+
+class IdeaSupport(TenantDocument):
+    """A support or an "Ich mache mit" of one person for one idea (inserted once)."""
+
+    idea_id = StringField(required=True)
+    kind = StringField(required=True, choices=SUPPORT_KINDS)
+    account_id = StringField(required=True)
+    at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "idea_supports",
+        "indexes": [{"fields": ("city", "idea_id", "kind", "account_id"), "unique": True}],
+    }
+
+
+class Report(TenantDocument):
+    """A person's report of a topic or an idea for moderation (once per person and target)."""
+
+    target = StringField(required=True, max_length=100)  # "topic:<id>" or "idea:<id>"
+    account_id = StringField(required=True)
+    reason = StringField(required=True, max_length=1000)
+    at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "reports",
+        "indexes": [{"fields": ("city", "target", "account_id"), "unique": True}],
+    }
+
+
+MODELS = (
+    Topic,
+    Talk,
+    Registration,
+    Seat,
+    Announcement,
+    Invitation,
+    DocumentationDraft,
+    Documentation,
+    Idea,
+    IdeaSupport,
+    Report,
+)

@@ -1,0 +1,110 @@
+"""Domain rules of the dialogue service (pure: no nameko, no database).
+
+Which phase lets whom host or join which kind of talk, when a talk's times are acceptable,
+and how a project idea's status may move.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from services.kit.city_state import require_phase
+from services.kit.errors import PhaseClosed
+
+TABLE_TALK = "table_talk"
+CONVERSATION = "scenario_conversation"
+# Who hosts conversations while the scenarios are being built.
+WORKING_GROUP_ROLES = ("working_group_member", "facilitator", "city_admin")
+# How far back a talk may start: hosts document spontaneous conversations after the fact.
+MAX_PAST = timedelta(days=30)
+MAX_AHEAD = timedelta(days=2 * 365)
+# Dates a person types (the list filter) are dates where the cities are.
+LOCAL = ZoneInfo("Europe/Berlin")
+
+IDEA_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "proposed": ("in_discussion", "not_pursued"),
+    "in_discussion": ("in_progress", "not_pursued"),
+    "in_progress": ("realised", "not_pursued"),
+    "realised": (),
+    "not_pursued": (),
+}
+
+
+def prepare_days() -> int:
+    """How many days before the table-talk window hosts may already create their talks."""
+    raw = os.environ.get("STADTDIALOG_TALK_PREPARE_DAYS", "")
+    return int(raw) if raw.strip() else 14
+
+
+def _parse(value: Any) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def preparing(state: dict[str, Any], now: datetime, days: int) -> bool:
+    """In transfer, within ``days`` of the planned start of the table-talk window."""
+    if state.get("phase") != "transfer":
+        return False
+    window = (state.get("schedule") or {}).get("table_talks") or {}
+    start = _parse(window.get("start"))
+    return start is not None and now >= start - timedelta(days=days)
+
+
+def kind_to_create(state: dict[str, Any], in_working_group: bool, now: datetime, days: int) -> str:
+    """The kind of talk the caller may create now, or ``PhaseClosed``.
+
+    Table talks in the table-talk phase (and ``days`` earlier, to prepare); conversations of
+    the working groups in the scenario phase.
+    """
+    phase = state.get("phase")
+    if phase == "table_talks" or preparing(state, now, days):
+        return TABLE_TALK
+    if phase == "scenarios" and in_working_group:
+        return CONVERSATION
+    require_phase(state, "table_talks")  # raises, naming the phase the city is in
+    raise PhaseClosed()  # unreachable: require_phase raised
+
+
+def require_join_phase(state: dict[str, Any], kind: str) -> None:
+    require_phase(state, "scenarios" if kind == CONVERSATION else "table_talks")
+
+
+def time_errors(starts: datetime, ends: datetime, now: datetime) -> dict[str, list[str]]:
+    """Times a host may choose: not long past (documenting a talk held), not absurdly far."""
+    errors: dict[str, list[str]] = {}
+    if starts < now - MAX_PAST:
+        errors["starts_at"] = ["A talk may start at most 30 days in the past."]
+    elif starts > now + MAX_AHEAD:
+        errors["starts_at"] = ["A talk may start at most two years ahead."]
+    return errors
+
+
+def idea_status_errors(current: str, target: str) -> dict[str, list[str]]:
+    if target == current:
+        return {}
+    if target not in IDEA_TRANSITIONS.get(current, ()):
+        return {"status": [f"An idea cannot move from {current} to {target}."]}
+    return {}
+
+
+def talk_matches(talk: dict[str, Any], free_seats: int, filters: dict[str, Any]) -> bool:
+    """The list filters: topic, district (case-insensitive), date (of the start), free seats."""
+    if filters.get("topic") and talk["topic_id"] != filters["topic"]:
+        return False
+    if filters.get("kind") and talk["kind"] != filters["kind"]:
+        return False
+    if (
+        filters.get("district")
+        and (talk.get("district") or "").casefold() != filters["district"].casefold()
+    ):
+        return False
+    if filters.get("date") and talk["starts_at"].astimezone(LOCAL).date() != filters["date"]:
+        return False
+    if filters.get("free") is True and free_seats <= 0:
+        return False
+    return not (filters.get("free") is False and free_seats > 0)

@@ -1,0 +1,199 @@
+"""Input schemas of the dialogue service (also feed the gateway's OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from services.dialogue.models import IDEA_STATUSES, TALK_ACCESS, TALK_FORMATS
+from services.kit.schemas import StrictSchema
+
+MAX_CAPACITY = 500
+MAX_DURATION = timedelta(hours=24)
+IDEA_CATEGORIES = (
+    "mobility",
+    "environment",
+    "housing",
+    "social",
+    "culture",
+    "education",
+    "economy",
+    "digital",
+    "participation",
+    "other",
+)
+
+
+def _text(low: int, high: int, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(min=low, max=high), **kwargs)
+
+
+def _title(de: str, en: str) -> dict[str, str]:
+    # Read by services.dialogue.forms into the JSON schema pages render.
+    return {"title_de": de, "title_en": en}
+
+
+class TopicSchema(StrictSchema):
+    """A citizen's own topic (Herzensangelegenheit)."""
+
+    title = _text(3, 120, required=True)
+    description = _text(0, 2000, load_default="")
+    guiding_question = _text(3, 300, load_default=None)
+
+
+class ReasonSchema(StrictSchema):
+    reason = _text(3, 1000, required=True)
+
+
+class TalkSchema(StrictSchema):
+    title = _text(3, 120, required=True)
+    topic_id = fields.String(load_default=None, validate=validate.Length(max=64))
+    description = _text(0, 4000, load_default="")
+    format = fields.String(required=True, validate=validate.OneOf(TALK_FORMATS))
+    address = _text(3, 200, load_default=None)
+    district = _text(1, 80, load_default=None)
+    link = fields.Url(
+        load_default=None, schemes={"http", "https"}, validate=validate.Length(max=500)
+    )
+    starts_at = fields.AwareDateTime(required=True, default_timezone=None)
+    ends_at = fields.AwareDateTime(required=True, default_timezone=None)
+    capacity = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=MAX_CAPACITY)
+    )
+    access = fields.String(load_default="open", validate=validate.OneOf(TALK_ACCESS))
+    language = fields.String(load_default="de", validate=validate.Regexp(r"^[a-z]{2}$"))
+    accessibility = _text(0, 1000, load_default="")
+
+    @validates_schema
+    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends:
+            if ends <= starts:
+                errors["ends_at"] = ["The end must be after the start."]
+            elif ends - starts > MAX_DURATION:
+                errors["ends_at"] = ["A talk lasts at most 24 hours."]
+        kind = data.get("format")
+        if kind in ("in_person", "hybrid"):
+            for name in ("address", "district"):
+                if not data.get(name):
+                    errors[name] = ["A talk in person needs an address and a district."]
+        if kind in ("online", "hybrid") and not data.get("link"):
+            errors["link"] = ["An online talk needs a link."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class TalkFilterSchema(StrictSchema):
+    topic = fields.String(load_default=None, validate=validate.Length(max=64))
+    district = fields.String(load_default=None, validate=validate.Length(max=80))
+    date = fields.Date(load_default=None)
+    free = fields.Boolean(load_default=None)
+    kind = fields.String(
+        load_default=None, validate=validate.OneOf(["table_talk", "scenario_conversation"])
+    )
+
+
+class CancelTalkSchema(StrictSchema):
+    reason = _text(3, 1000, required=True)
+
+
+class JoinSchema(StrictSchema):
+    token = fields.String(load_default=None, validate=validate.Length(max=1000))
+
+
+class TokenSchema(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class GuestJoinSchema(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    name = _text(1, 80, required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class InvitationCreateSchema(StrictSchema):
+    email = fields.Email(load_default=None, validate=validate.Length(max=254))
+
+
+class InsightSchema(StrictSchema):
+    question = _text(1, 500, required=True)
+    answer = _text(1, 4000, required=True)
+
+
+class ObservationSchema(StrictSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(["observation", "forecast"]))
+    text = _text(3, 2000, required=True)
+
+
+class TalkDocumentationSchema(StrictSchema):
+    """The base of the documentation form; the city's plugins add their fields."""
+
+    participants = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_CAPACITY),
+        metadata=_title("Anzahl der Teilnehmenden", "Number of participants"),
+    )
+    summary = _text(10, 10_000, required=True, metadata=_title("Zusammenfassung", "Summary"))
+    insights = fields.List(
+        fields.Nested(InsightSchema),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata=_title("Erkenntnisse je Leitfrage", "Insights per guiding question"),
+    )
+    ideas = fields.List(
+        _text(3, 500),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata=_title("Genannte Ideen", "Ideas raised"),
+    )
+    photos = fields.List(
+        fields.Url(schemes={"http", "https"}, validate=validate.Length(max=500)),
+        load_default=list,
+        validate=validate.Length(max=10),
+        metadata=_title("Fotos (Links, freiwillig)", "Photos (links, optional)"),
+    )
+
+
+class ConversationDocumentationSchema(TalkDocumentationSchema):
+    """Conversations of the scenario phase also ask for observations and forecasts."""
+
+    observations = fields.List(
+        fields.Nested(ObservationSchema),
+        required=True,
+        validate=validate.Length(min=1, max=50),
+        metadata=_title(
+            "Beobachtungen und Prognosen der Teilnehmenden",
+            "Participants' observations and forecasts",
+        ),
+    )
+
+
+class IdeaBaseSchema(StrictSchema):
+    """A project idea without the district: used when a plugin (ortsteile) asks for it."""
+
+    title = _text(3, 120, required=True, metadata=_title("Titel", "Title"))
+    description = _text(10, 4000, required=True, metadata=_title("Beschreibung", "Description"))
+    category = fields.String(
+        required=True,
+        validate=validate.OneOf(IDEA_CATEGORIES),
+        metadata=_title("Bereich", "Category"),
+    )
+    needs = _text(0, 2000, load_default="", metadata=_title("Was gebraucht wird", "What is needed"))
+    talk_id = fields.String(
+        load_default=None,
+        validate=validate.Length(max=64),
+        metadata=_title("Aus dem Tischgespräch", "From the table talk"),
+    )
+
+
+class IdeaSchema(IdeaBaseSchema):
+    district = _text(1, 80, load_default=None, metadata=_title("Stadtteil", "District"))
+
+
+class IdeaStatusSchema(StrictSchema):
+    status = fields.String(required=True, validate=validate.OneOf(IDEA_STATUSES))
+    reason = _text(3, 1000, required=True)

@@ -25,9 +25,14 @@ def advance_to_closing(api, platform, made: dict) -> None:  # noqa: ANN001
     for phase in ("scenarios", "transfer"):
         moved = api.post(f"/cities/{slug}/phase", {"to": phase}, token=token)
         assert moved.status_code == 200, moved.text
-    platform.publish_fact(
-        "scenarios", "topic", "published", {"topic_id": "t-mob", "title": "Mobilität"}, slug
-    )
+    topic = {  # as the scenarios service publishes it (docs/events/schemas)
+        "topic_id": "t-mob",
+        "title": "Mobilität",
+        "guiding_question": "Wie bewegen wir uns 2040?",
+        "description": "Wege, Verkehrsmittel, Erreichbarkeit.",
+        "guiding_questions": ["Wie bewegen wir uns 2040?"],
+    }
+    platform.publish_fact("scenarios", "topic", "published", topic, slug)
     wait_until(
         lambda: api.get(f"/cities/{slug}/tallies").json().get("scenarios.topic.published"),
         30,
@@ -86,10 +91,13 @@ class Listener:
             exchange(self.bound.channel).declare()
             self.bound.bind_to(exchange=exchange, routing_key=key)
         self.received: list[dict] = []
+        self.deliveries: list[tuple[str, str, dict]] = []  # (exchange, routing key, envelope)
 
     def drain(self) -> list[dict]:
         while (message := self.bound.get(no_ack=True, accept=["json"])) is not None:
             self.received.append(message.payload)
+            info = message.delivery_info
+            self.deliveries.append((info["exchange"], info["routing_key"], message.payload))
         return self.received
 
     def wait_for(self, check, timeout: float = 20.0, what: str = "facts") -> list[dict]:  # noqa: ANN001

@@ -23,7 +23,7 @@ from services.events.catalogue import (
     render_asyncapi,
     validation_errors,
 )
-from services.events.emitted import scan
+from services.events.emitted import SERVICES_DIR, scan
 from services.kit.events import make_envelope
 
 SPEC = Path(__file__).parent / "asyncapi_spec" / "asyncapi-3.0.0.json"
@@ -100,7 +100,10 @@ def test_every_emitted_type_is_catalogued(emitted, catalogue) -> None:
 
 
 def test_every_catalogued_type_is_emitted(emitted, catalogue) -> None:
-    stale = sorted(set(catalogue) - emitted.types)
+    # A service that is not in the tree yet may have its contract catalogued ahead of it.
+    built = {path.parent.name for path in SERVICES_DIR.glob("*/service.py")}
+    stale = sorted(t for t, spec in catalogue.items() if spec.service in built)
+    stale = [t for t in stale if t not in emitted.types]
     assert stale == [], f"catalogued but emitted by no service: {stale}; {HOW_TO}"
 
 

@@ -53,7 +53,7 @@ def test_bad_input_names_the_field(api, closing_city) -> None:
     assert extra.status_code == 422 and "price" in extra.json()["error"]["fields"]
 
 
-def test_who_may_manage_closing_events(api, closing_city) -> None:
+def test_who_may_manage_closing_events(api, cities, closing_city) -> None:
     slug = closing_city["slug"]
     path = f"/cities/{slug}/closing-events"
     assert api.post(path, event_body()).status_code == 401
@@ -69,8 +69,14 @@ def test_who_may_manage_closing_events(api, closing_city) -> None:
     assert [e["id"] for e in api.get(path, token=closing_city["admin"]["token"]).json()] == [
         event["id"]
     ]
-    # Another city's admin is a stranger here.
     assert api.post(f"{path}/{event['id']}/publish", token=citizen["token"]).status_code == 403
+    # Another city's admin is a stranger here: no drafts, no changes, no registrations list.
+    stranger = cities.create()["admin"]["token"]
+    assert api.post(path, event_body(), token=stranger).status_code == 403
+    assert api.get(path, token=stranger).json() == []
+    assert api.post(f"{path}/{event['id']}/publish", token=stranger).status_code in (403, 404)
+    registrations = api.get(f"{path}/{event['id']}/registrations", token=stranger)
+    assert registrations.status_code == 403
 
 
 def test_a_closing_event_with_registrations(api, closing_city, listen, platform) -> None:

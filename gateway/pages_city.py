@@ -6,6 +6,7 @@ a refused action shows the page again with the reason next to the field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, redirect, request, url_for
@@ -22,12 +23,36 @@ bp = Blueprint("pages_city", __name__)
 
 PARTNERS = ("city_admin", "partner")
 
+# Sections other page modules add to the city page: (template, loader). A loader gets the city
+# and returns the template's ``data``; the section's template is included in that order.
+CitySectionLoader = Callable[[dict[str, Any]], dict[str, Any]]
+CITY_SECTIONS: list[tuple[str, CitySectionLoader]] = []
+
+
+def city_section(template: str) -> Callable[[CitySectionLoader], CitySectionLoader]:
+    """Register a section of the city page: ``@city_section("city_talks.html")``."""
+
+    def register(loader: CitySectionLoader) -> CitySectionLoader:
+        CITY_SECTIONS.append((template, loader))
+        return loader
+
+    return register
+
 
 def _city_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
     city = rpc("cities", "get_city", slug)
     phases = rpc("cities", "phases", slug)
     groups = rpc("cities", "list_working_groups", slug)
-    return render("city.html", status, city=city, phases=phases["phases"], groups=groups, **extra)
+    sections = [(template, loader(city)) for template, loader in CITY_SECTIONS]
+    return render(
+        "city.html",
+        status,
+        city=city,
+        phases=phases["phases"],
+        groups=groups,
+        sections=sections,
+        **extra,
+    )
 
 
 @bp.get("/stadt/<slug>")

@@ -67,11 +67,16 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> Response:
         if _wants_page():
-            return _page(exc.message, exc.status)
+            page = _page(exc.message, exc.status)
+            if exc.status == 503:
+                page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return page
         response = jsonify(exc.to_dict())
         response.status_code = exc.status
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="stadtdialog"'
+        if exc.status == 503:  # a database away for a moment: say when to come back
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     @app.errorhandler(ServiceUnavailable)

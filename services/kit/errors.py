@@ -109,6 +109,15 @@ class RateLimited(DomainError):
     default_message = "Too many requests."
 
 
+@deserialize_to_instance
+class Unavailable(DomainError):
+    """The service's database did not answer (restart, failover): try again shortly."""
+
+    status = 503
+    code = "unavailable"
+    default_message = "The service cannot reach its data right now, try again shortly."
+
+
 ALL_ERRORS: tuple[type[DomainError], ...] = (
     Invalid,
     Unauthenticated,
@@ -117,4 +126,5 @@ ALL_ERRORS: tuple[type[DomainError], ...] = (
     Conflict,
     PhaseClosed,
     RateLimited,
+    Unavailable,
 )

@@ -71,6 +71,9 @@ _GERMAN: dict[str, str] = {
     "The service is not answering, try again shortly.": (
         "Der Dienst antwortet gerade nicht, bitte versuche es gleich noch einmal."
     ),
+    "The service cannot reach its data right now, try again shortly.": (
+        "Der Dienst erreicht seine Daten gerade nicht, bitte versuche es gleich noch einmal."
+    ),
     "The city is in phase {phase}; this needs {allowed}.": (
         "Die Stadt ist in der Phase {phase}; dafür braucht es {allowed}."
     ),

@@ -14,8 +14,9 @@ from typing import Any
 
 from kombu.exceptions import OperationalError
 from nameko.rpc import Rpc as NamekoRpc
+from pymongo.errors import ConnectionFailure
 
-from services.kit.errors import DomainError
+from services.kit.errors import DomainError, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,12 @@ class Rpc(NamekoRpc):
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
 
     def handle_result(self, message, worker_ctx, result, exc_info):  # noqa: ANN001, ANN201
+        if exc_info is not None and isinstance(exc_info[1], ConnectionFailure):
+            # The database is away (restart, failover): an answer the caller can act on (503,
+            # try again) rather than a bug; nothing was half-written by a failed connection.
+            log.warning("database unreachable in %s: %s", worker_ctx.call_id, exc_info[1])
+            error = Unavailable()
+            exc_info = (Unavailable, error, exc_info[2])
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)
         except (OperationalError, OSError, ConnectionError) as exc:

@@ -18,6 +18,7 @@ from services.kit.errors import (
     PhaseClosed,
     RateLimited,
     Unauthenticated,
+    Unavailable,
 )
 from services.kit.i18n import german
 
@@ -29,6 +30,7 @@ DOCUMENTED_STATUS = {
     Conflict: 409,
     PhaseClosed: 409,
     RateLimited: 429,
+    Unavailable: 503,
 }
 
 

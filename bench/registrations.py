@@ -1,0 +1,190 @@
+"""Table-talk registrations through the gateway at 1, 10 and 50 concurrent clients, beside the
+same joins as raw nameko RPC calls to the dialogue service.
+
+    .venv/bin/python bench/registrations.py [--registrations 300] [--capacity 12]
+
+Starts RabbitMQ and FerretDB if needed (deploy/local/infra), the identity, cities and dialogue
+services and the gateway (gunicorn, 2 workers x 8 threads, as deploy/local/run does). Through
+the public API it creates a city in the table-talk phase, 50 signed-in citizens and, for every
+concurrency level, fresh talks (capacity 12, so seats run out and waiting lists form). Each of
+``c`` clients is one citizen joining every talk of the level; ``c`` citizens race for the same
+seats. The same is done with raw RPC (``dialogue.join_talk`` as the citizen) on talks of their
+own. After each level the seats are counted: no talk may be overbooked. Prints figures and
+ratios; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "tests" / "integration" / "dialogue")]
+
+from cities_support import CityMaker  # noqa: E402
+from conftest import Api  # noqa: E402  (the tests' HTTP client of the platform)
+from dialogue_support import create_talk, rpc_as, table_talk_city  # noqa: E402
+
+from services.kit.mailsink import MailSink  # noqa: E402
+from services.kit.testing import (  # noqa: E402
+    OPERATOR_EMAIL,
+    Platform,
+    _infra_from_environment,
+    free_port,
+)
+
+LEVELS = (1, 10, 50)
+
+
+def operator_login(api: Api) -> dict:
+    account = api.register(email=OPERATOR_EMAIL)
+    token = api.mailed_token(OPERATOR_EMAIL)
+    api.post("/accounts/verify", {"token": token})
+    login = api.post("/sessions", {"email": OPERATOR_EMAIL, "password": account["password"]})
+    return {**account, "token": login.json()["token"]}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def race(clients: int, talks: list[str], join: Callable[[int, str], bool]) -> dict[str, float]:
+    """``clients`` threads, each joining every talk in order; latency per join in ms."""
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+    start_line = threading.Barrier(clients)
+
+    def client(index: int) -> None:
+        nonlocal failures
+        start_line.wait()
+        for talk_id in talks:
+            began = time.perf_counter()
+            ok = join(index, talk_id)
+            elapsed = (time.perf_counter() - began) * 1000
+            with lock:
+                latencies.append(elapsed)
+                failures += 0 if ok else 1
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    seconds = time.perf_counter() - began
+    return {
+        "registrations": len(latencies),
+        "per_second": len(latencies) / seconds,
+        "p50": statistics.median(latencies),
+        "p95": percentile(latencies, 0.95),
+        "failures": failures,
+    }
+
+
+def overbooked(api: Api, slug: str, talks: list[str], capacity: int) -> int:
+    """Talks with more seats taken than their capacity (the invariant; must be 0)."""
+    bad = 0
+    for talk_id in talks:
+        view = api.get(f"/cities/{slug}/talks/{talk_id}").json()
+        bad += view["seats_taken"] > capacity
+    return bad
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--registrations", type=int, default=300, help="joins per level")
+    parser.add_argument("--capacity", type=int, default=12)
+    args = parser.parse_args()
+
+    os.environ.setdefault("STADTDIALOG_DB_PREFIX", "benchreg")
+    infra = _infra_from_environment()
+    client = infra.mongo()
+    for name in client.list_database_names():
+        if name.startswith(f"{infra.db_prefix}_"):
+            client.drop_database(name)
+    sink = MailSink(port=free_port()).start()
+    platform = Platform(
+        infra=infra, mail_sink=sink, logs=Path(tempfile.mkdtemp(prefix="bench-reg-"))
+    )
+    try:
+        for service in ("identity", "cities", "dialogue"):
+            platform.service(service)
+        api = Api(base=platform.gateway(), sink=sink)
+        cities = CityMaker(api, operator_login(api))
+        city = table_talk_city(api, cities, platform)
+        slug, topic_id = city["slug"], city["topic"]["id"]
+        print(f"setting up {max(LEVELS)} citizens and a host in {slug} …", file=sys.stderr)
+        host = api.verified_login()
+        with ThreadPoolExecutor(4) as pool:
+            citizens = list(pool.map(lambda _: api.verified_login(), range(max(LEVELS))))
+        proxies = threading.local()
+
+        def via_gateway(index: int, talk_id: str) -> bool:
+            answer = requests.post(
+                api.url(f"/cities/{slug}/talks/{talk_id}/registrations"),
+                headers={"Authorization": f"Bearer {citizens[index]['token']}"},
+                timeout=60,
+            )
+            return answer.status_code == 200
+
+        def via_rpc(index: int, talk_id: str) -> bool:
+            if getattr(proxies, "index", None) != index:
+                proxies.index = index
+                proxies.proxy = rpc_as(platform, citizens[index]["id"], timeout=60).start()
+            return bool(proxies.proxy.dialogue.join_talk(slug, talk_id))
+
+        rows = []
+        for clients in LEVELS:
+            per_client = max(1, math.ceil(args.registrations / clients))
+
+            def new_talks(count: int = per_client) -> list[str]:
+                return [
+                    create_talk(api, slug, host, topic_id, capacity=args.capacity)["id"]
+                    for _ in range(count)
+                ]
+
+            gateway_talks, rpc_talks = new_talks(), new_talks()
+            gateway = race(clients, gateway_talks, via_gateway)
+            raw = race(clients, rpc_talks, via_rpc)
+            gateway["overbooked"] = overbooked(api, slug, gateway_talks, args.capacity)
+            raw["overbooked"] = overbooked(api, slug, rpc_talks, args.capacity)
+            rows.append({"clients": clients, "talks": per_client, "gateway": gateway, "rpc": raw})
+            print(f"level {clients} done", file=sys.stderr)
+
+        print(
+            f"\nTable-talk registrations (capacity {args.capacity} per talk, every client joins "
+            f"every talk of its level), {os.cpu_count()} cores"
+        )
+        print(
+            f"{'clients':>7} {'talks':>5} | {'gateway reg/s':>13} {'p50':>8} {'p95':>8} "
+            f"{'fail':>4} {'over':>4} | {'raw RPC reg/s':>13} {'p50':>8} {'p95':>8} "
+            f"{'over':>4} | {'gw/RPC':>6}"
+        )
+        for row in rows:
+            g, r = row["gateway"], row["rpc"]
+            print(
+                f"{row['clients']:>7} {row['talks']:>5} | {g['per_second']:>13.1f} "
+                f"{g['p50']:>6.1f}ms {g['p95']:>6.1f}ms {g['failures']:>4} {g['overbooked']:>4} | "
+                f"{r['per_second']:>13.1f} {r['p50']:>6.1f}ms {r['p95']:>6.1f}ms "
+                f"{r['overbooked']:>4} | {g['per_second'] / r['per_second']:>5.0%}"
+            )
+        print("over = talks with more seats taken than their capacity (must be 0)")
+        print(json.dumps(rows))
+    finally:
+        platform.stop_all()
+        sink.stop()
+
+
+if __name__ == "__main__":
+    main()

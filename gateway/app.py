@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 
-from gateway import assets, cache, health, pages, pages_city
+from gateway import assets, cache, health, pages, pages_city, security
 from gateway.api import cities, dialogue, events, identity, scenarios
 from gateway.errors import register_error_handlers
 from gateway.language import init_babel
@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(blueprint)
         # The API authenticates with bearer tokens only, so it needs no CSRF token.
         csrf.exempt(blueprint)
+    # Security headers and the sign-in rate limit (wraps views: after every blueprint).
+    security.install(app, settings.public_base_url)
 
     @app.before_request
     def correlation_id() -> None:

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.cache import cached
+from gateway.security import remember_retry_after
 from services.kit.context import ANONYMOUS
 from services.kit.errors import DomainError
 
@@ -96,6 +97,7 @@ def login() -> tuple[str, int] | Response:
     try:
         result = rpc("identity", "login", form)
     except DomainError as exc:
+        remember_retry_after(exc)  # a locked sign-in (429) says when to try again
         return render(
             "login.html", exc.status, form={"email": form["email"]}, errors=page_errors(exc)
         )

@@ -62,7 +62,7 @@ def resend_verification() -> Response:
     body=LoginSchema,
     response=LoginOut,
     status=201,
-    errors=(401, 403, 422),
+    errors=(401, 403, 422, 429),
 )
 def login() -> Response:
     return json_response(rpc("identity", "login", json_body()), 201)

@@ -19,7 +19,7 @@ from pymongo.collection import Collection
 from services.kit.config import load_settings
 from services.kit.db import connect
 from services.kit.loop import DrainLoop
-from services.kit.mail import Mailer, MailWriter, SmtpSender
+from services.kit.mail import Mailer, MailWriter, SmtpSender, mark_sent
 
 
 class AttachmentWriter(MailWriter):
@@ -56,9 +56,7 @@ class AttachmentSender(SmtpSender):
         with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
             for row in batch:
                 smtp.send_message(_message(row, self.settings.smtp_sender))
-                self.collection.update_one(
-                    {"_id": row["_id"]}, {"$set": {"sent_at": datetime.now(UTC)}}
-                )
+                mark_sent(self.collection, row["_id"])  # keeps no recipient or text
         return len(batch)
 
 

@@ -80,3 +80,20 @@ class UsedToken(Document):
     used_at = DateTimeField(default=utcnow)
 
     meta = {"db_alias": "identity", "collection": "used_tokens"}
+
+
+class LoginFailure(Document):
+    """One wrong password for an address (see ``lockout.py``): inserted, counted, never updated.
+
+    ``key`` is a keyed hash of the address, so the collection holds no readable e-mail.
+    """
+
+    id = StringField(primary_key=True)
+    key = StringField(required=True)
+    at = DateTimeField(required=True)
+
+    meta = {
+        "db_alias": "identity",
+        "collection": "login_failures",
+        "indexes": [("key", "-at")],
+    }

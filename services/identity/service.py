@@ -12,7 +12,16 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from mongoengine.errors import NotUniqueError
 
 from services.identity import mails
-from services.identity.models import Account, Organisation, RoleGrant, Session, UsedToken
+from services.identity.errors import LOCKED_MESSAGE, LoginLocked
+from services.identity.lockout import LockoutPolicy, address_key
+from services.identity.models import (
+    Account,
+    LoginFailure,
+    Organisation,
+    RoleGrant,
+    Session,
+    UsedToken,
+)
 from services.identity.schemas import (
     AccountOut,
     DeleteAccountSchema,
@@ -73,7 +82,7 @@ def _operator_emails() -> set[str]:
 class IdentityService:
     name = SERVICE
 
-    db = ServiceDatabase(SERVICE, models=(Account, Session, UsedToken))
+    db = ServiceDatabase(SERVICE, models=(Account, Session, UsedToken, LoginFailure))
     outbox = Outbox(SERVICE)
     mail = Mailer(SERVICE)
     caller: Caller = CallerProvider()
@@ -81,6 +90,7 @@ class IdentityService:
     def __init__(self) -> None:
         self.settings = load_settings()
         self.signer = TokenSigner(self.settings.secret_key, self.settings.token_ttl_seconds)
+        self.lockout = LockoutPolicy.from_environment()
 
     # ------------------------------------------------------------------ helpers
     def _account(self, account_id: str) -> Account:
@@ -157,17 +167,43 @@ class IdentityService:
             self.outbox.add("account", "verified", {"account_id": account.id}, subject=account.id)
         return _dump(account)
 
+    # ------------------------------------------------------------------ lockout
+    def _address_key(self, email: str) -> str:
+        return address_key(self.settings.secret_key, email)
+
+    def _refuse_if_locked(self, key: str, now: datetime) -> None:
+        recent = LoginFailure.objects(key=key, at__gte=self.lockout.since(now))
+        newest = recent.order_by("-at").limit(self.lockout.attempts)
+        times = [f.at.replace(tzinfo=UTC) for f in newest]
+        seconds = self.lockout.seconds_locked(times, now)
+        if seconds:
+            raise LoginLocked(LOCKED_MESSAGE, {"email": [LOCKED_MESSAGE]}, seconds)
+
+    def _record_failure(self, key: str, now: datetime) -> None:
+        # An inserted document per failure (no counter: FerretDB updates are not atomic);
+        # failures older than the window are useless, so each new one sweeps them away.
+        LoginFailure(id=str(uuid.uuid4()), key=key, at=now).save(force_insert=True)
+        LoginFailure.objects(at__lt=self.lockout.since(now)).delete()
+
     # ------------------------------------------------------------------ sessions
     @rpc
     def login(self, data: dict[str, Any]) -> dict[str, Any]:
         values = load(LoginSchema(), data)
-        account = Account.objects(email=values["email"].lower(), deleted_at=None).first()
+        email = values["email"].lower()
+        key = self._address_key(email)
+        now = datetime.now(UTC)
+        # Unknown addresses are locked the same way: the lock must not tell who has an account.
+        self._refuse_if_locked(key, now)
+        account = Account.objects(email=email, deleted_at=None).first()
         try:
             _hasher.verify(account.password_hash if account else _DUMMY_HASH, values["password"])
         except (VerificationError, InvalidHashError) as exc:
+            self._record_failure(key, now)
             raise Unauthenticated("E-mail or password is wrong.") from exc
         if account is None:
+            self._record_failure(key, now)
             raise Unauthenticated("E-mail or password is wrong.")
+        LoginFailure.objects(key=key).delete()  # the right password starts the count afresh
         if account.verified_at is None:
             raise Forbidden(
                 "The e-mail address is not verified yet.",
@@ -228,6 +264,7 @@ class IdentityService:
         account.password_hash = _hasher.hash(values["password"])
         # Whoever knew the password a reset replaces must not stay signed in.
         Session.objects(account_id=account.id).delete()
+        LoginFailure.objects(key=self._address_key(account.email)).delete()  # a reset unlocks
         account.save()
         return {"reset": True}
 
@@ -256,6 +293,9 @@ class IdentityService:
             message = "The password is wrong."
             raise Forbidden(message, {"password": [message]}) from exc
         Session.objects(account_id=account.id).delete()
+        LoginFailure.objects(key=self._address_key(account.email)).delete()
+        # Mails not sent yet would keep the address and name (sent ones keep neither).
+        self.mail.collection.delete_many({"to": account.email, "sent_at": None})
         # Keep the id (contributions elsewhere point at it) and drop everything that names a person.
         account.email = f"deleted-{account.id}@invalid.stadtdialog"
         account.display_name = "Gelöschtes Konto"

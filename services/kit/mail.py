@@ -20,6 +20,18 @@ from services.kit.db import connect
 from services.kit.loop import DrainingDependency, DrainLoop
 
 
+def mark_sent(collection: Collection, row_id: Any) -> None:
+    """A sent mail keeps only its timestamps: recipient and text name a person, and nothing
+    needs them once the SMTP server has the message (deleted accounts must leave no trace)."""
+    collection.update_one(
+        {"_id": row_id},
+        {
+            "$set": {"sent_at": datetime.now(UTC)},
+            "$unset": {"to": "", "subject": "", "body": "", "attachments": ""},
+        },
+    )
+
+
 class MailWriter:
     def __init__(self, collection: Collection, wake: Any) -> None:
         self.collection = collection
@@ -57,9 +69,7 @@ class SmtpSender:
                 message["Subject"] = row["subject"]
                 message.set_content(row["body"])
                 smtp.send_message(message)
-                self.collection.update_one(
-                    {"_id": row["_id"]}, {"$set": {"sent_at": datetime.now(UTC)}}
-                )
+                mark_sent(self.collection, row["_id"])
         return len(batch)
 
 

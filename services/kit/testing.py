@@ -95,6 +95,11 @@ class Platform:
             PYTHONWARNINGS="ignore",
             STADTDIALOG_OPERATOR_EMAILS=OPERATOR_EMAIL,
         )
+        # Sign-in lockout and rate limit with short windows, so the security tests can watch
+        # them lift (tests/integration/security/); the environment may override them.
+        env.setdefault("STADTDIALOG_LOGIN_LOCKOUT_ATTEMPTS", "5")
+        env.setdefault("STADTDIALOG_LOGIN_LOCKOUT_WINDOW", "6")
+        env.setdefault("STADTDIALOG_LOGIN_RATE_LIMIT", "15 per 3 second")
         return env
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:

@@ -1,0 +1,168 @@
+"""No personal data leaks: a realistic flow (registration, city work, a table talk with a
+guest without account, a documented talk, an idea and its supporters), then
+
+* no e-mail address or display name in any fact on the public stream ``stadtdialog.public``,
+* none in any service's log output,
+* and after the host deletes the account, none of the host's data in any service database.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from kombu import Connection, Queue
+
+from services.kit.outbox import public_exchange
+from services.kit.testing import wait_until
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dialogue"))
+from dialogue_support import GUIDING_QUESTION, create_talk, table_talk_city  # noqa: E402
+
+pytestmark = pytest.mark.integration
+PASSWORD = "Tischgespräch-42"
+
+
+def _person(api, label: str) -> dict:
+    """A signed-in account whose e-mail and name appear nowhere else."""
+    tag = uuid.uuid4().hex[:8]
+    email = f"{label.lower()}-{tag}@example.org"
+    name = f"{label} Spurlos{tag}"
+    made = api.post("/accounts", {"email": email, "display_name": name, "password": PASSWORD})
+    assert made.status_code == 201, made.text
+    verified = api.post("/accounts/verify", {"token": api.mailed_token(email)})
+    assert verified.status_code == 200, verified.text
+    login = api.post("/sessions", {"email": email, "password": PASSWORD})
+    assert login.status_code == 201, login.text
+    return {"email": email, "name": name, "token": login.json()["token"], "id": made.json()["id"]}
+
+
+def _leaks(text: str, people: list[dict]) -> list[str]:
+    found = []
+    for person in people:
+        for value in (person["email"], person["name"]):
+            if value.lower() in text.lower():
+                found.append(value)
+    return found
+
+
+def _database_leaks(platform, person: dict) -> list[str]:
+    """Every document of every collection of every service database, searched as JSON."""
+    client = platform.infra.mongo()
+    prefix = f"{platform.infra.db_prefix}_"
+    found = []
+    for db_name in client.list_database_names():
+        if not db_name.startswith(prefix):
+            continue
+        for collection in client[db_name].list_collection_names():
+            for document in client[db_name][collection].find():
+                text = json.dumps(document, default=str, ensure_ascii=False)
+                for value in _leaks(text, [person]):
+                    found.append(f"{db_name}.{collection} {document['_id']}: {value}")
+    client.close()
+    return found
+
+
+def test_no_personal_data_in_public_facts_logs_or_after_deletion(api, cities, platform) -> None:
+    connection = Connection(platform.infra.amqp_uri)
+    queue = Queue(
+        f"security-scan-{uuid.uuid4().hex[:8]}",
+        exchange=public_exchange(),
+        routing_key="#",
+        durable=False,
+        auto_delete=True,
+    )
+    bound = queue(connection.channel())
+    bound.declare()
+
+    city = table_talk_city(api, cities, platform)
+    slug, topic = city["slug"], city["topic"]
+    host, citizen = _person(api, "Gastgeberin"), _person(api, "Buerger")
+
+    started = datetime.now(UTC) - timedelta(minutes=30)
+    talk = create_talk(
+        api, slug, host, topic["id"], access="invitation_only", capacity=4,
+        starts_at=started.isoformat(), ends_at=(started + timedelta(hours=2)).isoformat(),
+    )  # fmt: skip
+    talk_path = f"/cities/{slug}/talks/{talk['id']}"
+    invitation = api.post(f"{talk_path}/invitations", {}, token=host["token"])
+    assert invitation.status_code == 201, invitation.text
+    link_token = invitation.json()["link"].split("token=")[1]
+
+    guest_tag = uuid.uuid4().hex[:8]
+    guest = {"email": f"gast-{guest_tag}@example.org", "name": f"Gast Spurlos{guest_tag}"}
+    asked = api.post(
+        "/talk-invitations/guest",
+        {"token": link_token, "name": guest["name"], "email": guest["email"]},
+    )
+    assert asked.status_code == 202, asked.text
+    joined = api.post(
+        "/talk-invitations/guest/confirm", {"token": api.mailed_token(guest["email"])}
+    )
+    assert joined.status_code == 200, joined.text
+    registered = api.post(
+        f"{talk_path}/registrations", {"token": link_token}, token=citizen["token"]
+    )
+    assert registered.status_code == 200, registered.text
+
+    documented = api.post(
+        f"{talk_path}/documentation",
+        {
+            "participants": 3,
+            "summary": "Wir haben über Radwege gesprochen.",
+            "insights": [{"question": GUIDING_QUESTION, "answer": "Mehr Busse nach 22 Uhr."}],
+            "ideas": ["Nachtbus"],
+        },
+        token=host["token"],
+    )
+    assert documented.status_code == 200, documented.text
+    idea = api.post(
+        f"/cities/{slug}/ideas",
+        {
+            "title": "Nachtbus Nordstadt",
+            "description": "Ein Bus, der auch nach 22 Uhr fährt.",
+            "category": "mobility",
+            "talk_id": talk["id"],
+        },
+        token=host["token"],
+    )
+    assert idea.status_code == 201, idea.text
+    idea_path = f"/cities/{slug}/ideas/{idea.json()['id']}"
+    assert api.post(f"{idea_path}/support", token=citizen["token"]).status_code == 200
+    assert api.post(f"{idea_path}/helpers", token=citizen["token"]).status_code == 200
+
+    people = [host, citizen, guest]
+    seen: list[dict] = []
+    expected = {"talk.created", "registration.confirmed", "idea.proposed", "idea.volunteered"}
+
+    def arrived() -> bool:
+        while (message := bound.get(no_ack=True)) is not None:
+            seen.append(message.payload)
+        kinds = {".".join(e["type"].split(".")[2:4]) for e in seen if e.get("city") == slug}
+        return expected <= kinds
+
+    wait_until(arrived, 30, "the flow's facts on the public stream")
+    public = json.dumps(seen, ensure_ascii=False)
+    assert _leaks(public, people) == []
+
+    # The host deletes the account: every service forgets the host's e-mail and name.
+    deleted = api.delete("/me", {"password": PASSWORD}, token=host["token"])
+    assert deleted.status_code == 200, deleted.text
+    try:
+        wait_until(lambda: not _database_leaks(platform, host), 30, "the host forgotten")
+    except AssertionError:
+        pytest.fail(f"personal data left after deletion: {_database_leaks(platform, host)}")
+
+    while (message := bound.get(no_ack=True)) is not None:
+        seen.append(message.payload)
+    assert _leaks(json.dumps(seen, ensure_ascii=False), people) == []
+    connection.release()
+
+    logs = {path.name: path.read_text(errors="replace") for path in platform.logs.glob("*.log")}
+    assert logs, "no service log found"
+    leaks = {name: _leaks(text, people) for name, text in logs.items()}
+    assert {name: found for name, found in leaks.items() if found} == {}

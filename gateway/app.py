@@ -8,7 +8,16 @@ from datetime import timedelta
 from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 
-from gateway import assets, cache, health, pages, pages_city, pages_events, security
+from gateway import (
+    assets,
+    cache,
+    health,
+    pages,
+    pages_city,
+    pages_events,
+    pages_scenarios,
+    security,
+)
 from gateway.api import cities, dialogue, events, identity, scenarios
 from gateway.errors import register_error_handlers
 from gateway.language import init_babel
@@ -45,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(pages_city.bp)
+    app.register_blueprint(pages_scenarios.bp)
     app.register_blueprint(pages_events.bp)
     app.register_blueprint(assets.bp)
     for blueprint in (identity.bp, cities.bp, events.bp, dialogue.bp, scenarios.bp):

@@ -936,6 +936,18 @@ class ScenariosService(CityStateListener):
             scenario.title, snapshot["key_factors"], shares, scenario.projection_ids
         )
 
+    @rpc
+    def published_map_svg(self, city: str) -> str:
+        """The scenario map of the run the city's latest published scenario was written from:
+        readable by everyone once a scenario is published (the run itself stays the group's)."""
+        self.city_state.state(city)
+        latest = Scenario.scoped(city, status="published").order_by("-published_at", "-id").first()
+        if latest is None:
+            raise NotFound("Scenario not found.")  # none published yet
+        result = json.loads(Run.scoped(city, id=latest.run_id).first().result)
+        explained = result["map"]["explained"] if result["map"] else 1.0
+        return plots.scenario_map(result["bundles"], result["raw_scenarios"], explained)
+
     # ------------------------------------------------------------------ observations
     @rpc
     def submit_observation(self, city: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,19 @@ def to_scenarios(api, slug: str, admin: dict) -> None:
     assert advance(api, slug, admin, "scenarios").status_code == 200
 
 
+def until_status(call, status: int, what: str, timeout: float = 15) -> requests.Response:
+    """Repeat ``call`` until it answers ``status``: the dialogue service learns of a city's
+    changes (phase, schedule, plugins) from an event, a moment after the cities service."""
+    last: list[requests.Response] = []
+
+    def answered() -> bool:
+        last[:] = [call()]
+        return last[0].status_code == status
+
+    wait_until(answered, timeout, what)
+    return last[0]  # (a Response is falsy for 4xx, so wait_until cannot hand it back)
+
+
 def publish_topic(platform, slug: str, title: str = "Mobilität", **data: Any) -> str:
     """A deep-dive topic fact as the scenarios service publishes it; returns its topic_id."""
     topic_id = data.pop("topic_id", f"topic-{uuid.uuid4().hex[:8]}")

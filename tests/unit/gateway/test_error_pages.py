@@ -1,0 +1,57 @@
+"""The 404 and 500 pages exist in German and English and never show a stack trace; the API
+answers the same errors as JSON in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from gateway.app import create_app
+
+
+@pytest.fixture
+def app(monkeypatch) -> Flask:
+    monkeypatch.setenv("STADTDIALOG_PUBLIC_CACHE", "0")  # no broker needed for these pages
+    app = create_app()
+
+    @app.get("/kaputt")
+    def broken() -> str:
+        raise RuntimeError("Geheimnis im Stacktrace")
+
+    @app.get("/api/v1/kaputt")
+    def broken_api() -> str:
+        raise RuntimeError("Geheimnis im Stacktrace")
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "german", "english"),
+    [
+        ("/gibt-es-nicht", 404, "Nicht gefunden", "Not found"),
+        ("/kaputt", 500, "Das hat nicht geklappt", "That did not work"),
+    ],
+)
+def test_error_pages_in_both_languages(app, path, status, german, english) -> None:
+    client = app.test_client()
+    de = client.get(path, headers={"Accept-Language": "de-DE"})
+    en = client.get(f"{path}?lang=en")
+    for response, lang, title in ((de, "de", german), (en, "en", english)):
+        page = response.get_data(as_text=True)
+        assert response.status_code == status
+        assert response.mimetype == "text/html"
+        assert f'<html lang="{lang}">' in page
+        assert f"<title>{title} – Stadtdialog</title>" in page
+        assert "<main" in page and "Traceback" not in page and "Geheimnis" not in page
+
+
+def test_api_errors_are_json_in_both_languages(app) -> None:
+    client = app.test_client()
+    for path, status, code in (("/api/v1/gibt-es-nicht", 404, "not_found"),
+                               ("/api/v1/kaputt", 500, "internal")):  # fmt: skip
+        response = client.get(path)
+        error = response.get_json()["error"]
+        assert response.status_code == status
+        assert error["code"] == code
+        assert error["message"]["de"] != error["message"]["en"]
+        assert "Geheimnis" not in response.get_data(as_text=True)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import requests
 from browser_support import accessibility_violations, fits_the_screen
 from playwright.sync_api import Browser, Page, expect
 
@@ -217,6 +218,29 @@ def test_facilitator_works_through_the_scenario_workspace(
     expect(desktop.get_by_text("Paare ohne Wert: 0")).to_be_visible()
     _check(desktop, tmp_path, "consistency")
 
+    # the observation intake: link to a factor, mark as candidate, hide only with a reason
+    said = {"kind": "observation", "text": "Die Mieten steigen schneller als die Löhne."}
+    observation = project.call("post", "/observations", said, project.member, status=201)
+    desktop.goto(f"{base}/stadt/{slug}/szenarien/werkstatt/beobachtungen")
+    card = desktop.locator(f"#obs-{observation['id']}")
+    card.get_by_label("Einem Faktor zuordnen").select_option(label="Wohnkosten")
+    card.get_by_label("Als möglichen neuen Faktor vormerken").check()
+    card.get_by_role("button", name="Zuordnung speichern").click()
+    expect(desktop.get_by_text("Gespeichert.")).to_be_visible()
+    card = desktop.locator(f"#obs-{observation['id']}")
+    expect(card).to_contain_text("Faktor-Kandidat")
+    expect(card).to_contain_text("Faktor: Wohnkosten")
+    card.get_by_role("button", name="Ausblenden").click()
+    reason = desktop.locator(f"#obs-{observation['id']}").get_by_label("Grund für das Ausblenden")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(desktop.locator(f"#obs-{observation['id']}-reason-error")).to_be_visible()
+    _check(desktop, tmp_path, "intake")
+    desktop.locator(f"#obs-{observation['id']}").get_by_label("Grund für das Ausblenden").fill(
+        "Doppelt eingereicht"
+    )
+    desktop.locator(f"#obs-{observation['id']}").get_by_role("button", name="Ausblenden").click()
+    expect(desktop.locator(f"#obs-{observation['id']}")).to_contain_text("ausgeblendet")
+
     # a run: the progress page refreshes itself until the run is done
     desktop.goto(f"{base}/stadt/{slug}/szenarien/werkstatt/laeufe")
     _check(desktop, tmp_path, "runs")
@@ -235,10 +259,15 @@ def test_facilitator_works_through_the_scenario_workspace(
     expect(desktop.get_by_text("Gespeichert.")).to_be_visible()
     expect(desktop.get_by_text("Entwurf")).to_be_visible()
     _check(desktop, tmp_path, "scenarios")
+    public_map = f"{base}/stadt/{slug}/szenarien/karte.svg"
+    assert requests.get(public_map, timeout=30).status_code == 404  # nothing published yet
     desktop.get_by_role("button", name="„Die Stadt der kurzen Wege“ veröffentlichen").click()
     expect(desktop.locator(".scenario-card .kern-badge")).to_have_text("veröffentlicht")
     published = [s for s in project.call("get", "/scenarios") if s["status"] == "published"]
     assert [s["title"] for s in published] == ["Die Stadt der kurzen Wege"]
+    drawn = requests.get(public_map, timeout=30)
+    assert drawn.status_code == 200 and drawn.headers["Content-Type"].startswith("image/svg+xml")
+    assert "Szenariokarte" in drawn.text
 
 
 def test_citizen_reads_scenarios_and_shares_an_observation_on_a_phone(
@@ -279,6 +308,13 @@ def test_citizen_reads_scenarios_and_shares_an_observation_on_a_phone(
     listed = api.get(project.base + "/observations").json()
     assert [o["kind"] for o in listed] == ["forecast"]
     assert listed[0]["factor_id"] is not None
+
+    phone.goto(f"{base}/stadt/{slug}/szenarien?lang=en")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(re.compile("^Future scenarios for"))
+    phone.goto(f"{base}/stadt/{slug}/szenarien?lang=de")
+    refused = phone.goto(f"{base}/stadt/{slug}/szenarien/werkstatt")
+    assert refused.status == 403
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Kein Zugriff")
 
 
 def test_transfer_assessment_and_a_published_topic_on_the_city_page(

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from gateway.client import DEFAULT_URL, PlatformClient, PlatformError, store_token, stored_token
+from gateway.demo import demo_command
 from plugins.cli import plugins_command
 from services.cities.schemas import FEDERAL_STATES
 from services.scenarios.engine.cli import scenarios
@@ -154,3 +155,4 @@ def probe(service: str, timeout: float) -> None:
 
 main.add_command(plugins_command, name="plugins")
 main.add_command(scenarios, name="scenarios")
+main.add_command(demo_command, name="demo")

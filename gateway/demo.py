@@ -1,0 +1,328 @@
+"""Demo content: a living cohort for a newcomer's first look, made through the public HTTP API.
+
+``seed`` stands up two cities of one cohort as people would, call by call, so that every
+service does its real work (phase rules, facts on the broker, read models):
+
+* **Musterstadt** in the table-talk phase: a working group, a scenario project with factors,
+  two published deep-dive topics, table talks with registrations, project ideas with supports;
+* **Beispielstadt** in the scenario phase: a working group, a project with influencing factors
+  and citizens' observations and forecasts.
+
+People need verified accounts, and verification is by mail: an ``Inbox`` reads the token of
+the n-th mail to an address (the test platform's mail sink, or the log of the local mail sink
+that ``deploy/local/run`` keeps). The operator (an address in ``STADTDIALOG_OPERATOR_EMAILS``)
+creates the cities and, as operators may, acts for the city's organisers.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+import click
+
+from gateway.client import PlatformClient, PlatformError
+
+PASSWORD = "Stadtdialog-Demo-2027"
+OPERATOR = "demo-operator@stadtdialog.example"
+MUSTERSTADT = "musterstadt"
+BEISPIELSTADT = "beispielstadt"
+DEMO_CITIES = (MUSTERSTADT, BEISPIELSTADT)
+
+
+class Inbox(Protocol):
+    def token(self, email: str, count: int) -> str:
+        """The token of the ``count``-th mail to ``email`` (waits for it)."""
+
+
+class MailLogInbox:
+    """Reads the local mail sink's printed mails (``--- mail to <address>: …`` then the body)."""
+
+    def __init__(self, path: Path, timeout: float = 60.0) -> None:
+        self.path = path
+        self.timeout = timeout
+
+    def token(self, email: str, count: int) -> str:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            text = self.path.read_text(errors="replace") if self.path.exists() else ""
+            mails = re.split(r"--- mail to ", text)[1:]
+            tokens = [
+                found.group(1)
+                for mail in mails
+                if mail.startswith(f"{email}:")
+                and (found := re.search(r"token=([\w.\-]+)", mail)) is not None
+            ]
+            if len(tokens) >= count:
+                return tokens[count - 1]
+            if time.monotonic() > deadline:
+                raise PlatformError(f"no mail no. {count} to {email} in {self.path}")
+            time.sleep(0.3)
+
+
+@dataclass
+class Person:
+    email: str
+    name: str
+    token: str = ""
+    mails: int = 0  # mails with a token read so far
+
+
+@dataclass
+class Seeder:
+    url: str
+    inbox: Inbox
+    year: int = field(default_factory=lambda: datetime.now(UTC).year)
+    log: Callable[[str], None] = print
+    people: dict[str, Person] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ plumbing
+    def call(self, who: Person | None, method: str, path: str, body: Any = None) -> Any:
+        return PlatformClient(self.url, who.token if who else None).request(method, path, body)
+
+    def person(self, email: str, name: str) -> Person:
+        """A verified, signed-in account (registered now, or signed in if it exists)."""
+        person = self.people.get(email) or Person(email, name)
+        self.people[email] = person
+        try:
+            self.call(None, "POST", "/accounts", {"email": email, "display_name": name,
+                                                   "password": PASSWORD})  # fmt: skip
+            person.mails += 1
+            token = self.inbox.token(email, person.mails)
+            self.call(None, "POST", "/accounts/verify", {"token": token})
+        except PlatformError as exc:
+            if "HTTP 409" not in str(exc):
+                raise
+        login = self.call(None, "POST", "/sessions", {"email": email, "password": PASSWORD})
+        person.token = login["token"]
+        return person
+
+    def wait(self, check: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                result = check()
+            except PlatformError:
+                result = None
+            if result:
+                return result
+            time.sleep(0.3)
+        raise PlatformError(f"demo: {what} did not happen within {timeout:g} s")
+
+    # ------------------------------------------------------------------ cities
+    def city(self, op: Person, slug: str, name: str, state: str, population: int) -> Person:
+        admin_email = f"demo-admin@{slug}.example"
+        body = {
+            "slug": slug,
+            "name": name,
+            "state": state,
+            "population": population,
+            "mayor": "Dr. Erika Mustermann",
+            "contact": {"name": "Stadtdialog-Büro", "email": f"dialog@{slug}.example"},
+            "cohort_year": self.year,
+            "admin_email": admin_email,
+        }
+        self.call(op, "POST", "/cities", body)
+        # The invitation is the first mail to the address, the verification the second.
+        self.people[admin_email] = Person(admin_email, f"Stadt-Admin {name}", mails=1)
+        admin = self.person(admin_email, f"Stadt-Admin {name}")
+        invitation = self.inbox.token(admin_email, 1)
+        self.call(admin, "POST", "/invitations/accept", {"token": invitation})
+        admin.token = self.call(
+            None, "POST", "/sessions", {"email": admin_email, "password": PASSWORD}
+        )["token"]  # a new session carries the new role
+        group = self.call(
+            admin,
+            "POST",
+            f"/cities/{slug}/working-groups",
+            {"name": f"Zukunft {name}", "description": "Vereine, Initiativen, Stiftungen und "
+             "Verwaltung begleiten den Stadtdialog."},
+        )  # fmt: skip
+        self.call(
+            admin,
+            "POST",
+            f"/cities/{slug}/working-groups/{group['id']}/invitations",
+            {"email": f"demo-verein@{slug}.example", "organisation": "Heimatverein",
+             "kind": "association"},
+        )  # fmt: skip
+        step = f"/cities/{slug}/phases/kickoff/steps/working_group_formed"
+        self.call(admin, "POST", step, {"note": "Demo: die Arbeitsgruppe steht."})
+        self.call(admin, "POST", f"/cities/{slug}/phase", {"to": "scenarios"})
+        return admin
+
+    def scenario_project(self, op: Person, slug: str, factors: list[str]) -> list[dict]:
+        base = f"/cities/{slug}/scenarios"
+        self.call(op, "POST", f"{base}/project", {"title": "Unsere Stadt 2040"})
+        # Services learn a phase change from the cities service's fact: the first write waits.
+        first = self.wait(
+            lambda: self.call(op, "POST", f"{base}/factors", {"title": factors[0]}),
+            "the scenario phase reaching the scenarios service",
+        )
+        return [first] + [
+            self.call(op, "POST", f"{base}/factors", {"title": title}) for title in factors[1:]
+        ]
+
+    def seed_musterstadt(self, op: Person) -> None:
+        slug = MUSTERSTADT
+        admin = self.city(op, slug, "Musterstadt", "DE-NW", 120_000)
+        self.scenario_project(op, slug, ["Mobilität", "Wohnen", "Klima", "Zusammenhalt"])
+        self.call(admin, "POST", f"/cities/{slug}/phase", {"to": "transfer"})
+        base = f"/cities/{slug}/scenarios/topics"
+        topics = [
+            ("Mobilität für alle", "Wie kommen 2040 alle gut durch Musterstadt?"),
+            ("Grüne Innenstadt", "Wie wird die Innenstadt kühler und lebendiger?"),
+        ]
+        for title, question in topics:
+            body = {"title": title, "guiding_question": question, "description": question}
+            made = self.wait(
+                lambda body=body: self.call(op, "POST", base, body),
+                "the transfer phase reaching the scenarios service",
+            )
+            self.call(op, "POST", f"{base}/{made['id']}/submit")
+            self.call(op, "POST", f"{base}/{made['id']}/publish")
+        self.wait(
+            lambda: len(self.call(admin, "GET", f"/cities/{slug}/topics")) >= 2,
+            "the deep-dive topics reaching the dialogue",
+        )
+        self.wait(
+            lambda: self.call(admin, "POST", f"/cities/{slug}/phase", {"to": "table_talks"}),
+            "the table-talk phase",
+        )
+        dialogue_topics = self.call(admin, "GET", f"/cities/{slug}/topics")
+        host = self.person(f"demo-gastgeberin@{slug}.example", "Aylin (Gastgeberin)")
+        guests = [
+            self.person(f"demo-gast{n}@{slug}.example", name)
+            for n, name in enumerate(("Jonas", "Marie", "Karl"), start=1)
+        ]
+        start = (datetime.now(UTC) + timedelta(days=10)).replace(minute=0, second=0, microsecond=0)
+        talks = []
+        for index, (topic, district) in enumerate(zip(dialogue_topics[:2], ("Nord", "Altstadt"),
+                                                      strict=False)):  # fmt: skip
+            begins = start + timedelta(days=index * 3)
+            talk = {
+                "title": f"Tischgespräch: {topic['title']}",
+                "topic_id": topic["id"],
+                "description": "Wir reden bei Kaffee und Kuchen. Alle sind willkommen.",
+                "format": "in_person",
+                "address": "Marktplatz 3",
+                "district": district,
+                "starts_at": begins.isoformat(),
+                "ends_at": (begins + timedelta(hours=2)).isoformat(),
+                "capacity": 8,
+            }
+            talks.append(
+                self.wait(
+                    lambda talk=talk: self.call(host, "POST", f"/cities/{slug}/talks", talk),
+                    "the table-talk phase reaching the dialogue service",
+                )
+            )
+        for guest in guests:
+            self.call(guest, "POST", f"/cities/{slug}/talks/{talks[0]['id']}/registrations", {})
+        self.call(guests[0], "POST", f"/cities/{slug}/talks/{talks[1]['id']}/registrations", {})
+        ideas = [
+            ("Radweg am Fluss", "Ein durchgehender, sicherer Radweg entlang des Flusses.",
+             "mobility", "Nord"),
+            ("Schattenplätze am Markt", "Bäume und Sonnensegel für den Marktplatz im Sommer.",
+             "environment", "Altstadt"),
+            ("Reparaturcafé", "Einmal im Monat gemeinsam reparieren statt wegwerfen.",
+             "social", "Süd"),
+        ]  # fmt: skip
+        made_ideas = [
+            self.call(
+                host if n % 2 == 0 else guests[1],
+                "POST",
+                f"/cities/{slug}/ideas",
+                {
+                    "title": title,
+                    "description": text,
+                    "category": category,
+                    "district": district,
+                },
+            )  # fmt: skip
+            for n, (title, text, category, district) in enumerate(ideas)
+        ]
+        for guest in guests:
+            self.call(guest, "POST", f"/cities/{slug}/ideas/{made_ideas[0]['id']}/support")
+        self.log("Musterstadt: Tischgespräche mit 2 Themen, 2 Gesprächen und 3 Ideen")
+
+    def seed_beispielstadt(self, op: Person) -> None:
+        slug = BEISPIELSTADT
+        self.city(op, slug, "Beispielstadt", "DE-SN", 48_000)
+        factors = self.scenario_project(
+            op, slug, ["Demografie", "Arbeit und Wirtschaft", "Nahversorgung", "Digitalisierung"]
+        )
+        citizen = self.person(f"demo-buergerin@{slug}.example", "Frieda")
+        notes = [
+            ("observation", "Im Ortsteil Ost schließt der letzte Bäcker.", factors[2]["id"]),
+            ("forecast", "Bis 2035 arbeitet jede dritte Person zeitweise von zu Hause.", None),
+        ]
+        for kind, text, factor in notes:
+            body = {"kind": kind, "text": text, **({"factor_id": factor} if factor else {})}
+            self.call(citizen, "POST", f"/cities/{slug}/scenarios/observations", body)
+        self.log("Beispielstadt: Szenarien mit 4 Einflussfaktoren und 2 Beobachtungen")
+
+
+def operator_from_inbox(url: str, inbox: Inbox, email: str = OPERATOR) -> str:
+    """Sign up (or in) the demo operator; its address must be in STADTDIALOG_OPERATOR_EMAILS."""
+    token = Seeder(url=url, inbox=inbox).person(email, "Demo-Betrieb").token
+    me = PlatformClient(url, token).request("GET", "/me")
+    if not me.get("operator"):
+        raise PlatformError(f"{email} is not an operator: add it to STADTDIALOG_OPERATOR_EMAILS.")
+    return token
+
+
+def seed(
+    url: str,
+    inbox: Inbox,
+    operator_token: str,
+    year: int | None = None,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Seed the demo cohort as the operator; returns the demo logins."""
+    seeder = Seeder(url=url, inbox=inbox, log=log)
+    if year is not None:
+        seeder.year = year
+    op = Person("operator", "operator", token=operator_token)
+    seeder.seed_musterstadt(op)
+    seeder.seed_beispielstadt(op)
+    return {"password": PASSWORD, "accounts": sorted(seeder.people)}
+
+
+@click.command()
+@click.option(
+    "--mail-log",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The local mail sink's output, read for verification links "
+    "(deploy/local/run keeps it in .state/run.log).",
+)
+@click.option("--if-empty", is_flag=True, help="Seed only when the platform has no city yet.")
+@click.option("--year", type=int, default=None, help="Cohort year (default: this year).")
+@click.pass_context
+def demo_command(
+    ctx: click.Context, mail_log: Path | None, if_empty: bool, year: int | None
+) -> None:
+    """Seed the demo cohort (Musterstadt, Beispielstadt) through the platform's API."""
+    url = ctx.obj["url"].rstrip("/")
+    try:
+        if if_empty and PlatformClient(url).request("GET", "/cities?include_archived=1"):
+            click.echo("demo: the platform already has cities; nothing seeded.")
+            return
+        if mail_log is None:
+            raise PlatformError("demo: --mail-log is needed to read the verification mails.")
+        inbox = MailLogInbox(mail_log)
+        token = ctx.obj["token"] or operator_from_inbox(url, inbox)
+        logins = seed(url, inbox, token, year=year, log=click.echo)
+    except PlatformError as exc:
+        click.echo(str(exc), err=True)
+        ctx.exit(exc.exit_code)
+    click.echo(f"demo: logins (password {logins['password']}):")
+    if not ctx.obj["token"]:
+        click.echo(f"  {OPERATOR} (operator)")
+    for email in logins["accounts"]:
+        click.echo(f"  {email}")

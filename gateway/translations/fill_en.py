@@ -12,6 +12,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 
 ENGLISH = {
+    "bitte wählen": "please choose",
     "Vor Ort": "In person",
     "Online": "Online",
     "Vor Ort und online": "In person and online",

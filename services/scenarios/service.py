@@ -977,6 +977,14 @@ class ScenariosService(CityStateListener):
         self._observation_received(observation)
         return views.observation(observation, user, False)
 
+    @rpc
+    def observation_form(self, city: str) -> dict[str, Any]:
+        """The observation form of this city (base and plugin fields) as JSON schema."""
+        self.city_state.state(city)
+        plugins = self.city_state.plugins(city)
+        schema = plugins.form_schema(FORM_OBSERVATION, ObservationSchema)
+        return views.form(FORM_OBSERVATION, schema, ObservationSchema)
+
     def _observation_received(self, observation: Observation) -> None:
         # Public, and therefore without the text (a citizen's words may name people).
         self.outbox.add(

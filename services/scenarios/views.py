@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from marshmallow import Schema
+
+from plugins.manager import describe_schema
+
 
 def iso(value: datetime | None) -> str | None:
     if value is None:
@@ -105,4 +109,26 @@ def topic(t: Any) -> dict[str, Any]:
         "updated_at": iso(t.updated_at),
         "submitted_at": iso(t.submitted_at),
         "published_at": iso(t.published_at),
+    }
+
+
+def form(name: str, schema: type[Schema], base: type[Schema]) -> dict[str, Any]:
+    """A form as JSON schema for pages: types, limits, enums and required fields, with each
+    field's German title (``title``) and English title (``x-title-en``) from its metadata;
+    ``extra`` names the fields the city's plugins added to ``base``."""
+    described = describe_schema(schema)
+    properties = described.get("properties", {})
+    for key, field in schema._declared_fields.items():
+        prop = properties.get(field.data_key or key)
+        meta = field.metadata or {}
+        if prop is None:
+            continue
+        if meta.get("title_de"):
+            prop["title"] = meta["title_de"]
+        if meta.get("title_en"):
+            prop["x-title-en"] = meta["title_en"]
+    return {
+        "form": name,
+        "schema": described,
+        "extra": [k for k in schema._declared_fields if k not in base._declared_fields],
     }

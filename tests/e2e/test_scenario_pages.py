@@ -278,6 +278,12 @@ def test_citizen_reads_scenarios_and_shares_an_observation_on_a_phone(
     scenario = project.published_scenario()
     citizen = api.verified_login()
     base, slug = api.base, project.slug
+    # the city's district plugin adds a required field to the observation form
+    config = {"districts": ["Altstadt", "Nord"], "forms": ["observation"]}
+    enabled = api.put(
+        f"/cities/{slug}/plugins/ortsteile", {"config": config}, token=project.admin["token"]
+    )
+    assert enabled.status_code == 200, enabled.text
 
     phone.goto(f"{base}/stadt/{slug}")
     phone.get_by_role("link", name="Grüne Nachbarschaften").click()
@@ -289,14 +295,22 @@ def test_citizen_reads_scenarios_and_shares_an_observation_on_a_phone(
     _check(phone, tmp_path, "scenarios-phone")
 
     _sign_in(phone, base, citizen)
-    phone.goto(f"{base}/stadt/{slug}/beobachtungen")
+
+    def district_field() -> bool:  # the plugin change reaches the service through a fact
+        phone.goto(f"{base}/stadt/{slug}/beobachtungen")
+        return phone.get_by_label("Stadtteil", exact=True).count() == 1
+
+    wait_until(district_field, 15, "the plugin's district field on the form")
     _check(phone, tmp_path, "observations-phone")
     phone.get_by_label("Das erwarte ich …").check()
+    phone.get_by_label("Stadtteil", exact=True).select_option("Nord")
     phone.get_by_role("button", name="Beitrag senden").click()
     text = phone.get_by_label("Dein Text")
     expect(text).to_have_attribute("aria-invalid", "true")
     expect(phone.locator("#text-error")).to_be_visible()
     expect(phone.get_by_label("Das erwarte ich …")).to_be_checked()
+    expect(phone.get_by_label("Stadtteil", exact=True)).to_have_value("Nord")
+    expect(phone.locator(".kern-error")).to_have_count(1)
     _check(phone, tmp_path, "observation-error-phone")
 
     text.fill("Mehr Menschen werden im Quartier arbeiten.")
@@ -308,6 +322,7 @@ def test_citizen_reads_scenarios_and_shares_an_observation_on_a_phone(
     listed = api.get(project.base + "/observations").json()
     assert [o["kind"] for o in listed] == ["forecast"]
     assert listed[0]["factor_id"] is not None
+    assert listed[0]["extra"] == {"district": "Nord", "further_districts": []}
 
     phone.goto(f"{base}/stadt/{slug}/szenarien?lang=en")
     expect(phone.get_by_role("heading", level=1)).to_have_text(re.compile("^Future scenarios for"))

@@ -10,6 +10,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = os.environ.get("STADTDIALOG_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 740}
+# The pages forbid scripts they did not serve (CSP); axe-core is the test's own script, injected
+# into the page, so the test browser lets it in. The pages themselves run no script.
+TEST_CONTEXT = {"locale": "de-DE", "bypass_csp": True}
 
 
 @pytest.fixture(scope="session")
@@ -31,13 +34,13 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, locale="de-DE", is_mobile=True, has_touch=True)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, **TEST_CONTEXT)
     yield context.new_page()
     context.close()
 
 
 @pytest.fixture
 def desktop(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **TEST_CONTEXT)
     yield context.new_page()
     context.close()

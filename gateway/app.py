@@ -14,12 +14,11 @@ from gateway import (
     health,
     pages,
     pages_city,
-    pages_dialogue,
     pages_events,
     pages_scenarios,
     security,
 )
-from gateway.api import cities, dialogue, events, identity, scenarios
+from gateway.api import cities, dialogue, events, identity, purge, scenarios
 from gateway.errors import register_error_handlers
 from gateway.language import init_babel
 from gateway.openapi import build_spec
@@ -55,11 +54,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(pages_city.bp)
-    app.register_blueprint(pages_dialogue.bp)
     app.register_blueprint(pages_scenarios.bp)
     app.register_blueprint(pages_events.bp)
     app.register_blueprint(assets.bp)
-    for blueprint in (identity.bp, cities.bp, events.bp, dialogue.bp, scenarios.bp):
+    for blueprint in (identity.bp, cities.bp, events.bp, dialogue.bp, scenarios.bp, purge.bp):
         app.register_blueprint(blueprint)
         # The API authenticates with bearer tokens only, so it needs no CSRF token.
         csrf.exempt(blueprint)

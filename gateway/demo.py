@@ -36,6 +36,9 @@ DEMO_CITIES = (MUSTERSTADT, BEISPIELSTADT)
 
 
 class Inbox(Protocol):
+    def count(self, email: str) -> int:
+        """How many mails ``email`` has received so far."""
+
     def token(self, email: str, count: int) -> str:
         """The token of the ``count``-th mail to ``email`` (waits for it)."""
 
@@ -47,19 +50,22 @@ class MailLogInbox:
         self.path = path
         self.timeout = timeout
 
+    def _mails(self, email: str) -> list[str]:
+        text = self.path.read_text(errors="replace") if self.path.exists() else ""
+        return [m for m in text.split("--- mail to ")[1:] if m.startswith(f"{email}:")]
+
+    def count(self, email: str) -> int:
+        return len(self._mails(email))
+
     def token(self, email: str, count: int) -> str:
         deadline = time.monotonic() + self.timeout
         while True:
-            text = self.path.read_text(errors="replace") if self.path.exists() else ""
-            mails = re.split(r"--- mail to ", text)[1:]
-            tokens = [
-                found.group(1)
-                for mail in mails
-                if mail.startswith(f"{email}:")
-                and (found := re.search(r"token=([\w.\-]+)", mail)) is not None
-            ]
-            if len(tokens) >= count:
-                return tokens[count - 1]
+            mails = self._mails(email)
+            if len(mails) >= count:
+                found = re.search(r"token=([\w.\-]+)", mails[count - 1])
+                if found is None:
+                    raise PlatformError(f"mail no. {count} to {email} has no link with a token")
+                return found.group(1)
             if time.monotonic() > deadline:
                 raise PlatformError(f"no mail no. {count} to {email} in {self.path}")
             time.sleep(0.3)
@@ -70,7 +76,6 @@ class Person:
     email: str
     name: str
     token: str = ""
-    mails: int = 0  # mails with a token read so far
 
 
 @dataclass
@@ -90,10 +95,10 @@ class Seeder:
         person = self.people.get(email) or Person(email, name)
         self.people[email] = person
         try:
+            before = self.inbox.count(email)
             self.call(None, "POST", "/accounts", {"email": email, "display_name": name,
                                                    "password": PASSWORD})  # fmt: skip
-            person.mails += 1
-            token = self.inbox.token(email, person.mails)
+            token = self.inbox.token(email, before + 1)
             self.call(None, "POST", "/accounts/verify", {"token": token})
         except PlatformError as exc:
             if "HTTP 409" not in str(exc):
@@ -127,11 +132,10 @@ class Seeder:
             "cohort_year": self.year,
             "admin_email": admin_email,
         }
+        before = self.inbox.count(admin_email)
         self.call(op, "POST", "/cities", body)
-        # The invitation is the first mail to the address, the verification the second.
-        self.people[admin_email] = Person(admin_email, f"Stadt-Admin {name}", mails=1)
+        invitation = self.inbox.token(admin_email, before + 1)
         admin = self.person(admin_email, f"Stadt-Admin {name}")
-        invitation = self.inbox.token(admin_email, 1)
         self.call(admin, "POST", "/invitations/accept", {"token": invitation})
         admin.token = self.call(
             None, "POST", "/sessions", {"email": admin_email, "password": PASSWORD}
@@ -276,6 +280,18 @@ def operator_from_inbox(url: str, inbox: Inbox, email: str = OPERATOR) -> str:
     return token
 
 
+def purge_demo(url: str, operator_token: str) -> list[str]:
+    """Remove the demo cities' data from every service (operator API); returns those purged."""
+    client = PlatformClient(url, operator_token)
+    present = {c["slug"] for c in client.request("GET", "/cities?include_archived=1")}
+    purged = []
+    for slug in DEMO_CITIES:
+        if slug in present:
+            client.request("POST", f"/cities/{slug}/purge", {"confirm": slug})
+            purged.append(slug)
+    return purged
+
+
 def seed(
     url: str,
     inbox: Inbox,
@@ -302,10 +318,13 @@ def seed(
     "(deploy/local/run keeps it in .state/run.log).",
 )
 @click.option("--if-empty", is_flag=True, help="Seed only when the platform has no city yet.")
+@click.option(
+    "--reset", is_flag=True, help="First remove the demo cities' data, then seed them anew."
+)
 @click.option("--year", type=int, default=None, help="Cohort year (default: this year).")
 @click.pass_context
 def demo_command(
-    ctx: click.Context, mail_log: Path | None, if_empty: bool, year: int | None
+    ctx: click.Context, mail_log: Path | None, if_empty: bool, reset: bool, year: int | None
 ) -> None:
     """Seed the demo cohort (Musterstadt, Beispielstadt) through the platform's API."""
     url = ctx.obj["url"].rstrip("/")
@@ -317,6 +336,9 @@ def demo_command(
             raise PlatformError("demo: --mail-log is needed to read the verification mails.")
         inbox = MailLogInbox(mail_log)
         token = ctx.obj["token"] or operator_from_inbox(url, inbox)
+        if reset:
+            for slug in purge_demo(url, token):
+                click.echo(f"demo: {slug} removed")
         logins = seed(url, inbox, token, year=year, log=click.echo)
     except PlatformError as exc:
         click.echo(str(exc), err=True)

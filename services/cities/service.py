@@ -60,6 +60,7 @@ from services.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from services.kit.events import TYPE_PATTERN
 from services.kit.mail import Mailer
 from services.kit.outbox import Outbox, public_exchange
+from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 from services.kit.tokens import SignedTokens
@@ -116,7 +117,7 @@ def tally_keys(envelope: dict[str, Any]) -> list[str]:
     return [key, *(f"{key}#{tag}" for tag in tags if isinstance(tag, str) and _TAG.fullmatch(tag))]
 
 
-class CitiesService:
+class CitiesService(PurgeMixin):
     name = SERVICE
 
     db = ServiceDatabase(SERVICE, models=MODELS)

@@ -66,6 +66,7 @@ from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Forbidden, Invalid, NotFound, PhaseClosed
 from services.kit.outbox import Outbox
+from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 from services.kit.tenancy import is_slug
@@ -108,7 +109,7 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(values, default=str, sort_keys=True))
 
 
-class DialogueService(CityStateListener):
+class DialogueService(CityStateListener, PurgeMixin):
     name = SERVICE
 
     db = ServiceDatabase(SERVICE, models=MODELS)

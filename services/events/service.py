@@ -51,6 +51,7 @@ from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Invalid, NotFound
 from services.kit.mail import Mailer
 from services.kit.outbox import Outbox, public_exchange
+from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 from services.kit.tenancy import is_slug
@@ -102,7 +103,7 @@ def _day(value: Any) -> date | None:
     return value
 
 
-class EventsService(CityStateListener):
+class EventsService(CityStateListener, PurgeMixin):
     name = SERVICE
 
     db = ServiceDatabase(SERVICE, models=MODELS)

@@ -47,6 +47,7 @@ from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from services.kit.mail import Mailer
 from services.kit.outbox import Outbox
+from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 
@@ -79,7 +80,7 @@ def _operator_emails() -> set[str]:
     return {e.strip().lower() for e in raw.split(",") if e.strip()}
 
 
-class IdentityService:
+class IdentityService(PurgeMixin):
     name = SERVICE
 
     db = ServiceDatabase(SERVICE, models=(Account, Session, UsedToken, LoginFailure))
@@ -117,6 +118,15 @@ class IdentityService:
         self.mail.send(account.email, subject, body)
 
     # ------------------------------------------------------------------ accounts
+    def _purge_extra(self, city: str) -> dict[str, int]:
+        """A purged city's role grants go with it; the accounts are global and stay."""
+        changed = 0
+        for account in Account.objects(roles__city=city):
+            account.roles = [grant for grant in account.roles if grant.city != city]
+            account.save()
+            changed += 1
+        return {"accounts.roles": changed}
+
     @rpc
     def register(self, data: dict[str, Any]) -> dict[str, Any]:
         values = load(RegisterSchema(), data)

@@ -29,6 +29,7 @@ from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Invalid, NotFound
 from services.kit.outbox import Outbox
+from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 from services.scenarios import analysis, compute, matrices, plots, transfer, views
@@ -93,7 +94,7 @@ def _invalid(field: str, message: str) -> Invalid:
     return Invalid(fields={field: [message]})
 
 
-class ScenariosService(CityStateListener):
+class ScenariosService(CityStateListener, PurgeMixin):
     name = SERVICE
 
     db = ServiceDatabase(SERVICE, models=MODELS)

@@ -7,7 +7,7 @@ import re
 
 from cities_support import fresh_year
 
-from gateway.demo import BEISPIELSTADT, MUSTERSTADT, seed
+from gateway.demo import BEISPIELSTADT, MUSTERSTADT, purge_demo, seed
 
 
 class SinkInbox:
@@ -16,42 +16,67 @@ class SinkInbox:
     def __init__(self, sink) -> None:  # noqa: ANN001
         self.sink = sink
 
+    def count(self, email: str) -> int:
+        return len([m for m in self.sink.messages if m["To"] == email])
+
     def token(self, email: str, count: int) -> str:
         message = self.sink.wait_for(email, count=count, timeout=60)[count - 1]
         body = message.get_body(("plain",)).get_content()
         return re.search(r"token=([\w.\-]+)", body).group(1)
 
 
-def test_demo_cohort_is_seeded_through_the_api(api, operator) -> None:
-    year = fresh_year()
-    logins = seed(api.base, SinkInbox(api.sink), operator["token"], year=year, log=lambda _: None)
-
+def _state(api, operator: dict, year: int) -> dict:  # noqa: ANN001
+    """What a newcomer sees of the demo, read through the API."""
     cohort = api.get(f"/cohorts/{year}").json()
-    phases = {c["slug"]: c["phase"] for c in cohort["cities"]}
-    assert phases == {MUSTERSTADT: "table_talks", BEISPIELSTADT: "scenarios"}
-
-    topics = api.get(f"/cities/{MUSTERSTADT}/topics").json()
-    assert {"Mobilität für alle", "Grüne Innenstadt"} <= {t["title"] for t in topics}
     talks = api.get(f"/cities/{MUSTERSTADT}/talks").json()
-    talks = talks["items"] if isinstance(talks, dict) else talks
-    assert len(talks) == 2
+    ideas = api.get(f"/cities/{MUSTERSTADT}/ideas").json()
+    factors = api.get(f"/cities/{BEISPIELSTADT}/scenarios/factors", token=operator["token"])
+    assert factors.status_code == 200, factors.text
+    return {
+        "phases": {c["slug"]: c["phase"] for c in cohort["cities"]},
+        "topics": sorted(t["title"] for t in api.get(f"/cities/{MUSTERSTADT}/topics").json()),
+        "talks": sorted(t["title"] for t in (talks["items"] if isinstance(talks, dict) else talks)),
+        "ideas": sorted(i["title"] for i in (ideas["items"] if isinstance(ideas, dict) else ideas)),
+        "groups": [g["name"] for g in api.get(f"/cities/{MUSTERSTADT}/working-groups").json()],
+        "factors": sorted(f["title"] for f in factors.json()),
+    }
+
+
+def test_demo_cohort_is_seeded_through_the_api_and_reset(api, operator) -> None:
+    year = fresh_year()
+    inbox = SinkInbox(api.sink)
+    logins = seed(api.base, inbox, operator["token"], year=year, log=lambda _: None)
+
+    seeded = _state(api, operator, year)
+    assert seeded["phases"] == {MUSTERSTADT: "table_talks", BEISPIELSTADT: "scenarios"}
+    assert {"Mobilität für alle", "Grüne Innenstadt"} <= set(seeded["topics"])
+    assert len(seeded["talks"]) == 2
+    assert seeded["ideas"] == ["Radweg am Fluss", "Reparaturcafé", "Schattenplätze am Markt"]
+    assert seeded["groups"] == ["Zukunft Musterstadt"]
+    assert len(seeded["factors"]) == 4
+    assert "demo-admin@musterstadt.example" in logins["accounts"]
     host = api.post(
         "/sessions",
         {"email": "demo-gastgeberin@musterstadt.example", "password": logins["password"]},
     ).json()["token"]
+    talks = api.get(f"/cities/{MUSTERSTADT}/talks").json()
+    talks = talks["items"] if isinstance(talks, dict) else talks
     guests = api.get(f"/cities/{MUSTERSTADT}/talks/{talks[0]['id']}/guests", token=host)
-    assert guests.status_code == 200, guests.text
-    ideas = api.get(f"/cities/{MUSTERSTADT}/ideas").json()
-    ideas = ideas["items"] if isinstance(ideas, dict) else ideas
-    assert {i["title"] for i in ideas} == {
-        "Radweg am Fluss",
-        "Schattenplätze am Markt",
-        "Reparaturcafé",
-    }
-    groups = api.get(f"/cities/{MUSTERSTADT}/working-groups").json()
-    assert [g["name"] for g in groups] == ["Zukunft Musterstadt"]
+    assert guests.status_code == 200 and guests.json(), guests.text
 
-    factors = api.get(f"/cities/{BEISPIELSTADT}/scenarios/factors", token=operator["token"])
-    assert factors.status_code == 200, factors.text
-    assert len(factors.json()) == 4
-    assert "demo-admin@musterstadt.example" in logins["accounts"]
+    # Someone plays with the demo: one more idea.
+    extra = {"title": "Bücherschrank", "description": "Ein offener Bücherschrank am Bahnhof.",
+             "category": "culture", "district": "Nord"}  # fmt: skip
+    assert api.post(f"/cities/{MUSTERSTADT}/ideas", extra, token=host).status_code == 201
+
+    # Only an operator may purge, and only naming the city twice.
+    refused = api.post(f"/cities/{MUSTERSTADT}/purge", {"confirm": MUSTERSTADT}, token=host)
+    assert refused.status_code == 403
+    wrong = api.post(f"/cities/{MUSTERSTADT}/purge", {"confirm": "x"}, token=operator["token"])
+    assert wrong.status_code == 422 and "confirm" in wrong.json()["error"]["fields"]
+
+    # --reset: the demo cities' data goes, and the same demo comes back.
+    assert purge_demo(api.base, operator["token"]) == [MUSTERSTADT, BEISPIELSTADT]
+    assert api.get(f"/cities/{MUSTERSTADT}").status_code == 404
+    seed(api.base, inbox, operator["token"], year=year, log=lambda _: None)
+    assert _state(api, operator, year) == seeded

@@ -14,6 +14,7 @@ from gateway import (
     health,
     pages,
     pages_city,
+    pages_dialogue,
     pages_events,
     pages_scenarios,
     security,
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(pages_city.bp)
+    app.register_blueprint(pages_dialogue.bp)
     app.register_blueprint(pages_scenarios.bp)
     app.register_blueprint(pages_events.bp)
     app.register_blueprint(assets.bp)

@@ -123,10 +123,14 @@ def scenarios(slug: str) -> tuple[str, int]:
     city = rpc("cities", "get_city", slug)
     published = [s for s in rpc("scenarios", "list_scenarios", slug) if s["status"] == "published"]
     topics = [t for t in rpc("scenarios", "list_topics", slug) if t["status"] == "published"]
+    # The map is the run of the latest published scenario (published_map_svg): its legend
+    # names the scenarios written from that run.
+    latest = max(published, key=lambda s: (s["published_at"] or "", s["id"]), default=None)
     return render(
         "scenarios.html",
         city=city,
         scenarios=published,
+        on_map=[s for s in published if latest and s["run_id"] == latest["run_id"]],
         topics=topics,
         may_work=current_caller().has_role(slug, *WORKSPACE_ROLES),
     )

@@ -1,4 +1,4 @@
-"""The Abschluss in a real browser: an admin creates and publishes a closing event on a desk,
+"""The Abschluss in a real browser: an admin creates and publishes a closing event on a desktop,
 citizens register on a phone (waiting list included), the results show their charts, the
 next steps of an idea appear publicly, and an admin invites a working-group member."""
 
@@ -6,35 +6,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
 
-import pytest
 from browser_support import accessibility_violations, fits_the_screen
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from services.kit.testing import wait_until
-
-PHONE = {"width": 360, "height": 740}
-
-
-# Contexts of our own that let axe-core in past the pages' Content-Security-Policy.
-@pytest.fixture
-def desk(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="de-DE", bypass_csp=True
-    )
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def mobile(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport=PHONE, locale="de-DE", is_mobile=True, has_touch=True, bypass_csp=True
-    )
-    yield context.new_page()
-    context.close()
 
 
 def _check(page: Page, shots, name: str) -> None:  # noqa: ANN001
@@ -122,7 +99,7 @@ def _dialogue_facts(platform, slug: str) -> str:  # noqa: ANN001
 
 
 def test_closing_event_from_draft_to_registration_and_results(
-    desk: Page, mobile: Page, api, cities, platform, tmp_path
+    desktop: Page, phone: Page, api, cities, platform, tmp_path
 ) -> None:
     made = cities.create()
     slug, admin = made["slug"], made["admin"]
@@ -130,37 +107,37 @@ def test_closing_event_from_draft_to_registration_and_results(
     idea = _dialogue_facts(platform, slug)
 
     # The admin, on a desktop: from the admin page to a new closing event.
-    _sign_in(desk, api.base, admin["email"], admin["password"])
-    desk.goto(f"{api.base}/stadt/{slug}/verwaltung")
-    desk.get_by_role("link", name="Abschluss verwalten").click()
-    expect(desk.get_by_role("heading", level=1)).to_have_text("Abschluss verwalten")
-    _check(desk, tmp_path, "manage-empty")
-    desk.get_by_role("link", name="Neue Abschlussveranstaltung anlegen").click()
-    desk.get_by_label("Plätze").fill("1")
-    desk.get_by_role("button", name="Als Entwurf anlegen").click()
+    _sign_in(desktop, api.base, admin["email"], admin["password"])
+    desktop.goto(f"{api.base}/stadt/{slug}/verwaltung")
+    desktop.get_by_role("link", name="Abschluss verwalten").click()
+    expect(desktop.get_by_role("heading", level=1)).to_have_text("Abschluss verwalten")
+    _check(desktop, tmp_path, "manage-empty")
+    desktop.get_by_role("link", name="Neue Abschlussveranstaltung anlegen").click()
+    desktop.get_by_label("Plätze").fill("1")
+    desktop.get_by_role("button", name="Als Entwurf anlegen").click()
     # Refused: the reasons stand at their fields, in German.
-    expect(desk.get_by_label("Titel")).to_have_attribute("aria-invalid", "true")
-    expect(desk.locator("#title-error")).to_contain_text("Länge muss zwischen 1 und 200")
-    expect(desk.get_by_label("Name des Ortes")).to_have_attribute("aria-invalid", "true")
-    _check(desk, tmp_path, "event-form-errors")
+    expect(desktop.get_by_label("Titel")).to_have_attribute("aria-invalid", "true")
+    expect(desktop.locator("#title-error")).to_contain_text("Länge muss zwischen 1 und 200")
+    expect(desktop.get_by_label("Name des Ortes")).to_have_attribute("aria-invalid", "true")
+    _check(desktop, tmp_path, "event-form-errors")
     day = (date.today() + timedelta(days=21)).isoformat()
-    desk.get_by_label("Titel").fill("Musterstadt 2040: Was wir vorhaben")
-    desk.get_by_label("Beginn").fill(f"{day}T18:00")
-    desk.get_by_label("Ende").fill(f"{day}T21:00")
-    desk.get_by_label("Name des Ortes").fill("Stadthalle")
-    desk.get_by_label(re.compile("^Stadtteil")).fill("Innenstadt")
-    desk.get_by_label("Partner").fill("Bürgerstiftung | foundation | Moderation")
-    desk.get_by_label("Programm").fill(
+    desktop.get_by_label("Titel").fill("Musterstadt 2040: Was wir vorhaben")
+    desktop.get_by_label("Beginn").fill(f"{day}T18:00")
+    desktop.get_by_label("Ende").fill(f"{day}T21:00")
+    desktop.get_by_label("Name des Ortes").fill("Stadthalle")
+    desktop.get_by_label(re.compile("^Stadtteil")).fill("Innenstadt")
+    desktop.get_by_label("Partner").fill("Bürgerstiftung | foundation | Moderation")
+    desktop.get_by_label("Programm").fill(
         "18:00 | Begrüßung | Oberbürgermeisterin\n18:30 | Ergebnisse"
     )
-    desk.get_by_label("Stufenlos erreichbar").check()
-    desk.get_by_role("button", name="Als Entwurf anlegen").click()
-    expect(desk.get_by_text("Gespeichert.")).to_be_visible()
-    expect(desk.get_by_text("Entwurf", exact=True)).to_be_visible()
-    desk.get_by_role("button", name="Veröffentlichen: Anmeldung öffnen").click()
-    expect(desk.get_by_text("veröffentlicht", exact=True)).to_be_visible()
-    _check(desk, tmp_path, "event-published")
-    event_id = desk.url.split("/")[-1].split("?")[0]
+    desktop.get_by_label("Stufenlos erreichbar").check()
+    desktop.get_by_role("button", name="Als Entwurf anlegen").click()
+    expect(desktop.get_by_text("Gespeichert.")).to_be_visible()
+    expect(desktop.get_by_text("Entwurf", exact=True)).to_be_visible()
+    desktop.get_by_role("button", name="Veröffentlichen: Anmeldung öffnen").click()
+    expect(desktop.get_by_text("veröffentlicht", exact=True)).to_be_visible()
+    _check(desktop, tmp_path, "event-published")
+    event_id = desktop.url.split("/")[-1].split("?")[0]
 
     # Someone else takes the only place first.
     first = api.verified_login()
@@ -171,29 +148,27 @@ def test_closing_event_from_draft_to_registration_and_results(
 
     # A citizen on a phone: city page → the event → the waiting list.
     citizen = api.verified_login()
-    _sign_in(mobile, api.base, citizen["email"], citizen["password"])
-    mobile.goto(f"{api.base}/stadt/{slug}")
-    mobile.get_by_role("link", name="Musterstadt 2040: Was wir vorhaben").click()
-    expect(mobile.get_by_role("heading", level=1)).to_have_text(
-        "Musterstadt 2040: Was wir vorhaben"
-    )
-    expect(mobile.get_by_text("Stufenlos erreichbar")).to_be_visible()
-    _check(mobile, tmp_path, "event-phone")
-    mobile.get_by_label(re.compile("Was brauchst Du")).fill("Einen Platz nah an der Bühne")
-    mobile.get_by_role("button", name="Verbindlich anmelden").click()
-    expect(mobile.get_by_text("Du stehst auf Platz 1 der Warteliste.")).to_be_visible()
-    _check(mobile, tmp_path, "event-phone-waiting")
+    _sign_in(phone, api.base, citizen["email"], citizen["password"])
+    phone.goto(f"{api.base}/stadt/{slug}")
+    phone.get_by_role("link", name="Musterstadt 2040: Was wir vorhaben").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Musterstadt 2040: Was wir vorhaben")
+    expect(phone.get_by_text("Stufenlos erreichbar")).to_be_visible()
+    _check(phone, tmp_path, "event-phone")
+    phone.get_by_label(re.compile("Was brauchst Du")).fill("Einen Platz nah an der Bühne")
+    phone.get_by_role("button", name="Verbindlich anmelden").click()
+    expect(phone.get_by_text("Du stehst auf Platz 1 der Warteliste.")).to_be_visible()
+    _check(phone, tmp_path, "event-phone-waiting")
     api.sink.wait_for(citizen["email"], count=2)  # verification, then the waiting list
 
     # The place frees: the citizen moves up and is told.
     api.delete(f"/cities/{slug}/closing-events/{event_id}/registrations/me", token=first["token"])
     api.sink.wait_for(citizen["email"], count=3)  # "moved up"
-    mobile.reload()
-    expect(mobile.get_by_text("Du bist angemeldet.")).to_be_visible()
+    phone.reload()
+    expect(phone.get_by_text("Du bist angemeldet.")).to_be_visible()
 
     # The organisers see who comes and what they need (names, never e-mail addresses).
-    desk.reload()
-    expect(desk.get_by_role("cell", name="Einen Platz nah an der Bühne")).to_be_visible()
+    desktop.reload()
+    expect(desktop.get_by_role("cell", name="Einen Platz nah an der Bühne")).to_be_visible()
 
     # A next step for the idea, then the public overview.
     wait_until(
@@ -203,65 +178,67 @@ def test_closing_event_from_draft_to_registration_and_results(
         90,
         "results",
     )
-    desk.goto(f"{api.base}/stadt/{slug}/verwaltung/abschluss")
-    card = desk.locator(f"#idee-{idea}")
+    desktop.goto(f"{api.base}/stadt/{slug}/verwaltung/abschluss")
+    card = desktop.locator(f"#idee-{idea}")
     card.get_by_text("Nächsten Schritt hinzufügen").click()
     card.get_by_label("Was passiert als Nächstes?").fill("Machbarkeitsstudie Radweg")
     card.get_by_label(re.compile("Wer kümmert sich")).fill("Tiefbauamt")
     card.get_by_role("button", name="Schritt speichern").click()
-    expect(desk.get_by_text("Gespeichert.")).to_be_visible()
-    _check(desk, tmp_path, "manage-next-step")
-    mobile.goto(f"{api.base}/stadt/{slug}/ideen-umsetzung")
-    expect(mobile.get_by_text("Machbarkeitsstudie Radweg", exact=False)).to_be_visible()
-    _check(mobile, tmp_path, "next-steps-phone")
+    expect(desktop.get_by_text("Gespeichert.")).to_be_visible()
+    _check(desktop, tmp_path, "manage-next-step")
+    phone.goto(f"{api.base}/stadt/{slug}/ideen-umsetzung")
+    expect(phone.get_by_text("Machbarkeitsstudie Radweg", exact=False)).to_be_visible()
+    _check(phone, tmp_path, "next-steps-phone")
 
     # Results with their charts, each with its numbers as a table.
-    mobile.goto(f"{api.base}/stadt/{slug}/ergebnisse")
-    expect(mobile.get_by_role("heading", level=1)).to_have_text("Ergebnisse des Stadtdialogs")
-    charts = mobile.get_by_role("img")
+    phone.goto(f"{api.base}/stadt/{slug}/ergebnisse")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Ergebnisse des Stadtdialogs")
+    charts = phone.get_by_role("img")
     expect(charts.filter(has_text="Projektideen nach Status")).to_have_count(1)
-    assert mobile.locator("svg.chart").count() >= 4
-    mobile.get_by_text("Zahlen als Tabelle").first.click()
-    expect(mobile.get_by_role("row", name=re.compile("geführt 1"))).to_be_visible()
-    _check(mobile, tmp_path, "results-phone")
-    mobile.goto(f"{api.base}/jahrgang/{made['city']['cohort_year']}/ergebnisse")
-    expect(mobile.get_by_role("link", name=made["city"]["name"])).to_be_visible()
-    _check(mobile, tmp_path, "cohort-phone")
+    assert phone.locator("svg.chart").count() >= 4
+    phone.get_by_text("Zahlen als Tabelle").first.click()
+    expect(phone.get_by_role("row", name=re.compile("geführt 1"))).to_be_visible()
+    _check(phone, tmp_path, "results-phone")
+    phone.goto(f"{api.base}/jahrgang/{made['city']['cohort_year']}/ergebnisse")
+    expect(phone.get_by_role("link", name=made["city"]["name"])).to_be_visible()
+    _check(phone, tmp_path, "cohort-phone")
 
-    # Cancelling from the mobile.
-    mobile.goto(f"{api.base}/stadt/{slug}/abschluss/{event_id}")
-    mobile.get_by_role("button", name="Anmeldung stornieren").click()
-    expect(mobile.get_by_text("Deine Anmeldung ist storniert.")).to_be_visible()
-    expect(mobile.get_by_role("button", name="Verbindlich anmelden")).to_be_visible()
+    # Cancelling from the phone.
+    phone.goto(f"{api.base}/stadt/{slug}/abschluss/{event_id}")
+    phone.get_by_role("button", name="Anmeldung stornieren").click()
+    expect(phone.get_by_text("Deine Anmeldung ist storniert.")).to_be_visible()
+    expect(phone.get_by_role("button", name="Verbindlich anmelden")).to_be_visible()
 
 
-def test_admin_invites_a_working_group_member_by_email(desk: Page, api, cities, tmp_path) -> None:
+def test_admin_invites_a_working_group_member_by_email(
+    desktop: Page, api, cities, tmp_path
+) -> None:
     made = cities.create()
     slug, admin = made["slug"], made["admin"]
-    _sign_in(desk, api.base, admin["email"], admin["password"])
-    desk.goto(f"{api.base}/stadt/{slug}/verwaltung")
-    desk.get_by_role("link", name="Arbeitsgruppen und Einladungen").click()
-    _check(desk, tmp_path, "groups-empty")
-    desk.get_by_label("Name der Arbeitsgruppe").fill("Zukunft Innenstadt")
-    desk.get_by_role("button", name="Arbeitsgruppe anlegen").click()
-    expect(desk.get_by_text("Die Arbeitsgruppe ist angelegt.")).to_be_visible()
+    _sign_in(desktop, api.base, admin["email"], admin["password"])
+    desktop.goto(f"{api.base}/stadt/{slug}/verwaltung")
+    desktop.get_by_role("link", name="Arbeitsgruppen und Einladungen").click()
+    _check(desktop, tmp_path, "groups-empty")
+    desktop.get_by_label("Name der Arbeitsgruppe").fill("Zukunft Innenstadt")
+    desktop.get_by_role("button", name="Arbeitsgruppe anlegen").click()
+    expect(desktop.get_by_text("Die Arbeitsgruppe ist angelegt.")).to_be_visible()
 
-    group = desk.locator("section.group-card").filter(has_text="Zukunft Innenstadt")
+    group = desktop.locator("section.group-card").filter(has_text="Zukunft Innenstadt")
     group.get_by_label("E-Mail-Adresse").fill("kein-at-zeichen")
     group.get_by_label("Organisation", exact=True).fill("Heimatverein")
     group.get_by_role("button", name="Einladung senden").click()
-    group = desk.locator("section.group-card").filter(has_text="Zukunft Innenstadt")
+    group = desktop.locator("section.group-card").filter(has_text="Zukunft Innenstadt")
     expect(group.get_by_label("E-Mail-Adresse")).to_have_attribute("aria-invalid", "true")
     expect(group.locator(".kern-error")).to_contain_text("Keine gültige E-Mail-Adresse")
-    _check(desk, tmp_path, "groups-error")
+    _check(desktop, tmp_path, "groups-error")
 
     email = f"verein-{slug}@example.org"
     group.get_by_label("E-Mail-Adresse").fill(email)
     group.get_by_label("Organisation", exact=True).fill("Heimatverein")
     group.get_by_label("Art der Organisation").select_option("association")
     group.get_by_role("button", name="Einladung senden").click()
-    expect(desk.get_by_text("Einladung verschickt.")).to_be_visible()
-    expect(desk.get_by_role("cell", name=email)).to_be_visible()
-    _check(desk, tmp_path, "groups-invited")
+    expect(desktop.get_by_text("Einladung verschickt.")).to_be_visible()
+    expect(desktop.get_by_role("cell", name=email)).to_be_visible()
+    _check(desktop, tmp_path, "groups-invited")
     mail = api.sink.wait_for(email)[0]
     assert "Zukunft Innenstadt" in mail.get_body(("plain",)).get_content()

@@ -374,7 +374,7 @@ def event_from_form(form: Any) -> dict[str, Any]:
         if line.strip():
             time, title, speakers = [*(p.strip() for p in line.split("|")), "", ""][:3]
             agenda.append({"time": time, "title": title, "speakers": speakers})
-    capacity_raw = (form.get("capacity") or "").strip()
+    capacity_raw = str(form.get("capacity") or "").strip()
     body: dict[str, Any] = {
         "title": (form.get("title") or "").strip(),
         "description": (form.get("description") or "").strip(),

@@ -1,0 +1,114 @@
+"""The Abschluss pages' pure parts: the closing-event form to and from the API's JSON, nested
+field errors placed at their form fields, the SVG bar chart, and what a tenant purge selects."""
+
+from __future__ import annotations
+
+from werkzeug.datastructures import MultiDict
+
+from gateway.app import create_app
+from gateway.pages_events import Bar, bar_chart, event_from_form, form_from_event, result_charts
+from services.cities.models import City, WorkingGroup
+from services.identity.models import Account
+from services.kit.errors import Invalid
+from services.kit.purge import purge_filter
+
+FORM = MultiDict(
+    {
+        "title": " Abschluss 2040 ",
+        "starts_at": "2027-06-12T18:00",
+        "ends_at": "2027-06-12T21:00",
+        "capacity": "80",
+        "venue_name": "Stadthalle",
+        "venue_district": "Innenstadt",
+        "partners": "Bürgerstiftung | foundation | Moderation\n\nStadtverwaltung",
+        "agenda": "18:00 | Begrüßung | OB\n18:30 | Ergebnisse",
+        "a11y_step_free": "on",
+        "a11y_notes": "Gebärdensprache auf Anfrage",
+    }
+)
+
+
+def test_the_form_becomes_the_api_body_in_german_local_time() -> None:
+    body = event_from_form(FORM)
+    assert body["title"] == "Abschluss 2040"
+    assert body["starts_at"] == "2027-06-12T18:00:00+02:00"  # summer time in Germany
+    assert body["capacity"] == 80
+    assert body["partners"] == [
+        {"name": "Bürgerstiftung", "kind": "foundation", "role": "Moderation"},
+        {"name": "Stadtverwaltung", "kind": "other", "role": ""},
+    ]
+    assert body["agenda"][0] == {"time": "18:00", "title": "Begrüßung", "speakers": "OB"}
+    assert body["accessibility"]["step_free"] is True
+    assert body["accessibility"]["childcare"] is False
+    assert body["venue"]["online_url"] is None
+    assert body["registration_closes_at"] is None
+
+
+def test_what_does_not_parse_goes_on_as_typed_for_the_service_to_name() -> None:
+    body = event_from_form(MultiDict({"starts_at": "morgen", "capacity": "viele"}))
+    assert body["starts_at"] == "morgen"
+    assert body["capacity"] == "viele"
+
+
+def test_an_event_fills_the_form_again() -> None:
+    body = event_from_form(FORM)
+    event = {
+        **body,
+        "venue": {**body["venue"], "online_url": None},
+        "registration": {"capacity": 80, "closes_at": None},
+    }
+    form = form_from_event(event)
+    assert form["starts_at"] == "2027-06-12T18:00"
+    assert form["partners"].splitlines()[0] == "Bürgerstiftung | foundation | Moderation"
+    # What the browser sends back: text, and "on" for a ticked box.
+    sent = MultiDict(
+        {k: ("on" if v is True else str(v)) for k, v in form.items() if v is not False}
+    )
+    again = event_from_form(sent)
+    assert again["agenda"] == body["agenda"]
+    assert again["accessibility"] == body["accessibility"]
+    assert again["capacity"] == 80
+
+
+def test_nested_errors_stand_at_their_form_field() -> None:
+    from gateway.pages_events import _form_errors
+
+    app = create_app()
+    error = Invalid(
+        fields={
+            "venue": {"name": ["Missing data for required field."]},
+            "partners": {"1": {"kind": ["Must be one of: association."]}},
+        }  # fmt: skip
+    )
+    with app.test_request_context("/?lang=de"):
+        placed = _form_errors(error)
+    assert set(placed["fields"]) == {"venue_name", "partners"}
+    assert placed["fields"]["partners"][0].startswith("Zeile 2: ")
+
+
+def test_the_bar_chart_is_an_image_with_its_numbers_in_words() -> None:
+    app = create_app()
+    with app.test_request_context("/"):
+        svg = str(bar_chart("c1", "Ideen", [Bar("umgesetzt", 3), Bar("<neu>", 0)]))
+    assert 'role="img"' in svg and 'aria-labelledby="c1-title c1-desc"' in svg
+    assert '<desc id="c1-desc">umgesetzt: 3; &lt;neu&gt;: 0</desc>' in svg
+    assert svg.count("<rect") == 2
+
+
+def test_result_charts_follow_the_results_document() -> None:
+    results = {
+        "talks": {"planned": 3, "held": 2, "cancelled": 1, "participants": 14},
+        "ideas": {"by_status": {"proposed": 2}, "by_category": {}, "by_district": {"unknown": 1}},
+        "topics": {"items": []},
+    }
+    app = create_app()
+    with app.test_request_context("/"):
+        charts = result_charts(results)
+    assert [c.id for c in charts] == ["chart-talks", "chart-status", "chart-district"]
+    assert charts[2].bars[0].label == "ohne Angabe"
+
+
+def test_a_purge_selects_the_tenant_and_its_documents_only() -> None:
+    assert purge_filter(City, "musterstadt") == {"_id": "musterstadt"}
+    assert purge_filter(WorkingGroup, "musterstadt") == {"city": "musterstadt"}
+    assert purge_filter(Account, "musterstadt") is None  # accounts are global

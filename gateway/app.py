@@ -12,6 +12,7 @@ from gateway import (
     assets,
     cache,
     health,
+    metrics,
     pages,
     pages_city,
     pages_dialogue,
@@ -19,12 +20,13 @@ from gateway import (
     pages_scenarios,
     security,
 )
-from gateway.api import cities, dialogue, events, identity, purge, scenarios
+from gateway.api import cities, dialogue, events, identity, operations, purge, scenarios
 from gateway.errors import register_error_handlers
 from gateway.language import init_babel
 from gateway.openapi import build_spec
 from gateway.rpc import RpcClient
 from services.kit.config import Settings, load_settings
+from services.kit.observability import valid_correlation_id
 
 csrf = CSRFProtect()
 
@@ -59,7 +61,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pages_scenarios.bp)
     app.register_blueprint(pages_events.bp)
     app.register_blueprint(assets.bp)
-    for blueprint in (identity.bp, cities.bp, events.bp, dialogue.bp, scenarios.bp, purge.bp):
+    for blueprint in (
+        identity.bp,
+        cities.bp,
+        events.bp,
+        dialogue.bp,
+        scenarios.bp,
+        operations.bp,
+        purge.bp,
+    ):
         app.register_blueprint(blueprint)
         # The API authenticates with bearer tokens only, so it needs no CSRF token.
         csrf.exempt(blueprint)
@@ -69,9 +79,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.before_request
     def correlation_id() -> None:
         incoming = request.headers.get("X-Correlation-ID", "")
-        request.environ["stadtdialog.correlation_id"] = (
-            incoming if 8 <= len(incoming) <= 64 else str(uuid.uuid4())
+        # Only id-like values are taken (no "@", no spaces): nothing personal reaches the logs.
+        request.environ["stadtdialog.correlation_id"] = valid_correlation_id(incoming) or str(
+            uuid.uuid4()
         )
+
+    # JSON log line and metrics per request, /metrics (after the correlation id is set).
+    metrics.install(app)
 
     @app.after_request
     def headers(response: Response) -> Response:

@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
+from gateway.cli_ops import COMMANDS as OPS_COMMANDS
 from gateway.client import DEFAULT_URL, PlatformClient, PlatformError, store_token, stored_token
 from gateway.demo import demo_command
-from plugins.cli import plugins_command
 from services.cities.schemas import FEDERAL_STATES
 from services.scenarios.engine.cli import scenarios
 
@@ -153,6 +153,8 @@ def probe(service: str, timeout: float) -> None:
     click.echo(f"{service}: {answer}")
 
 
-main.add_command(plugins_command, name="plugins")
+# Operator commands (plugins per city, users, backup, restore, indexes): gateway/cli_ops.py.
+for _command in OPS_COMMANDS:
+    main.add_command(_command)
 main.add_command(scenarios, name="scenarios")
 main.add_command(demo_command, name="demo")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +66,44 @@ class PlatformClient:
         self.timeout = timeout
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
+        response = self._send(method, path, body)
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise PlatformError(
+                f"{self.url} answered {response.status_code} without JSON."
+            ) from exc
+        if response.status_code >= 400:
+            raise PlatformError(f"HTTP {response.status_code}: {describe_error(data)}")
+        return data
+
+    def stream_lines(self, path: str) -> Iterator[str]:
+        """GET ``path`` and yield the answer's lines as they arrive (JSON-lines endpoints)."""
+        response = self._send("GET", path, None, stream=True)
+        if response.status_code >= 400:
+            try:
+                detail = describe_error(response.json())
+            except ValueError:
+                detail = response.text[:200]
+            raise PlatformError(f"HTTP {response.status_code}: {detail}")
+        response.encoding = "utf-8"  # JSON lines are UTF-8; the content type names no charset
+        try:
+            for line in response.iter_lines(decode_unicode=True):
+                if line:
+                    yield line
+        except requests.RequestException as exc:
+            raise PlatformError(f"The answer from {self.url} broke off ({exc}).", 2) from exc
+
+    def _send(self, method: str, path: str, body: Any, stream: bool = False) -> requests.Response:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
-            response = requests.request(
-                method, f"{self.url}/api/v1{path}", json=body, headers=headers, timeout=self.timeout
+            return requests.request(
+                method,
+                f"{self.url}/api/v1{path}",
+                json=body,
+                headers=headers,
+                timeout=self.timeout,
+                stream=stream,
             )
         except requests.ConnectionError as exc:
             raise PlatformError(
@@ -79,12 +114,3 @@ class PlatformClient:
             ) from exc
         except requests.Timeout as exc:
             raise PlatformError(f"No answer from {self.url} within {self.timeout:g} s.", 2) from exc
-        try:
-            data = response.json()
-        except ValueError as exc:
-            raise PlatformError(
-                f"{self.url} answered {response.status_code} without JSON."
-            ) from exc
-        if response.status_code >= 400:
-            raise PlatformError(f"HTTP {response.status_code}: {describe_error(data)}")
-        return data

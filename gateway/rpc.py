@@ -18,6 +18,7 @@ from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.kit.context import CALLER_KEY, CORRELATION_KEY, Caller
+from services.kit.observability import current_correlation_id
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ class RpcClient:
             data = standalone._worker_ctx.data  # the context data sent with every call
             data.clear()
             data[CALLER_KEY] = (caller or Caller()).to_context()
-            data[CORRELATION_KEY] = correlation_id or str(uuid.uuid4())
+            # The request's id also when the caller did not pass it (e.g. authentication).
+            data[CORRELATION_KEY] = correlation_id or current_correlation_id() or str(uuid.uuid4())
             return getattr(getattr(proxy, service), method)(*args, **kwargs)
         except RpcTimeout as exc:
             # The reply may still arrive later on this proxy's queue: start afresh.

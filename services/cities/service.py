@@ -59,6 +59,7 @@ from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from services.kit.events import TYPE_PATTERN
 from services.kit.mail import Mailer
+from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox, public_exchange
 from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
@@ -117,7 +118,7 @@ def tally_keys(envelope: dict[str, Any]) -> list[str]:
     return [key, *(f"{key}#{tag}" for tag in tags if isinstance(tag, str) and _TAG.fullmatch(tag))]
 
 
-class CitiesService(PurgeMixin):
+class CitiesService(OperationsMixin, PurgeMixin):
     name = SERVICE
 
     db = ServiceDatabase(SERVICE, models=MODELS)

@@ -65,6 +65,7 @@ from services.kit.consumer import idempotent
 from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Forbidden, Invalid, NotFound, PhaseClosed
+from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox
 from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
@@ -109,7 +110,7 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(values, default=str, sort_keys=True))
 
 
-class DialogueService(CityStateListener, PurgeMixin):
+class DialogueService(CityStateListener, OperationsMixin, PurgeMixin):
     name = SERVICE
 
     db = ServiceDatabase(SERVICE, models=MODELS)

@@ -50,6 +50,7 @@ from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Invalid, NotFound
 from services.kit.mail import Mailer
+from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox, public_exchange
 from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
@@ -103,7 +104,7 @@ def _day(value: Any) -> date | None:
     return value
 
 
-class EventsService(CityStateListener, PurgeMixin):
+class EventsService(CityStateListener, OperationsMixin, PurgeMixin):
     name = SERVICE
 
     db = ServiceDatabase(SERVICE, models=MODELS)

@@ -46,6 +46,7 @@ from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from services.kit.mail import Mailer
+from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox
 from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
@@ -80,7 +81,7 @@ def _operator_emails() -> set[str]:
     return {e.strip().lower() for e in raw.split(",") if e.strip()}
 
 
-class IdentityService(PurgeMixin):
+class IdentityService(OperationsMixin, PurgeMixin):
     name = SERVICE
 
     db = ServiceDatabase(SERVICE, models=(Account, Session, UsedToken, LoginFailure))
@@ -381,6 +382,16 @@ class IdentityService(PurgeMixin):
         del account.organisations[index]
         account.save()
         return _dump(account)
+
+    @rpc
+    def ops_account_id(self, email: str) -> str:
+        """Operators: the id of the account with ``email`` (``stadtdialog users grant``)."""
+        self.caller.require_operator()
+        address = str(email or "").strip().lower()
+        account = Account.objects(email=address, deleted_at=None).first() if address else None
+        if account is None:
+            raise NotFound("Account not found.")
+        return account.id
 
     @rpc
     def ping(self) -> str:

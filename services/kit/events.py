@@ -51,8 +51,9 @@ def make_envelope(
     subject: str | None = None,
     version: int = 1,
     now: datetime | None = None,
+    correlationid: str | None = None,
 ) -> dict[str, Any]:
-    return {
+    envelope = {
         "id": str(uuid.uuid4()),
         "source": f"/stadtdialog/{service}",
         "specversion": SPECVERSION,
@@ -63,6 +64,10 @@ def make_envelope(
         "city": city,
         "data": data,
     }
+    if correlationid:
+        # CloudEvents extension attribute: the request that caused the fact (see observability).
+        envelope["correlationid"] = correlationid
+    return envelope
 
 
 def validate_envelope(envelope: dict[str, Any]) -> re.Match[str]:

@@ -80,6 +80,14 @@ _GERMAN: dict[str, str] = {
     "The CSRF token is missing or wrong.": "Das CSRF-Token fehlt oder ist falsch.",
     "Page not found.": "Seite nicht gefunden.",
     "Method not allowed.": "Methode nicht erlaubt.",
+    # Operator backups and restores (services/kit/operations.py).
+    "Unknown collection.": "Unbekannte Sammlung.",
+    "A document needs an _id.": "Ein Dokument braucht eine _id.",
+    "The document belongs to another city.": "Das Dokument gehört zu einer anderen Stadt.",
+    "A document with this id or key already exists for another city.": (
+        "Ein Dokument mit dieser Kennung oder diesem Schlüssel gibt es schon für eine andere Stadt."
+    ),
+    "Already exists.": "Existiert bereits.",
 }
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = []

@@ -24,6 +24,7 @@ from pymongo import ASCENDING
 from pymongo.collection import Collection
 
 from services.kit.config import load_settings
+from services.kit.context import CORRELATION_KEY
 from services.kit.db import connect
 from services.kit.events import (
     PUBLIC_EXCHANGE,
@@ -32,6 +33,7 @@ from services.kit.events import (
     validate_envelope,
 )
 from services.kit.loop import DrainingDependency, DrainLoop
+from services.kit.observability import valid_correlation_id
 
 PUBLISHED_RETENTION = timedelta(days=1)
 BATCH = 100
@@ -65,11 +67,16 @@ class OutboxWriter:
     """What a service method sees as ``self.outbox``."""
 
     def __init__(
-        self, collection: Collection, service: str, wake: Callable[[], None] = lambda: None
+        self,
+        collection: Collection,
+        service: str,
+        wake: Callable[[], None] = lambda: None,
+        context: dict[str, Any] | None = None,
     ) -> None:
         self.collection = collection
         self.service = service
         self._wake = wake
+        self._context = context if context is not None else {}  # the worker's context data
 
     def add(
         self,
@@ -91,6 +98,7 @@ class OutboxWriter:
             city=city,
             subject=subject,
             version=version,
+            correlationid=valid_correlation_id(self._context.get(CORRELATION_KEY)),
         )
         self.collection.insert_one(
             {
@@ -178,4 +186,4 @@ class Outbox(DrainingDependency):
 
     def get_dependency(self, worker_ctx) -> OutboxWriter:  # noqa: ANN001 - nameko's signature
         assert self.collection is not None and self.loop is not None
-        return OutboxWriter(self.collection, self.service, self.loop.wake)
+        return OutboxWriter(self.collection, self.service, self.loop.wake, worker_ctx.data)

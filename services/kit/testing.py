@@ -81,6 +81,8 @@ class Platform:
     logs: Path
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     gateway_url: str | None = None
+    # Where each service process serves /metrics (a free port per start).
+    metrics_ports: dict[str, int] = field(default_factory=dict)
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -102,10 +104,16 @@ class Platform:
         env.setdefault("STADTDIALOG_LOGIN_RATE_LIMIT", "15 per 3 second")
         return env
 
-    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+    def _spawn(
+        self, name: str, args: list[str], extra_env: dict[str, str] | None = None
+    ) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
-            args, cwd=REPO, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+            args,
+            cwd=REPO,
+            env={**self.env(), **(extra_env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         self.processes[name] = process
         return process
@@ -114,9 +122,11 @@ class Platform:
         """Start service ``name`` as its own ``nameko run`` process (once) and wait for it."""
         if name in self.processes and self.processes[name].poll() is None:
             return
+        self.metrics_ports[name] = free_port()
         self._spawn(
             name,
             [sys.executable, "-m", "nameko", "run", "--config", str(NAMEKO_CONFIG), SERVICES[name]],
+            {"STADTDIALOG_METRICS_PORT": str(self.metrics_ports[name])},
         )
         wait_until(lambda: self.ping(name), 60, f"service {name} answering ping")
 

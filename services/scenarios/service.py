@@ -28,6 +28,7 @@ from services.kit.consumer import idempotent
 from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Invalid, NotFound
+from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox
 from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
@@ -94,7 +95,7 @@ def _invalid(field: str, message: str) -> Invalid:
     return Invalid(fields={field: [message]})
 
 
-class ScenariosService(CityStateListener, PurgeMixin):
+class ScenariosService(CityStateListener, OperationsMixin, PurgeMixin):
     name = SERVICE
 
     db = ServiceDatabase(SERVICE, models=MODELS)

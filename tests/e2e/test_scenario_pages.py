@@ -216,7 +216,24 @@ def test_facilitator_works_through_the_scenario_workspace(
     desktop.get_by_role("button", name="Matrix speichern").click()
     expect(desktop.get_by_text("Bewertet: 12 von 12 Paaren.")).to_be_visible()
     expect(desktop.get_by_text("Paare ohne Wert: 0")).to_be_visible()
+    # a second rater (through the API) disagrees on a third of the pairs: the facilitator
+    # sees them as disputed and settles one
+    layout = project.call("get", "/projections")
+    factor_of = {p["id"]: kf["id"] for kf in layout["key_factors"] for p in kf["projections"]}
+    order = layout["order"]
+    other = [[None if factor_of[a] == factor_of[b] else 5 for b in order] for a in order]
+    rated = {"projection_ids": order, "matrix": other}
+    project.call("put", "/consistency/rating", rated, project.member)
+    desktop.reload()
+    pairs = desktop.locator("form.pair-form")
+    expect(pairs).to_have_count(4)
     _check(desktop, tmp_path, "consistency")
+    pairs.first.get_by_label("Festgelegter Wert").select_option("3")
+    pairs.first.get_by_label(re.compile("Notiz")).fill("Im Workshop geklärt")
+    pairs.first.get_by_role("button", name="Paar klären").click()
+    expect(desktop.get_by_text("Gespeichert.")).to_be_visible()
+    expect(desktop.get_by_role("heading", name="Geklärte Paare")).to_be_visible()
+    expect(desktop.get_by_text("Im Workshop geklärt")).to_be_visible()
 
     # the observation intake: link to a factor, mark as candidate, hide only with a reason
     said = {"kind": "observation", "text": "Die Mieten steigen schneller als die Löhne."}

@@ -130,7 +130,7 @@ def backup(ctx: click.Context, city: str, file: Path) -> None:
     try:
         lines = client.stream_lines(f"/operations/backup/{city}")
         header = json.loads(next(lines))
-        written = 0
+        written, record = 0, {}
         with partial.open("w", encoding="utf-8") as out:
             out.write(json.dumps(header, ensure_ascii=False) + "\n")
             with click.progressbar(
@@ -148,7 +148,7 @@ def backup(ctx: click.Context, city: str, file: Path) -> None:
     except PlatformError as exc:
         partial.unlink(missing_ok=True)
         _fail(ctx, exc)
-    except (StopIteration, UnboundLocalError, ValueError) as exc:
+    except (StopIteration, KeyError, ValueError) as exc:
         partial.unlink(missing_ok=True)
         _fail(ctx, PlatformError(f"The backup stream was not readable ({exc!r}).", 2))
     partial.replace(file)  # complete or not at all

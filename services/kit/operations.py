@@ -26,9 +26,10 @@ import json
 from typing import Any
 
 from bson import json_util
+from bson.errors import InvalidBSON, InvalidDocument, InvalidId
 from bson.json_util import JSONMode, JSONOptions
 from mongoengine import Document
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, WriteError
 
 from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
@@ -47,8 +48,12 @@ def to_json(document: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json_util.dumps(document, json_options=JSON_OPTIONS))
 
 
-def from_json(value: Any) -> Any:
-    return json_util.loads(json.dumps(value), json_options=JSON_OPTIONS)
+def from_json(value: Any, field: str = "document") -> Any:
+    """Extended JSON back to BSON values; malformed input names ``field`` (422, not a 500)."""
+    try:
+        return json_util.loads(json.dumps(value), json_options=JSON_OPTIONS)
+    except (TypeError, ValueError, InvalidId, InvalidBSON) as exc:
+        raise Invalid(fields={field: ["Invalid value."]}) from exc
 
 
 def tenant_filter(model: type[Document], city: str) -> dict[str, Any] | None:
@@ -108,9 +113,9 @@ class OperationsMixin:
         if collection not in collections:
             raise Invalid(fields={"collection": ["Unknown collection."]})
         target, query = collections[collection]
-        limit = max(1, min(int(limit), BATCH_LIMIT))
+        limit = max(1, min(limit if isinstance(limit, int) else BATCH_LIMIT, BATCH_LIMIT))
         if after is not None:
-            query = {"$and": [query, {"_id": {"$gt": from_json(after)}}]}
+            query = {"$and": [query, {"_id": {"$gt": from_json(after, "after")}}]}
         documents = [to_json(d) for d in target.find(query).sort("_id", 1).limit(limit)]
         last = documents[-1]["_id"] if len(documents) == limit else None
         return {"documents": documents, "last": last}
@@ -132,7 +137,9 @@ class OperationsMixin:
             if not isinstance(document, dict) or "_id" not in document:
                 raise Invalid(fields={f"records.{index}.document": ["A document needs an _id."]})
             target, query = collections[collection]
-            document = from_json(document)
+            document = from_json(document, f"records.{index}.document")
+            if any(not isinstance(k, str) or k.startswith("$") or "." in k for k in document):
+                raise Invalid(fields={f"records.{index}.document": ["Invalid value."]})
             key, value = next(iter(query.items()))
             if document.get(key) != value:
                 raise Invalid(
@@ -148,6 +155,8 @@ class OperationsMixin:
                     "A document with this id or key already exists for another city.",
                     {f"records.{index}.document": ["Already exists."]},
                 ) from exc
+            except (InvalidDocument, WriteError) as exc:  # e.g. a nested key the database refuses
+                raise Invalid(fields={f"records.{index}.document": ["Invalid value."]}) from exc
         return {"restored": len(prepared)}
 
     # ------------------------------------------------------------------ indexes

@@ -209,3 +209,34 @@ def test_only_operators_may_use_the_operations_api(api, cities) -> None:
         api, citizen["token"], "users", "grant", citizen["email"], "city_admin", "--city", slug
     )
     assert denied.exit_code == 1 and "HTTP 403" in denied.output
+
+
+def test_malformed_restore_records_name_the_field(api, operator, cities) -> None:
+    slug = cities.create()["slug"]
+    cases = [
+        (
+            {
+                "service": "cities",
+                "collection": "working_groups",
+                "document": {"_id": {"$oid": "zz"}},
+            },
+            "records.0.document",
+        ),
+        (
+            {"service": "cities", "collection": "nope", "document": {"_id": "x", "city": slug}},
+            "records.0.collection",
+        ),
+        (
+            {"service": "cities", "collection": "working_groups", "document": {"name": "x"}},
+            "records.0.document",
+        ),
+        ({"service": "mars", "collection": "x", "document": {"_id": "x"}}, "records"),
+    ]
+    for record, field in cases:
+        answer = api.post(
+            "/operations/restore", {"city": slug, "records": [record]}, token=operator["token"]
+        )
+        assert answer.status_code == 422, answer.text
+        assert any(name.startswith(field) for name in answer.json()["error"]["fields"]), answer.text
+    bad_slug = api.get("/operations/backup/Not_A_Slug/plan", token=operator["token"])
+    assert bad_slug.status_code == 422 and "slug" in bad_slug.json()["error"]["fields"]

@@ -690,5 +690,6 @@ if __name__ == "__main__":
     for message in catalog:
         if message.id and message.id in ENGLISH:
             message.string = ENGLISH[message.id]
+            message.flags.discard("fuzzy")  # our own English: gettext skips fuzzy entries
     with path.open("wb") as handle:
         write_po(handle, catalog, width=100)

@@ -357,9 +357,20 @@ def test_transfer_assessment_and_a_published_topic_on_the_city_page(
     scenario = project.published_scenario()
     project.advance("transfer")
     base, slug = api.base, project.slug
+    # the district plugin adds an assessment criterion of its own
+    config = {"districts": ["Altstadt", "Nord"], "forms": []}
+    enabled = api.put(
+        f"/cities/{slug}/plugins/ortsteile", {"config": config}, token=project.admin["token"]
+    )
+    assert enabled.status_code == 200, enabled.text
 
     _sign_in(desktop, base, project.member)
-    desktop.goto(f"{base}/stadt/{slug}/transfer")
+
+    def plugin_criterion() -> bool:  # the plugin change reaches the service through a fact
+        desktop.goto(f"{base}/stadt/{slug}/transfer")
+        return desktop.get_by_label(re.compile("Relevanz für die Stadtteile")).count() == 1
+
+    wait_until(plugin_criterion, 15, "the plugin's criterion on the transfer page")
     expect(desktop).to_have_title(re.compile("^Transfer – "))
     _check(desktop, tmp_path, "transfer")
     card = desktop.locator(f"#bewertung-{scenario['id']}")
@@ -373,8 +384,11 @@ def test_transfer_assessment_and_a_published_topic_on_the_city_page(
     card.get_by_label("Wahrscheinlichkeit").select_option("4")
     card.get_by_label("Wünschbarkeit").select_option("5")
     card.get_by_label("Auswirkung auf die Stadt").select_option("5")
+    card.get_by_label(re.compile("Relevanz für die Stadtteile")).select_option("2")
     card.get_by_role("button", name=re.compile("^Bewertung von")).click()
     expect(desktop.get_by_text("Gespeichert.")).to_be_visible()
+    portfolio_head = desktop.locator("#portfolio ~ div table thead")
+    expect(portfolio_head).to_contain_text("Relevanz für die Stadtteile")
     portfolio = desktop.locator("#portfolio ~ div table")
     expect(portfolio.get_by_role("row", name=re.compile("Grüne Nachbarschaften"))).to_contain_text(
         "vorbereiten"

@@ -240,3 +240,25 @@ def test_malformed_restore_records_name_the_field(api, operator, cities) -> None
         assert any(name.startswith(field) for name in answer.json()["error"]["fields"]), answer.text
     bad_slug = api.get("/operations/backup/Not_A_Slug/plan", token=operator["token"])
     assert bad_slug.status_code == 422 and "slug" in bad_slug.json()["error"]["fields"]
+
+
+def test_every_operator_command_says_clearly_when_the_platform_is_away(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"  # closed again when the block ends
+    backup_file = tmp_path / "b.jsonl"
+    for args in (
+        ["backup", "koeln", str(backup_file)],
+        ["indexes", "list"],
+        ["indexes", "ensure"],
+        ["users", "grant", "erika@example.org", "partner", "--city", "koeln"],
+        ["plugins", "list", "koeln"],
+        ["plugins", "disable", "koeln", "jugendforum"],
+    ):
+        result = CliRunner().invoke(main, ["--url", url, *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert "nicht erreichbar" in result.output and url in result.output
+        assert "Traceback" not in result.output
+    assert not backup_file.exists() and not backup_file.with_name("b.jsonl.part").exists()

@@ -209,6 +209,20 @@ def test_closing_event_from_draft_to_registration_and_results(
     expect(phone.get_by_text("Deine Anmeldung ist storniert.")).to_be_visible()
     expect(phone.get_by_role("button", name="Verbindlich anmelden")).to_be_visible()
 
+    # The admin cancels the event: a reason is required and goes to everyone registered.
+    desktop.goto(f"{api.base}/stadt/{slug}/verwaltung/abschluss/{event_id}")
+    desktop.get_by_role("button", name="Absagen").click()
+    expect(desktop.locator("#reason-error")).to_contain_text("Länge muss zwischen")
+    desktop.get_by_label(re.compile("Grund der Absage")).fill("Die Halle ist gesperrt.")
+    desktop.get_by_role("button", name="Absagen").click()
+    expect(desktop.get_by_text("abgesagt", exact=True)).to_be_visible()
+    phone.goto(f"{api.base}/stadt/{slug}/abschluss/{event_id}")
+    expect(phone.get_by_text("Diese Veranstaltung ist abgesagt.")).to_be_visible()
+    expect(phone.get_by_text("Die Halle ist gesperrt.")).to_be_visible()
+    _check(phone, tmp_path, "event-cancelled-phone")
+    phone.goto(f"{api.base}/stadt/{slug}/ergebnisse?lang=en")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Results of the city dialogue")
+
 
 def test_admin_invites_a_working_group_member_by_email(
     desktop: Page, api, cities, tmp_path

@@ -33,16 +33,21 @@ class PublicCache:
         self._entries: dict[str, tuple[bytes, int, str]] = {}
         self._lock = threading.Lock()
         self.connected = threading.Event()  # serve from memory only while invalidation works
+        # Bumped by every clear: a page read before a clear may be stale and is not kept.
+        self.generation = 0
 
     def get(self, key: str) -> tuple[bytes, int, str] | None:
         if not self.connected.is_set():
             return None
         return self._entries.get(key)
 
-    def put(self, key: str, value: tuple[bytes, int, str]) -> None:
+    def put(self, key: str, value: tuple[bytes, int, str], generation: int) -> None:
+        """Keep ``value`` unless the cache was cleared since its read began (``generation``)."""
         if not self.connected.is_set():
             return
         with self._lock:
+            if generation != self.generation:
+                return
             if len(self._entries) >= MAX_ENTRIES:
                 self._entries.clear()  # simple bound; the hot pages come back at once
             self._entries[key] = value
@@ -50,6 +55,7 @@ class PublicCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.generation += 1
 
 
 class Invalidator(threading.Thread):
@@ -109,6 +115,7 @@ def cached_public(cache_of: Callable[[], PublicCache]) -> Callable[[Callable], C
                 and "token" not in _session_keys()
             )
             key = f"{request.full_path}|{_lang()}"
+            generation = cache.generation  # before the read: a clear during it wins
             if anonymous:
                 hit = cache.get(key)
                 if hit is not None:
@@ -118,7 +125,7 @@ def cached_public(cache_of: Callable[[], PublicCache]) -> Callable[[Callable], C
             if anonymous:
                 response = _as_response(response)
                 if response.status_code == 200:
-                    cache.put(key, (response.get_data(), 200, response.mimetype))
+                    cache.put(key, (response.get_data(), 200, response.mimetype), generation)
             return response
 
         return wrapper

@@ -364,6 +364,10 @@ class CitiesService(OperationsMixin, PurgeMixin):
     def cohort(self, year: int) -> dict[str, Any]:
         if not isinstance(year, int) or isinstance(year, bool):
             raise Invalid(fields={"year": ["Not a valid integer."]})
+        # Only the years a city may join (CitySchema); larger numbers broke the database query.
+        if not 2020 <= year <= 2100:
+            message = "There is no cohort in this year."
+            raise NotFound(message, {"year": [message]})
         cities = City.objects(cohort_year=year).order_by("name")
         seats = CohortSeat.objects(year=year).count()
         return {
@@ -781,13 +785,20 @@ class CitiesService(OperationsMixin, PurgeMixin):
     @consume(TALLY_QUEUE, requeue_on_error=True)
     def count_public_fact(self, envelope: dict[str, Any]) -> None:
         city = envelope.get("city")
-        if not city or not envelope.get("id") or City.objects(id=city).first() is None:
+        known = City.objects(id=city).first() if city and envelope.get("id") else None
+        if known is None:
             return
+        counted = False
         for key in tally_keys(envelope):
             try:
                 SeenFact(city=city, key=key, event_id=envelope["id"]).save(force_insert=True)
+                counted = True
             except NotUniqueError:
                 pass  # the same fact delivered again: counted once
+        if counted:
+            # Step progress and guards read these counts: readers that cached the city's state
+            # (the gateway's public pages, the other services) must read it again now.
+            self._changed(known)
 
     @event_handler("identity", ACCOUNT_DELETED, requeue_on_error=True)
     @idempotent(SERVICE)

@@ -30,14 +30,10 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench_support import fresh_infra  # noqa: E402
+
 from services.kit.mailsink import MailSink  # noqa: E402
-from services.kit.testing import (  # noqa: E402
-    OPERATOR_EMAIL,
-    Platform,
-    _infra_from_environment,
-    free_port,
-    wait_until,
-)
+from services.kit.testing import OPERATOR_EMAIL, Platform, free_port, wait_until  # noqa: E402
 
 WRK_SCRIPT = textwrap.dedent(
     """
@@ -118,12 +114,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
 
-    os.environ.setdefault("STADTDIALOG_DB_PREFIX", "bench")
-    infra = _infra_from_environment()
-    client = infra.mongo()
-    for name in client.list_database_names():
-        if name.startswith(f"{infra.db_prefix}_"):
-            client.drop_database(name)
+    infra = fresh_infra("bench")
     sink = MailSink(port=free_port()).start()
     logs = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
     platform = Platform(infra=infra, mail_sink=sink, logs=logs)

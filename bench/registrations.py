@@ -21,7 +21,6 @@ import math
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -30,35 +29,12 @@ from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "tests" / "integration" / "dialogue")]
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_support import bench_platform, operator_login, percentile  # noqa: E402
 from cities_support import CityMaker  # noqa: E402
-from conftest import Api  # noqa: E402  (the tests' HTTP client of the platform)
 from dialogue_support import create_talk, rpc_as, table_talk_city  # noqa: E402
 
-from services.kit.mailsink import MailSink  # noqa: E402
-from services.kit.testing import (  # noqa: E402
-    OPERATOR_EMAIL,
-    Platform,
-    _infra_from_environment,
-    free_port,
-)
-
 LEVELS = (1, 10, 50)
-
-
-def operator_login(api: Api) -> dict:
-    account = api.register(email=OPERATOR_EMAIL)
-    token = api.mailed_token(OPERATOR_EMAIL)
-    api.post("/accounts/verify", {"token": token})
-    login = api.post("/sessions", {"email": OPERATOR_EMAIL, "password": account["password"]})
-    return {**account, "token": login.json()["token"]}
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def race(clients: int, talks: list[str], join: Callable[[int, str], bool]) -> dict[str, float]:
@@ -92,7 +68,7 @@ def race(clients: int, talks: list[str], join: Callable[[int, str], bool]) -> di
     }
 
 
-def overbooked(api: Api, slug: str, talks: list[str], capacity: int) -> int:
+def overbooked(api, slug: str, talks: list[str], capacity: int) -> int:
     """Talks with more seats taken than their capacity (the invariant; must be 0)."""
     bad = 0
     for talk_id in talks:
@@ -107,20 +83,7 @@ def main() -> None:
     parser.add_argument("--capacity", type=int, default=12)
     args = parser.parse_args()
 
-    os.environ.setdefault("STADTDIALOG_DB_PREFIX", "benchreg")
-    infra = _infra_from_environment()
-    client = infra.mongo()
-    for name in client.list_database_names():
-        if name.startswith(f"{infra.db_prefix}_"):
-            client.drop_database(name)
-    sink = MailSink(port=free_port()).start()
-    platform = Platform(
-        infra=infra, mail_sink=sink, logs=Path(tempfile.mkdtemp(prefix="bench-reg-"))
-    )
-    try:
-        for service in ("identity", "cities", "dialogue"):
-            platform.service(service)
-        api = Api(base=platform.gateway(), sink=sink)
+    with bench_platform("benchreg", ("identity", "cities", "dialogue")) as (platform, api):
         cities = CityMaker(api, operator_login(api))
         city = table_talk_city(api, cities, platform)
         slug, topic_id = city["slug"], city["topic"]["id"]
@@ -181,9 +144,6 @@ def main() -> None:
             )
         print("over = talks with more seats taken than their capacity (must be 0)")
         print(json.dumps(rows))
-    finally:
-        platform.stop_all()
-        sink.stop()
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ class Infra:
     mongodb_uri: str
     db_prefix: str
     own_broker: bool
+    own_database: bool = False
 
     def mongo(self) -> MongoClient:
         return MongoClient(self.mongodb_uri, serverSelectionTimeoutMS=5000, tz_aware=True)
@@ -168,6 +169,15 @@ class Platform:
         self.gateway_url = url
         return url
 
+    def database_stop(self) -> None:
+        if not self.infra.own_database:
+            pytest.skip("the database is given by MONGODB_URI: the suite may not take it away")
+        if subprocess.run([str(INFRA), "db-stop"], check=False).returncode == 3:
+            pytest.skip("the database on this port belongs to another checkout")
+
+    def database_start(self) -> None:
+        subprocess.run([str(INFRA), "db-start"], check=True, env=self._infra_env())
+
     def broker_stop(self) -> None:
         if not self.infra.own_broker:
             pytest.skip("the broker is given by AMQP_URI: the suite may not take it away")
@@ -212,6 +222,7 @@ def _infra_from_environment() -> Infra:
             key, _, value = line.removeprefix("export ").partition("=")
             os.environ.setdefault(key, value.strip("'"))
         os.environ.setdefault("STADTDIALOG_OWN_BROKER", "1")
+        os.environ.setdefault("STADTDIALOG_OWN_DATABASE", "1")
     # In-process code (kit helpers under test) must use the same databases as the services.
     os.environ.setdefault("STADTDIALOG_DB_PREFIX", "sdtest")
     return Infra(
@@ -219,6 +230,7 @@ def _infra_from_environment() -> Infra:
         mongodb_uri=os.environ["MONGODB_URI"],
         db_prefix=os.environ["STADTDIALOG_DB_PREFIX"],
         own_broker=os.environ.get("STADTDIALOG_OWN_BROKER") == "1",
+        own_database=os.environ.get("STADTDIALOG_OWN_DATABASE") == "1",
     )
 
 

@@ -12,6 +12,10 @@ GERMAN: dict[str, str] = {
         "Nenne die Beobachtung, aus der dieser Faktor stammt."
     ),
     "Factor not found.": "Einflussfaktor nicht gefunden.",
+    "A project has at most {limit} factors.": "Ein Projekt hat höchstens {limit} Einflussfaktoren.",
+    "A key factor has at most {limit} projections.": (
+        "Ein Schlüsselfaktor hat höchstens {limit} Zukunftsprojektionen."
+    ),
     "This factor is a key factor: choose the key factors without it first.": (
         "Dieser Faktor ist ein Schlüsselfaktor: Wählt die Schlüsselfaktoren zuerst ohne ihn."
     ),

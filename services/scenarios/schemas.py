@@ -15,7 +15,8 @@ from services.scenarios.models import OBSERVATION_KINDS, SOURCES
 INFLUENCE_SCALE = (0, 3)
 CONSISTENCY_SCALE = (1, 5)
 MAX_FACTORS = 60
-MAX_PROJECTIONS = 200
+MAX_PROJECTIONS_PER_FACTOR = 6  # ScMI practice: two to five per key factor
+MAX_PROJECTIONS = 30 * MAX_PROJECTIONS_PER_FACTOR  # at most 30 key factors
 
 
 def _text(max_length: int, required: bool = False, **kw):  # noqa: ANN202 - a field

@@ -50,6 +50,8 @@ from services.scenarios.models import (
     Topic,
 )
 from services.scenarios.schemas import (
+    MAX_FACTORS,
+    MAX_PROJECTIONS_PER_FACTOR,
     AssessmentSchema,
     ConsistencyRatingSchema,
     FactorSchema,
@@ -263,6 +265,10 @@ class ScenariosService(CityStateListener, OperationsMixin, PurgeMixin):
             values["source"] = "observation"
         elif values["source"] == "observation":
             raise _invalid("observation_id", "Name the observation this factor comes from.")
+        if Factor.scoped(city, project_id=str(project.id)).count() >= MAX_FACTORS:
+            # a rater's matrix must fit one request (InfluenceRatingSchema)
+            message = f"A project has at most {MAX_FACTORS} factors."
+            raise Conflict(message, {"title": [message]})
         factor = Factor(city=city, project_id=str(project.id), created_by=user, **values).save()
         if observation is not None:  # the observation now counts for its factor
             observation.factor_id = str(factor.id)
@@ -489,6 +495,12 @@ class ScenariosService(CityStateListener, OperationsMixin, PurgeMixin):
         project = self._project(city)
         values = load(ProjectionSchema(), data)
         self._require_key_factor(city, project, values["factor_id"])
+        siblings = Projection.scoped(
+            city, project_id=str(project.id), factor_id=values["factor_id"]
+        )
+        if siblings.count() >= MAX_PROJECTIONS_PER_FACTOR:
+            message = f"A key factor has at most {MAX_PROJECTIONS_PER_FACTOR} projections."
+            raise Conflict(message, {"factor_id": [message]})
         projection = Projection(
             city=city, project_id=str(project.id), created_by=user, **values
         ).save()

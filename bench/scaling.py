@@ -1,0 +1,165 @@
+"""1,000 concurrent registrations for one 20-seat table talk, served by 1, 2 and 3 processes of
+the dialogue service (competing consumers of one RabbitMQ queue).
+
+    .venv/bin/python bench/scaling.py [--crowd 1000] [--seats 20] [--clients 50]
+
+Starts RabbitMQ and FerretDB if needed, the identity, cities and dialogue services and the
+gateway; registers ``--crowd`` real accounts through the API; for each number of processes a
+fresh talk with ``--seats`` seats gets one join per account from ``--clients`` threads at once
+(raw nameko RPC as that account, one standalone proxy per thread, as the gateway does). Then
+the outcome is checked against the database: exactly ``seats`` seats taken, each once, one
+registration per person. Prints joins per second, p50/p95 and the speed-up over one
+process; asserts nothing about time. On a 2-core machine the database and the broker share
+the cores with the service processes, so expect the speed-up to flatten early.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_support import REPO, bench_platform, operator_login, percentile  # noqa: E402
+from cities_support import CityMaker  # noqa: E402
+from dialogue_support import create_talk, register_crowd, table_talk_city  # noqa: E402
+from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
+
+from services.kit.context import CALLER_KEY, Caller  # noqa: E402
+from services.kit.registry import SERVICES  # noqa: E402
+from services.kit.testing import NAMEKO_CONFIG, Platform, wait_until  # noqa: E402
+
+
+def extra_process(platform: Platform, index: int) -> subprocess.Popen:
+    """Another ``nameko run`` of the dialogue service on the same queue and database."""
+    log_path = platform.logs / f"dialogue-{index}.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nameko", "run", "--config", str(NAMEKO_CONFIG),
+         SERVICES["dialogue"]],
+        cwd=REPO, env=platform.env(), stdout=log_path.open("ab"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    wait_until(
+        lambda: "starting services: dialogue" in log_path.read_text(errors="replace"),
+        60,
+        f"dialogue process {index} starting",
+    )
+    return process
+
+
+def crowd_joins(amqp_uri: str, slug: str, talk_id: str, people: list[str], clients: int) -> dict:
+    """Every person joins once; ``clients`` threads, each with its own proxy."""
+    latencies: list[float] = []
+    statuses: Counter[str] = Counter()
+    lock = threading.Lock()
+    queue = list(people)
+    ready = threading.Barrier(clients)
+
+    def client(_: int) -> None:
+        standalone = ClusterRpcProxy({"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=120)
+        proxy = standalone.start()
+        data = standalone._worker_ctx.data  # context sent with each call, as in gateway/rpc.py
+        try:
+            ready.wait()
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    person = queue.pop(0)
+                data.clear()
+                data[CALLER_KEY] = Caller(user_id=person).to_context()
+                began = time.perf_counter()
+                answer = proxy.dialogue.join_talk(slug, talk_id, {})
+                elapsed = (time.perf_counter() - began) * 1000
+                with lock:
+                    latencies.append(elapsed)
+                    statuses[answer["status"]] += 1
+        finally:
+            standalone.stop()
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    seconds = time.perf_counter() - began
+    return {
+        "joins": len(latencies),
+        "per_second": len(latencies) / seconds,
+        "p50": statistics.median(latencies),
+        "p95": percentile(latencies, 0.95),
+        "statuses": dict(statuses),
+    }
+
+
+def check(platform: Platform, slug: str, talk_id: str, seats: int, crowd: int) -> str:
+    """The invariant, read from the database: 'ok' or what is wrong."""
+    db = platform.infra.database("dialogue")
+    taken = list(db["seats"].find({"city": slug, "talk_id": talk_id}))
+    registrations = list(db["registrations"].find({"city": slug, "talk_id": talk_id}))
+    people = [r["person"] for r in registrations]
+    problems = []
+    if len(taken) != seats:
+        problems.append(f"{len(taken)} seats taken")
+    if len({s["number"] for s in taken}) != len(taken):
+        problems.append("a seat given twice")
+    if len(people) != len(set(people)) or len(people) != crowd:
+        problems.append(f"{len(people)} registrations for {len(set(people))} people")
+    return "; ".join(problems) or "ok"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--crowd", type=int, default=1000)
+    parser.add_argument("--seats", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--processes", type=int, default=3)
+    args = parser.parse_args()
+
+    extra: list[subprocess.Popen] = []
+    with bench_platform("benchscale", ("identity", "cities", "dialogue")) as (platform, api):
+        infra = platform.infra
+        city = table_talk_city(api, CityMaker(api, operator_login(api)), platform)
+        slug = city["slug"]
+        host = api.verified_login()
+        print(f"registering {args.crowd} accounts …", file=sys.stderr)
+        people = [p["id"] for p in register_crowd(api, args.crowd, "bench")]
+        rows = []
+        try:
+            for processes in range(1, args.processes + 1):
+                while len(extra) < processes - 1:
+                    extra.append(extra_process(platform, len(extra) + 2))
+                talk = create_talk(api, slug, host, city["topic"]["id"], capacity=args.seats)
+                result = crowd_joins(infra.amqp_uri, slug, talk["id"], people, args.clients)
+                result["check"] = check(platform, slug, talk["id"], args.seats, args.crowd)
+                rows.append({"processes": processes, **result})
+                print(f"{processes} process(es) done", file=sys.stderr)
+        finally:
+            for process in extra:
+                process.terminate()
+
+        print(
+            f"\n{args.crowd} joins for one talk with {args.seats} seats, {args.clients} clients "
+            f"at once (raw RPC), {os.cpu_count()} cores"
+        )
+        print(
+            f"{'processes':>9} | {'joins/s':>8} {'p50':>9} {'p95':>9} | {'speed-up':>8} | "
+            f"{'confirmed':>9} {'waiting':>7} | check"
+        )
+        for row in rows:
+            confirmed, waiting = (row["statuses"].get(k, 0) for k in ("confirmed", "waitlisted"))
+            print(
+                f"{row['processes']:>9} | {row['per_second']:>8.1f} {row['p50']:>7.1f}ms "
+                f"{row['p95']:>7.1f}ms | {row['per_second'] / rows[0]['per_second']:>7.2f}x | "
+                f"{confirmed:>9} {waiting:>7} | {row['check']}"
+            )
+        print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -4,11 +4,13 @@ services' marshmallow schemas (apispec's MarshmallowPlugin turns schemas into co
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
+from werkzeug.routing import IntegerConverter, Rule
 
 from gateway.api.docs import ApiDoc
 
@@ -43,6 +45,27 @@ def _path(rule: str) -> str:
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
 
 
+def _error_statuses(doc: ApiDoc, arguments: Iterable[str]) -> list[int]:
+    """The errors a route names, plus those every route of its kind can answer: 404 for an
+    unknown path value, 401 without a valid token, 422 for a body that breaks its schema,
+    503 when a service does not answer."""
+    statuses = set(doc.errors) | {503}
+    if arguments:
+        statuses.add(404)
+    if doc.auth:
+        statuses.add(401)
+    if doc.body is not None:
+        statuses.add(422)
+    return sorted(statuses)
+
+
+def _param_schema(rule: Rule, name: str) -> dict[str, Any]:
+    converter = rule._converters.get(name)  # noqa: SLF001 - werkzeug keeps them only here
+    if isinstance(converter, IntegerConverter):
+        return {"type": "integer"}
+    return {"type": "string"}
+
+
 def build_spec(app: Flask) -> dict[str, Any]:
     spec = APISpec(
         title="Stadtdialog API",
@@ -67,9 +90,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
                 "responses": {
                     str(doc.status): {
                         "description": "OK",
-                        "content": {
-                            "application/json": {"schema": doc.response or {"type": "object"}}
-                        },
+                        # A route that names no response schema promises only some JSON.
+                        "content": {"application/json": {"schema": doc.response or {}}},
                     }
                 },
             }
@@ -80,7 +102,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
                 }
             if doc.auth:
                 operation["security"] = [{"bearer": []}]
-            for status in (*doc.errors, 503):
+            for status in _error_statuses(doc, rule.arguments):
                 operation["responses"][str(status)] = {
                     "description": "Error",
                     "content": {
@@ -88,8 +110,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
                     },
                 }
             parameters = [
-                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-                for name in rule.arguments
+                {"name": name, "in": "path", "required": True, "schema": _param_schema(rule, name)}
+                for name in sorted(rule.arguments)
             ]
             if parameters:
                 operation["parameters"] = parameters

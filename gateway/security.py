@@ -90,9 +90,13 @@ def _refusal(message: str, code: str, retry_after: int) -> Response:
         response.status_code = 429
     else:
         text = message if _locale() == "en" else german(message)
-        errors = {"summary": text, "fields": {"email": [text]}}
-        email = request.form.get("email", "")
-        html = render_template("login.html", form={"email": email}, errors=errors)
+        if request.endpoint in LOGIN_ENDPOINTS:  # the sign-in form again, reason on top
+            errors = {"summary": text, "fields": {"email": [text]}}
+            email = request.form.get("email", "")
+            html = render_template("login.html", form={"email": email}, errors=errors)
+        else:
+            title = "Too many requests" if _locale() == "en" else "Zu viele Anfragen"
+            html = render_template("error.html", title=title, text=text)
         response = Response(html, status=429, mimetype="text/html")
     response.headers["Retry-After"] = str(retry_after)
     return response

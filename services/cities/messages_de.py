@@ -2,6 +2,7 @@
 
 GERMAN: dict[str, str] = {
     "City not found.": "Stadt nicht gefunden.",
+    "There is no cohort in this year.": "In diesem Jahr gibt es keinen Jahrgang.",
     "The city is archived.": "Die Stadt ist archiviert.",
     "This slug is taken.": "Dieses Kürzel ist schon vergeben.",
     "The cohort of this year is full (at most ten cities per year).": (

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from flask import Response
 
 from gateway.app import create_app
 from gateway.security import CONTENT_SECURITY_POLICY
@@ -61,6 +62,16 @@ def test_hsts_only_behind_https() -> None:
     response = client.get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_svg_images_may_style_themselves_but_run_nothing() -> None:
+    app = create_app()
+    app.add_url_rule(
+        "/probe.svg", "probe_svg", lambda: Response("<svg/>", mimetype="image/svg+xml")
+    )
+    csp = app.test_client().get("/probe.svg").headers["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in csp and "default-src 'none'" in csp
+    assert "script-src" not in csp and "frame-ancestors 'none'" in csp
 
 
 def test_pages_load_only_what_the_policy_allows(api) -> None:

@@ -168,4 +168,7 @@ def install(app: Flask, public_base_url: str) -> None:
 
     @app.errorhandler(RateLimited)
     def rate_limited(exc: RateLimited) -> Response:
-        return _refusal(exc.message, exc.code, getattr(exc, "retry_after", 1))
+        response = _refusal(exc.message, exc.code, getattr(exc, "retry_after", 1))
+        if request.path.startswith("/api/"):
+            response.set_data(jsonify(exc.to_dict()).get_data())  # the service's own fields
+        return response

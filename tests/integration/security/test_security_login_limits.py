@@ -154,3 +154,27 @@ def test_the_sign_in_page_is_limited_too(api, platform) -> None:
     _retry_after(answer)
     assert "Zu viele Anmeldeversuche" in answer.text
     assert "text/html" in answer.headers["Content-Type"]
+
+
+def test_any_service_refusing_with_429_gets_retry_after_and_keeps_its_fields() -> None:
+    """Not only sign-in: a service's own ``RateLimited`` answers 429 with Retry-After, its
+    reason in both languages on the API, and an error page (not the sign-in form) on pages."""
+    from gateway.app import create_app
+    from services.kit.errors import RateLimited
+
+    app = create_app()
+
+    def refuse() -> None:
+        raise RateLimited("Too many requests.", {"seats": ["Too many requests."]})
+
+    app.add_url_rule("/api/v1/probe-limit", "probe_limit_api", refuse)
+    app.add_url_rule("/probe-limit", "probe_limit_page", refuse)
+    client = app.test_client()
+    api_answer = client.get("/api/v1/probe-limit")
+    assert api_answer.status_code == 429 and api_answer.headers["Retry-After"].isdigit()
+    body = api_answer.get_json()["error"]
+    assert body["fields"] == {"seats": {"de": ["Zu viele Anfragen."], "en": ["Too many requests."]}}
+    page = client.get("/probe-limit")
+    assert page.status_code == 429 and page.headers["Retry-After"].isdigit()
+    assert "Zu viele Anfragen" in page.get_data(as_text=True)
+    assert 'name="password"' not in page.get_data(as_text=True)

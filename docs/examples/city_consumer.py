@@ -29,6 +29,7 @@ import time
 from typing import Any
 
 from kombu import Connection, Consumer, Exchange, Queue
+from kombu.exceptions import OperationalError
 from kombu.message import Message
 
 EXCHANGE = Exchange("stadtdialog.public", type="topic", durable=True)
@@ -90,7 +91,13 @@ class CityConsumer:
         self.stopping = False
         probe = Connection(args.amqp_uri)
         # What a broker restart or a network break raises: reconnect on these, fail on others.
-        self.broker_errors = (OSError, *probe.connection_errors, *probe.channel_errors)
+        # (A reconnect attempt that fails is reported as kombu's OperationalError.)
+        self.broker_errors = (
+            OSError,
+            OperationalError,
+            *probe.connection_errors,
+            *probe.channel_errors,
+        )
 
     def on_message(self, body: Any, message: Message) -> None:
         self.received += 1

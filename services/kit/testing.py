@@ -172,7 +172,8 @@ class Platform:
     def database_stop(self) -> None:
         if not self.infra.own_database:
             pytest.skip("the database is given by MONGODB_URI: the suite may not take it away")
-        if subprocess.run([str(INFRA), "db-stop"], check=False).returncode == 3:
+        stop = subprocess.run([str(INFRA), "db-stop"], check=False, env=self._infra_env())
+        if stop.returncode == 3:
             pytest.skip("the database on this port belongs to another checkout")
 
     def database_start(self) -> None:

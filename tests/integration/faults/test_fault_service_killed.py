@@ -1,0 +1,89 @@
+"""A service process killed under load: every request is answered (2xx, or 503 with
+Retry-After) within the timeout, no registration is half-written, and the restarted service
+serves again and settles what was asked while it was away."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from fault_support import ANSWER_WITHIN, Load, unexpected
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dialogue"))
+from dialogue_support import create_talk, table_talk_city  # noqa: E402
+
+from services.kit.testing import wait_until  # noqa: E402
+
+pytestmark = pytest.mark.integration
+
+CAPACITY = 4
+GUESTS = 10
+
+
+def test_dialogue_killed_and_restarted_under_load(api, cities, platform, infra) -> None:
+    city = table_talk_city(api, cities, platform)
+    slug = city["slug"]
+    host = api.verified_login()
+    talks = [create_talk(api, slug, host, city["topic"]["id"], capacity=CAPACITY) for _ in range(4)]
+    guests = [api.verified_login() for _ in range(GUESTS)]
+    load = Load()
+    pending = [(guest, talk["id"]) for talk in talks for guest in guests]
+    joined: list[tuple[dict, str]] = []  # the joins a guest was told succeeded
+
+    def join(load: Load) -> None:
+        with load._lock:
+            if not pending:
+                return
+            guest, talk_id = pending.pop()
+        path = f"/cities/{slug}/talks/{talk_id}/registrations"
+        response = load.record("join", lambda: api.post(path, token=guest["token"]))
+        if response is not None and response.status_code == 200:
+            joined.append((guest, talk_id))
+
+    def read(load: Load) -> None:
+        load.record("list", lambda: api.get(f"/cities/{slug}/talks"))
+
+    for n in range(3):
+        load.run(f"join-{n}", join)
+    load.run("read", read)
+    time.sleep(1.5)
+    platform.processes["dialogue"].kill()  # SIGKILL: no goodbye, workers die mid-request
+    platform.processes["dialogue"].wait()
+    time.sleep(ANSWER_WITHIN - 3)  # long enough for requests to run into the gateway's timeout
+    platform.service("dialogue")  # a new process on the same queues
+    wait_until(lambda: not pending, 120, "every join asked")
+    answers = load.stop()
+
+    # Every request was answered in time, with a success or a 503 that says when to retry.
+    assert unexpected(answers, {200}) == []
+    assert max(a.seconds for a in answers) <= ANSWER_WITHIN, max(a.seconds for a in answers)
+    statuses = Counter((a.what, a.status) for a in answers)
+    assert statuses[("join", 503)] + statuses[("list", 503)] > 0, statuses  # the kill was felt
+    assert statuses[("join", 200)] > 0, statuses
+
+    # The restarted service answers again.
+    assert api.get(f"/cities/{slug}/talks").status_code == 200
+
+    # No partial write, no overbooking: requests that timed out in the gateway were still
+    # delivered to the new process (at-least-once) and settled like any other join.
+    registrations = infra.database("dialogue")["registrations"]
+    seats = infra.database("dialogue")["seats"]
+    for talk in talks:
+
+        def settled(talk_id: str = talk["id"]) -> bool:
+            view = api.get(f"/cities/{slug}/talks/{talk_id}").json()
+            return view["seats_taken"] == min(CAPACITY, view["seats_taken"] + view["waiting"])
+
+        wait_until(settled, 60, f"talk {talk['id']} settled")
+        rows = list(registrations.find({"city": slug, "talk_id": talk["id"]}))
+        people = [row["person"] for row in rows]
+        assert len(people) == len(set(people))  # no one twice
+        taken = list(seats.find({"city": slug, "talk_id": talk["id"]}))
+        assert len(taken) <= CAPACITY
+        assert {s["registration_id"] for s in taken} <= {str(r["_id"]) for r in rows}
+    for guest, talk_id in joined:  # what a guest was told succeeded is stored
+        mine = api.get(f"/cities/{slug}/talks/{talk_id}/registrations/me", guest["token"])
+        assert mine.json()["status"] in ("confirmed", "waitlisted"), mine.text

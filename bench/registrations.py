@@ -64,6 +64,7 @@ def race(clients: int, talks: list[str], join: Callable[[int, str], bool]) -> di
         "per_second": len(latencies) / seconds,
         "p50": statistics.median(latencies),
         "p95": percentile(latencies, 0.95),
+        "p99": percentile(latencies, 0.99),
         "failures": failures,
     }
 
@@ -131,14 +132,15 @@ def main() -> None:
         )
         print(
             f"{'clients':>7} {'talks':>5} | {'gateway reg/s':>13} {'p50':>8} {'p95':>8} "
-            f"{'fail':>4} {'over':>4} | {'raw RPC reg/s':>13} {'p50':>8} {'p95':>8} "
+            f"{'p99':>8} {'fail':>4} {'over':>4} | {'raw RPC reg/s':>13} {'p50':>8} {'p95':>8} "
             f"{'over':>4} | {'gw/RPC':>6}"
         )
         for row in rows:
             g, r = row["gateway"], row["rpc"]
             print(
                 f"{row['clients']:>7} {row['talks']:>5} | {g['per_second']:>13.1f} "
-                f"{g['p50']:>6.1f}ms {g['p95']:>6.1f}ms {g['failures']:>4} {g['overbooked']:>4} | "
+                f"{g['p50']:>6.1f}ms {g['p95']:>6.1f}ms {g['p99']:>6.1f}ms "
+                f"{g['failures']:>4} {g['overbooked']:>4} | "
                 f"{r['per_second']:>13.1f} {r['p50']:>6.1f}ms {r['p95']:>6.1f}ms "
                 f"{r['overbooked']:>4} | {g['per_second'] / r['per_second']:>5.0%}"
             )

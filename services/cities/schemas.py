@@ -44,7 +44,7 @@ class CityCreateSchema(StrictSchema):
     mayor = fields.String(required=True, validate=validate.Length(min=1, max=120))
     contact = fields.Nested(ContactSchema, required=True)
     cohort_year = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=2020, max=2100)
+        required=True, strict=True, validate=validate.Range(min=2020, max=9999)
     )
     languages = fields.List(
         fields.String(validate=validate.Regexp(r"^[a-z]{2}$")),

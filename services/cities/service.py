@@ -365,7 +365,7 @@ class CitiesService(OperationsMixin, PurgeMixin):
         if not isinstance(year, int) or isinstance(year, bool):
             raise Invalid(fields={"year": ["Not a valid integer."]})
         # Only the years a city may join (CitySchema); larger numbers broke the database query.
-        if not 2020 <= year <= 2100:
+        if not 2020 <= year <= 9999:
             message = "There is no cohort in this year."
             raise NotFound(message, {"year": [message]})
         cities = City.objects(cohort_year=year).order_by("name")

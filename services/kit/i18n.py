@@ -102,6 +102,11 @@ def _add(catalogue: dict[str, str]) -> None:
             for name in re.findall(r"\{(\w+)\}", english):
                 regex = regex.replace(re.escape("{" + name + "}"), f"(?P<{name}>.+?)")
             _PATTERNS.append((re.compile(f"^{regex}$"), german_text))
+    # The most literal template first: "… {min} and less than or equal to {max}." must win
+    # over "… {min}.", whose placeholder would swallow the rest of the sentence.
+    _PATTERNS.sort(
+        key=lambda entry: len(re.sub(r"\(\?P<\w+>\.\+\?\)", "", entry[0].pattern)), reverse=True
+    )
 
 
 def _load_catalogues() -> None:

@@ -21,7 +21,8 @@ def advance_to_closing(api, platform, made: dict) -> None:  # noqa: ANN001
     """kickoff → scenarios → transfer → table_talks → closing, as the cities tests do."""
     slug, token = made["slug"], made["admin"]["token"]
     step = f"/cities/{slug}/phases/kickoff/steps/working_group_formed"
-    assert api.post(step, {"note": "Gruppe steht"}, token=token).status_code == 200
+    marked = api.post(step, {"note": "Gruppe steht"}, token=token)
+    assert marked.status_code == 200, marked.text
     for phase in ("scenarios", "transfer"):
         moved = api.post(f"/cities/{slug}/phase", {"to": phase}, token=token)
         assert moved.status_code == 200, moved.text

@@ -107,3 +107,11 @@ def test_bad_city_slug_in_identity_schemas_is_answered_in_german(schema):
     city = caught.value.to_dict()["error"]["fields"]["city"]
     assert city["en"] == ["String does not match expected pattern."]
     assert city["de"] != city["en"]
+
+
+def test_the_most_literal_pattern_wins() -> None:
+    # "… {min}." would otherwise swallow "2020 and less than or equal to 2100".
+    assert german("Must be greater than or equal to 2020 and less than or equal to 2100.") == (
+        "Muss größer oder gleich 2020 und kleiner oder gleich 2100 sein."
+    )
+    assert german("Must be greater than or equal to 2020.") == "Muss größer oder gleich 2020 sein."

@@ -47,16 +47,22 @@ class StateCache:
     def __init__(self, seconds: float = CACHE_SECONDS) -> None:
         self.seconds = seconds
         self._entries: dict[str, tuple[float, dict[str, Any]]] = {}
+        # Bumped by every forget: a state fetched while a change was announced may be the old
+        # one, so it is used once but not kept.
+        self._generation = 0
 
     def get(self, city: str, fetch: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
         entry = self._entries.get(city)
         if entry is not None and time.monotonic() - entry[0] < self.seconds:
             return entry[1]
+        generation = self._generation
         state = fetch(city)
-        self._entries[city] = (time.monotonic(), state)
+        if generation == self._generation:
+            self._entries[city] = (time.monotonic(), state)
         return state
 
     def forget(self, city: str | None) -> None:
+        self._generation += 1
         if city is None:
             self._entries.clear()
         else:

@@ -13,7 +13,9 @@ Registered as a pytest plugin by ``tests/conftest.py``. Nothing here is a mock:
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -75,6 +77,13 @@ class Infra:
         return self.mongo()[f"{self.db_prefix}_{service}"]
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: end with the test session even when it is killed, so no
+    service of an old session keeps consuming from the next session's vhost (Linux)."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 @dataclass
 class Platform:
     infra: Infra
@@ -115,6 +124,7 @@ class Platform:
             env={**self.env(), **(extra_env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
         )
         self.processes[name] = process
         return process

@@ -248,7 +248,10 @@ def main() -> None:
             json.dumps(
                 {
                     "raw_rpc": rpc,
-                    "rows": [{"connections": c, "gateway": g, "flask": f} for c, g, f in rows],
+                    "rows": [
+                        {"connections": c, "gateway": g, "uncached": u, "flask": f}
+                        for c, g, u, f in rows
+                    ],
                 }
             )
         )

@@ -77,11 +77,16 @@ class Infra:
         return self.mongo()[f"{self.db_prefix}_{service}"]
 
 
+# Loaded here, not in the forked child: loading a library there could wait for a lock another
+# thread of the test session held at fork time.
+_LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
+_PR_SET_PDEATHSIG = 1
+
+
 def _die_with_parent() -> None:
     """In the child before exec: end with the test session even when it is killed, so no
     service of an old session keeps consuming from the next session's vhost (Linux)."""
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass

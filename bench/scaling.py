@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -28,30 +27,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_support import REPO, bench_platform, operator_login, percentile  # noqa: E402
+from bench_support import bench_platform, operator_login, percentile  # noqa: E402
 from cities_support import CityMaker  # noqa: E402
 from dialogue_support import create_talk, register_crowd, table_talk_city  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
 from services.kit.context import CALLER_KEY, Caller  # noqa: E402
-from services.kit.registry import SERVICES  # noqa: E402
-from services.kit.testing import NAMEKO_CONFIG, Platform, wait_until  # noqa: E402
-
-
-def extra_process(platform: Platform, index: int) -> subprocess.Popen:
-    """Another ``nameko run`` of the dialogue service on the same queue and database."""
-    log_path = platform.logs / f"dialogue-{index}.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nameko", "run", "--config", str(NAMEKO_CONFIG),
-         SERVICES["dialogue"]],
-        cwd=REPO, env=platform.env(), stdout=log_path.open("ab"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    wait_until(
-        lambda: "starting services: dialogue" in log_path.read_text(errors="replace"),
-        60,
-        f"dialogue process {index} starting",
-    )
-    return process
+from services.kit.testing import Platform  # noqa: E402
 
 
 def crowd_joins(amqp_uri: str, slug: str, talk_id: str, people: list[str], clients: int) -> dict:
@@ -121,7 +103,6 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=3)
     args = parser.parse_args()
 
-    extra: list[subprocess.Popen] = []
     with bench_platform("benchscale", ("identity", "cities", "dialogue")) as (platform, api):
         infra = platform.infra
         city = table_talk_city(api, CityMaker(api, operator_login(api)), platform)
@@ -130,18 +111,14 @@ def main() -> None:
         print(f"registering {args.crowd} accounts …", file=sys.stderr)
         people = [p["id"] for p in register_crowd(api, args.crowd, "bench")]
         rows = []
-        try:
-            for processes in range(1, args.processes + 1):
-                while len(extra) < processes - 1:
-                    extra.append(extra_process(platform, len(extra) + 2))
-                talk = create_talk(api, slug, host, city["topic"]["id"], capacity=args.seats)
-                result = crowd_joins(infra.amqp_uri, slug, talk["id"], people, args.clients)
-                result["check"] = check(platform, slug, talk["id"], args.seats, args.crowd)
-                rows.append({"processes": processes, **result})
-                print(f"{processes} process(es) done", file=sys.stderr)
-        finally:
-            for process in extra:
-                process.terminate()
+        for processes in range(1, args.processes + 1):
+            if processes > 1:  # replicas stop with the platform
+                platform.replica("dialogue", processes)
+            talk = create_talk(api, slug, host, city["topic"]["id"], capacity=args.seats)
+            result = crowd_joins(infra.amqp_uri, slug, talk["id"], people, args.clients)
+            result["check"] = check(platform, slug, talk["id"], args.seats, args.crowd)
+            rows.append({"processes": processes, **result})
+            print(f"{processes} process(es) done", file=sys.stderr)
 
         print(
             f"\n{args.crowd} joins for one talk with {args.seats} seats, {args.clients} clients "

@@ -146,6 +146,24 @@ class Platform:
         )
         wait_until(lambda: self.ping(name), 60, f"service {name} answering ping")
 
+    def replica(self, name: str, number: int) -> subprocess.Popen:
+        """Another ``nameko run`` of service ``name`` on the same queues and database
+        (competing consumers), kept as ``<name>-<number>``; it answers no ping of its own, so
+        its start is read from its log."""
+        key = f"{name}-{number}"
+        process = self._spawn(
+            key,
+            [sys.executable, "-m", "nameko", "run", "--config", str(NAMEKO_CONFIG), SERVICES[name]],
+        )
+        log_path = self.logs / f"{key}.log"
+        wait_until(
+            lambda: f"starting services: {name}" in log_path.read_text(errors="replace"),
+            60,
+            f"{key} starting",
+        )
+        assert process.poll() is None, log_path.read_text(errors="replace")[-2000:]
+        return process
+
     def stop_service(self, name: str) -> None:
         process = self.processes.pop(name, None)
         if process is not None and process.poll() is None:

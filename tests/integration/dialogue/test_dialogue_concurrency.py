@@ -8,8 +8,6 @@ across processes. FerretDB's updates are not atomic; seats are unique inserts.
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -18,9 +16,6 @@ from typing import Any
 
 import pytest
 from dialogue_support import create_talk, outbox_events, register_crowd, rpc_as, table_talk_city
-
-from services.kit.registry import SERVICES
-from services.kit.testing import NAMEKO_CONFIG, REPO, wait_until
 
 CROWD = 200
 SEATS = 12
@@ -34,25 +29,9 @@ def crowd(api) -> list[dict]:
 @pytest.fixture(scope="module")
 def second_dialogue_process(api, platform) -> Iterator[None]:
     """Another ``nameko run`` of the dialogue service on the same queue and database."""
-    log_path = platform.logs / "dialogue-2.log"
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "nameko", "run", "--config", str(NAMEKO_CONFIG),
-             SERVICES["dialogue"]],
-            cwd=REPO, env=platform.env(), stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    wait_until(
-        lambda: "starting services: dialogue" in log_path.read_text(errors="replace"),
-        60,
-        "the second dialogue process starting",
-    )
-    assert process.poll() is None, log_path.read_text(errors="replace")[-2000:]
+    platform.replica("dialogue", 2)
     yield
-    process.terminate()
-    try:
-        process.wait(15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    platform.stop_service("dialogue-2")
 
 
 def race(calls: list[Callable[[Any], Any]], accounts: list[str], platform) -> list[Any]:

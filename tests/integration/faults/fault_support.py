@@ -61,6 +61,10 @@ class Load:
         thread.start()
         self._threads.append(thread)
 
+    def count(self, what: str, status: int | str) -> int:
+        with self._lock:
+            return sum(1 for a in self.answers if a.what == what and a.status == status)
+
     def stop(self) -> list[Answer]:
         self._stop.set()
         for thread in self._threads:

@@ -55,12 +55,15 @@ def test_dialogue_killed_and_restarted_under_load(api, cities, platform, infra) 
     for n in range(3):
         load.run(f"join-{n}", join_or_cancel)
     load.run("read", read)
-    time.sleep(1.5)
+    # Kill only once joins and cancellations both went through (a slow machine needs longer).
+    wait_until(lambda: load.count("cancel", 200) > 0, 60, "a cancellation before the kill")
     platform.processes["dialogue"].kill()  # SIGKILL: no goodbye, workers die mid-request
     platform.processes["dialogue"].wait()
     time.sleep(ANSWER_WITHIN - 3)  # long enough for requests to run into the gateway's timeout
     platform.service("dialogue")  # a new process on the same queues
-    time.sleep(3)  # and load goes on against it
+    # and load goes on against it until the new process has served a join
+    served_before = load.count("join", 200)
+    wait_until(lambda: load.count("join", 200) > served_before, 60, "a join after the restart")
     answers = load.stop()
 
     # Every request was answered in time, with a success or a 503 that says when to retry.

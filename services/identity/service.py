@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from mongoengine.errors import NotUniqueError
 
@@ -22,6 +21,7 @@ from services.identity.models import (
     Session,
     UsedToken,
 )
+from services.identity.passwords import password_hasher
 from services.identity.schemas import (
     AccountOut,
     DeleteAccountSchema,
@@ -53,7 +53,7 @@ from services.kit.rpc import rpc
 from services.kit.schemas import load
 
 SERVICE = "identity"
-_hasher = PasswordHasher()
+_hasher = password_hasher()
 # Verifying against a real hash when the account is unknown keeps login timing uniform.
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0")
 

@@ -117,6 +117,9 @@ class Platform:
         env.setdefault("STADTDIALOG_LOGIN_LOCKOUT_ATTEMPTS", "5")
         env.setdefault("STADTDIALOG_LOGIN_LOCKOUT_WINDOW", "6")
         env.setdefault("STADTDIALOG_LOGIN_RATE_LIMIT", "15 per 3 second")
+        # argon2's test profile: the suite signs in thousands of people, each hash would cost
+        # 0.4 s of a core with the production parameters (services/identity/passwords.py).
+        env.setdefault("STADTDIALOG_PASSWORD_HASHING", "cheapest")
         return env
 
     def _spawn(

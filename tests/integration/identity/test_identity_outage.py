@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -37,11 +38,28 @@ def test_broker_outage_during_registrations(api, platform, infra) -> None:
     with Connection(infra.amqp_uri) as connection:
         queue(connection.channel()).declare()
 
-    emails = [f"ausfall-{i}-{uuid.uuid4().hex[:6]}@example.org" for i in range(24)]
+    # Eight clients register fresh people one after another, before, during and after the
+    # outage (a steady stream, whatever one registration costs on this machine).
+    results: dict[str, int | str] = {}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client() -> None:
+        while not stop.is_set():
+            email = f"ausfall-{uuid.uuid4().hex[:10]}@example.org"
+            status = _register(api, email)
+            with lock:
+                results[email] = status
+
+    def answered() -> int:
+        with lock:
+            return len(results)
+
     with ThreadPoolExecutor(max_workers=8) as pool:
-        futures = {email: pool.submit(_register, api, email) for email in emails}
+        for _ in range(8):
+            pool.submit(client)
         # Take the broker away while registrations are being processed.
-        wait_until(lambda: sum(f.done() for f in futures.values()) >= 2, 60, "first registrations")
+        wait_until(lambda: answered() >= 2, 60, "first registrations")
         stopped_at = datetime.now(UTC)
         platform.broker_stop()
         try:
@@ -49,7 +67,10 @@ def test_broker_outage_during_registrations(api, platform, infra) -> None:
         finally:
             platform.broker_start()
         started_at = datetime.now(UTC)
-        results = {email: future.result() for email, future in futures.items()}
+        after = answered()
+        wait_until(lambda: answered() >= after + 8, 60, "registrations after the outage")
+        stop.set()
+    emails = list(results)
 
     accounts = infra.database("identity").accounts
     stored = {a["email"]: a["_id"] for a in accounts.find({"email": {"$in": emails}})}

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Response, current_app, make_response, request, session
+from flask import Response, current_app, g, make_response, request, session
 from kombu import Connection, Queue, binding
 from nameko.standalone.events import get_event_exchange
 
@@ -120,6 +120,7 @@ def cached_public(cache_of: Callable[[], PublicCache]) -> Callable[[Callable], C
                 hit = cache.get(key)
                 if hit is not None:
                     body, status, mimetype = hit
+                    g.stadtdialog_cache_hit = True  # the access log keeps these at debug level
                     return Response(body, status=status, mimetype=mimetype)
             response = view(*args, **kwargs)
             if anonymous:

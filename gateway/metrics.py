@@ -5,6 +5,9 @@
 rule, never the raw path: no ids, tokens or addresses as labels) and status, times every RPC
 call by service, method and outcome, and serves the Prometheus text format at ``/metrics``.
 
+Reads answered from the public cache are logged at debug level only (they reach no service;
+their count and latency are in the metrics).
+
 Each log line of a request carries its correlation id (the ``X-Correlation-ID`` the client sent,
 if it looks like an id, else a fresh one); the same id travels to the services in the RPC
 context data and into the envelopes of the facts they state.
@@ -121,7 +124,15 @@ def install(app: Flask) -> None:
         endpoint, status = _endpoint(), str(response.status_code)
         REQUESTS.labels(request.method, endpoint, status).inc()
         REQUEST_SECONDS.labels(request.method, endpoint, status).observe(seconds)
-        log.info(
+        # A read answered from the public cache touched no service and changed nothing: it is
+        # counted and timed above, its log line is kept for LOG_LEVEL=DEBUG (the reverse
+        # proxy's access log has every request). Formatting a JSON line cost a hot cached read
+        # about a third of its time (docs/performance.md).
+        level = logging.DEBUG if g.get("stadtdialog_cache_hit") else logging.INFO
+        if not log.isEnabledFor(level):
+            return response
+        log.log(
+            level,
             "%s %s %s",
             request.method,
             endpoint,

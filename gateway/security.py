@@ -141,6 +141,9 @@ def _rate_limit(app: Flask) -> Limiter:
         swallow_errors=True,
         headers_enabled=False,
     )
+    # Only the sign-in views carry a limit: every other request skips the limiter's lookup
+    # of route limits (measurable on hot cached reads).
+    limiter.request_filter(lambda: request.endpoint not in LOGIN_ENDPOINTS)
     rate = os.environ.get("STADTDIALOG_LOGIN_RATE_LIMIT", "10 per minute")
     for endpoint in LOGIN_ENDPOINTS:
         view = app.view_functions.get(endpoint)

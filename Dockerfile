@@ -19,4 +19,4 @@ RUN pip install --no-cache-dir . \
  && useradd --system --uid 10001 stadtdialog
 USER 10001
 EXPOSE 8080
-CMD ["gunicorn", "--workers", "2", "--threads", "8", "--bind", "0.0.0.0:8080", "gateway.app:create_app()"]
+CMD ["gunicorn", "--config", "python:gateway.gunicorn_conf", "--workers", "2", "--threads", "8", "--bind", "0.0.0.0:8080", "gateway.app:create_app()"]

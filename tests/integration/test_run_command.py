@@ -7,6 +7,7 @@ import signal
 import subprocess
 
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 from services.kit.testing import REPO, free_port, wait_until
 
@@ -20,6 +21,7 @@ def test_run_command_reaches_ready_and_stops_on_ctrl_c(infra, tmp_path) -> None:
         STADTDIALOG_DB_PREFIX=infra.db_prefix,
         GATEWAY_PORT=str(port),
         SMTP_PORT=str(free_port()),
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"),
     )
     env.pop("SMTP_HOST", None)  # so that the run command starts its own mail sink
     log = open(tmp_path / "run.log", "wb")  # noqa: SIM115 - closed below
@@ -41,6 +43,12 @@ def test_run_command_reaches_ready_and_stops_on_ctrl_c(infra, tmp_path) -> None:
         assert ready
         page = requests.get(f"http://127.0.0.1:{port}/", timeout=5)
         assert page.status_code == 200 and "Stadtdialog" in page.text
+        # The two gunicorn workers add up their metrics: whichever answers /metrics counts
+        # every request to the home page, not only its own share.
+        for _ in range(19):
+            assert requests.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200
+        for _ in range(4):
+            assert _home_page_requests(port) == 20
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the foreground group
         try:
@@ -61,3 +69,14 @@ def test_run_command_reaches_ready_and_stops_on_ctrl_c(infra, tmp_path) -> None:
         "the gateway's port closing",
     )
     assert "gateway.1 stopped" in output and "identity.1 stopped" in output, output[-3000:]
+
+
+def _home_page_requests(port: int) -> float:
+    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        if family.name == "stadtdialog_gateway_requests"
+        for sample in family.samples
+        if sample.name.endswith("_total") and sample.labels.get("endpoint") == "/"
+    )

@@ -87,6 +87,8 @@ class Talk(TenantDocument):
     status = StringField(required=True, choices=TALK_STATUSES, default="scheduled")
     cancel_reason = StringField(max_length=1000)
     sequence = IntField(default=0)  # iCalendar SEQUENCE: raised with every change guests hear of
+    # Set once the guests' names and addresses were removed after the talk (retention.py).
+    guests_forgotten = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 

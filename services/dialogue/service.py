@@ -11,6 +11,7 @@ from bson import ObjectId
 from mongoengine.errors import NotUniqueError
 from nameko.events import event_handler
 from nameko.rpc import RpcProxy
+from nameko.timer import timer
 
 from services.dialogue import mails
 from services.dialogue.calendar import talk_ics
@@ -29,6 +30,12 @@ from services.dialogue.models import (
     Seat,
     Talk,
     Topic,
+)
+from services.dialogue.retention import (
+    CHECK_EVERY_SECONDS,
+    ended_before,
+    forgotten_guest,
+    retention_days,
 )
 from services.dialogue.rules import (
     CONVERSATION,
@@ -1237,6 +1244,31 @@ class DialogueService(CityStateListener, OperationsMixin, PurgeMixin):
                 "idea", "hidden", {"idea_id": idea_id}, city=city, subject=idea_id, public=True
             )
         return self._idea_view(idea)
+
+    # ------------------------------------------------------------------ guests' data retention
+    @timer(interval=CHECK_EVERY_SECONDS)
+    def forget_past_guests(self) -> None:
+        self._forget_guests(ended_before(_now(), retention_days()))
+
+    @rpc
+    def ops_forget_guests(self) -> dict[str, int]:
+        """Operator: apply the guest retention now (what the hourly timer does)."""
+        self.caller.require_operator()
+        return self._forget_guests(ended_before(_now(), retention_days()))
+
+    def _forget_guests(self, ended_before_: datetime) -> dict[str, int]:
+        cities = [c for c in self.db["talks"].distinct("city") if isinstance(c, str) and c]
+        talks = Talk.across_cities(cities, ends_at__lt=ended_before_, guests_forgotten__ne=True)
+        counts = {"talks": 0, "guests": 0}
+        for talk in talks:
+            for reg in Registration.scoped(talk.city, talk_id=str(talk.id), email__ne=None):
+                Registration.scoped(talk.city, id=reg.id).update_one(
+                    **{f"set__{k}": v for k, v in forgotten_guest(str(reg.id)).items()}
+                )
+                counts["guests"] += 1
+            Talk.scoped(talk.city, id=talk.id).update_one(set__guests_forgotten=True)
+            counts["talks"] += 1
+        return counts
 
     # ------------------------------------------------------------------ facts of other services
     @event_handler("identity", ACCOUNT_DELETED, requeue_on_error=True)

@@ -1,4 +1,5 @@
-"""Operator commands of ``stadtdialog``: plugins per city, roles, backup/restore, indexes.
+"""Operator commands of ``stadtdialog``: plugins per city, roles, backup/restore, indexes,
+guests' data retention.
 
 They talk to the running platform over ``/api/v1`` like ``stadtdialog tenant …`` (see
 ``gateway/cli.py`` for ``--url`` and ``--token``); docs/operations.md shows them in use.
@@ -225,4 +226,23 @@ def indexes_list(ctx: click.Context) -> None:
     _print(_call(ctx, "GET", "/operations/indexes"))
 
 
-COMMANDS = (plugins, users, backup, restore, indexes)
+# ---------------------------------------------------------------- guests' data retention
+@click.group("guests")
+def guests() -> None:
+    """Guests without an account (operators)."""
+
+
+@guests.command("forget")
+@click.pass_context
+def guests_forget(ctx: click.Context) -> None:
+    """Remove names and e-mail addresses of guests whose talk ended more than
+    STADTDIALOG_GUEST_RETENTION_DAYS ago (the dialogue service also does it hourly)."""
+    result = _call(ctx, "POST", "/operations/guest-retention")
+    guests, talks = result["guests"], result["talks"]
+    click.echo(
+        f"{guests} Gäste in {talks} Tischgesprächen anonymisiert / "
+        f"{guests} guests in {talks} talks anonymised"
+    )
+
+
+COMMANDS = (plugins, users, backup, restore, indexes, guests)

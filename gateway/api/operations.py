@@ -2,7 +2,8 @@
 
 Backups stream one tenant's documents of every service as JSON lines; restores take them back
 in batches; index routes ensure and list the indexes of every service database; role routes
-grant and revoke roles by e-mail address. Every service checks the operator flag itself
+grant and revoke roles by e-mail address; the guest-retention route applies the dialogue's
+retention of guests' data at once. Every service checks the operator flag itself
 (``services.kit.operations``); the gateway only authenticates and fans out.
 """
 
@@ -168,6 +169,20 @@ def list_indexes() -> Response:
 def ensure_indexes() -> Response:
     require_operator()
     return json_response({name: rpc(name, "ops_indexes_ensure") for name in SERVICES})
+
+
+# ---------------------------------------------------------------- guests' data retention
+@bp.post("/guest-retention")
+@documented(
+    "Remove guests' names and e-mail addresses of talks past the retention period now "
+    "(operators; the dialogue service also does it hourly)",
+    TAG,
+    auth=True,
+    errors=(401, 403),
+)
+def forget_guests() -> Response:
+    require_operator()
+    return json_response(rpc("dialogue", "ops_forget_guests"))
 
 
 # ---------------------------------------------------------------- roles by e-mail address

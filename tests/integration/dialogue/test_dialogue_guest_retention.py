@@ -4,16 +4,16 @@ and talks that ended more recently stay as they were."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from bson import ObjectId
+from click.testing import CliRunner
 from dialogue_support import create_talk, table_talk_city
-from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.kit.context import CALLER_KEY, Caller
-from services.kit.errors import Forbidden
+from gateway.cli import main
 
 pytestmark = pytest.mark.integration
 
@@ -40,14 +40,18 @@ def _ended_days_ago(platform, talk_id: str, days: int) -> None:
     )
 
 
-def _forget_guests(platform, caller: Caller) -> dict:
-    config = {"AMQP_URI": platform.infra.amqp_uri, "serializer": "json"}
-    context = {CALLER_KEY: caller.to_context()}
-    with ClusterRpcProxy(config, timeout=60, context_data=context) as rpc:
-        return rpc.dialogue.ops_forget_guests()
+def _forget_guests(api, token: str) -> int:
+    """What an operator runs: ``stadtdialog guests forget`` (the hourly timer does the same);
+    the number of guests it anonymised."""
+    env = {"STADTDIALOG_URL": api.base, "STADTDIALOG_TOKEN": token}
+    result = CliRunner().invoke(main, ["guests", "forget"], env=env)
+    assert result.exit_code == 0, result.output
+    found = re.match(r"(\d+) Gäste in (\d+) Tischgesprächen anonymisiert", result.output)
+    assert found, result.output
+    return int(found.group(1))
 
 
-def test_guest_data_is_removed_after_the_retention_period(api, cities, platform) -> None:
+def test_guest_data_is_removed_after_the_retention_period(api, cities, operator, platform) -> None:
     city = table_talk_city(api, cities, platform)
     slug = city["slug"]
     host = api.verified_login()
@@ -61,11 +65,10 @@ def test_guest_data_is_removed_after_the_retention_period(api, cities, platform)
     _ended_days_ago(platform, old["id"], 31)
     _ended_days_ago(platform, recent["id"], 10)
 
-    with pytest.raises(Forbidden):  # operators only
-        _forget_guests(platform, Caller(user_id=member["id"]))
+    refused = api.post("/operations/guest-retention", token=member["token"])
+    assert refused.status_code == 403  # operators only
 
-    done = _forget_guests(platform, Caller(user_id="ops", operator=True))
-    assert done["guests"] >= 1 and done["talks"] >= 1
+    assert _forget_guests(api, operator["token"]) >= 1
 
     registrations = platform.infra.database("dialogue")["registrations"]
     rows = {r["talk_id"]: [] for r in registrations.find({"city": slug})}
@@ -86,5 +89,6 @@ def test_guest_data_is_removed_after_the_retention_period(api, cities, platform)
     guests = api.get(f"/cities/{slug}/talks/{old['id']}/guests", token=host["token"]).json()
     assert sorted(g["display_name"] for g in guests["confirmed"]) == ["Gast", "Test Person"]
 
-    # Done once: a second pass finds nothing more to do in this city's old talk.
-    assert _forget_guests(platform, Caller(user_id="ops", operator=True))["guests"] == 0
+    # Done once: a second pass (the API the command calls) finds nothing more to do.
+    again = api.post("/operations/guest-retention", token=operator["token"])
+    assert again.status_code == 200 and again.json() == {"talks": 0, "guests": 0}, again.text

@@ -1,5 +1,6 @@
 """The operator commands over the real platform: plugins per city, roles, backup and restore,
-indexes; and that only operators may use the operations API."""
+indexes; and that only operators may use the operations API. (``guests forget`` is shown at
+work in tests/integration/dialogue/test_dialogue_guest_retention.py.)"""
 
 from __future__ import annotations
 
@@ -197,6 +198,7 @@ def test_only_operators_may_use_the_operations_api(api, cities) -> None:
         assert api.get(f"/operations/backup/{slug}/plan", token=token).status_code == 403
         assert api.get("/operations/indexes", token=token).status_code == 403
         assert api.post("/operations/indexes", token=token).status_code == 403
+        assert api.post("/operations/guest-retention", token=token).status_code == 403
         restore = api.post("/operations/restore", {"city": slug, "records": []}, token=token)
         assert restore.status_code == 403
         grant = {"email": citizen["email"], "city": slug, "role": "city_admin"}
@@ -253,6 +255,7 @@ def test_every_operator_command_says_clearly_when_the_platform_is_away(tmp_path:
         ["backup", "koeln", str(backup_file)],
         ["indexes", "list"],
         ["indexes", "ensure"],
+        ["guests", "forget"],
         ["users", "grant", "erika@example.org", "partner", "--city", "koeln"],
         ["plugins", "list", "koeln"],
         ["plugins", "disable", "koeln", "jugendforum"],

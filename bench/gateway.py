@@ -57,6 +57,30 @@ BARE_APP = textwrap.dedent(
 )
 
 
+STARTED: list[subprocess.Popen] = []  # stopped in main's finally, whatever happened
+
+
+def start_gateway(platform: Platform, extra_env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """The gateway with deploy/local/Procfile's gunicorn settings; its /api/v1/cities URL."""
+    port = free_port()
+    metrics = tempfile.mkdtemp(prefix="bench-metrics-")
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "--config", "python:gateway.gunicorn_conf",
+            "--workers", "2", "--threads", "8", "--bind", f"127.0.0.1:{port}",
+            "gateway.app:create_app()",
+        ],
+        cwd=REPO,
+        env={**platform.env(), "PROMETHEUS_MULTIPROC_DIR": metrics, **extra_env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    STARTED.append(process)
+    url = f"http://127.0.0.1:{port}/api/v1/cities"
+    wait_until(lambda: requests.get(url, timeout=5).ok, 60, "gateway up")
+    return process, url
+
+
 def wrk(url: str, connections: int, seconds: int, script: Path) -> dict[str, float]:
     out = subprocess.run(
         [
@@ -185,37 +209,19 @@ def main() -> None:
         script = scratch / "report.lua"
         script.write_text(WRK_SCRIPT)
 
-        # The same gateway with its public cache switched off: every read is an RPC call.
-        uncached_port = free_port()
-        uncached = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                "2",
-                "--threads",
-                "8",
-                "--bind",
-                f"127.0.0.1:{uncached_port}",
-                "gateway.app:create_app()",
-            ],
-            cwd=REPO,
-            env={**platform.env(), "STADTDIALOG_PUBLIC_CACHE": "0"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        uncached_url = f"http://127.0.0.1:{uncached_port}/api/v1/cities"
-        wait_until(lambda: requests.get(uncached_url, timeout=5).ok, 60, "uncached gateway up")
+        # The gateway as deploy/local/run starts it (gunicorn, 2 workers x 8 threads, metrics
+        # added up across workers), once with its public cache and once without: every read
+        # of the second is an RPC call. The test platform's own gateway (1 worker) only set up.
+        _, cached_url = start_gateway(platform, {})
+        _, uncached_url = start_gateway(platform, {"STADTDIALOG_PUBLIC_CACHE": "0"})
 
         rows = []
         rpc = raw_rpc(infra.amqp_uri, args.seconds)
         for connections in (1, 10, 50):
-            gateway = wrk(f"{base}/api/v1/cities", connections, args.seconds, script)
+            gateway = wrk(cached_url, connections, args.seconds, script)
             no_cache = wrk(uncached_url, connections, args.seconds, script)
             flask = wrk(bare_url, connections, args.seconds, script)
             rows.append((connections, gateway, no_cache, flask))
-        uncached.terminate()
 
         print(
             f"\nGET /api/v1/cities (10 cities, {len(listing.content)} bytes), "
@@ -256,6 +262,8 @@ def main() -> None:
             )
         )
     finally:
+        for process in STARTED:
+            process.terminate()
         if bare is not None:
             bare.terminate()
         platform.stop_all()

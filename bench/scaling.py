@@ -110,6 +110,15 @@ def main() -> None:
         host = api.verified_login()
         print(f"registering {args.crowd} accounts …", file=sys.stderr)
         people = [p["id"] for p in register_crowd(api, args.crowd, "bench")]
+        print(
+            f"\n{args.crowd} joins for one talk with {args.seats} seats, {args.clients} clients "
+            f"at once (raw RPC), {os.cpu_count()} cores"
+        )
+        print(
+            f"{'processes':>9} | {'joins/s':>8} {'p50':>9} {'p95':>9} | {'speed-up':>8} | "
+            f"{'confirmed':>9} {'waiting':>7} | check",
+            flush=True,
+        )
         rows = []
         for processes in range(1, args.processes + 1):
             if processes > 1:  # replicas stop with the platform
@@ -117,23 +126,15 @@ def main() -> None:
             talk = create_talk(api, slug, host, city["topic"]["id"], capacity=args.seats)
             result = crowd_joins(infra.amqp_uri, slug, talk["id"], people, args.clients)
             result["check"] = check(platform, slug, talk["id"], args.seats, args.crowd)
-            rows.append({"processes": processes, **result})
-            print(f"{processes} process(es) done", file=sys.stderr)
-
-        print(
-            f"\n{args.crowd} joins for one talk with {args.seats} seats, {args.clients} clients "
-            f"at once (raw RPC), {os.cpu_count()} cores"
-        )
-        print(
-            f"{'processes':>9} | {'joins/s':>8} {'p50':>9} {'p95':>9} | {'speed-up':>8} | "
-            f"{'confirmed':>9} {'waiting':>7} | check"
-        )
-        for row in rows:
+            row = {"processes": processes, **result}
+            rows.append(row)
+            # Each row as soon as it is measured: a long run cut short keeps what it found.
             confirmed, waiting = (row["statuses"].get(k, 0) for k in ("confirmed", "waitlisted"))
             print(
                 f"{row['processes']:>9} | {row['per_second']:>8.1f} {row['p50']:>7.1f}ms "
                 f"{row['p95']:>7.1f}ms | {row['per_second'] / rows[0]['per_second']:>7.2f}x | "
-                f"{confirmed:>9} {waiting:>7} | {row['check']}"
+                f"{confirmed:>9} {waiting:>7} | {row['check']}",
+                flush=True,
             )
         print(json.dumps(rows))
 

@@ -13,6 +13,7 @@ writes; the window between them is one process crash wide and documented in docs
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,6 +37,7 @@ from services.kit.loop import DrainingDependency, DrainLoop
 from services.kit.observability import valid_correlation_id
 
 PUBLISHED_RETENTION = timedelta(days=1)
+CLEANUP_EVERY_SECONDS = 600
 BATCH = 100
 
 
@@ -127,6 +129,7 @@ class OutboxRelay:
         self.service = service
         self.amqp_uri = amqp_uri
         self._connection: Connection | None = None
+        self._last_cleanup = float("-inf")
 
     def _producer(self) -> Producer:
         if self._connection is None:
@@ -146,10 +149,7 @@ class OutboxRelay:
 
     def publish_pending(self) -> int:
         """Publish one batch; returns how many went out. Raises while the broker is away."""
-        # Published rows are kept a day for inspection, then dropped with the next batch.
-        self.collection.delete_many(
-            {"published_at": {"$ne": None, "$lt": datetime.now(UTC) - PUBLISHED_RETENTION}}
-        )
+        self._drop_old_published()
         batch = list(
             self.collection.find({"published_at": None})
             .sort([("created_at", ASCENDING), ("order", ASCENDING)])
@@ -158,14 +158,32 @@ class OutboxRelay:
         if not batch:
             return 0
         producer = self._producer()
-        for row in batch:
-            publish_envelope(producer, row["envelope"], public=bool(row.get("public")))
-            # Marked only after the broker confirmed both publishes (confirm_publish blocks).
-            self.collection.update_one(
-                {"_id": row["_id"]},
-                {"$set": {"published_at": datetime.now(UTC)}, "$inc": {"attempts": 1}},
-            )
+        sent: list[Any] = []
+        try:
+            for row in batch:
+                # confirm_publish: returns once the broker confirmed (both exchanges).
+                publish_envelope(producer, row["envelope"], public=bool(row.get("public")))
+                sent.append(row["_id"])
+        finally:
+            # One write marks every confirmed row, also when the broker went away mid-batch
+            # (the rest stays pending). A crash before this line publishes them again:
+            # at-least-once, consumers de-duplicate by envelope id.
+            if sent:
+                self.collection.update_many(
+                    {"_id": {"$in": sent}},
+                    {"$set": {"published_at": datetime.now(UTC)}, "$inc": {"attempts": 1}},
+                )
         return len(batch)
+
+    def _drop_old_published(self) -> None:
+        """Published rows are kept a day for inspection; dropped at most once per interval."""
+        now = time.monotonic()
+        if now - self._last_cleanup < CLEANUP_EVERY_SECONDS:
+            return
+        self._last_cleanup = now
+        self.collection.delete_many(
+            {"published_at": {"$ne": None, "$lt": datetime.now(UTC) - PUBLISHED_RETENTION}}
+        )
 
 
 class Outbox(DrainingDependency):

@@ -12,6 +12,7 @@ import string
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import eventlet
 import pytest
@@ -214,3 +215,23 @@ def test_drain_loop_publishes_as_soon_as_it_is_woken(outbox, relay, amqp):
         loop.stop()
         thread.wait()
     assert [m.payload["id"] for m in receive(internal, 1)] == [envelope["id"]]
+
+
+def test_published_rows_stay_a_day_then_go(outbox, relay):
+    writer = OutboxWriter(outbox, SERVICE)
+    for _ in range(3):
+        writer.add(letters(), "happened", {})
+    assert relay.publish_pending() == 3  # three rows marked by one write
+    assert outbox.count_documents({"published_at": None}) == 0
+    assert {row["attempts"] for row in outbox.find()} == {1}
+    yesterday = datetime.now(UTC) - timedelta(days=1, minutes=1)
+    oldest = outbox.find_one(sort=[("created_at", 1)])
+    outbox.update_one({"_id": oldest["_id"]}, {"$set": {"published_at": yesterday}})
+
+    fresh = OutboxRelay(outbox, SERVICE, relay.amqp_uri)  # drops them on its first batch
+    try:
+        assert fresh.publish_pending() == 0
+    finally:
+        fresh.close()
+    assert outbox.count_documents({}) == 2
+    assert outbox.find_one({"_id": oldest["_id"]}) is None

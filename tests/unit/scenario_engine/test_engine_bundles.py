@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scenario_examples import EXAMPLES
 
 from services.scenarios.engine import _jit, consistency
 from services.scenarios.engine.consistency import ConsistencyModel, Scale, search_bundles
 from services.scenarios.engine.io import FormatError, consistency_model_from_dict
 from services.scenarios.engine.reference import brute_force_bundles, random_consistency_model
-
-EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "scenario-examples"
 
 
 def toy() -> tuple[dict, ConsistencyModel]:

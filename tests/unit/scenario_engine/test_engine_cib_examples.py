@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scenario_examples import EXAMPLES
 
 from services.scenarios.engine import cib
 from services.scenarios.engine.io import cib_model_from_dict
 
-EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "scenario-examples"
 CIB_FILES = sorted(EXAMPLES.glob("cib_*.json"))
 SLOW = os.environ.get("STADTDIALOG_SLOW_TESTS", "") not in ("", "0")
 FAST_BASIN_SPACE = 2_000_000  # full-space basins above this only with STADTDIALOG_SLOW_TESTS=1

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 from click.testing import CliRunner
+from scenario_examples import EXAMPLES
 
 from services.scenarios.engine.cli import scenarios
 from services.scenarios.engine.io import parse_scw
 
-EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "scenario-examples"
 REPO = Path(__file__).resolve().parents[3]
 
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from scenario_examples import EXAMPLES
 
 from services.scenarios.engine.influence import analyse_influence, impulse_index, micmac
 from services.scenarios.engine.io import influence_from_dict
-
-EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "scenario-examples"
 
 
 def fixture() -> dict:

@@ -1248,17 +1248,23 @@ class DialogueService(CityStateListener, OperationsMixin, PurgeMixin):
     # ------------------------------------------------------------------ guests' data retention
     @timer(interval=CHECK_EVERY_SECONDS)
     def forget_past_guests(self) -> None:
-        self._forget_guests(ended_before(_now(), retention_days()))
+        self._forget_guests()
 
     @rpc
     def ops_forget_guests(self) -> dict[str, int]:
         """Operator: apply the guest retention now (what the hourly timer does)."""
         self.caller.require_operator()
-        return self._forget_guests(ended_before(_now(), retention_days()))
+        return self._forget_guests()
 
-    def _forget_guests(self, ended_before_: datetime) -> dict[str, int]:
-        cities = [c for c in self.db["talks"].distinct("city") if isinstance(c, str) and c]
-        talks = Talk.across_cities(cities, ends_at__lt=ended_before_, guests_forgotten__ne=True)
+    def _talk_cities(self) -> list[str]:
+        """Every city with talks: the explicit tenant list of a cross-city pass."""
+        return [c for c in self.db["talks"].distinct("city") if isinstance(c, str) and c]
+
+    def _forget_guests(self) -> dict[str, int]:
+        cutoff = ended_before(_now(), retention_days())
+        talks = Talk.across_cities(
+            self._talk_cities(), ends_at__lt=cutoff, guests_forgotten__ne=True
+        )
         counts = {"talks": 0, "guests": 0}
         for talk in talks:
             for reg in Registration.scoped(talk.city, talk_id=str(talk.id), email__ne=None):
@@ -1278,7 +1284,7 @@ class DialogueService(CityStateListener, OperationsMixin, PurgeMixin):
         account_id = (envelope.get("data") or {}).get("account_id")
         if not account_id:
             return
-        cities = [c for c in self.db["talks"].distinct("city") if isinstance(c, str) and c]
+        cities = self._talk_cities()
         if not cities:
             return
         for reg in Registration.across_cities(cities, account_id=account_id):

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-import threading
+import sys
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 
 import requests
 from kombu import Connection, Queue
 from nameko.standalone.events import get_event_exchange
 
-from services.kit.testing import wait_until
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "faults"))
+from fault_support import Load  # noqa: E402
+
+from services.kit.testing import wait_until  # noqa: E402
 
 REGISTERED = "stadtdialog.identity.account.registered.v1"
 
 
+def _account(email: str) -> dict[str, str]:
+    return {"email": email, "display_name": "Ausfall", "password": "Ausfall-sicher-1"}
+
+
 def _register(api, email: str) -> int | str:
     try:
-        return api.post(
-            "/accounts", {"email": email, "display_name": "Ausfall", "password": "Ausfall-sicher-1"}
-        ).status_code
+        return api.post("/accounts", _account(email)).status_code
     except requests.RequestException as exc:
         return type(exc).__name__
 
@@ -40,36 +45,29 @@ def test_broker_outage_during_registrations(api, platform, infra) -> None:
 
     # Eight clients register fresh people one after another, before, during and after the
     # outage (a steady stream, whatever one registration costs on this machine).
-    results: dict[str, int | str] = {}
-    lock = threading.Lock()
-    stop = threading.Event()
+    load = Load()
+    results: dict[str, int | str] = {}  # e-mail address -> status, or "no answer"
 
-    def client() -> None:
-        while not stop.is_set():
-            email = f"ausfall-{uuid.uuid4().hex[:10]}@example.org"
-            status = _register(api, email)
-            with lock:
-                results[email] = status
+    def register(load: Load) -> None:
+        email = f"ausfall-{uuid.uuid4().hex[:10]}@example.org"
+        response = load.record("register", lambda: api.post("/accounts", _account(email)))
+        with load._lock:
+            results[email] = response.status_code if response is not None else "no answer"
 
-    def answered() -> int:
-        with lock:
-            return len(results)
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        for _ in range(8):
-            pool.submit(client)
-        # Take the broker away while registrations are being processed.
-        wait_until(lambda: answered() >= 2, 60, "first registrations")
-        stopped_at = datetime.now(UTC)
-        platform.broker_stop()
-        try:
-            time.sleep(3)
-        finally:
-            platform.broker_start()
-        started_at = datetime.now(UTC)
-        after = answered()
-        wait_until(lambda: answered() >= after + 8, 60, "registrations after the outage")
-        stop.set()
+    for n in range(8):
+        load.run(f"register-{n}", register)
+    # Take the broker away while registrations are being processed.
+    wait_until(lambda: len(load.answers) >= 2, 60, "first registrations")
+    stopped_at = datetime.now(UTC)
+    platform.broker_stop()
+    try:
+        time.sleep(3)
+    finally:
+        platform.broker_start()
+    started_at = datetime.now(UTC)
+    after = len(load.answers)
+    wait_until(lambda: len(load.answers) >= after + 8, 60, "registrations after the outage")
+    load.stop()
     emails = list(results)
 
     accounts = infra.database("identity").accounts

@@ -789,7 +789,10 @@ class CitiesService(OperationsMixin, PurgeMixin):
         if known is None:
             return
         counted = False
-        for key in tally_keys(envelope):
+        # The tags first, the fact's own key last: whoever reads a total that includes this
+        # fact also reads its tags (the step rules compare both). A crash in between is
+        # redelivered and completes the rest.
+        for key in reversed(tally_keys(envelope)):
             try:
                 SeenFact(city=city, key=key, event_id=envelope["id"]).save(force_insert=True)
                 counted = True

@@ -41,6 +41,7 @@ from services.kit.outbox import (  # noqa: E402
     OutboxWriter,
     public_exchange,
     publish_envelope,
+    published_of,
 )
 
 INFRA = ROOT / "deploy" / "local" / "infra"
@@ -194,7 +195,7 @@ def main() -> int:
 
         # 3. baseline: the broker with confirms, no database in the way.
         counter = Counter(amqp_uri, n)
-        envelopes = [row["envelope"] for row in database["outbox_stored"].find()]
+        envelopes = [row["envelope"] for row in published_of(database["outbox_stored"]).find()]
         for envelope in envelopes:
             envelope["time"] = datetime.now().astimezone().isoformat()
         with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:

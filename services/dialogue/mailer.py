@@ -19,7 +19,7 @@ from pymongo.collection import Collection
 from services.kit.config import load_settings
 from services.kit.db import connect
 from services.kit.loop import DrainLoop
-from services.kit.mail import Mailer, MailWriter, SmtpSender, mark_sent
+from services.kit.mail import Mailer, MailWriter, SmtpSender, forget_sent
 
 
 class AttachmentWriter(MailWriter):
@@ -56,7 +56,7 @@ class AttachmentSender(SmtpSender):
         with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
             for row in batch:
                 smtp.send_message(_message(row, self.settings.smtp_sender))
-                mark_sent(self.collection, row["_id"])  # keeps no recipient or text
+                forget_sent(self.collection, row["_id"])  # keeps no recipient or text
         return len(batch)
 
 

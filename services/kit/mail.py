@@ -20,16 +20,11 @@ from services.kit.db import connect
 from services.kit.loop import DrainingDependency, DrainLoop
 
 
-def mark_sent(collection: Collection, row_id: Any) -> None:
-    """A sent mail keeps only its timestamps: recipient and text name a person, and nothing
-    needs them once the SMTP server has the message (deleted accounts must leave no trace)."""
-    collection.update_one(
-        {"_id": row_id},
-        {
-            "$set": {"sent_at": datetime.now(UTC)},
-            "$unset": {"to": "", "subject": "", "body": "", "attachments": ""},
-        },
-    )
+def forget_sent(collection: Collection, row_id: Any) -> None:
+    """A sent mail is deleted: recipient and text name a person, and nothing needs them once
+    the SMTP server has the message (deleted accounts must leave no trace). Kept rows would
+    also slow every look for pending mail (FerretDB scans the collection)."""
+    collection.delete_one({"_id": row_id})
 
 
 class MailWriter:
@@ -69,7 +64,7 @@ class SmtpSender:
                 message["Subject"] = row["subject"]
                 message.set_content(row["body"])
                 smtp.send_message(message)
-                mark_sent(self.collection, row["_id"])
+                forget_sent(self.collection, row["_id"])
         return len(batch)
 
 

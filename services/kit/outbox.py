@@ -2,8 +2,12 @@
 
 A service writes the change, then ``self.outbox.add(...)`` inserts the envelope into its own
 database's ``outbox`` collection before the RPC call returns. A relay green thread in the same
-process publishes pending envelopes with publisher confirms and persistent delivery, and marks
-them published only after the broker confirmed. While the broker is away the envelopes wait;
+process publishes pending envelopes with publisher confirms and persistent delivery, and moves
+them to ``outbox_published`` only after the broker confirmed (kept a day there for
+inspection). ``outbox`` thus holds only what waits: FerretDB's SQLite backend scans a
+collection for every filter but ``_id``, and a relay that looked for its few pending rows
+among a day of published ones spent about 100 ms per look at a thousand rows (docs/kit.md).
+While the broker is away the envelopes wait;
 when it is back they go out, oldest first. Delivery is at-least-once: consumers de-duplicate
 by envelope ``id`` (``services.kit.consumer``).
 
@@ -23,6 +27,7 @@ from kombu import Connection, Exchange, Producer
 from nameko.standalone.events import get_event_exchange
 from pymongo import ASCENDING
 from pymongo.collection import Collection
+from pymongo.errors import BulkWriteError
 
 from services.kit.config import load_settings
 from services.kit.context import CORRELATION_KEY
@@ -39,6 +44,7 @@ from services.kit.observability import valid_correlation_id
 PUBLISHED_RETENTION = timedelta(days=1)
 CLEANUP_EVERY_SECONDS = 600
 BATCH = 100
+DUPLICATE_KEY = 11000
 
 
 def public_exchange() -> Exchange:
@@ -63,6 +69,16 @@ def publish_envelope(producer: Producer, envelope: dict[str, Any], public: bool)
             declare=[exchange],
             **common,
         )
+
+
+def published_of(outbox: Collection) -> Collection:
+    """Where the relay moves confirmed rows: ``outbox`` -> ``outbox_published``."""
+    return outbox.database[f"{outbox.name}_published"]
+
+
+def stored_rows(outbox: Collection, query: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows matching ``query``, waiting or published (the last day), for inspection."""
+    return [*outbox.find(query), *published_of(outbox).find(query)]
 
 
 class OutboxWriter:
@@ -126,6 +142,7 @@ class OutboxRelay:
 
     def __init__(self, collection: Collection, service: str, amqp_uri: str) -> None:
         self.collection = collection
+        self.published = published_of(collection)
         self.service = service
         self.amqp_uri = amqp_uri
         self._connection: Connection | None = None
@@ -158,22 +175,39 @@ class OutboxRelay:
         if not batch:
             return 0
         producer = self._producer()
-        sent: list[Any] = []
+        sent: list[dict[str, Any]] = []
         try:
             for row in batch:
                 # confirm_publish: returns once the broker confirmed (both exchanges).
                 publish_envelope(producer, row["envelope"], public=bool(row.get("public")))
-                sent.append(row["_id"])
+                sent.append(row)
         finally:
-            # One write marks every confirmed row, also when the broker went away mid-batch
-            # (the rest stays pending). A crash before this line publishes them again:
-            # at-least-once, consumers de-duplicate by envelope id.
+            # Every confirmed row moves, also when the broker went away mid-batch (the rest
+            # stays pending). A crash before the delete publishes them again: at-least-once,
+            # consumers de-duplicate by envelope id.
             if sent:
-                self.collection.update_many(
-                    {"_id": {"$in": sent}},
-                    {"$set": {"published_at": datetime.now(UTC)}, "$inc": {"attempts": 1}},
-                )
+                self._move_to_published(sent)
         return len(batch)
+
+    def _move_to_published(self, rows: list[dict[str, Any]], keep_stamp: bool = False) -> None:
+        now = datetime.now(UTC)
+        moved = [
+            row if keep_stamp else {**row, "published_at": now, "attempts": row["attempts"] + 1}
+            for row in rows
+        ]
+        try:
+            self.published.insert_many(moved, ordered=False)
+        except BulkWriteError as exc:
+            # Rows published again after a crash between these two writes are there already.
+            if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+                raise
+        self.collection.delete_many({"_id": {"$in": [row["_id"] for row in rows]}})
+
+    def move_old_published_rows(self) -> None:
+        """Once at start: rows an older version marked published in place move out too."""
+        old = list(self.collection.find({"published_at": {"$ne": None}}))
+        if old:
+            self._move_to_published(old, keep_stamp=True)
 
     def _drop_old_published(self) -> None:
         """Published rows are kept a day for inspection; dropped at most once per interval."""
@@ -181,8 +215,8 @@ class OutboxRelay:
         if now - self._last_cleanup < CLEANUP_EVERY_SECONDS:
             return
         self._last_cleanup = now
-        self.collection.delete_many(
-            {"published_at": {"$ne": None, "$lt": datetime.now(UTC) - PUBLISHED_RETENTION}}
+        self.published.delete_many(
+            {"published_at": {"$lt": datetime.now(UTC) - PUBLISHED_RETENTION}}
         )
 
 
@@ -192,8 +226,10 @@ class Outbox(DrainingDependency):
     def build(self) -> tuple[Collection, DrainLoop]:
         settings = load_settings()
         collection = connect(self.service, settings)["outbox"]
-        collection.create_index([("published_at", ASCENDING), ("created_at", ASCENDING)])
+        collection.create_index([("created_at", ASCENDING), ("order", ASCENDING)])
+        published_of(collection).create_index([("published_at", ASCENDING)])
         relay = OutboxRelay(collection, self.service, settings.amqp_uri)
+        relay.move_old_published_rows()
         loop = DrainLoop(
             f"outbox relay of {self.service}",
             relay.publish_pending,

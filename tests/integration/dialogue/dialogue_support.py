@@ -12,6 +12,7 @@ import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.kit.context import CALLER_KEY, Caller
+from services.kit.outbox import stored_rows
 from services.kit.testing import wait_until
 
 GUIDING_QUESTION = "Wie bewegen wir uns 2040 durch unsere Stadt?"
@@ -137,5 +138,5 @@ def rpc_as(platform, account_id: str, timeout: float = 120) -> ClusterRpcProxy:
 
 def outbox_events(platform, talk_id: str) -> list[dict]:
     """Every envelope the dialogue service stored about this talk (published or not)."""
-    rows = platform.infra.database("dialogue")["outbox"].find({"envelope.data.talk_id": talk_id})
-    return [row["envelope"] for row in rows]
+    outbox = platform.infra.database("dialogue")["outbox"]
+    return [row["envelope"] for row in stored_rows(outbox, {"envelope.data.talk_id": talk_id})]

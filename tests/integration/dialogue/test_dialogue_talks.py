@@ -14,6 +14,7 @@ from dialogue_support import (
     table_talk_city,
 )
 
+from services.kit.outbox import stored_rows
 from services.kit.testing import wait_until
 
 
@@ -210,7 +211,9 @@ def test_topics_copied_once_and_own_topics_moderated(api, cities, platform) -> N
     wait_until(
         lambda: any(
             e["type"] == "stadtdialog.dialogue.topic.hidden.v1"
-            for e in platform.infra.database("dialogue")["outbox"].find({"envelope.city": slug})
+            for e in stored_rows(
+                platform.infra.database("dialogue")["outbox"], {"envelope.city": slug}
+            )
             for e in [e["envelope"]]
         ),
         5,

@@ -22,7 +22,7 @@ from pymongo.collection import Collection
 
 from services.kit.events import validate_envelope
 from services.kit.loop import DrainLoop
-from services.kit.outbox import OutboxRelay, OutboxWriter, public_exchange
+from services.kit.outbox import OutboxRelay, OutboxWriter, public_exchange, published_of
 
 pytestmark = pytest.mark.integration
 
@@ -40,6 +40,7 @@ def outbox(infra) -> Iterator[Collection]:  # noqa: ANN001
     collection = client[f"{infra.db_prefix}_{SERVICE}"][f"outbox_{uuid.uuid4().hex}"]
     yield collection
     collection.drop()
+    published_of(collection).drop()
     client.close()
 
 
@@ -123,7 +124,9 @@ def test_relay_publishes_to_the_service_event_exchange(outbox, relay, amqp):
     assert message.delivery_info["routing_key"] == envelope["type"]
     assert message.properties["delivery_mode"] == 2
     assert message.content_type == "application/json"
-    row = outbox.find_one({"_id": envelope["id"]})
+    assert outbox.find_one({"_id": envelope["id"]}) is None  # only waiting rows stay
+    row = published_of(outbox).find_one({"_id": envelope["id"]})
+    assert row["envelope"] == envelope
     assert row["published_at"] is not None
     assert row["attempts"] == 1
     assert writer.pending_count() == 0
@@ -221,17 +224,51 @@ def test_published_rows_stay_a_day_then_go(outbox, relay):
     writer = OutboxWriter(outbox, SERVICE)
     for _ in range(3):
         writer.add(letters(), "happened", {})
-    assert relay.publish_pending() == 3  # three rows marked by one write
-    assert outbox.count_documents({"published_at": None}) == 0
-    assert {row["attempts"] for row in outbox.find()} == {1}
+    assert relay.publish_pending() == 3  # three rows moved by one insert and one delete
+    assert outbox.count_documents({}) == 0
+    published = published_of(outbox)
+    assert {row["attempts"] for row in published.find()} == {1}
     yesterday = datetime.now(UTC) - timedelta(days=1, minutes=1)
-    oldest = outbox.find_one(sort=[("created_at", 1)])
-    outbox.update_one({"_id": oldest["_id"]}, {"$set": {"published_at": yesterday}})
+    oldest = published.find_one(sort=[("created_at", 1)])
+    published.update_one({"_id": oldest["_id"]}, {"$set": {"published_at": yesterday}})
 
     fresh = OutboxRelay(outbox, SERVICE, relay.amqp_uri)  # drops them on its first batch
     try:
         assert fresh.publish_pending() == 0
     finally:
         fresh.close()
-    assert outbox.count_documents({}) == 2
-    assert outbox.find_one({"_id": oldest["_id"]}) is None
+    assert published.count_documents({}) == 2
+    assert published.find_one({"_id": oldest["_id"]}) is None
+
+
+def test_a_crash_between_publishing_and_moving_publishes_again_and_keeps_one_row(
+    outbox, relay, amqp
+):
+    """The confirmed row is in the published log but still pending (the process died before
+    the delete): it goes out again (at-least-once) and the log keeps it once."""
+    entity = letters()
+    internal = listen(amqp, get_event_exchange(SERVICE, {}), f"stadtdialog.{SERVICE}.{entity}.#")
+    envelope = OutboxWriter(outbox, SERVICE).add(entity, "happened", {})
+    row = outbox.find_one({"_id": envelope["id"]})
+    published_of(outbox).insert_one({**row, "published_at": datetime.now(UTC), "attempts": 1})
+
+    assert relay.publish_pending() == 1
+
+    assert [m.payload["id"] for m in receive(internal, 1)] == [envelope["id"]]
+    assert outbox.count_documents({}) == 0
+    assert published_of(outbox).count_documents({"_id": envelope["id"]}) == 1
+
+
+def test_rows_marked_published_in_place_move_out_once(outbox, relay):
+    """An older version marked published rows in the outbox itself: they move, unsent."""
+    writer = OutboxWriter(outbox, SERVICE)
+    old = writer.add(letters(), "happened", {})
+    waiting = writer.add(letters(), "happened", {})
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    outbox.update_one({"_id": old["id"]}, {"$set": {"published_at": stamp, "attempts": 1}})
+
+    relay.move_old_published_rows()
+
+    assert [row["_id"] for row in outbox.find()] == [waiting["id"]]
+    moved = published_of(outbox).find_one({"_id": old["id"]})
+    assert moved["published_at"].replace(tzinfo=UTC) == stamp and moved["attempts"] == 1

@@ -46,7 +46,7 @@ def snapshot(infra, slug: str) -> dict[str, list]:
     for service in SERVICES:
         db = infra.database(service)
         for name in db.list_collection_names():
-            if name in ("outbox", "mail_outbox", "seen_events"):
+            if name in ("outbox", "outbox_published", "mail_outbox", "seen_events"):
                 continue
             query = {"_id": slug} if name == "cities" else {"city": slug}
             rows = sorted(db[name].find(query), key=lambda row: str(row["_id"]))

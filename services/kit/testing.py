@@ -247,6 +247,10 @@ class Platform:
         return envelope
 
     def stop_all(self) -> None:
+        # Signal every process first, then wait: their graceful stops overlap.
+        running = [p for p in self.processes.values() if p.poll() is None]
+        for process in running:
+            process.terminate()
         for name in list(self.processes):
             self.stop_service(name)
 

@@ -56,7 +56,7 @@ class AttachmentSender(SmtpSender):
         with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
             for row in batch:
                 smtp.send_message(_message(row, self.settings.smtp_sender))
-                forget_sent(self.collection, row["_id"])  # keeps no recipient or text
+                forget_sent(self.collection, row["_id"])  # nothing of the person stays
         return len(batch)
 
 

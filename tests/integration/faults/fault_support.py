@@ -71,6 +71,15 @@ class Load:
             thread.join(ANSWER_WITHIN + 5)
         return list(self.answers)
 
+    # ``with Load() as load:`` stops the threads however the block ends: a test that fails or
+    # skips half-way (the database of another checkout may not be stopped) must not leave
+    # them running against the gateway for the rest of the session.
+    def __enter__(self) -> Load:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
 
 def unexpected(answers: list[Answer], allowed: set[int]) -> list[Answer]:
     """Answers that are neither an allowed status nor a 503 telling when to come back."""

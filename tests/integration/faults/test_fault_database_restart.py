@@ -21,7 +21,6 @@ OUTAGE_SECONDS = 8
 def test_database_restart_gives_clear_errors_then_recovers(api, cities, platform) -> None:
     made = cities.create()
     slug, admin = made["slug"], made["admin"]
-    load = Load()
 
     def read(load: Load) -> None:
         load.record("city", lambda: api.get(f"/cities/{slug}/phases"))
@@ -32,16 +31,6 @@ def test_database_restart_gives_clear_errors_then_recovers(api, cities, platform
             "group", lambda: api.post(f"/cities/{slug}/working-groups", body, admin["token"])
         )
 
-    load.run("read", read)
-    load.run("write", write)
-    time.sleep(1.5)
-    platform.database_stop()
-    try:
-        time.sleep(OUTAGE_SECONDS)
-        during_outage = len(load.answers)
-    finally:
-        platform.database_start()
-
     def serves_again() -> bool:
         phases = api.get(f"/cities/{slug}/phases")
         group = api.post(
@@ -49,9 +38,19 @@ def test_database_restart_gives_clear_errors_then_recovers(api, cities, platform
         )
         return phases.status_code == 200 and group.status_code == 201
 
-    wait_until(serves_again, 60, "the platform serving again after the database restart")
-    time.sleep(1)
-    answers = load.stop()
+    with Load() as load:
+        load.run("read", read)
+        load.run("write", write)
+        time.sleep(1.5)
+        platform.database_stop()  # skips the test when the database is not ours to stop
+        try:
+            time.sleep(OUTAGE_SECONDS)
+            during_outage = len(load.answers)
+        finally:
+            platform.database_start()
+        wait_until(serves_again, 60, "the platform serving again after the database restart")
+        time.sleep(1)
+        answers = load.stop()
 
     assert unexpected(answers, {200, 201}) == [], Counter((a.what, a.status) for a in answers)
     assert max(a.seconds for a in answers) <= ANSWER_WITHIN

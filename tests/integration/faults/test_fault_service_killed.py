@@ -30,7 +30,6 @@ def test_dialogue_killed_and_restarted_under_load(api, cities, platform, infra) 
     host = api.verified_login()
     talks = [create_talk(api, slug, host, city["topic"]["id"], capacity=CAPACITY) for _ in range(4)]
     guests = [api.verified_login() for _ in range(GUESTS)]
-    load = Load()
     # Few enough pairs that each comes round again: joins and cancellations both run.
     pairs = itertools.cycle([(guest, talk["id"]) for talk in talks[:2] for guest in guests[:4]])
     registered: set[tuple[str, str]] = set()  # as the answers told (a 503 leaves it open)
@@ -52,19 +51,20 @@ def test_dialogue_killed_and_restarted_under_load(api, cities, platform, infra) 
     def read(load: Load) -> None:  # signed in: not served from the gateway's public cache
         load.record("list", lambda: api.get(f"/cities/{slug}/talks", token=host["token"]))
 
-    for n in range(3):
-        load.run(f"join-{n}", join_or_cancel)
-    load.run("read", read)
-    # Kill only once joins and cancellations both went through (a slow machine needs longer).
-    wait_until(lambda: load.count("cancel", 200) > 0, 60, "a cancellation before the kill")
-    platform.processes["dialogue"].kill()  # SIGKILL: no goodbye, workers die mid-request
-    platform.processes["dialogue"].wait()
-    time.sleep(ANSWER_WITHIN - 3)  # long enough for requests to run into the gateway's timeout
-    platform.service("dialogue")  # a new process on the same queues
-    # and load goes on against it until the new process has served a join
-    served_before = load.count("join", 200)
-    wait_until(lambda: load.count("join", 200) > served_before, 60, "a join after the restart")
-    answers = load.stop()
+    with Load() as load:
+        for n in range(3):
+            load.run(f"join-{n}", join_or_cancel)
+        load.run("read", read)
+        # Kill only once joins and cancellations both went through (a slow machine needs longer).
+        wait_until(lambda: load.count("cancel", 200) > 0, 60, "a cancellation before the kill")
+        platform.processes["dialogue"].kill()  # SIGKILL: no goodbye, workers die mid-request
+        platform.processes["dialogue"].wait()
+        time.sleep(ANSWER_WITHIN - 3)  # long enough for requests to run into the gateway's timeout
+        platform.service("dialogue")  # a new process on the same queues
+        # and load goes on against it until the new process has served a join
+        served_before = load.count("join", 200)
+        wait_until(lambda: load.count("join", 200) > served_before, 60, "a join after the restart")
+        answers = load.stop()
 
     # Every request was answered in time, with a success or a 503 that says when to retry.
     # (A cancel may find nothing when the join before it was answered 503 and never ran.)

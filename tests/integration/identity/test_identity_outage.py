@@ -46,7 +46,6 @@ def test_broker_outage_during_registrations(api, platform, infra) -> None:
 
     # Eight clients register fresh people one after another, before, during and after the
     # outage (a steady stream, whatever one registration costs on this machine).
-    load = Load()
     results: dict[str, int | str] = {}  # e-mail address -> status, or "no answer"
 
     def register(load: Load) -> None:
@@ -55,20 +54,21 @@ def test_broker_outage_during_registrations(api, platform, infra) -> None:
         with load._lock:
             results[email] = response.status_code if response is not None else "no answer"
 
-    for n in range(8):
-        load.run(f"register-{n}", register)
-    # Take the broker away while registrations are being processed.
-    wait_until(lambda: len(load.answers) >= 2, 60, "first registrations")
-    stopped_at = datetime.now(UTC)
-    platform.broker_stop()
-    try:
-        time.sleep(3)
-    finally:
-        platform.broker_start()
-    started_at = datetime.now(UTC)
-    after = len(load.answers)
-    wait_until(lambda: len(load.answers) >= after + 8, 60, "registrations after the outage")
-    load.stop()
+    with Load() as load:
+        for n in range(8):
+            load.run(f"register-{n}", register)
+        # Take the broker away while registrations are being processed.
+        wait_until(lambda: len(load.answers) >= 2, 60, "first registrations")
+        stopped_at = datetime.now(UTC)
+        platform.broker_stop()
+        try:
+            time.sleep(3)
+        finally:
+            platform.broker_start()
+        started_at = datetime.now(UTC)
+        after = len(load.answers)
+        wait_until(lambda: len(load.answers) >= after + 8, 60, "registrations after the outage")
+        load.stop()
     emails = list(results)
 
     accounts = infra.database("identity").accounts

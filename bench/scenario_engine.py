@@ -25,8 +25,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# The published examples, found as the engine tests find them (shared folder or the copy here).
+sys.path.insert(0, str(ROOT / "tests" / "unit" / "scenario_engine"))
 
 import numpy as np  # noqa: E402
+from scenario_examples import EXAMPLES  # noqa: E402
 
 from services.scenarios.engine import _jit, cib, consistency  # noqa: E402
 from services.scenarios.engine.io import load_cib  # noqa: E402
@@ -35,14 +38,6 @@ from services.scenarios.engine.reference import (  # noqa: E402
     brute_force_cib,
     random_cib_model,
     random_consistency_model,
-)
-
-# The initiative's shared folder beside the checkout, else the copy the repository carries.
-SHARED_EXAMPLES = ROOT.parent / "shared" / "scenario-examples"
-EXAMPLES = (
-    SHARED_EXAMPLES
-    if SHARED_EXAMPLES.is_dir()
-    else ROOT / "tests" / "fixtures" / "scenario-examples"
 )
 
 

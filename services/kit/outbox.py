@@ -77,8 +77,14 @@ def published_of(outbox: Collection) -> Collection:
 
 
 def stored_rows(outbox: Collection, query: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows matching ``query``, waiting or published (the last day), for inspection."""
-    return [*outbox.find(query), *published_of(outbox).find(query)]
+    """Rows matching ``query``, waiting or published (the last day), for inspection.
+
+    The waiting rows are read first: a row the relay moves between the two reads then shows up
+    in both (same ``_id``) and is kept once, as published; read the other way round it would be
+    missed."""
+    rows = {row["_id"]: row for row in outbox.find(query)}
+    rows.update((row["_id"], row) for row in published_of(outbox).find(query))
+    return list(rows.values())
 
 
 class OutboxWriter:

@@ -15,7 +15,7 @@ from nameko.standalone.events import get_event_exchange
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "faults"))
 from fault_support import Load  # noqa: E402
 
-from services.kit.outbox import published_of  # noqa: E402
+from services.kit.outbox import published_of, stored_rows  # noqa: E402
 from services.kit.testing import wait_until  # noqa: E402
 
 REGISTERED = "stadtdialog.identity.account.registered.v1"
@@ -80,7 +80,7 @@ def test_broker_outage_during_registrations(api, platform, infra) -> None:
 
     # The outbox held facts written while the broker was away, and published them afterwards.
     outbox = infra.database("identity").outbox
-    held = list(outbox.find({"created_at": {"$gte": stopped_at, "$lte": started_at}}))
+    held = stored_rows(outbox, {"created_at": {"$gte": stopped_at, "$lte": started_at}})
     for row in held:
         wait_until(
             lambda row=row: published_of(outbox).find_one({"_id": row["_id"]}) is not None,

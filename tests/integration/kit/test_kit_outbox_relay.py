@@ -22,7 +22,13 @@ from pymongo.collection import Collection
 
 from services.kit.events import validate_envelope
 from services.kit.loop import DrainLoop
-from services.kit.outbox import OutboxRelay, OutboxWriter, public_exchange, published_of
+from services.kit.outbox import (
+    OutboxRelay,
+    OutboxWriter,
+    public_exchange,
+    published_of,
+    stored_rows,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -257,6 +263,23 @@ def test_a_crash_between_publishing_and_moving_publishes_again_and_keeps_one_row
     assert [m.payload["id"] for m in receive(internal, 1)] == [envelope["id"]]
     assert outbox.count_documents({}) == 0
     assert published_of(outbox).count_documents({"_id": envelope["id"]}) == 1
+
+
+def test_stored_rows_shows_a_row_caught_mid_move_once_as_published(outbox):
+    """Between the relay's insert into the log and its delete a row is in both collections;
+    an inspection then lists it once, with its published stamp."""
+    writer = OutboxWriter(outbox, SERVICE)
+    moving = writer.add(letters(), "happened", {"n": 1})
+    waiting = writer.add(letters(), "happened", {"n": 2})
+    row = outbox.find_one({"_id": moving["id"]})
+    published_of(outbox).insert_one({**row, "published_at": datetime.now(UTC), "attempts": 1})
+
+    rows = stored_rows(outbox, {})
+
+    assert sorted(r["_id"] for r in rows) == sorted([moving["id"], waiting["id"]])
+    by_id = {r["_id"]: r for r in rows}
+    assert by_id[moving["id"]]["published_at"] is not None
+    assert by_id[waiting["id"]]["published_at"] is None
 
 
 def test_rows_marked_published_in_place_move_out_once(outbox, relay):

@@ -171,13 +171,12 @@ def test_closing_event_from_draft_to_registration_and_results(
     expect(desktop.get_by_role("cell", name="Einen Platz nah an der Bühne")).to_be_visible()
 
     # A next step for the idea, then the public overview.
-    wait_until(
-        lambda: (
-            api.get(f"/cities/{slug}/results", token=admin["token"]).json()["ideas"]["total"] == 2
-        ),
-        90,
-        "results",
-    )
+    def every_fact_counted() -> bool:  # the facts are handled concurrently: wait for each
+        results = api.get(f"/cities/{slug}/results", token=admin["token"]).json()
+        ideas, talks = results["ideas"], results["talks"]
+        return ideas["total"] == 2 and ideas["supports"] == 1 and talks["held"] == 1
+
+    wait_until(every_fact_counted, 90, "results")
     desktop.goto(f"{api.base}/stadt/{slug}/verwaltung/abschluss")
     card = desktop.locator(f"#idee-{idea}")
     card.get_by_text("Nächsten Schritt hinzufügen").click()

@@ -126,7 +126,13 @@ def test_next_steps_of_project_ideas_after_the_closing(api, closing_city, platfo
         slug,
     )
     platform.publish_fact("dialogue", "idea", "supported", {"idea_id": "i9"}, slug)
-    wait_until(lambda: api.get(f"/cities/{slug}/next-steps").json()["ideas"], 30, "the idea known")
+    wait_until(  # two facts, handled concurrently: wait for both
+        lambda: (
+            [i["supports"] for i in api.get(f"/cities/{slug}/next-steps").json()["ideas"]] == [1]
+        ),
+        30,
+        "the idea known with its support",
+    )
     step = {
         "what": "Machbarkeitsstudie für den Gemeinschaftsgarten",
         "owner_organisation": "Grünflächenamt",

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import requests
 
 # The platform fixture gives the gateway a 10 s RPC timeout; an answer may take that long plus
-# the time to build the 503 and the HTTP round trip, never longer.
-ANSWER_WITHIN = 10 + 5
+# the time to build the 503, queueing on a busy 2-core machine and the HTTP round trip.
+ANSWER_WITHIN = 10 + 8
 
 
 @dataclass

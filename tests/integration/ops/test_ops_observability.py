@@ -137,10 +137,26 @@ def test_gateway_and_service_metrics_count_requests(api, cities, platform) -> No
         created = api.post(f"/cities/{slug}/working-groups", {"name": name}, token=admin["token"])
         assert created.status_code == 201
     assert api.get(f"/cities/{slug}/working-groups/nope", token=admin["token"]).status_code == 404
-    gateway_after, service_after = scrape()
+    gateway_after, _ = scrape()
 
     def moved(text_before: str, text_after: str, name: str, **labels: str) -> float:
         return _sample(text_after, name, **labels) - _sample(text_before, name, **labels)
+
+    entrypoint = "stadtdialog_service_entrypoint_seconds_count"
+
+    def service_counted() -> str | None:
+        """nameko sends an RPC reply before it records the worker's result: the service's
+        figures may trail the gateway's answer by a moment."""
+        text = requests.get(service_url, timeout=10).text
+        created = moved(
+            service_before, text, entrypoint, method="create_working_group", outcome="ok"
+        )
+        missing = moved(
+            service_before, text, entrypoint, method="working_group", outcome="NotFound"
+        )
+        return text if created >= 2 and missing >= 1 else None
+
+    service_after = wait_until(service_counted, 10, "the service's figures for the requests")
 
     counted = moved(
         gateway_before,

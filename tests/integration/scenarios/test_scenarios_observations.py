@@ -83,13 +83,18 @@ def test_observations_from_citizens_and_table_talks(scenario_city, platform, pub
     # a table talk's observation arrives twice (at-least-once) and once malformed
     talk = _talk_fact(city.slug, "Das erwarte ich: weniger Autos in der Altstadt.", "forecast")
     _dialogue_fact(platform, talk, times=2)
-    _dialogue_fact(platform, _talk_fact(city.slug, "???", kind="rumour"))
+    rumour = _talk_fact(city.slug, "???", kind="rumour")
+    _dialogue_fact(platform, rumour)
     marker = _talk_fact(city.slug, "Die Bibliothek ist abends voll.")
     _dialogue_fact(platform, marker)
+    # The service handles the facts concurrently: wait until it recorded each one as handled
+    # (after taking it in or dropping it), not just the last one sent.
+    handled = platform.infra.database("scenarios")["processed_events"]
+    sent = {talk["id"], rumour["id"], marker["id"]}
     wait_until(
-        lambda: any(o["text"] == marker["data"]["text"] for o in city.get("/observations").json()),
+        lambda: sent <= {row["_id"].rsplit(":", 1)[1] for row in handled.find({}, {"_id": 1})},
         30,
-        "the table-talk observations taken in",
+        "the table-talk facts handled",
     )
     listed = city.get("/observations").json()
     from_talk = [o for o in listed if o["source"] == "table_talk"]

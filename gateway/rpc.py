@@ -2,13 +2,15 @@
 
 nameko's ``ClusterRpcProxy`` is not thread-safe, so each gateway thread keeps its own. The
 caller's identity is written into the proxy's context data before each call. A proxy whose
-connection broke (broker restart) is thrown away and rebuilt on the next call. A service that
+connection broke (broker restart) is thrown away and rebuilt on the next call, and one whose
+reply connection was closed meanwhile is rebuilt before the call is sent. A service that
 does not answer within the timeout, or is not running, becomes ``ServiceUnavailable`` (503).
 """
 
 from __future__ import annotations
 
 import logging
+import select
 import threading
 import uuid
 from typing import Any
@@ -30,6 +32,29 @@ class ServiceUnavailable(Exception):
         self.reason = reason
 
 
+def _replies_can_arrive(standalone: ClusterRpcProxy) -> bool:
+    """Whether this proxy's reply queue still lives on an open connection.
+
+    After a broker restart the thread's proxy would publish its request on a fresh connection
+    while its reply queue went with the old broker: the answer is dropped and the caller waits
+    the whole timeout for a 503. A closed connection makes its socket readable (the broker's
+    close frame or end of file), so a zero-wait ``select`` finds it before anything is sent;
+    an open, quiet connection costs one system call.
+    """
+    connection = standalone._reply_listener.queue_consumer.connection
+    try:
+        if not connection.connected:
+            return False
+        readable, _, _ = select.select([connection.connection.sock], [], [], 0)
+        if readable:
+            connection.drain_events(timeout=0.01)  # a late reply, or the error of a closed one
+    except TimeoutError:  # socket.timeout: nothing more to read, the connection is open
+        return True
+    except Exception:  # noqa: BLE001 - any failure to read means the connection is gone
+        return False
+    return True
+
+
 class RpcClient:
     def __init__(self, amqp_uri: str, timeout: float) -> None:
         self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
@@ -38,7 +63,7 @@ class RpcClient:
 
     def _proxy(self, timeout: float) -> tuple[ClusterRpcProxy, Any]:
         holder = getattr(self._local, "holder", None)
-        if holder is None or holder[2] != timeout:
+        if holder is None or holder[2] != timeout or not _replies_can_arrive(holder[0]):
             self.reset()
             standalone = ClusterRpcProxy(self.config, timeout=timeout)
             holder = (standalone, standalone.start(), timeout)
@@ -82,3 +107,8 @@ class RpcClient:
         except (OSError, OperationalError, ConnectionError) as exc:
             self.reset()
             raise ServiceUnavailable(service, f"broker unreachable: {exc}") from exc
+        except RuntimeError as exc:
+            if "disconnected" not in str(exc):  # nameko's reply consumer lost its connection
+                raise
+            self.reset()
+            raise ServiceUnavailable(service, "broker connection lost") from exc

@@ -1,0 +1,39 @@
+"""After a broker restart every gateway thread answers again at once: none sends its request
+while its reply queue is gone with the old broker (it would wait the whole RPC timeout for a
+503 although the service answered)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from services.kit.testing import wait_until
+
+pytestmark = pytest.mark.integration
+
+CLIENTS = 8  # as many as the test gateway has threads
+ROUNDS = 6
+
+
+def _statuses(api, token: str) -> list[int]:  # noqa: ANN001
+    """``CLIENTS`` clients ask ``ROUNDS`` times each, side by side: every thread serves some."""
+
+    def ask(_: int) -> list[int]:
+        return [api.get("/me", token=token).status_code for _ in range(ROUNDS)]
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        return [status for answers in pool.map(ask, range(CLIENTS)) for status in answers]
+
+
+def test_every_gateway_thread_answers_right_after_a_broker_restart(api, platform) -> None:
+    person = api.verified_login()
+    assert set(_statuses(api, person["token"])) == {200}  # every thread holds a proxy now
+
+    platform.broker_stop()
+    platform.broker_start()
+    # The services reconnect on their own; the first answer says the identity service is back.
+    wait_until(lambda: api.get("/me", token=person["token"]).status_code == 200, 60, "served")
+
+    statuses = _statuses(api, person["token"])
+    assert statuses == [200] * (CLIENTS * ROUNDS), statuses

@@ -4,10 +4,13 @@ while its reply queue is gone with the old broker (it would wait the whole RPC t
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
 
+from gateway.rpc import _replies_can_arrive
 from services.kit.testing import wait_until
 
 pytestmark = pytest.mark.integration
@@ -26,12 +29,19 @@ def _statuses(api, token: str) -> list[int]:  # noqa: ANN001
         return [status for answers in pool.map(ask, range(CLIENTS)) for status in answers]
 
 
-def test_every_gateway_thread_answers_right_after_a_broker_restart(api, platform) -> None:
+def test_every_gateway_thread_answers_right_after_a_broker_restart(api, platform, infra) -> None:
     person = api.verified_login()
     assert set(_statuses(api, person["token"])) == {200}  # every thread holds a proxy now
+    # What the gateway checks before each call, on a proxy of our own.
+    proxy = ClusterRpcProxy({"AMQP_URI": infra.amqp_uri, "serializer": "json"}, timeout=5)
+    proxy.start()
+    assert all(_replies_can_arrive(proxy) for _ in range(3))  # open and quiet: keep it
 
     platform.broker_stop()
     platform.broker_start()
+    assert not _replies_can_arrive(proxy)  # closed by the restart: rebuild it
+    with contextlib.suppress(Exception):  # its connection is gone already
+        proxy.stop()
     # The services reconnect on their own; the first answer says the identity service is back.
     wait_until(lambda: api.get("/me", token=person["token"]).status_code == 200, 60, "served")
 

@@ -7,9 +7,9 @@ them to ``outbox_published`` only after the broker confirmed (kept a day there f
 inspection). ``outbox`` thus holds only what waits: FerretDB's SQLite backend scans a
 collection for every filter but ``_id``, and a relay that looked for its few pending rows
 among a day of published ones spent about 100 ms per look at a thousand rows (docs/kit.md).
-While the broker is away the envelopes wait;
-when it is back they go out, oldest first. Delivery is at-least-once: consumers de-duplicate
-by envelope ``id`` (``services.kit.consumer``).
+While the broker is away the envelopes wait; when it is back they go out, oldest first.
+Delivery is at-least-once: consumers de-duplicate by envelope ``id``
+(``services.kit.consumer``).
 
 FerretDB has no multi-document transactions, so the change and its outbox entry are two
 writes; the window between them is one process crash wide and documented in docs/kit.md.

@@ -247,6 +247,13 @@ def test_published_rows_stay_a_day_then_go(outbox, relay):
     assert published.find_one({"_id": oldest["_id"]}) is None
 
 
+def half_moved(outbox: Collection, row_id: str) -> None:
+    """The state a crash between the relay's insert into the log and its delete leaves: the
+    confirmed row is in the published log and still in the outbox."""
+    row = outbox.find_one({"_id": row_id})
+    published_of(outbox).insert_one({**row, "published_at": datetime.now(UTC), "attempts": 1})
+
+
 def test_a_crash_between_publishing_and_moving_publishes_again_and_keeps_one_row(
     outbox, relay, amqp
 ):
@@ -255,8 +262,7 @@ def test_a_crash_between_publishing_and_moving_publishes_again_and_keeps_one_row
     entity = letters()
     internal = listen(amqp, get_event_exchange(SERVICE, {}), f"stadtdialog.{SERVICE}.{entity}.#")
     envelope = OutboxWriter(outbox, SERVICE).add(entity, "happened", {})
-    row = outbox.find_one({"_id": envelope["id"]})
-    published_of(outbox).insert_one({**row, "published_at": datetime.now(UTC), "attempts": 1})
+    half_moved(outbox, envelope["id"])
 
     assert relay.publish_pending() == 1
 
@@ -271,8 +277,7 @@ def test_stored_rows_shows_a_row_caught_mid_move_once_as_published(outbox):
     writer = OutboxWriter(outbox, SERVICE)
     moving = writer.add(letters(), "happened", {"n": 1})
     waiting = writer.add(letters(), "happened", {"n": 2})
-    row = outbox.find_one({"_id": moving["id"]})
-    published_of(outbox).insert_one({**row, "published_at": datetime.now(UTC), "attempts": 1})
+    half_moved(outbox, moving["id"])
 
     rows = stored_rows(outbox, {})
 

@@ -15,11 +15,11 @@ import threading
 import uuid
 from typing import Any
 
-from kombu.exceptions import OperationalError
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.kit.context import CALLER_KEY, CORRELATION_KEY, Caller
+from services.kit.messaging import BROKER_GONE
 from services.kit.observability import current_correlation_id
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ class RpcClient:
             raise ServiceUnavailable(service, f"no answer within {timeout:g} s") from exc
         except UnknownService as exc:
             raise ServiceUnavailable(service, "not running") from exc
-        except (OSError, OperationalError, ConnectionError) as exc:
+        except BROKER_GONE as exc:
             self.reset()
             raise ServiceUnavailable(service, f"broker unreachable: {exc}") from exc
         except RuntimeError as exc:

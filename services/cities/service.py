@@ -9,8 +9,6 @@ from typing import Any
 from bson import ObjectId
 from kombu import Queue, binding
 from mongoengine.errors import NotUniqueError
-from nameko.events import event_handler
-from nameko.messaging import consume
 from nameko.rpc import RpcProxy
 
 from plugins.hookspecs import TAG_PATTERN
@@ -59,6 +57,7 @@ from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from services.kit.events import TYPE_PATTERN
 from services.kit.mail import Mailer
+from services.kit.messaging import consume, event_handler
 from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox, public_exchange
 from services.kit.purge import PurgeMixin

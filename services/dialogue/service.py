@@ -9,7 +9,6 @@ from typing import Any
 
 from bson import ObjectId
 from mongoengine.errors import NotUniqueError
-from nameko.events import event_handler
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
@@ -72,6 +71,7 @@ from services.kit.consumer import idempotent
 from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Forbidden, Invalid, NotFound, PhaseClosed
+from services.kit.messaging import event_handler
 from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox
 from services.kit.purge import PurgeMixin

@@ -13,7 +13,6 @@ import eventlet
 from bson import ObjectId
 from kombu import Queue, binding
 from mongoengine.errors import NotUniqueError
-from nameko.messaging import consume
 from nameko.rpc import RpcProxy
 
 from services.events import mails
@@ -50,6 +49,7 @@ from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Invalid, NotFound
 from services.kit.mail import Mailer
+from services.kit.messaging import consume
 from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox, public_exchange
 from services.kit.purge import PurgeMixin

@@ -21,11 +21,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from nameko.events import BROADCAST, event_handler
+from nameko.events import BROADCAST
 from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
 
 from services.kit.errors import PhaseClosed
+from services.kit.messaging import event_handler
 
 CITY_CHANGED = "stadtdialog.cities.city.changed.v1"
 CACHE_SECONDS = 5.0

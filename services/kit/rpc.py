@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kombu.exceptions import OperationalError
 from nameko.rpc import Rpc as NamekoRpc
 from pymongo.errors import ConnectionFailure
 
 from services.kit.errors import DomainError, Unavailable
+from services.kit.messaging import BROKER_GONE
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class Rpc(NamekoRpc):
             exc_info = (Unavailable, error, exc_info[2])
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)
-        except (OperationalError, OSError, ConnectionError) as exc:
+        except BROKER_GONE as exc:
             log.warning(
                 "reply of %s lost, broker unreachable (%s); the caller times out",
                 worker_ctx.call_id,

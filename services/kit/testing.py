@@ -177,6 +177,14 @@ class Platform:
                 process.kill()
                 process.wait()
 
+    def exited(self) -> dict[str, str]:
+        """Processes that ended on their own, each with the end of its log (why it died)."""
+        return {
+            name: (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
+            for name, process in self.processes.items()
+            if process.poll() is not None
+        }
+
     def ping(self, name: str) -> bool:
         from nameko.standalone.rpc import ClusterRpcProxy
 

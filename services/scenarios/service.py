@@ -20,7 +20,6 @@ import eventlet
 import numpy as np
 from bson import ObjectId
 from mongoengine.errors import NotUniqueError
-from nameko.events import event_handler
 from nameko.rpc import RpcProxy
 
 from services.kit.city_state import CityState, CityStateListener
@@ -28,6 +27,7 @@ from services.kit.consumer import idempotent
 from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
 from services.kit.errors import Conflict, Invalid, NotFound
+from services.kit.messaging import event_handler
 from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox
 from services.kit.purge import PurgeMixin

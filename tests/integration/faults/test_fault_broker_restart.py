@@ -47,3 +47,4 @@ def test_every_gateway_thread_answers_right_after_a_broker_restart(api, platform
 
     statuses = _statuses(api, person["token"])
     assert statuses == [200] * (CLIENTS * ROUNDS), statuses
+    assert platform.exited() == {}  # no service died of the restart

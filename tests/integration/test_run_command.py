@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
+from pathlib import Path
 
 import requests
 from prometheus_client.parser import text_string_to_metric_families
@@ -80,3 +82,99 @@ def _home_page_requests(port: int) -> float:
         for sample in family.samples
         if sample.name.endswith("_total") and sample.labels.get("endpoint") == "/"
     )
+
+
+def test_ctrl_c_after_the_demo_stops_the_broker_and_database_the_run_started(tmp_path) -> None:
+    """With nothing given, the run starts its own RabbitMQ node and FerretDB (on free ports,
+    beside whatever else runs here); Ctrl-C after the demo seed stops both and every process."""
+    ports = {name: free_port() for name in ("gateway", "smtp", "amqp", "dist", "database")}
+    node = f"stadtdialog-{ports['amqp']}@localhost"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("AMQP_URI", "MONGODB_URI", "SMTP_HOST", "STADTDIALOG_DEMO")
+        and not key.startswith("STADTDIALOG_OWN_")
+    }
+    env.update(
+        GATEWAY_PORT=str(ports["gateway"]),
+        SMTP_PORT=str(ports["smtp"]),
+        RABBITMQ_PORT=str(ports["amqp"]),
+        RABBITMQ_DIST_PORT=str(ports["dist"]),
+        FERRETDB_PORT=str(ports["database"]),
+        STADTDIALOG_STATE=str(tmp_path / "state"),
+        STADTDIALOG_METRICS_PORT="0",
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"),
+    )
+    log_path = tmp_path / "run.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        ["bash", "deploy/local/run"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    pidfile = tmp_path / "state" / "ferretdb" / "ferretdb.pid"
+    try:
+        wait_until(
+            lambda: "demo: logins" in log_path.read_text(errors="replace"),
+            400,
+            "the demo seeder printing the demo logins",
+            interval=1,
+        )
+        database_pid = int(pidfile.read_text())
+        assert _listening(ports["amqp"]) and _listening(ports["database"])
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(120)
+        finally:
+            log.close()
+            output = log_path.read_text(errors="replace")
+            _forget_node(node)
+    assert process.returncode is not None, output[-3000:]
+    for name, port in ports.items():
+        if name != "dist":
+            what = f"port {port} ({name}) free; the run said: {output[-2000:]}"
+            wait_until(lambda port=port: not _listening(port), 30, what)
+    assert not _alive(database_pid), output[-3000:]
+    assert subprocess.run(["pgrep", "-f", node], capture_output=True).returncode == 1
+    # Nothing of the run's process group is left (the demo seeder included).
+    wait_until(lambda: not _group_alive(process.pid), 30, "the run's process group gone")
+    assert f"stopping RabbitMQ on 127.0.0.1:{ports['amqp']}" in output, output[-3000:]
+    assert f"stopping FerretDB on 127.0.0.1:{ports['database']}" in output, output[-3000:]
+
+
+def _listening(port: int) -> bool:
+    probe = subprocess.run(
+        ["bash", "-c", f"exec 3<>/dev/tcp/127.0.0.1/{port}"], capture_output=True
+    )
+    return probe.returncode == 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _forget_node(node: str) -> None:
+    """The node's data and logs under RabbitMQ's own folders (named after the node)."""
+    for folder in (
+        Path("/var/lib/rabbitmq/mnesia"),
+        Path("/var/log/rabbitmq"),
+        Path("/var/lib/rabbitmq"),
+    ):
+        for path in folder.glob(f"{node}*"):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()

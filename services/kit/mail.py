@@ -3,6 +3,11 @@
 ``self.mail.send(to, subject, body)`` stores the message in the service's ``mail_outbox``
 collection; a ``DrainLoop`` hands it to the SMTP server configured by ``SMTP_HOST`` /
 ``SMTP_PORT`` and retries while that server is away, so no mail is lost to an outage.
+
+A message may carry attachments (the dialogue's .ics file of a talk):
+``self.mail.send(to, subject, body, [(filename, content_type, data)])``. They are stored on
+the row as ``attachments: [{"filename", "content_type", "data"}]`` (bytes) and added to the
+message when it is sent.
 """
 
 from __future__ import annotations
@@ -12,12 +17,16 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
+from bson import Binary
 from pymongo import ASCENDING
 from pymongo.collection import Collection
 
 from services.kit.config import Settings, load_settings
 from services.kit.db import connect
 from services.kit.loop import DrainingDependency, DrainLoop
+
+# (filename, content type such as "text/calendar", content)
+Attachment = tuple[str, str, bytes]
 
 
 def forget_sent(collection: Collection, row_id: Any) -> None:
@@ -32,16 +41,22 @@ class MailWriter:
         self.collection = collection
         self._wake = wake
 
-    def send(self, to: str, subject: str, body: str) -> None:
-        self.collection.insert_one(
-            {
-                "to": to,
-                "subject": subject,
-                "body": body,
-                "created_at": datetime.now(UTC),
-                "sent_at": None,
-            }
-        )
+    def send(
+        self, to: str, subject: str, body: str, attachments: list[Attachment] | None = None
+    ) -> None:
+        row: dict[str, Any] = {
+            "to": to,
+            "subject": subject,
+            "body": body,
+            "created_at": datetime.now(UTC),
+            "sent_at": None,
+        }
+        if attachments:
+            row["attachments"] = [
+                {"filename": name, "content_type": kind, "data": Binary(data)}
+                for name, kind, data in attachments
+            ]
+        self.collection.insert_one(row)
         self._wake()
 
 
@@ -58,14 +73,23 @@ class SmtpSender:
             return 0
         with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
             for row in batch:
-                message = EmailMessage()
-                message["From"] = self.settings.smtp_sender
-                message["To"] = row["to"]
-                message["Subject"] = row["subject"]
-                message.set_content(row["body"])
-                smtp.send_message(message)
-                forget_sent(self.collection, row["_id"])
+                smtp.send_message(_message(row, self.settings.smtp_sender))
+                forget_sent(self.collection, row["_id"])  # nothing of the person stays
         return len(batch)
+
+
+def _message(row: dict[str, Any], sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = row["to"]
+    message["Subject"] = row["subject"]
+    message.set_content(row["body"])
+    for item in row.get("attachments") or ():
+        maintype, _, subtype = item["content_type"].partition("/")
+        message.add_attachment(
+            bytes(item["data"]), maintype=maintype, subtype=subtype, filename=item["filename"]
+        )
+    return message
 
 
 class Mailer(DrainingDependency):

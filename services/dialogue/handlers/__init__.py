@@ -1,0 +1,1 @@
+"""The dialogue service's entrypoints, one mixin per aggregate; ``service.py`` composes them."""

@@ -1,0 +1,257 @@
+"""Registrations: join a talk, seats and waiting list, announcements and their mails, cancel."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from mongoengine.errors import NotUniqueError
+
+from services.dialogue import mails
+from services.dialogue.calendar import talk_ics
+from services.dialogue.handlers.base import DialogueBase, _aware, _iso, _now
+from services.dialogue.handlers.invitations import GUEST_CANCEL
+from services.dialogue.models import Announcement, Registration, Seat, Talk
+from services.dialogue.rules import require_join_phase
+from services.dialogue.schemas import JoinSchema
+from services.dialogue.seating import settle, waiting_position
+from services.dialogue.store import DatabaseSeats
+from services.kit.errors import Conflict, NotFound
+from services.kit.rpc import rpc
+from services.kit.schemas import load
+
+
+class RegistrationHandlers(DialogueBase):
+    def _registration_view(self, reg: Registration) -> dict[str, Any]:
+        talk_id = reg.talk_id
+        seats = {
+            s.registration_id: s.number
+            for s in Seat.scoped(reg.city, talk_id=talk_id).only("registration_id", "number")
+        }
+        number = seats.get(str(reg.id))
+        position = None
+        if number is None:
+            arrivals = [
+                (r.arrival, str(r.id))
+                for r in Registration.scoped(reg.city, talk_id=talk_id).only("arrival", "id")
+            ]
+            try:
+                position = waiting_position(arrivals, set(seats), str(reg.id))
+            except KeyError:  # cancelled in the meantime
+                return {"registration_id": str(reg.id), "talk_id": talk_id, "status": "none"}
+        return {
+            "registration_id": str(reg.id),
+            "talk_id": talk_id,
+            "status": "confirmed" if number is not None else "waitlisted",
+            "seat": number,
+            "position": position,
+            "registered_at": _iso(datetime.fromtimestamp(reg.arrival / 1e9, UTC)),
+        }
+
+    def _check_joinable(self, talk: Talk) -> None:
+        require_join_phase(self._state(talk.city), talk.kind)
+        if talk.status != "scheduled":
+            raise Conflict("The talk was cancelled.", {"talk": ["The talk was cancelled."]})
+        if _aware(talk.ends_at) <= _now():
+            raise Conflict("The talk is over.", {"talk": ["The talk is over."]})
+
+    def _register(
+        self,
+        talk: Talk,
+        person: str,
+        display_name: str,
+        account_id: str | None = None,
+        email: str | None = None,
+        invitation: str | None = None,
+    ) -> Registration:
+        """Insert the registration (unique per person); a repeat finds the first one."""
+        try:
+            return Registration(
+                city=talk.city,
+                talk_id=str(talk.id),
+                person=person,
+                account_id=account_id,
+                display_name=display_name,
+                email=email,
+                arrival=time.time_ns(),
+                via_invitation=invitation,
+            ).save(force_insert=True)
+        except NotUniqueError:
+            existing = Registration.scoped(talk.city, talk_id=str(talk.id), person=person).first()
+            if existing is None:  # cancelled between our insert and this read: try once more
+                return self._register(talk, person, display_name, account_id, email, invitation)
+            return existing
+
+    def _settle(self, talk: Talk, own: Registration | None) -> None:
+        """Hand out free seats in order and tell everyone seated here; then tell ``own``."""
+        store = DatabaseSeats(talk.city, str(talk.id))
+        for seated in settle(store):
+            if own is None or seated.registration_id != str(own.id):
+                self._announce(talk, seated.registration_id, seated=True)
+        if own is not None:
+            self._announce(talk, str(own.id), seated=store.seat_of(str(own.id)) is not None)
+
+    def _announce(self, talk: Talk, registration_id: str, seated: bool) -> None:
+        """Publish and mail what happened to a registration, exactly once per fact.
+
+        ``entered`` is decided by whoever inserts it first (the joiner after its own settle,
+        or a settler that seated the registration); a seat given after a waiting-list
+        notice is a ``promoted``."""
+        city = talk.city
+        value = "confirmed" if seated else "waitlisted"
+        try:
+            Announcement(
+                city=city,
+                registration_id=registration_id,
+                talk_id=str(talk.id),
+                kind="entered",
+                value=value,
+            ).save(force_insert=True)
+        except NotUniqueError:
+            if not seated:
+                return
+            entered = Announcement.scoped(
+                city, registration_id=registration_id, kind="entered"
+            ).first()
+            if entered is None or entered.value != "waitlisted":
+                return
+            try:
+                Announcement(
+                    city=city,
+                    registration_id=registration_id,
+                    talk_id=str(talk.id),
+                    kind="promoted",
+                    value="promoted",
+                ).save(force_insert=True)
+            except NotUniqueError:
+                return
+            value = "promoted"
+        reg = Registration.scoped(city, id=registration_id).first()
+        self.outbox.add(
+            "registration",
+            value,
+            {
+                "talk_id": str(talk.id),
+                "registration_id": registration_id,
+                "guest": bool(reg and reg.account_id is None),
+            },
+            city=city,
+            subject=registration_id,
+            public=True,
+        )
+        if reg is not None:
+            self._mail_registration(talk, reg, value)
+
+    def _mail_registration(self, talk: Talk, reg: Registration, value: str) -> None:
+        view = self._one_talk_view(talk, details=True)
+        if reg.account_id is None:
+            token = self.guest_tokens.sign(GUEST_CANCEL, {"c": reg.city, "r": str(reg.id)})
+            hint = mails.guest_cancel_hint(self._link("/tischgespraeche/gast-absagen", token))
+        else:
+            hint = mails.ACCOUNT_CANCEL_HINT
+        if value == "waitlisted":
+            position = self._registration_view(reg).get("position") or 1
+            self._mail_person(reg, lambda name: mails.waitlisted(view, name, position))
+            return
+        build = mails.confirmed if value == "confirmed" else mails.promoted
+        ics = talk_ics(view, self.settings.public_base_url)
+        self._mail_person(reg, lambda name: build(view, name, hint), ics)
+
+    def _mail_person(self, reg: Registration, texts: Any, ics: bytes | None = None) -> None:
+        """Mail one registered person: a guest at their address, an account at the address
+        identity holds (never copied here)."""
+        address = reg.email
+        if reg.account_id is not None:
+            account = self._account(reg.account_id)
+            address = account["email"] if account else None
+        if not address:
+            return
+        subject, body = texts(reg.display_name)
+        attachments = [("tischgespraech.ics", "text/calendar", ics)] if ics else None
+        self.mail.send(address, subject, body, attachments)
+
+    @rpc
+    def join_talk(self, city: str, talk_id: str, data: dict[str, Any] | None = None) -> dict:
+        user_id = self.caller.require_authenticated()
+        values = load(JoinSchema(), data or {})
+        talk = self._talk(city, talk_id)
+        self._check_joinable(talk)
+        invitation = None
+        if talk.access == "invitation_only" or values["token"]:
+            invitation = self._check_invitation(talk, values["token"])
+        if talk.host_id == user_id:
+            raise Conflict("You host this talk.", {"talk": ["You host this talk."]})
+        person = f"account:{user_id}"
+        reg = Registration.scoped(city, talk_id=talk_id, person=person).first()
+        if reg is None:
+            account = self._account(user_id)
+            if account is None:
+                raise NotFound("Account not found.")
+            reg = self._register(
+                talk, person, account["display_name"], account_id=user_id, invitation=invitation
+            )
+        self._settle(talk, own=reg)
+        return self._registration_view(reg)
+
+    @rpc
+    def my_registration(self, city: str, talk_id: str) -> dict[str, Any]:
+        user_id = self.caller.require_authenticated()
+        talk = self._talk(city, talk_id)
+        reg = Registration.scoped(city, talk_id=str(talk.id), person=f"account:{user_id}").first()
+        if reg is None:
+            return {"registration_id": None, "talk_id": talk_id, "status": "none"}
+        return self._registration_view(reg)
+
+    def _cancel(self, talk: Talk, reg: Registration) -> dict[str, Any]:
+        # Registration first, seat second: a settler seating it meanwhile sees it gone.
+        gone = Registration.scoped(talk.city, id=reg.id).delete()
+        Seat.scoped(talk.city, talk_id=str(talk.id), registration_id=str(reg.id)).delete()
+        if gone:
+            self.outbox.add(
+                "registration",
+                "cancelled",
+                {"talk_id": str(talk.id), "registration_id": str(reg.id)},
+                city=talk.city,
+                subject=str(reg.id),
+                public=True,
+            )
+        if talk.status == "scheduled":
+            self._settle(talk, own=None)
+        return {"registration_id": str(reg.id), "talk_id": str(talk.id), "status": "cancelled"}
+
+    @rpc
+    def cancel_registration(self, city: str, talk_id: str) -> dict[str, Any]:
+        user_id = self.caller.require_authenticated()
+        talk = self._talk(city, talk_id)
+        reg = Registration.scoped(city, talk_id=talk_id, person=f"account:{user_id}").first()
+        if reg is None:  # never registered, or cancelled already: a repeat changes nothing
+            return {"registration_id": None, "talk_id": talk_id, "status": "none"}
+        return self._cancel(talk, reg)
+
+    @rpc
+    def guests(self, city: str, talk_id: str) -> dict[str, Any]:
+        """The host's guest list: display names, seats, waiting positions; never addresses."""
+        talk = self._talk(city, talk_id)
+        self._require_host(talk)
+        seats = {s.registration_id: s.number for s in Seat.scoped(city, talk_id=talk_id)}
+        confirmed, waiting = [], []
+        regs = Registration.scoped(city, talk_id=talk_id).order_by("arrival", "id")
+        for reg in regs:
+            row = {
+                "registration_id": str(reg.id),
+                "display_name": reg.display_name,
+                "guest": reg.account_id is None,
+                "registered_at": _iso(datetime.fromtimestamp(reg.arrival / 1e9, UTC)),
+                "arrival": reg.arrival,
+            }
+            if str(reg.id) in seats:
+                confirmed.append({**row, "seat": seats[str(reg.id)]})
+            else:
+                waiting.append({**row, "position": len(waiting) + 1})
+        return {
+            "talk_id": talk_id,
+            "capacity": talk.capacity,
+            "confirmed": sorted(confirmed, key=lambda r: r["seat"]),
+            "waiting": waiting,
+        }

@@ -1,0 +1,271 @@
+"""Table talks and scenario conversations: create, list, read, change, cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from services.dialogue import mails
+from services.dialogue.calendar import talk_ics
+from services.dialogue.handlers.base import MODERATORS, DialogueBase, _aware, _iso, _now
+from services.dialogue.models import Documentation, Registration, Seat, Talk, Topic
+from services.dialogue.rules import (
+    TABLE_TALK,
+    WORKING_GROUP_ROLES,
+    kind_to_create,
+    prepare_days,
+    talk_matches,
+    time_errors,
+)
+from services.dialogue.schemas import CancelTalkSchema, TalkFilterSchema, TalkSchema
+from services.kit.errors import Conflict, Invalid
+from services.kit.rpc import rpc
+from services.kit.schemas import load
+
+# Changes a guest has to hear of.
+NOTIFY_FIELDS = ("title", "starts_at", "ends_at", "format", "address", "district", "link")
+
+
+class TalkHandlers(DialogueBase):
+    def _seat_counts(self, city: str) -> tuple[dict[str, int], dict[str, int]]:
+        """Per talk: seats taken and registrations (waiting = registrations - seats)."""
+        group = [{"$group": {"_id": "$talk_id", "n": {"$sum": 1}}}]
+        seats = {r["_id"]: int(r["n"]) for r in Seat.scoped(city).aggregate(group)}
+        regs = {r["_id"]: int(r["n"]) for r in Registration.scoped(city).aggregate(group)}
+        return seats, regs
+
+    def _talk_view(
+        self,
+        talk: Talk,
+        taken: int,
+        registered: int,
+        details: bool | None = None,
+        topics: dict[str, Topic] | None = None,
+    ) -> dict[str, Any]:
+        talk_id = str(talk.id)
+        if details is None:
+            details = self._may_see_place(talk)
+        topic = (topics or {}).get(talk.topic_id) if topics is not None else None
+        if topics is None and talk.topic_id:
+            topic = self._topic(talk.city, talk.topic_id)
+        view = {
+            "id": talk_id,
+            "city": talk.city,
+            "kind": talk.kind,
+            "title": talk.title,
+            "topic_id": talk.topic_id,
+            "topic_title": topic.title if topic else None,
+            "description": talk.description,
+            "format": talk.format,
+            "district": talk.district,
+            "address": talk.address if details else None,
+            "link": talk.link if details else None,
+            "starts_at": _iso(talk.starts_at),
+            "ends_at": _iso(talk.ends_at),
+            "capacity": talk.capacity,
+            "seats_taken": taken,
+            "free_seats": max(talk.capacity - taken, 0),
+            "waiting": max(registered - taken, 0),
+            "access": talk.access,
+            "language": talk.language,
+            "accessibility": talk.accessibility,
+            "host_name": talk.host_name,
+            "is_host": self.caller.user_id is not None and talk.host_id == self.caller.user_id,
+            "status": talk.status,
+            "cancel_reason": talk.cancel_reason,
+            "sequence": talk.sequence,
+        }
+        return view
+
+    def _may_see_place(self, talk: Talk) -> bool:
+        user_id = self.caller.user_id
+        if user_id is None:
+            return False
+        if talk.host_id == user_id or self.caller.has_role(talk.city, *MODERATORS):
+            return True
+        person = f"account:{user_id}"
+        return (
+            Registration.scoped(talk.city, talk_id=str(talk.id), person=person).first() is not None
+        )
+
+    def _one_talk_view(self, talk: Talk, details: bool | None = None) -> dict[str, Any]:
+        taken = Seat.scoped(talk.city, talk_id=str(talk.id)).count()
+        registered = Registration.scoped(talk.city, talk_id=str(talk.id)).count()
+        view = self._talk_view(talk, taken, registered, details=details)
+        view["documented"] = (
+            Documentation.scoped(talk.city, talk_id=str(talk.id)).first() is not None
+        )
+        return view
+
+    def _check_topic(self, city: str, kind: str, topic_id: str | None) -> None:
+        if topic_id is None:
+            if kind == TABLE_TALK:
+                raise Invalid(fields={"topic_id": ["Missing data for required field."]})
+            return
+        topic = self._topic(city, topic_id)
+        if topic is None or topic.hidden:
+            message = "No topic with this id in this city."
+            raise Invalid(message, {"topic_id": [message]})
+
+    @rpc
+    def create_talk(self, city: str, data: dict[str, Any]) -> dict[str, Any]:
+        user_id = self.caller.require_authenticated()
+        state = self._state(city)
+        in_group = self.caller.has_role(city, *WORKING_GROUP_ROLES)
+        kind = kind_to_create(state, in_group, _now(), prepare_days())
+        values = load(TalkSchema(), data)
+        errors = time_errors(values["starts_at"], values["ends_at"], _now())
+        if errors:
+            raise Invalid(fields=errors)
+        self._check_topic(city, kind, values["topic_id"])
+        account = self._account(user_id) or {}
+        talk = Talk(
+            city=city,
+            kind=kind,
+            host_id=user_id,
+            host_name=account.get("display_name") or "—",
+            **values,
+        ).save()
+        self.outbox.add(
+            "talk",
+            "created",
+            {
+                "talk_id": str(talk.id),
+                "kind": kind,
+                "topic_id": talk.topic_id,
+                "format": talk.format,
+                "district": talk.district,
+                "capacity": talk.capacity,
+                "access": talk.access,
+                "starts_at": _iso(talk.starts_at),
+                "ends_at": _iso(talk.ends_at),
+            },
+            city=city,
+            subject=str(talk.id),
+            public=True,
+        )
+        return self._one_talk_view(talk, details=True)
+
+    @rpc
+    def list_talks(self, city: str, filters: dict[str, Any] | None = None) -> list[dict]:
+        self._state(city)
+        wanted = load(TalkFilterSchema(), filters or {})
+        seats, regs = self._seat_counts(city)
+        topics = {str(t.id): t for t in Topic.scoped(city)}
+        found = []
+        for talk in Talk.scoped(city, status="scheduled").order_by("starts_at"):
+            taken = seats.get(str(talk.id), 0)
+            view = self._talk_view(
+                talk, taken, regs.get(str(talk.id), 0), details=False, topics=topics
+            )
+            row = {**view, "starts_at": _aware(talk.starts_at)}
+            if talk_matches(row, view["free_seats"], wanted):
+                found.append(view)
+        return found
+
+    @rpc
+    def get_talk(self, city: str, talk_id: str) -> dict[str, Any]:
+        return self._one_talk_view(self._talk(city, talk_id))
+
+    def _talk_input(self, talk: Talk) -> dict[str, Any]:
+        """The stored talk as the create body had it, so an update re-validates the whole."""
+        return {
+            "title": talk.title,
+            "topic_id": talk.topic_id,
+            "description": talk.description,
+            "format": talk.format,
+            "address": talk.address,
+            "district": talk.district,
+            "link": talk.link,
+            "starts_at": _iso(talk.starts_at),
+            "ends_at": _iso(talk.ends_at),
+            "capacity": talk.capacity,
+            "access": talk.access,
+            "language": talk.language,
+            "accessibility": talk.accessibility,
+        }
+
+    @rpc
+    def update_talk(self, city: str, talk_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        talk = self._talk(city, talk_id)
+        self._require_host(talk)
+        if talk.status != "scheduled":
+            raise Conflict("The talk was cancelled.", {"talk": ["The talk was cancelled."]})
+        if not isinstance(data, dict):
+            raise Invalid("The request body must be a JSON object.")
+        before = self._talk_input(talk)
+        merged = {k: v for k, v in {**before, **data}.items() if v is not None}
+        values = load(TalkSchema(), merged)
+        for name in TalkSchema().fields:
+            values.setdefault(name, None)
+        if "starts_at" in data:
+            errors = time_errors(values["starts_at"], values["ends_at"], _now())
+            if errors:
+                raise Invalid(fields=errors)
+        if values["topic_id"] != talk.topic_id:
+            self._check_topic(city, talk.kind, values["topic_id"])
+        old_capacity = talk.capacity
+        changed = [
+            name
+            for name, value in values.items()
+            if (_iso(value) if isinstance(value, datetime) else value) != before.get(name)
+        ]
+        if not changed:
+            return self._one_talk_view(talk, details=True)
+        notify = [name for name in changed if name in NOTIFY_FIELDS]
+        for name in changed:
+            setattr(talk, name, values[name])
+        talk.updated_at = _now()
+        if notify:
+            talk.sequence = (talk.sequence or 0) + 1
+        talk.save()
+        if values["capacity"] < old_capacity:
+            self._check_lowered_capacity(talk, old_capacity)
+        self.outbox.add(
+            "talk",
+            "changed",
+            {"talk_id": talk_id, "changed": sorted(changed)},
+            city=city,
+            subject=talk_id,
+            public=True,
+        )
+        if values["capacity"] > old_capacity:
+            self._settle(talk, own=None)
+        if notify:
+            view = self._one_talk_view(talk, details=True)
+            ics = talk_ics(view, self.settings.public_base_url)
+            for reg in Registration.scoped(city, talk_id=talk_id):
+                self._mail_person(reg, lambda name, v=view: mails.changed(v, name, notify), ics)
+        return self._one_talk_view(talk, details=True)
+
+    def _check_lowered_capacity(self, talk: Talk, old_capacity: int) -> None:
+        """After writing a lower capacity: a seat above it means someone holds it; undo.
+
+        The settler checks the capacity after its insert, we check the seats after our
+        write: at least one of us sees the other (see services.dialogue.seating)."""
+        above = Seat.scoped(talk.city, talk_id=str(talk.id), number__gt=talk.capacity).first()
+        if above is not None:
+            talk.capacity = old_capacity
+            talk.save()
+            message = "Seats above this capacity are taken; it can only be lowered to free seats."
+            raise Conflict(message, {"capacity": [message]})
+
+    @rpc
+    def cancel_talk(self, city: str, talk_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        talk = self._talk(city, talk_id)
+        self._require_host(talk, "city_admin")
+        reason = load(CancelTalkSchema(), data)["reason"]
+        if talk.status == "cancelled":
+            return self._one_talk_view(talk, details=True)
+        talk.status, talk.cancel_reason = "cancelled", reason
+        talk.sequence = (talk.sequence or 0) + 1
+        talk.updated_at = _now()
+        talk.save()
+        self.outbox.add(
+            "talk", "cancelled", {"talk_id": talk_id}, city=city, subject=talk_id, public=True
+        )
+        view = self._one_talk_view(talk, details=True)
+        ics = talk_ics(view, self.settings.public_base_url, cancelled=True)
+        for reg in Registration.scoped(city, talk_id=talk_id):
+            self._mail_person(reg, lambda name: mails.cancelled(view, name, reason), ics)
+        return view

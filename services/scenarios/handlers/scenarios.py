@@ -1,0 +1,194 @@
+"""Scenarios: what the facilitator writes from a finished run's raw scenarios."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from services.kit.errors import Conflict, Invalid, NotFound
+from services.kit.rpc import rpc
+from services.kit.schemas import load
+from services.scenarios import plots, views
+from services.scenarios.handlers.base import FACILITATOR, ScenariosBase, _invalid, _now, _oid
+from services.scenarios.models import Run, Scenario
+from services.scenarios.schemas import ScenarioSchema, ScenarioUpdateSchema
+
+
+class ScenarioHandlers(ScenariosBase):
+    """Write, publish and draw scenarios; drafts exist for editors only."""
+
+    def _finished_run(self, city: str, run_id: str, field: str = "run_id") -> tuple[Run, dict]:
+        run = Run.scoped(city, id=run_id).first() if _oid(run_id) else None
+        if run is None:
+            raise _invalid(field, "Unknown run of this city.")
+        if run.status != "finished":
+            raise Conflict("The run has not finished.", {field: ["The run has not finished."]})
+        return run, {"snapshot": json.loads(run.snapshot), "result": json.loads(run.result)}
+
+    @staticmethod
+    def _check_projections(snapshot: dict[str, Any], ids: list[str]) -> None:
+        factor_of = {p["id"]: kf["id"] for kf in snapshot["key_factors"] for p in kf["projections"]}
+        errors: dict[str, list[str]] = {}
+        used: set[str] = set()
+        for i, ident in enumerate(ids):
+            if ident not in factor_of:
+                errors[f"projection_ids.{i}"] = ["Unknown projection of this run."]
+            elif factor_of[ident] in used:
+                errors[f"projection_ids.{i}"] = ["A second projection of the same key factor."]
+            else:
+                used.add(factor_of[ident])
+        if errors:
+            raise Invalid(fields=errors)
+
+    def _scenario_view(self, scenario: Scenario, data: dict | None = None) -> dict[str, Any]:
+        if data is None:
+            run = Run.scoped(scenario.city, id=scenario.run_id).first()
+            data = {"snapshot": json.loads(run.snapshot), "result": json.loads(run.result)}
+        snapshot, result = data["snapshot"], data["result"]
+        raw = next((r for r in result["raw_scenarios"] if r["cluster"] == scenario.cluster), None)
+        chosen = set(scenario.projection_ids)
+        return {
+            "id": str(scenario.id),
+            "run_id": scenario.run_id,
+            "cluster": scenario.cluster,
+            "title": scenario.title,
+            "narrative": scenario.narrative,
+            "status": scenario.status,
+            "projections": [
+                {
+                    "factor_id": kf["id"],
+                    "factor_title": kf["title"],
+                    "projection_id": p["id"],
+                    "title": p["title"],
+                }
+                for kf in snapshot["key_factors"]
+                for p in kf["projections"]
+                if p["id"] in chosen
+            ],
+            "profile": {
+                "size": raw["size"] if raw else 0,
+                "shares": raw["shares"] if raw else [],
+                "characteristic": raw["characteristic"] if raw else [],
+            },
+            "created_at": views.iso(scenario.created_at),
+            "published_at": views.iso(scenario.published_at),
+        }
+
+    @rpc
+    def create_scenario(self, city: str, data: dict[str, Any]) -> dict[str, Any]:
+        user = self._require(city, FACILITATOR, "scenarios")
+        project = self._project(city)
+        values = load(ScenarioSchema(), data)
+        run, loaded = self._finished_run(city, values["run_id"])
+        raw = next(
+            (r for r in loaded["result"]["raw_scenarios"] if r["cluster"] == values["cluster"]),
+            None,
+        )
+        if raw is None:
+            raise _invalid("cluster", "This run has no raw scenario with this number.")
+        ids = values["projection_ids"]
+        if ids is None:  # the raw scenario's characteristic projections
+            ids = [p for p in raw["characteristic"] if p is not None]
+        self._check_projections(loaded["snapshot"], ids)
+        scenario = Scenario(
+            city=city,
+            project_id=str(project.id),
+            run_id=str(run.id),
+            cluster=values["cluster"],
+            title=values["title"],
+            narrative=values["narrative"],
+            projection_ids=ids,
+            created_by=user,
+        ).save()
+        return self._scenario_view(scenario, loaded)
+
+    def _readable_scenario(self, city: str, scenario_id: str) -> Scenario:
+        self.city_state.state(city)
+        scenario = self._get(Scenario, city, scenario_id, "Scenario not found.")
+        if scenario.status != "published" and not self._editor(city):
+            raise NotFound("Scenario not found.")  # drafts do not exist for the public
+        return scenario
+
+    @rpc
+    def list_scenarios(self, city: str) -> list[dict[str, Any]]:
+        self.city_state.state(city)
+        query = (
+            Scenario.scoped(city)
+            if self._editor(city)
+            else Scenario.scoped(city, status="published")
+        )
+        cache: dict[str, dict] = {}
+        out = []
+        for s in query.order_by("id"):
+            if s.run_id not in cache:
+                run = Run.scoped(city, id=s.run_id).first()
+                cache[s.run_id] = {
+                    "snapshot": json.loads(run.snapshot),
+                    "result": json.loads(run.result),
+                }
+            out.append(self._scenario_view(s, cache[s.run_id]))
+        return out
+
+    @rpc
+    def get_scenario(self, city: str, scenario_id: str) -> dict[str, Any]:
+        return self._scenario_view(self._readable_scenario(city, scenario_id))
+
+    @rpc
+    def update_scenario(self, city: str, scenario_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        self._require(city, FACILITATOR, "scenarios")
+        scenario = self._get(Scenario, city, scenario_id, "Scenario not found.")
+        if scenario.status == "published":
+            raise Conflict("A published scenario is not changed any more.")
+        values = load(ScenarioUpdateSchema(), data)
+        _, loaded = self._finished_run(city, scenario.run_id)
+        if "projection_ids" in values:
+            self._check_projections(loaded["snapshot"], values["projection_ids"])
+        for key, value in values.items():
+            setattr(scenario, key, value)
+        scenario.updated_at = _now()
+        scenario.save()
+        return self._scenario_view(scenario, loaded)
+
+    @rpc
+    def publish_scenario(self, city: str, scenario_id: str) -> dict[str, Any]:
+        user = self._require(city, FACILITATOR, "scenarios")
+        scenario = self._get(Scenario, city, scenario_id, "Scenario not found.")
+        if scenario.status != "published":
+            scenario.status, scenario.published_by, scenario.published_at = (
+                "published",
+                user,
+                _now(),
+            )
+            scenario.save()
+            self.outbox.add(
+                "scenario",
+                "published",
+                {"scenario_id": scenario_id, "title": scenario.title},
+                city=city,
+                subject=scenario_id,
+                public=True,
+            )
+        return self._scenario_view(scenario)
+
+    @rpc
+    def scenario_profile_svg(self, city: str, scenario_id: str) -> str:
+        scenario = self._readable_scenario(city, scenario_id)
+        run = Run.scoped(city, id=scenario.run_id).first()
+        snapshot = json.loads(run.snapshot)
+        view = self._scenario_view(scenario)
+        shares = view["profile"]["shares"] or [{} for _ in snapshot["key_factors"]]
+        return plots.projection_profile(
+            scenario.title, snapshot["key_factors"], shares, scenario.projection_ids
+        )
+
+    @rpc
+    def published_map_svg(self, city: str) -> str:
+        """The scenario map of the run the city's latest published scenario was written from:
+        readable by everyone once a scenario is published (the run itself stays the group's)."""
+        self.city_state.state(city)
+        latest = Scenario.scoped(city, status="published").order_by("-published_at", "-id").first()
+        if latest is None:
+            raise NotFound("Scenario not found.")  # none published yet
+        result = json.loads(Run.scoped(city, id=latest.run_id).first().result)
+        explained = result["map"]["explained"] if result["map"] else 1.0
+        return plots.scenario_map(result["bundles"], result["raw_scenarios"], explained)

@@ -12,6 +12,7 @@ from mongoengine.errors import NotUniqueError
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
+from plugins.manager import default_host
 from services.dialogue import mails
 from services.dialogue.calendar import talk_ics
 from services.dialogue.forms import json_schema
@@ -124,7 +125,7 @@ class DialogueService(CityStateListener, OperationsMixin, PurgeMixin):
     outbox = Outbox(SERVICE)
     mail = AttachmentMailer(SERVICE)
     caller: Caller = CallerProvider()
-    city_state = CityState()
+    city_state = CityState(plugin_host=default_host)
     identity = RpcProxy("identity")
 
     def __init__(self) -> None:

@@ -22,6 +22,7 @@ from bson import ObjectId
 from mongoengine.errors import NotUniqueError
 from nameko.rpc import RpcProxy
 
+from plugins.manager import default_host
 from services.kit.city_state import CityState, CityStateListener
 from services.kit.consumer import idempotent
 from services.kit.context import Caller, CallerProvider
@@ -103,7 +104,7 @@ class ScenariosService(CityStateListener, OperationsMixin, PurgeMixin):
     db = ServiceDatabase(SERVICE, models=MODELS)
     outbox = Outbox(SERVICE)
     caller: Caller = CallerProvider()
-    city_state = CityState()
+    city_state = CityState(plugin_host=default_host)
     cities = RpcProxy("cities")
     identity = RpcProxy("identity")
 

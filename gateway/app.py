@@ -26,7 +26,7 @@ from gateway.language import init_babel
 from gateway.openapi import build_spec
 from gateway.rpc import RpcClient
 from services.kit.config import Settings, load_settings
-from services.kit.observability import valid_correlation_id
+from services.kit.correlation import valid_correlation_id
 
 csrf = CSRFProtect()
 

@@ -1,7 +1,7 @@
 """The gateway's observability: one JSON log line per request, Prometheus metrics at ``/metrics``.
 
 ``install(app)`` (called by the app factory) makes the process log JSON lines
-(``services.kit.observability.json_formatter``), times every request by endpoint (the URL
+(``services.kit.logs.json_formatter``), times every request by endpoint (the URL
 rule, never the raw path: no ids, tokens or addresses as labels) and status, times every RPC
 call by service, method and outcome, and serves the Prometheus text format at ``/metrics``.
 
@@ -34,13 +34,9 @@ from prometheus_client import (
 )
 from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 
-from services.kit.observability import (
-    LATENCY_BUCKETS,
-    bind_correlation_id,
-    install_json_logging,
-    outcome_of,
-    reset_correlation_id,
-)
+from services.kit.correlation import bind_correlation_id, reset_correlation_id
+from services.kit.logs import install_json_logging
+from services.kit.observability import LATENCY_BUCKETS, outcome_of
 
 log = logging.getLogger("gateway.requests")
 

@@ -19,8 +19,8 @@ from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.kit.context import CALLER_KEY, CORRELATION_KEY, Caller
+from services.kit.correlation import current_correlation_id
 from services.kit.messaging import BROKER_GONE
-from services.kit.observability import current_correlation_id
 
 log = logging.getLogger(__name__)
 

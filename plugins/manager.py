@@ -2,7 +2,8 @@
 
 Services use ``default_host()`` (one per process, loaded from the entry-point group
 ``stadtdialog.plugins``) and then ``host.for_city(city, enabled)`` for a city's
-contributions; tests build their own ``PluginHost`` and ``register`` plugins explicitly.
+contributions, or hand ``default_host`` to the kit's ``CityState(plugin_host=...)``; tests
+build their own ``PluginHost`` and ``register`` plugins explicitly.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from apispec.ext.marshmallow import OpenAPIConverter
 from marshmallow import Schema, ValidationError
 
 from plugins import hookspecs
+from services.kit.city_state import provide_plugin_host
 from services.kit.errors import Conflict, Invalid, NotFound
+from services.kit.i18n import register_messages
 
 if TYPE_CHECKING:
     from plugins.city import CityPlugins
@@ -263,5 +266,20 @@ def describe_schema(schema: type[Schema]) -> dict[str, Any]:
 
 @functools.cache
 def default_host() -> PluginHost:
-    """The process-wide host with every installed plugin, loaded once."""
-    return PluginHost.from_entry_points()
+    """The process-wide host with every installed plugin, loaded once.
+
+    Its plugins' German texts go to the kit as it loads: a plugin's message can only be
+    raised through the host, so every process that raises one can also translate it.
+    """
+    host = PluginHost.from_entry_points()
+    register_messages(host.german_messages())
+    return host
+
+
+def german_messages() -> dict[str, str]:
+    """The installed plugins' German texts (for ``services.kit.i18n.register_message_source``)."""
+    return default_host().german_messages()
+
+
+# City state views built without a host of their own (unit tests, scripts) use this one.
+provide_plugin_host(default_host)

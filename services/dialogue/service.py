@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from nameko.rpc import RpcProxy
 
+from plugins.manager import default_host
 from services.dialogue.handlers.base import SERVICE
 from services.dialogue.handlers.documentation import DocumentationHandlers
 from services.dialogue.handlers.ideas import IdeaHandlers
@@ -48,7 +49,7 @@ class DialogueService(
     outbox = Outbox(SERVICE)
     mail = Mailer(SERVICE)  # mails may carry a talk's .ics file
     caller: Caller = CallerProvider()
-    city_state = CityState()
+    city_state = CityState(plugin_host=default_host)
     identity = RpcProxy("identity")
 
     def __init__(self) -> None:

@@ -1,4 +1,5 @@
-"""German texts of the events service's messages (read by ``services.kit.i18n``)."""
+"""German texts of the events service's messages, handed to ``services.kit.i18n`` by
+the package's ``__init__``."""
 
 GERMAN: dict[str, str] = {
     "Closing event not found.": "Abschlussveranstaltung nicht gefunden.",

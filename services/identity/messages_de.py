@@ -1,6 +1,7 @@
-"""German texts of the identity service's own messages (read by ``services.kit.i18n``).
+"""German texts of the identity service's own messages, handed to ``services.kit.i18n`` by
+the package's ``__init__``.
 
-Kept free of imports: the kit loads this module while its own error classes are being defined.
+Kept free of imports: the package's ``__init__`` reads it before any other module of the service.
 """
 
 LOCKED_MESSAGE = "Too many wrong passwords for this e-mail address. Sign-in is paused for a while."

@@ -6,8 +6,12 @@ which asks ``cities.city_state`` over RPC and keeps the answer for a few seconds
 announces a change (phase advanced, plugin enabled, disabled or reconfigured), so a change
 applies without a restart.
 
+The kit knows no plugin: a service that asks for a city's plugins hands the plugin host over
+where it declares the dependency. A view built without one (unit tests, scripts) uses the host
+``plugins.manager`` provides when it is imported (``provide_plugin_host``).
+
     class DialogueService(CityStateListener):
-        city_state = CityState()
+        city_state = CityState(plugin_host=default_host)  # from plugins.manager
 
         @rpc
         def create_talk(self, city, data):
@@ -18,8 +22,8 @@ applies without a restart.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from nameko.events import BROADCAST
 from nameko.extensions import DependencyProvider
@@ -30,6 +34,31 @@ from services.kit.messaging import event_handler
 
 CITY_CHANGED = "stadtdialog.cities.city.changed.v1"
 CACHE_SECONDS = 5.0
+
+
+class PluginHost(Protocol):
+    """What the kit asks of a plugin host (``plugins.manager.PluginHost``)."""
+
+    def for_city(self, city: str, enabled: Mapping[str, Mapping[str, Any] | None]) -> Any:
+        """The contributions of ``city``'s enabled plugins (``plugins.city.CityPlugins``)."""
+
+
+# Called on use, not at declaration: loading the plugins waits until a city's are asked for.
+PluginHostProvider = Callable[[], PluginHost]
+_provided_host: PluginHostProvider | None = None
+
+
+def provide_plugin_host(provider: PluginHostProvider) -> None:
+    """The plugin host of views built without one (``plugins.manager`` hands its own over)."""
+    global _provided_host
+    _provided_host = provider
+
+
+def _plugin_host(provider: PluginHostProvider | None) -> PluginHost:
+    provider = provider or _provided_host
+    if provider is None:
+        raise RuntimeError("No plugin host: declare CityState(plugin_host=default_host).")
+    return provider()
 
 
 def require_phase(state: dict[str, Any], *allowed: str) -> None:
@@ -71,9 +100,15 @@ class StateCache:
 
 
 class CityStateView:
-    def __init__(self, cache: StateCache, fetch: Callable[[str], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        cache: StateCache,
+        fetch: Callable[[str], dict[str, Any]],
+        plugin_host: PluginHostProvider | None = None,
+    ) -> None:
         self._cache = cache
         self._fetch = fetch
+        self._plugin_host = plugin_host
 
     def state(self, city: str) -> dict[str, Any]:
         """``{"slug", "name", "phase", "status", "schedule", "plugins": {name: config}}``."""
@@ -84,10 +119,8 @@ class CityStateView:
         require_phase(state, *allowed)
         return state
 
-    def plugins(self, city: str):  # noqa: ANN201 - plugins.city.CityPlugins
-        from plugins.manager import default_host  # plugins import the kit, not the reverse
-
-        return default_host().for_city(city, self.state(city)["plugins"])
+    def plugins(self, city: str) -> Any:  # plugins.city.CityPlugins
+        return _plugin_host(self._plugin_host).for_city(city, self.state(city)["plugins"])
 
     def forget(self, city: str | None) -> None:
         self._cache.forget(city)
@@ -96,12 +129,15 @@ class CityStateView:
 class CityState(DependencyProvider):
     rpc_reply_listener = ReplyListener()
 
+    def __init__(self, plugin_host: PluginHostProvider | None = None) -> None:
+        self.plugin_host = plugin_host
+
     def setup(self) -> None:
         self.cache = StateCache()
 
     def get_dependency(self, worker_ctx) -> CityStateView:  # noqa: ANN001 - nameko's signature
         proxy = ServiceProxy(worker_ctx, "cities", self.rpc_reply_listener)
-        return CityStateView(self.cache, lambda city: proxy.city_state(city))
+        return CityStateView(self.cache, lambda city: proxy.city_state(city), self.plugin_host)
 
 
 class CityStateListener:

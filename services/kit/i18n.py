@@ -1,19 +1,24 @@
 """German texts for the English messages services raise.
 
 Services raise English messages (code and logs stay English); every message a person may read
-has its German text here, so API error bodies carry both. Unknown messages fall back to English.
+has a German text, so API error bodies carry both. Unknown messages fall back to English.
+
+The kit holds marshmallow's and its own texts (here and in ``messages_de.py``). Everything else
+is handed to it by the outer layers, never looked up by the kit: each service package registers
+its ``messages_de.GERMAN`` on import, the gateway registers every service's catalogue and the
+plugins' texts when it builds its app (``gateway/errors.py``), and ``plugins.manager`` registers
+the installed plugins' texts when a process loads them.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
+from collections.abc import Callable, Mapping
 
-import services
+from services.kit.messages_de import GERMAN as _KIT_MESSAGES
 
 # marshmallow's default messages and the kit's own.
-_GERMAN: dict[str, str] = {
+_KIT_GERMAN: dict[str, str] = {
     "Missing data for required field.": "Pflichtfeld fehlt.",
     "Unknown field.": "Unbekanntes Feld.",
     "Not a valid email address.": "Keine gültige E-Mail-Adresse.",
@@ -90,12 +95,16 @@ _GERMAN: dict[str, str] = {
     "Already exists.": "Existiert bereits.",
 }
 
+# Every text registered so far; messages with ``{placeholders}`` are also kept as patterns.
+_GERMAN: dict[str, str] = {}
 _PATTERNS: list[tuple[re.Pattern[str], str]] = []
 
 
-def _add(catalogue: dict[str, str]) -> None:
+def _add(catalogue: Mapping[str, str]) -> None:
     """Take German texts in; messages with ``{placeholders}`` are matched by pattern."""
     for english, german_text in catalogue.items():
+        if _GERMAN.get(english) == german_text:
+            continue  # registered before: a catalogue may be handed over more than once
         _GERMAN[english] = german_text
         if "{" in english:
             regex = re.escape(english)
@@ -109,42 +118,36 @@ def _add(catalogue: dict[str, str]) -> None:
     )
 
 
-def _load_catalogues() -> None:
-    """The kit's texts, each service's ``services/<name>/messages_de.py`` and the plugins'.
+_add(_KIT_GERMAN)
+_add(_KIT_MESSAGES)
 
-    A service keeps the German texts of its own messages next to its code (``GERMAN`` dict),
-    so adding a service never edits this file.
+_sources: list[Callable[[], Mapping[str, str]]] = []
+
+
+def register_messages(catalogue: Mapping[str, str]) -> None:
+    """Give the kit German texts (English message → German text).
+
+    Each service package registers its ``messages_de.GERMAN`` when it is imported
+    (``services/<name>/__init__.py``), so a process knows the texts of the messages it can
+    raise; the gateway registers every service's catalogue (``gateway/errors.py``).
     """
-    _add(dict(_GERMAN))
-    for module in pkgutil.iter_modules(services.__path__):
-        try:
-            catalogue = importlib.import_module(f"services.{module.name}.messages_de")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"services.{module.name}.messages_de":
-                raise
-            continue
-        _add(catalogue.GERMAN)
+    _add(catalogue)
 
 
-_load_catalogues()
+def register_message_source(source: Callable[[], Mapping[str, str]]) -> None:
+    """Give the kit a catalogue that is read only when a message is not known yet.
 
-
-_plugins_loaded = False
-
-
-def _load_plugin_catalogues() -> None:
-    # Late: plugins import the kit, so their texts are read on the first unknown message.
-    global _plugins_loaded
-    _plugins_loaded = True
-    from plugins.manager import default_host
-
-    _add(default_host().german_messages())
+    For texts that are costly to gather and rarely needed, such as the plugins' (loading them
+    means loading every installed plugin): ``source()`` runs once, on the first unknown message.
+    """
+    if source not in _sources:
+        _sources.append(source)
 
 
 def german(message: str) -> str:
     """The German text of an English message, or the message itself if none is known."""
-    if message not in _GERMAN and not _plugins_loaded:
-        _load_plugin_catalogues()
+    while message not in _GERMAN and _sources:
+        _add(_sources.pop(0)())
     if message in _GERMAN:
         return _GERMAN[message]
     for pattern, template in _PATTERNS:

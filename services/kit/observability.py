@@ -1,27 +1,14 @@
-"""Observability of every process: JSON log lines with one correlation id, Prometheus metrics.
+"""Metrics of every service process, and the dependency that times and logs every worker.
 
-**Logs.** ``json_formatter()`` is a stdlib ``logging.Formatter`` (structlog's
-``ProcessorFormatter``) that renders every record — ours, nameko's, kombu's, gunicorn's — as
-one JSON object per line: ``time``, ``level``, ``logger``, ``event`` (the message), fields passed
-with ``extra={...}``, ``correlation_id`` when the record was made while handling a request, and
-``exception`` with the traceback. E-mail addresses are replaced by ``<e-mail>`` in every value
-before a line is written, so that no address reaches a log by accident.
-``deploy/local/nameko.yaml`` names it as the formatter of every service; the gateway installs it
-in ``gateway/metrics.py``.
-
-**Correlation id.** The gateway puts one id per request into the nameko context data
-(``CORRELATION_KEY``); nameko copies context data into nested RPC calls. ``ServiceObservability``
-binds it for the worker's log lines, takes it from the envelope (``correlationid``) when the
-worker handles an event, and the outbox writes it into the envelopes of the facts the worker
-states. So one request's lines in the gateway, in each service and its events share the id.
-
-**Metrics.** ``ServiceObservability`` (a nameko ``DependencyProvider``, carried by
-``services.kit.operations.OperationsMixin``) times every entrypoint (RPC latency by method and
-outcome), counts handled events and their age when handled (queue lag), and reports on each
-scrape the service's unpublished outbox rows and the messages waiting in its queues. Each
-service process serves ``/metrics`` on its own port: ``STADTDIALOG_METRICS_PORT``, else
-``STADTDIALOG_METRICS_BASE_PORT`` (default 9100) + 1 + the service's place in the registry
-(identity 9101, cities 9102, …); ``0`` switches it off.
+``ServiceObservability`` (a nameko ``DependencyProvider``, carried by
+``services.kit.operations.OperationsMixin``) binds the request's correlation id for the worker
+(``services/kit/correlation.py``), writes one JSON log line per worker (``services/kit/logs.py``
+formats it), times every entrypoint (RPC latency by method and outcome), counts handled events
+and their age when handled (queue lag), and reports on each scrape the service's unpublished
+outbox rows and the messages waiting in its queues. Each service process serves ``/metrics`` on
+its own port: ``STADTDIALOG_METRICS_PORT``, else ``STADTDIALOG_METRICS_BASE_PORT`` (default
+9100) + 1 + the service's place in the registry (identity 9101, cities 9102, …); ``0`` switches
+it off.
 """
 
 from __future__ import annotations
@@ -29,120 +16,25 @@ from __future__ import annotations
 import contextvars
 import logging
 import os
-import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import structlog
 from nameko.extensions import DependencyProvider
 from prometheus_client import Counter, Histogram, start_http_server
 from prometheus_client.core import REGISTRY, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from services.kit.context import CORRELATION_KEY
+from services.kit.correlation import (
+    bind_correlation_id,
+    reset_correlation_id,
+    valid_correlation_id,
+)
 
 log = logging.getLogger(__name__)
 
-# --------------------------------------------------------------------------- correlation id
-_correlation: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "stadtdialog_correlation_id", default=None
-)
-# What a correlation id may look like when it comes from outside (an HTTP header): no spaces,
-# no "@", so nothing personal can travel in it.
-CORRELATION_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
-
-
-def valid_correlation_id(value: Any) -> str | None:
-    return value if isinstance(value, str) and CORRELATION_PATTERN.match(value) else None
-
-
-def current_correlation_id() -> str | None:
-    return _correlation.get()
-
-
-def bind_correlation_id(value: str | None) -> contextvars.Token:
-    """Bind ``value`` for this green thread (greenlets each have their own context)."""
-    return _correlation.set(value)
-
-
-def reset_correlation_id(token: contextvars.Token) -> None:
-    try:
-        _correlation.reset(token)
-    except ValueError:  # set in another context (a worker that moved greenlets): just clear
-        _correlation.set(None)
-
-
-# --------------------------------------------------------------------------- JSON logs
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def _redact(value: Any) -> Any:
-    if isinstance(value, str):
-        return EMAIL.sub("<e-mail>", value)
-    if isinstance(value, dict):
-        return {k: _redact(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_redact(v) for v in value]
-    return value
-
-
-def redact_personal_data(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
-    """structlog processor: e-mail addresses become ``<e-mail>`` in every value."""
-    return {key: _redact(value) for key, value in event_dict.items()}
-
-
-def add_correlation_id(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
-    if "correlation_id" not in event_dict:
-        correlation = current_correlation_id()
-        if correlation:
-            event_dict["correlation_id"] = correlation
-    return event_dict
-
-
-def _rename_level(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
-    event_dict["level"] = event_dict.get("level", "").lower()
-    return event_dict
-
-
-def json_formatter() -> logging.Formatter:
-    """The JSON formatter of every process (``()`` factory for ``logging.config.dictConfig``)."""
-    pre_chain = [
-        structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
-        structlog.stdlib.ExtraAdder(),
-        structlog.processors.TimeStamper(fmt="iso", utc=True, key="time"),
-        add_correlation_id,
-    ]
-    return structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=pre_chain,
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            _rename_level,
-            structlog.processors.format_exc_info,
-            redact_personal_data,
-            structlog.processors.JSONRenderer(default=str, ensure_ascii=False),
-        ],
-    )
-
-
-_HANDLER_MARK = "_stadtdialog_json"
-
-
-def install_json_logging(level: str | None = None) -> None:
-    """Make the root logger write JSON lines to stderr (once per process)."""
-    root = logging.getLogger()
-    if any(getattr(h, _HANDLER_MARK, False) for h in root.handlers):
-        return
-    handler = logging.StreamHandler()
-    handler.setFormatter(json_formatter())
-    setattr(handler, _HANDLER_MARK, True)
-    root.addHandler(handler)
-    root.setLevel(level or os.environ.get("LOG_LEVEL", "INFO"))
-
-
-# --------------------------------------------------------------------------- metrics
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 ENTRYPOINT_SECONDS = Histogram(

@@ -31,6 +31,7 @@ from pymongo.errors import BulkWriteError
 
 from services.kit.config import load_settings
 from services.kit.context import CORRELATION_KEY
+from services.kit.correlation import valid_correlation_id
 from services.kit.db import connect
 from services.kit.events import (
     PUBLIC_EXCHANGE,
@@ -39,7 +40,6 @@ from services.kit.events import (
     validate_envelope,
 )
 from services.kit.loop import DrainingDependency, DrainLoop
-from services.kit.observability import valid_correlation_id
 
 PUBLISHED_RETENTION = timedelta(days=1)
 CLEANUP_EVERY_SECONDS = 600

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from nameko.rpc import RpcProxy
 
+from plugins.manager import default_host
 from services.kit.city_state import CityState, CityStateListener
 from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
@@ -59,7 +60,7 @@ class ScenariosService(
     db = ServiceDatabase(SERVICE, models=MODELS)
     outbox = Outbox(SERVICE)
     caller: Caller = CallerProvider()
-    city_state = CityState()
+    city_state = CityState(plugin_host=default_host)
     cities = RpcProxy("cities")
     identity = RpcProxy("identity")
 

@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from services.kit.events import make_envelope
-from services.kit.observability import (
+from services.kit.correlation import (
     bind_correlation_id,
-    json_formatter,
-    metrics_port,
-    outcome_of,
     reset_correlation_id,
     valid_correlation_id,
 )
+from services.kit.events import make_envelope
+from services.kit.logs import json_formatter
+from services.kit.observability import metrics_port, outcome_of
 
 
 @pytest.fixture

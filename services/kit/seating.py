@@ -1,11 +1,12 @@
-"""Seats and the waiting list of one talk, safe under concurrency without atomic updates (pure).
+"""Seats and the waiting list of an offering with places (a talk, a closing event), safe under
+concurrency without atomic updates (pure).
 
 The database (FerretDB) has no atomic conditional update and no transaction, but an insert
-against a unique index is atomic. So a place at a table is a *seat document* that a
+against a unique index is atomic. So a place is a *seat document* that a
 registration claims by inserting it:
 
-* seat numbers run from 1 to the talk's capacity and are unique per talk, so there are never
-  more seats than places;
+* seat numbers run from 1 to the offering's capacity and are unique per offering, so there are
+  never more seats than places;
 * a registration holds at most one seat (a second unique key);
 * a registration without a seat is on the waiting list, ordered by its arrival.
 
@@ -23,11 +24,12 @@ Races it survives, each by a re-read instead of a lock:
   insert and gives the seat back otherwise. Whichever order the four writes run in, the seat
   is freed (and ``settle`` also frees any seat whose registration has gone);
 * the capacity lowered while a settler seats someone above it: the settler reads the capacity
-  again after its insert and gives a seat above it back (the host's side checks for seats
-  above the new capacity after writing it).
+  again after its insert and gives a seat above it back (the side that lowers the capacity
+  checks for seats above it after writing it).
 
-The store is a small protocol so that the same code runs against the database (the service)
-and against an in-memory store in the unit tests.
+The store is a small protocol so that the same code runs against the database
+(``seat_store.DocumentSeats``, bound by each service to its own documents) and against an
+in-memory store in the unit tests.
 """
 
 from __future__ import annotations
@@ -45,8 +47,8 @@ MAX_ROUNDS = 10_000
 
 
 class SeatStore(Protocol):
-    """One talk's seats and registrations; every read is fresh, every write a single insert
-    or delete."""
+    """One offering's seats and registrations; every read is fresh, every write a single
+    insert or delete."""
 
     def capacity(self) -> int: ...
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from services.dialogue.seating import Seated, free_numbers, settle, waiting_position
+from services.kit.seating import Seated, free_numbers, settle, waiting_position
 
 
 class MemoryTalk:

@@ -1,0 +1,188 @@
+"""What every events handler shares: the dependencies it reads, the closing event helpers and
+the calls that cross aggregates (declared here so each mixin's needs are visible)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+from bson import ObjectId
+from nameko.rpc import ServiceProxy
+
+from services.events.facts import Fact
+from services.events.models import (
+    Accessibility,
+    AgendaItem,
+    ClosingEvent,
+    Partner,
+    Registration,
+    Seat,
+    Venue,
+)
+from services.events.results import Titles
+from services.kit.city_state import CityStateView
+from services.kit.context import Caller
+from services.kit.errors import NotFound
+from services.kit.mail import MailWriter
+from services.kit.outbox import OutboxWriter
+
+ORGANISERS = ("city_admin", "partner")
+CLOSING = "closing"
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    return value.isoformat()
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _object_id(value: Any) -> bool:
+    return isinstance(value, str) and ObjectId.is_valid(value)
+
+
+def _day(value: Any) -> date | None:
+    """Dates come back from the database as datetimes (BSON has no date type)."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+class EventsBase:
+    """The dependencies ``EventsService`` provides (annotations only: the providers live on the
+    composed class) and the helpers of more than one aggregate."""
+
+    outbox: OutboxWriter
+    mail: MailWriter
+    caller: Caller
+    city_state: CityStateView
+    identity: ServiceProxy
+    cities: ServiceProxy
+    dialogue: ServiceProxy
+
+    def _organiser(self, city: str) -> None:
+        self.caller.require_authenticated()
+        self.city_state.state(city)  # NotFound for an unknown city
+        self.caller.require_role(city, *ORGANISERS)
+
+    def _event(self, city: str, event_id: str) -> ClosingEvent:
+        event = ClosingEvent.scoped(city, id=event_id).first() if _object_id(event_id) else None
+        if event is None or (
+            event.status == "draft" and not self.caller.has_role(city, *ORGANISERS)
+        ):
+            raise NotFound("Closing event not found.")
+        return event
+
+    def _seats(self, event: ClosingEvent) -> dict[str, int]:
+        """registration id -> seat number."""
+        return {
+            s.registration_id: s.number for s in Seat.scoped(event.city, event_id=str(event.id))
+        }
+
+    def _queue(self, event: ClosingEvent) -> list[Registration]:
+        return list(
+            Registration.scoped(event.city, event_id=str(event.id)).order_by("arrival", "id")
+        )
+
+    def _event_view(self, event: ClosingEvent, organiser: bool) -> dict[str, Any]:
+        seats = self._seats(event)
+        registrations = Registration.scoped(event.city, event_id=str(event.id)).count()
+        view = {
+            "id": str(event.id),
+            "city": event.city,
+            "title": event.title,
+            "description": event.description,
+            "starts_at": _iso(event.starts_at),
+            "ends_at": _iso(event.ends_at),
+            "venue": {
+                "name": event.venue.name,
+                "address": event.venue.address or "",
+                "district": event.venue.district or "",
+                "online_url": event.venue.online_url,
+                "directions": event.venue.directions or "",
+            },
+            "partners": [
+                {"name": p.name, "kind": p.kind, "role": p.role or ""} for p in event.partners
+            ],
+            "agenda": [
+                {
+                    "time": a.time,
+                    "title": a.title,
+                    "description": a.description or "",
+                    "speakers": a.speakers or "",
+                }
+                for a in event.agenda
+            ],
+            "accessibility": {
+                "step_free": event.accessibility.step_free,
+                "hearing_loop": event.accessibility.hearing_loop,
+                "sign_language": event.accessibility.sign_language,
+                "easy_language": event.accessibility.easy_language,
+                "childcare": event.accessibility.childcare,
+                "notes": event.accessibility.notes or "",
+            },
+            "registration": {
+                "capacity": event.capacity,
+                "confirmed": len(seats),
+                "free": max(event.capacity - len(seats), 0),
+                "waiting": max(registrations - len(seats), 0),
+                "closes_at": _iso(event.registration_closes_at),
+                "open": self._registration_open(event),
+            },
+            "status": event.status,
+            "cancel_reason": event.cancel_reason,
+            "published_at": _iso(event.published_at),
+        }
+        if organiser:
+            view["created_at"] = _iso(event.created_at)
+            view["updated_at"] = _iso(event.updated_at)
+        return view
+
+    @staticmethod
+    def _registration_open(event: ClosingEvent) -> bool:
+        closes = event.registration_closes_at or event.starts_at
+        return event.status == "published" and _now() < _aware(closes)
+
+    @staticmethod
+    def _apply(event: ClosingEvent, values: dict[str, Any]) -> None:
+        event.title = values["title"]
+        event.description = values["description"]
+        event.starts_at = values["starts_at"]
+        event.ends_at = values["ends_at"]
+        event.venue = Venue(**values["venue"])
+        event.partners = [Partner(**p) for p in values["partners"]]
+        event.agenda = [AgendaItem(**a) for a in values["agenda"]]
+        event.accessibility = Accessibility(**values["accessibility"])
+        event.capacity = values["capacity"]
+        event.registration_closes_at = values["registration_closes_at"]
+
+    def _mail_registrants(self, event: ClosingEvent, subject: str, body: str) -> None:
+        for registration in self._queue(event):
+            try:
+                summary = self.identity.account_summary(registration.account_id)
+            except NotFound:
+                continue  # the account was deleted meanwhile: nobody to tell
+            self.mail.send(summary["email"], subject, body)
+
+    # ------------------------------------------------------------------ across aggregates
+    def _fill(self, event: ClosingEvent) -> list[str]:
+        """Seat the waiting list while places are free (``RegistrationHandlers``)."""
+        raise NotImplementedError
+
+    def _facts(self, city: str) -> Iterator[Fact]:
+        """The kept public facts of a city (``ResultFactHandlers``)."""
+        raise NotImplementedError
+
+    def _titles(self, city: str) -> Titles:
+        """Topic and idea titles from the dialogue service (``ResultFactHandlers``)."""
+        raise NotImplementedError

@@ -1,0 +1,221 @@
+"""Registrations for a closing event: a seat while places are free, the waiting list after,
+promotions told once (seat-keeping: ``services.kit.seating``)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from mongoengine.errors import NotUniqueError
+
+from services.events import mails
+from services.events.handlers.base import CLOSING, EventsBase, _aware, _iso
+from services.events.models import ClosingEvent, Notice, Registration, Seat
+from services.events.schemas import RegistrationSchema
+from services.kit.errors import Conflict, NotFound
+from services.kit.rpc import rpc
+from services.kit.schemas import load
+from services.kit.seat_store import DocumentSeats
+from services.kit.seating import settle, waiting_position
+
+
+def _seats_of(event: ClosingEvent) -> DocumentSeats:
+    """The kit's seat store bound to this closing event's documents."""
+    return DocumentSeats(ClosingEvent, Seat, Registration, "event_id", event.city, str(event.id))
+
+
+class RegistrationHandlers(EventsBase):
+    """Register, look up, cancel; the organisers' list."""
+
+    def _fill(self, event: ClosingEvent) -> list[str]:
+        """Seat waiting registrations in arrival order while places are free, and tell whom this
+        call seated that they moved up. Returns the registration ids this call seated.
+
+        The kit's seat-keeping does the seating (``services.kit.seating.settle``): each claim is
+        an insert against two unique indexes (number; registration), so concurrent fillers can
+        never exceed the capacity nor seat anyone twice.
+        """
+        seated = [s.registration_id for s in settle(_seats_of(event))]
+        for registration_id in seated:
+            self._announce_promotion(event, registration_id)
+        return seated
+
+    def _announce_promotion(self, event: ClosingEvent, registration_id: str) -> None:
+        """Tell a seated registration that was told "waiting list" that it moved up (once)."""
+        told = Notice.scoped(event.city, registration_id=registration_id, kind="entered").first()
+        if told is None or told.value != "waitlisted":
+            return
+        try:
+            Notice(
+                city=event.city,
+                registration_id=registration_id,
+                event_id=str(event.id),
+                kind="promoted",
+                value="promoted",
+            ).save(force_insert=True)
+        except NotUniqueError:
+            return
+        self.outbox.add(
+            "registration",
+            "promoted",
+            {"event_id": str(event.id), "registration_id": registration_id},
+            city=event.city,
+            subject=str(event.id),
+            public=True,
+        )
+        registration = Registration.scoped(event.city, id=registration_id).first()
+        if registration is not None:
+            self._mail_status(event, registration, "promoted")
+
+    def _mail_status(
+        self,
+        event: ClosingEvent,
+        registration: Registration,
+        status: str,
+        position: int | None = None,
+    ) -> None:
+        try:
+            summary = self.identity.account_summary(registration.account_id)
+        except NotFound:
+            return
+        venue = event.venue.name
+        self.mail.send(
+            summary["email"],
+            *mails.registration(status, event.title, _aware(event.starts_at), venue, position),
+        )
+
+    def _status(self, event: ClosingEvent, registration: Registration) -> dict[str, Any]:
+        seats = self._seats(event)
+        registration_id = str(registration.id)
+        if registration_id in seats:
+            return {"registration_id": registration_id, "status": "confirmed", "position": None}
+        arrivals = [(r.arrival, str(r.id)) for r in self._queue(event)]
+        try:
+            position: int | None = waiting_position(arrivals, set(seats), registration_id)
+        except KeyError:  # cancelled in the meantime
+            position = None
+        return {"registration_id": registration_id, "status": "waitlisted", "position": position}
+
+    @rpc
+    def register(self, city: str, event_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        user_id = self.caller.require_authenticated()
+        values = load(RegistrationSchema(), data)
+        event = self._event(city, event_id)
+        self.city_state.require_phase(city, CLOSING)
+        existing = Registration.scoped(city, event_id=event_id, account_id=user_id).first()
+        if existing is not None:
+            return self._status(event, existing)  # a retried request: the same answer
+        if not self._registration_open(event):
+            message = "Registration for this closing event is closed."
+            raise Conflict(message, {"event": [message]})
+        summary = self.identity.account_summary(user_id)
+        try:
+            registration = Registration(
+                city=city,
+                event_id=event_id,
+                account_id=user_id,
+                display_name=summary["display_name"][:80],
+                needs=values["needs"],
+                arrival=time.time_ns(),
+            ).save(force_insert=True)
+        except NotUniqueError:
+            registration = Registration.scoped(city, event_id=event_id, account_id=user_id).first()
+            return self._status(event, registration)
+        self._fill(event)
+        status = self._status(event, registration)
+        try:
+            Notice(
+                city=city,
+                registration_id=str(registration.id),
+                event_id=event_id,
+                kind="entered",
+                value=status["status"],
+            ).save(force_insert=True)
+        except NotUniqueError:
+            return status
+        if status["status"] == "waitlisted":
+            self.outbox.add(
+                "registration",
+                "waitlisted",
+                {
+                    "event_id": event_id,
+                    "registration_id": str(registration.id),
+                    "position": status["position"],
+                },
+                city=city,
+                subject=event_id,
+                public=True,
+            )
+        else:
+            self.outbox.add(
+                "registration",
+                "confirmed",
+                {"event_id": event_id, "registration_id": str(registration.id)},
+                city=city,
+                subject=event_id,
+                public=True,
+            )
+        self._mail_status(event, registration, status["status"], status["position"])
+        if status["status"] == "waitlisted":
+            # A place freed between our fill and our notice: the promotion is ours to tell.
+            if str(registration.id) in self._seats(event):
+                self._announce_promotion(event, str(registration.id))
+            status = self._status(event, registration)
+        return status
+
+    @rpc
+    def my_registration(self, city: str, event_id: str) -> dict[str, Any]:
+        user_id = self.caller.require_authenticated()
+        event = self._event(city, event_id)
+        registration = Registration.scoped(city, event_id=event_id, account_id=user_id).first()
+        if registration is None:
+            raise NotFound("You are not registered for this closing event.")
+        return self._status(event, registration)
+
+    @rpc
+    def cancel_registration(self, city: str, event_id: str) -> dict[str, Any]:
+        user_id = self.caller.require_authenticated()
+        event = self._event(city, event_id)
+        registration = Registration.scoped(city, event_id=event_id, account_id=user_id).first()
+        if registration is None:
+            return {"cancelled": False}  # nothing (or no longer anything) to cancel
+        registration_id = str(registration.id)
+        was = self._status(event, registration)["status"]
+        registration.delete()
+        Seat.scoped(city, event_id=event_id, registration_id=registration_id).delete()
+        Notice.scoped(city, registration_id=registration_id).delete()
+        self.outbox.add(
+            "registration",
+            "cancelled",
+            {"event_id": event_id, "registration_id": registration_id, "was": was},
+            city=city,
+            subject=event_id,
+            public=True,
+        )
+        if event.status == "published":
+            self._fill(event)
+        return {"cancelled": True}
+
+    @rpc
+    def registrations(self, city: str, event_id: str) -> list[dict[str, Any]]:
+        """The organisers' list: display names and needs, never e-mail addresses."""
+        self._organiser(city)
+        event = self._event(city, event_id)
+        seats = self._seats(event)
+        answer, position = [], 0
+        for registration in self._queue(event):
+            registration_id = str(registration.id)
+            seated = registration_id in seats
+            position += 0 if seated else 1
+            answer.append(
+                {
+                    "registration_id": registration_id,
+                    "display_name": registration.display_name,
+                    "needs": registration.needs,
+                    "status": "confirmed" if seated else "waitlisted",
+                    "seat": seats.get(registration_id),
+                    "position": None if seated else position,
+                    "registered_at": _iso(registration.created_at),
+                }
+            )
+        return answer

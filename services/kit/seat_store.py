@@ -1,0 +1,91 @@
+"""The database side of ``seating.SeatStore`` for one offering with places (inserts and deletes
+only).
+
+A talk (dialogue) and a closing event (events) keep their places the same way: an owner
+document with a ``capacity``, ``Seat`` documents unique on (city, owner id, number) and on
+(city, owner id, registration_id), and ``Registration`` documents ordered by ``arrival``. The
+service hands in its own three document classes and the name of the owner-id field, so the
+kit imports no service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bson import ObjectId
+from mongoengine.errors import NotUniqueError
+
+from services.kit.tenancy import TenantDocument
+
+
+class DocumentSeats:
+    """``SeatStore`` of the offering ``owner_id`` of ``city``: every read is fresh, every write a
+    single insert or delete."""
+
+    def __init__(
+        self,
+        owner: type[TenantDocument],
+        seat: type[TenantDocument],
+        registration: type[TenantDocument],
+        owner_field: str,
+        city: str,
+        owner_id: str,
+    ) -> None:
+        self.owner = owner
+        self.seat = seat
+        self.registration = registration
+        self.owner_field = owner_field
+        self.city = city
+        self.owner_id = owner_id
+
+    def _of_owner(self) -> dict[str, Any]:
+        """The filter on the owner-id field (``talk_id=…`` or ``event_id=…``)."""
+        return {self.owner_field: self.owner_id}
+
+    def capacity(self) -> int:
+        owner = self.owner.scoped(self.city, id=self.owner_id).only("capacity").first()
+        return owner.capacity if owner is not None else 0
+
+    def seats(self) -> dict[int, str]:
+        rows = self.seat.scoped(self.city, **self._of_owner()).only("number", "registration_id")
+        return {row.number: row.registration_id for row in rows}
+
+    def existing(self, registration_ids: Iterable[str]) -> set[str]:
+        ids = [ObjectId(r) for r in set(registration_ids) if ObjectId.is_valid(r)]
+        if not ids:
+            return set()
+        rows = self.registration.scoped(self.city, **self._of_owner(), id__in=ids).only("id")
+        return {str(row.id) for row in rows}
+
+    def waiting(self, seated: set[str], limit: int) -> list[str]:
+        rows = (
+            self.registration.scoped(self.city, **self._of_owner())
+            .filter(id__nin=[ObjectId(r) for r in seated])
+            .order_by("arrival", "id")
+            .only("id")
+            .limit(limit)
+        )
+        return [str(row.id) for row in rows]
+
+    def claim(self, number: int, registration_id: str) -> bool:
+        try:
+            self.seat(
+                city=self.city,
+                **self._of_owner(),
+                number=number,
+                registration_id=registration_id,
+            ).save(force_insert=True)
+        except NotUniqueError:
+            return False
+        return True
+
+    def release(self, number: int, registration_id: str) -> None:
+        self.seat.scoped(
+            self.city, **self._of_owner(), number=number, registration_id=registration_id
+        ).delete()
+
+    def seat_of(self, registration_id: str) -> int | None:
+        seat = self.seat.scoped(self.city, **self._of_owner(), registration_id=registration_id)
+        found = seat.first()
+        return found.number if found is not None else None

@@ -242,7 +242,7 @@ class TalkHandlers(DialogueBase):
         """After writing a lower capacity: a seat above it means someone holds it; undo.
 
         The settler checks the capacity after its insert, we check the seats after our
-        write: at least one of us sees the other (see services.dialogue.seating)."""
+        write: at least one of us sees the other (see services.kit.seating)."""
         above = Seat.scoped(talk.city, talk_id=str(talk.id), number__gt=talk.capacity).first()
         if above is not None:
             talk.capacity = old_capacity

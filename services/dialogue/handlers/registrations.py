@@ -15,11 +15,11 @@ from services.dialogue.handlers.invitations import GUEST_CANCEL
 from services.dialogue.models import Announcement, Registration, Seat, Talk
 from services.dialogue.rules import require_join_phase
 from services.dialogue.schemas import JoinSchema
-from services.kit.seating import settle, waiting_position
 from services.dialogue.store import DatabaseSeats
 from services.kit.errors import Conflict, NotFound
 from services.kit.rpc import rpc
 from services.kit.schemas import load
+from services.kit.seating import settle, waiting_position
 
 
 class RegistrationHandlers(DialogueBase):

@@ -9,12 +9,11 @@ from __future__ import annotations
 from nameko.rpc import RpcProxy
 
 from services.cities.handlers.base import SERVICE
-from services.cities.handlers.facts import TALLY_QUEUE, tally_keys
+from services.cities.handlers.facts import TALLY_QUEUE, FactHandlers, tally_keys
 from services.cities.handlers.phase_changes import PhaseChangeHandlers
 from services.cities.handlers.plugin_settings import PluginSettingHandlers
 from services.cities.handlers.tenants import TenantHandlers
 from services.cities.handlers.working_groups import WorkingGroupHandlers
-from services.cities.handlers.facts import FactHandlers
 from services.cities.models import MODELS, City
 from services.kit.config import load_settings
 from services.kit.context import Caller, CallerProvider

@@ -1,5 +1,6 @@
-"""What every cities handler shares: the service's dependencies (declared here as annotations,
-provided by ``CitiesService``), the role tuples, invitation purposes, and the city helpers and view."""
+"""What every cities handler shares: the service's dependencies (declared here as
+annotations, provided by ``CitiesService``), the role tuples, the invitation purposes, and the
+city helpers and view."""
 
 from __future__ import annotations
 

@@ -115,7 +115,6 @@ class PhaseChangeHandlers(CitiesBase):
         }
 
     # ------------------------------------------------------------------ phases
-    # ------------------------------------------------------------------ phases
     @rpc
     def set_schedule(self, slug: str, data: dict[str, Any]) -> dict[str, Any]:
         city = self._require(slug, ADMIN)

@@ -132,3 +132,4 @@ class TenantHandlers(CitiesBase):
             "status": city.status,
             "schedule": view["schedule"],
             "plugins": self._enabled(slug),
+        }

@@ -25,6 +25,8 @@ from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
 from services.kit.tokens import SignedTokens
 
+# TALLY_QUEUE and tally_keys live with their consumer (handlers/facts.py: the queue is a
+# decorator argument there) and are named here too, where readers and tests look for them.
 __all__ = ["SERVICE", "TALLY_QUEUE", "CitiesService", "tally_keys"]
 
 INVITATION_TTL = 14 * 24 * 3600

@@ -37,7 +37,9 @@ def _now() -> datetime:
 
 class CitiesBase:
     """Base of the handler mixins. The dependencies are nameko DependencyProviders on
-    ``CitiesService``; here they are only annotated, so that each mixin reads typed."""
+    ``CitiesService``; here they are only annotated, so that each mixin reads typed. A helper
+    that more than one handler module calls is defined here; no handler calls into another
+    handler module."""
 
     outbox: Outbox
     mail: Mailer

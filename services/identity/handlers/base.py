@@ -42,7 +42,9 @@ def _dump(account: Account) -> dict[str, Any]:
 
 class IdentityBase:
     """Base of the handler mixins. The dependencies are nameko DependencyProviders on
-    ``IdentityService``; here they are only annotated, so that each mixin reads typed."""
+    ``IdentityService``; here they are only annotated, so that each mixin reads typed. A helper
+    that more than one handler module calls is defined here; no handler calls into another
+    handler module."""
 
     outbox: Outbox
     mail: Mailer

@@ -1,0 +1,1 @@
+"""The cities service's RPC and event handlers, one mixin per aggregate (see ``service.py``)."""

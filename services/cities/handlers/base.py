@@ -1,0 +1,109 @@
+"""What every cities handler shares: the service's dependencies (declared here as
+annotations, provided by ``CitiesService``), the role tuples, the invitation purposes, and the
+city helpers and view."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from services.cities.models import City, PluginEnablement, SeenFact
+from services.cities.phases import PHASE_TITLES
+from services.kit.config import Settings
+from services.kit.context import Caller
+from services.kit.errors import Conflict, NotFound
+from services.kit.mail import Mailer
+from services.kit.outbox import Outbox
+from services.kit.tokens import SignedTokens
+
+SERVICE = "cities"
+ADMIN = ("city_admin",)
+PARTNERS = ("city_admin", "partner")
+INVITE_ADMIN = "invite-city-admin"
+INVITE_MEMBER = "invite-working-group"
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CitiesBase:
+    """Base of the handler mixins. The dependencies are nameko DependencyProviders on
+    ``CitiesService``; here they are only annotated, so that each mixin reads typed. A helper
+    that more than one handler module calls is defined here; no handler calls into another
+    handler module."""
+
+    outbox: Outbox
+    mail: Mailer
+    caller: Caller
+    identity: Any  # RpcProxy("identity"): account_summary, assign_role
+    settings: Settings
+    tokens: SignedTokens  # invitation links (INVITE_ADMIN, INVITE_MEMBER)
+
+    def _city(self, slug: str) -> City:
+        city = City.objects(id=slug).first() if isinstance(slug, str) else None
+        if city is None:
+            raise NotFound("City not found.")
+        return city
+
+    def _require(self, slug: str, roles: tuple[str, ...], active_only: bool = True) -> City:
+        # Who may act is checked before what state the city is in: an admin of another city
+        # learns nothing about this one beyond "forbidden".
+        self.caller.require_authenticated()
+        city = self._city(slug)
+        self.caller.require_role(slug, *roles)
+        if active_only:
+            self._require_active(city)
+        return city
+
+    @staticmethod
+    def _require_active(city: City) -> None:
+        if city.status != "active":
+            raise Conflict("The city is archived.", {"city": ["The city is archived."]})
+
+    def _changed(self, city: City) -> None:
+        """Tell every service to drop its cached state of this city (internal fact)."""
+        self.outbox.add("city", "changed", {"slug": city.id}, city=city.id, subject=city.id)
+
+    def _link(self, token: str) -> str:
+        return f"{self.settings.public_base_url}/einladung?token={token}"
+
+    def _enabled(self, slug: str) -> dict[str, dict[str, Any]]:
+        return {e.plugin: dict(e.config) for e in PluginEnablement.scoped(slug)}
+
+    def _tallies(self, slug: str) -> dict[str, int]:
+        rows = SeenFact.scoped(slug).aggregate([{"$group": {"_id": "$key", "n": {"$sum": 1}}}])
+        return {row["_id"]: int(row["n"]) for row in rows}
+
+    def _city_view(self, city: City) -> dict[str, Any]:
+        return {
+            "slug": city.id,
+            "name": city.name,
+            "state": city.state,
+            "population": city.population,
+            "mayor": city.mayor,
+            "contact": {
+                "name": city.contact.name,
+                "email": city.contact.email,
+                "phone": city.contact.phone,
+            },
+            "cohort_year": city.cohort_year,
+            "languages": list(city.languages),
+            "hosts": list(city.hosts),
+            "phase": city.phase,
+            "phase_title": {"de": PHASE_TITLES[city.phase][0], "en": PHASE_TITLES[city.phase][1]},
+            "status": city.status,
+            "schedule": {
+                phase: {"start": _iso(w.start), "end": _iso(w.end)}
+                for phase, w in (city.schedule or {}).items()
+            },
+            "created_at": _iso(city.created_at),
+        }

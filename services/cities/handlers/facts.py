@@ -1,0 +1,92 @@
+"""Facts of other services: public facts counted for step rules and guards (tallies), and
+account deletions, which anonymise working-group memberships."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kombu import Queue, binding
+from mongoengine.errors import NotUniqueError
+
+from plugins.hookspecs import TAG_PATTERN
+from services.cities.handlers.base import SERVICE, CitiesBase
+from services.cities.models import City, Membership, SeenFact
+from services.kit.consumer import idempotent
+from services.kit.events import TYPE_PATTERN
+from services.kit.messaging import consume, event_handler
+from services.kit.outbox import public_exchange
+from services.kit.rpc import rpc
+
+_TAG = re.compile(TAG_PATTERN)
+ACCOUNT_DELETED = "stadtdialog.identity.account.deleted.v1"
+
+# Public facts of other services that the cities service counts for step rules and guards.
+TALLY_QUEUE = Queue(
+    "cities.tallies",
+    bindings=[
+        binding(public_exchange(), routing_key=f"*.{service}.#")
+        for service in ("scenarios", "dialogue", "events")
+    ],
+    durable=True,
+    auto_delete=False,
+)
+
+
+def tally_keys(envelope: dict[str, Any]) -> list[str]:
+    """``service.entity.action`` of a fact, and ``…#tag`` for each tag in its data.
+
+    A malformed fact counts without tags, or not at all: it must never make the consumer fail
+    (it would be redelivered forever).
+    """
+    kind = envelope.get("type")
+    match = TYPE_PATTERN.match(kind) if isinstance(kind, str) else None
+    if not match:
+        return []
+    key = f"{match['service']}.{match['entity']}.{match['action']}"
+    data = envelope.get("data")
+    tags = data.get("tags") if isinstance(data, dict) else None
+    if not isinstance(tags, list):
+        return [key]
+    return [key, *(f"{key}#{tag}" for tag in tags if isinstance(tag, str) and _TAG.fullmatch(tag))]
+
+
+class FactHandlers(CitiesBase):
+    @consume(TALLY_QUEUE, requeue_on_error=True)
+    def count_public_fact(self, envelope: dict[str, Any]) -> None:
+        city = envelope.get("city")
+        known = City.objects(id=city).first() if city and envelope.get("id") else None
+        if known is None:
+            return
+        counted = False
+        # The tags first, the fact's own key last: whoever reads a total that includes this
+        # fact also reads its tags (the step rules compare both). A crash in between is
+        # redelivered and completes the rest.
+        for key in reversed(tally_keys(envelope)):
+            try:
+                SeenFact(city=city, key=key, event_id=envelope["id"]).save(force_insert=True)
+                counted = True
+            except NotUniqueError:
+                pass  # the same fact delivered again: counted once
+        if counted:
+            # Step progress and guards read these counts: readers that cached the city's state
+            # (the gateway's public pages, the other services) must read it again now.
+            self._changed(known)
+
+    @event_handler("identity", ACCOUNT_DELETED, requeue_on_error=True)
+    @idempotent(SERVICE)
+    def forget_deleted_account(self, envelope: dict[str, Any]) -> None:
+        """A deleted person's working-group memberships keep their kind, lose the person."""
+        account_id = (envelope.get("data") or {}).get("account_id")
+        if not account_id:
+            return
+        slugs = [c.id for c in City.objects.only("id")]
+        for member in Membership.across_cities(slugs, account_id=account_id):
+            member.email = f"deleted-{member.id}@invalid.stadtdialog"
+            member.organisation = "—"
+            member.save()
+
+    @rpc
+    def tallies(self, slug: str) -> dict[str, int]:
+        self._city(slug)
+        return self._tallies(slug)

@@ -1,0 +1,73 @@
+"""What every identity handler shares: the service's dependencies (declared here as
+annotations, provided by ``IdentityService``), the password hasher, the account view and the
+account, link, one-time-token and lockout-key helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mongoengine.errors import NotUniqueError
+
+from services.identity.lockout import LockoutPolicy, address_key
+from services.identity.models import Account, UsedToken
+from services.identity.passwords import password_hasher
+from services.identity.schemas import AccountOut
+from services.identity.tokens import TokenSigner
+from services.kit.config import Settings
+from services.kit.context import Caller
+from services.kit.errors import Invalid, NotFound
+from services.kit.mail import Mailer
+from services.kit.outbox import Outbox
+
+_hasher = password_hasher()
+
+
+def _dump(account: Account) -> dict[str, Any]:
+    return AccountOut().dump(
+        {
+            "id": account.id,
+            "email": account.email,
+            "display_name": account.display_name,
+            "locale": account.locale,
+            "verified": account.verified_at is not None,
+            "operator": account.operator,
+            "roles": [{"city": g.city, "role": g.role} for g in account.roles],
+            "organisations": [
+                {"name": o.name, "kind": o.kind, "city": o.city} for o in account.organisations
+            ],
+            "created_at": account.created_at,
+        }
+    )
+
+
+class IdentityBase:
+    """Base of the handler mixins. The dependencies are nameko DependencyProviders on
+    ``IdentityService``; here they are only annotated, so that each mixin reads typed. A helper
+    that more than one handler module calls is defined here; no handler calls into another
+    handler module."""
+
+    outbox: Outbox
+    mail: Mailer
+    caller: Caller
+    settings: Settings
+    signer: TokenSigner  # verification and password-reset links
+    lockout: LockoutPolicy
+
+    def _account(self, account_id: str) -> Account:
+        account = Account.objects(id=account_id, deleted_at=None).first()
+        if account is None:
+            raise NotFound("Account not found.")
+        return account
+
+    def _link(self, path: str, token: str) -> str:
+        return f"{self.settings.public_base_url}{path}?token={token}"
+
+    def _consume(self, purpose: str, jti: str) -> None:
+        try:
+            UsedToken(id=f"{purpose}:{jti}", purpose=purpose).save(force_insert=True)
+        except NotUniqueError as exc:
+            message = "The link has already been used."
+            raise Invalid(message, {"token": [message]}) from exc
+
+    def _address_key(self, email: str) -> str:
+        return address_key(self.settings.secret_key, email)

@@ -1,0 +1,94 @@
+"""Login sessions: login (with its lockout after repeated failures), logout, and turning a
+session token into the caller's context data."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from services.identity.errors import LOCKED_MESSAGE, LoginLocked
+from services.identity.handlers.base import IdentityBase, _dump, _hasher
+from services.identity.models import Account, LoginFailure, Session
+from services.identity.schemas import LoginSchema
+from services.identity.tokens import new_session_token, session_key
+from services.kit.context import Caller
+from services.kit.errors import Forbidden, Unauthenticated
+from services.kit.rpc import rpc
+from services.kit.schemas import load
+
+# Verifying against a real hash when the account is unknown keeps login timing uniform.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+
+
+class SessionHandlers(IdentityBase):
+    # ------------------------------------------------------------------ lockout
+    def _refuse_if_locked(self, key: str, now: datetime) -> None:
+        recent = LoginFailure.objects(key=key, at__gte=self.lockout.since(now))
+        newest = recent.order_by("-at").limit(self.lockout.attempts)
+        times = [f.at.replace(tzinfo=UTC) for f in newest]
+        seconds = self.lockout.seconds_locked(times, now)
+        if seconds:
+            raise LoginLocked(LOCKED_MESSAGE, {"email": [LOCKED_MESSAGE]}, seconds)
+
+    def _record_failure(self, key: str, now: datetime) -> None:
+        # An inserted document per failure (no counter: FerretDB updates are not atomic);
+        # failures older than the window are useless, so each new one sweeps them away.
+        LoginFailure(id=str(uuid.uuid4()), key=key, at=now).save(force_insert=True)
+        LoginFailure.objects(at__lt=self.lockout.since(now)).delete()
+
+    # ------------------------------------------------------------------ sessions
+    @rpc
+    def login(self, data: dict[str, Any]) -> dict[str, Any]:
+        values = load(LoginSchema(), data)
+        email = values["email"].lower()
+        key = self._address_key(email)
+        now = datetime.now(UTC)
+        # Unknown addresses are locked the same way: the lock must not tell who has an account.
+        self._refuse_if_locked(key, now)
+        account = Account.objects(email=email, deleted_at=None).first()
+        try:
+            _hasher.verify(account.password_hash if account else _DUMMY_HASH, values["password"])
+        except (VerificationError, InvalidHashError) as exc:
+            self._record_failure(key, now)
+            raise Unauthenticated("E-mail or password is wrong.") from exc
+        if account is None:
+            self._record_failure(key, now)
+            raise Unauthenticated("E-mail or password is wrong.")
+        LoginFailure.objects(key=key).delete()  # the right password starts the count afresh
+        if account.verified_at is None:
+            raise Forbidden(
+                "The e-mail address is not verified yet.",
+                {"email": ["The e-mail address is not verified yet."]},
+            )
+        if _hasher.check_needs_rehash(account.password_hash):
+            account.password_hash = _hasher.hash(values["password"])
+            account.save()
+        token, key = new_session_token()
+        expires = datetime.now(UTC) + timedelta(seconds=self.settings.session_ttl_seconds)
+        Session(id=key, account_id=account.id, expires_at=expires).save(force_insert=True)
+        return {"token": token, "expires_at": expires.isoformat(), "account": _dump(account)}
+
+    @rpc
+    def logout(self, token: str) -> dict[str, Any]:
+        Session.objects(id=session_key(token or "")).delete()
+        return {"logged_out": True}
+
+    @rpc
+    def authenticate(self, token: str) -> dict[str, Any]:
+        """The caller behind a bearer token or page session, as context data for services."""
+        session = Session.objects(id=session_key(token or "")).first()
+        if session is None or session.expires_at.replace(tzinfo=UTC) < datetime.now(UTC):
+            raise Unauthenticated("The token is invalid or expired.")
+        account = Account.objects(id=session.account_id, deleted_at=None).first()
+        if account is None:
+            raise Unauthenticated("The token is invalid or expired.")
+        return Caller(
+            user_id=account.id, roles=account.roles_by_city(), operator=account.operator
+        ).to_context()
+
+    @rpc
+    def me(self) -> dict[str, Any]:
+        return _dump(self._account(self.caller.require_authenticated()))

@@ -29,10 +29,10 @@ from gateway.pages_dialogue_forms import (
     page_fields,
     values_from_form,
 )
+from gateway.qr import qr_png, qr_svg
 from gateway.rpc import ServiceUnavailable
 from gateway.schema_forms import N_
 from services.dialogue.calendar import talk_ics
-from services.dialogue.qr import qr_png, qr_svg
 from services.kit.errors import DomainError, Forbidden, NotFound, Unauthenticated
 
 bp = Blueprint("pages_dialogue", __name__)

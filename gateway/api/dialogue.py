@@ -7,7 +7,7 @@ from flask import Blueprint, Response, request
 
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
-from services.dialogue.qr import qr_png, qr_svg
+from gateway.qr import qr_png, qr_svg
 from services.dialogue.schemas import (
     CancelTalkSchema,
     GuestJoinSchema,

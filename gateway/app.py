@@ -8,22 +8,16 @@ from datetime import timedelta
 from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 
-from gateway import (
-    assets,
-    cache,
-    health,
-    metrics,
-    pages,
-    pages_city,
-    pages_dialogue,
-    pages_events,
-    pages_scenarios,
-    security,
-)
+from gateway import assets, cache, health, metrics, security
 from gateway.api import cities, dialogue, events, identity, operations, purge, scenarios
 from gateway.errors import register_error_handlers
 from gateway.language import init_babel
 from gateway.openapi import build_spec
+from gateway.pages import account as pages
+from gateway.pages import city as pages_city
+from gateway.pages import dialogue as pages_dialogue
+from gateway.pages import events as pages_events
+from gateway.pages import scenarios as pages_scenarios
 from gateway.rpc import RpcClient
 from services.kit.config import Settings, load_settings
 from services.kit.correlation import valid_correlation_id

@@ -9,7 +9,7 @@ import click
 
 from gateway.cli_ops import COMMANDS as OPS_COMMANDS
 from gateway.client import DEFAULT_URL, PlatformClient, PlatformError, store_token, stored_token
-from gateway.demo import demo_command
+from gateway.demo.command import demo_command
 from services.cities.schemas import FEDERAL_STATES
 from services.scenarios.engine.cli import scenarios
 

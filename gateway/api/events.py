@@ -10,8 +10,8 @@ from flask import Blueprint, Response, request
 
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
-from services.events.catalogue import ASYNCAPI_FILE
-from services.events.export import to_csv, to_html, to_xlsx
+from gateway.event_catalogue import ASYNCAPI_FILE
+from gateway.results_export import to_csv, to_html, to_xlsx
 from services.events.schemas import (
     CancelSchema,
     ClosingEventSchema,

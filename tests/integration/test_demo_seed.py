@@ -7,7 +7,8 @@ import re
 
 from cities_support import fresh_year
 
-from gateway.demo import BEISPIELSTADT, MUSTERSTADT, purge_demo, seed
+from gateway.demo.command import purge_demo, seed
+from gateway.demo.people import BEISPIELSTADT, MUSTERSTADT
 
 
 class SinkInbox:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from events_support import START, event_body
 
-from services.events.catalogue import validation_errors
+from gateway.event_catalogue import validation_errors
 
 pytestmark = pytest.mark.integration
 

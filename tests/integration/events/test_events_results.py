@@ -12,8 +12,8 @@ import requests
 from kombu import Connection
 from openpyxl import load_workbook
 
-from services.events.catalogue import validation_errors
-from services.events.export import summary_rows
+from gateway.event_catalogue import validation_errors
+from gateway.results_export import summary_rows
 from services.kit.outbox import publish_envelope
 from services.kit.testing import wait_until
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from events_support import advance_to_closing, event_body
 
-from services.events.catalogue import load_catalogue, validation_errors
-from services.events.emitted import scan
+from gateway.event_catalogue import load_catalogue, validation_errors
+from gateway.event_scan import scan
 from services.kit.events import PUBLIC_EXCHANGE, public_routing_key
 
 pytestmark = pytest.mark.integration

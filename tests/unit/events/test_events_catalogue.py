@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 import yaml
 
-from services.events.catalogue import (
+from gateway.event_catalogue import (
     ASYNCAPI_FILE,
     SCHEMAS_DIR,
     build_asyncapi,
@@ -23,7 +23,7 @@ from services.events.catalogue import (
     render_asyncapi,
     validation_errors,
 )
-from services.events.emitted import SERVICES_DIR, scan
+from gateway.event_scan import SERVICES_DIR, scan
 from services.kit.events import make_envelope
 
 SPEC = Path(__file__).parent / "asyncapi_spec" / "asyncapi-3.0.0.json"
@@ -87,7 +87,7 @@ def test_the_validator_rejects_a_broken_document(asyncapi_validator) -> None:
 
 def test_asyncapi_document_is_generated_from_the_schemas() -> None:
     assert ASYNCAPI_FILE.read_text() == render_asyncapi(), (
-        "docs/asyncapi.yaml is out of date: run .venv/bin/python -m services.events.catalogue"
+        "docs/asyncapi.yaml is out of date: run .venv/bin/python -m gateway.event_catalogue"
     )
 
 

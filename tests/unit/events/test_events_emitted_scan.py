@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from textwrap import dedent
 
-from services.events.emitted import scan
+from gateway.event_scan import scan
 
 SOURCE = """
 SERVICE = "shop"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
 
-from services.events.export import summary_rows, to_csv, to_html, to_xlsx
+from gateway.results_export import summary_rows, to_csv, to_html, to_xlsx
 from services.events.results import Fact, Titles, city_results, cohort_results, visible_ideas
 from services.kit.events import make_envelope
 

@@ -1,11 +1,11 @@
-"""The dialogue's forms from JSON schema to page fields and back (gateway.pages_dialogue_forms),
+"""The dialogue's forms from JSON schema to page fields and back (gateway.pages.dialogue.forms),
 with the schemas the dialogue service really serves (base fields plus shipped plugins)."""
 
 from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from gateway.pages_dialogue_forms import (
+from gateway.pages.dialogue.forms import (
     errors_for,
     from_local_input,
     local_input,

@@ -6,7 +6,8 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 
 from gateway.app import create_app
-from gateway.pages_events import Bar, bar_chart, event_from_form, form_from_event, result_charts
+from gateway.pages.events.charts import Bar, bar_chart, result_charts
+from gateway.pages.events.event_form import event_from_form, form_from_event
 from services.cities.models import City, WorkingGroup
 from services.identity.models import Account
 from services.kit.errors import Invalid
@@ -71,7 +72,7 @@ def test_an_event_fills_the_form_again() -> None:
 
 
 def test_nested_errors_stand_at_their_form_field() -> None:
-    from gateway.pages_events import _form_errors
+    from gateway.pages.events.event_form import _form_errors
 
     app = create_app()
     error = Invalid(

@@ -6,32 +6,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, g, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.cache import cached
+from gateway.pages.rendering import page_errors, render
 from gateway.security import remember_retry_after
 from services.kit.context import ANONYMOUS
 from services.kit.errors import DomainError
 
 bp = Blueprint("pages", __name__)
-
-
-def page_errors(exc: DomainError) -> dict[str, Any]:
-    """Field errors in the page's language: {"summary": text, "fields": {field: [texts]}}."""
-    body = exc.to_dict()["error"]
-    lang = "en" if str(get_locale()) == "en" else "de"
-    return {
-        "summary": body["message"][lang],
-        "fields": {name: texts[lang] for name, texts in body["fields"].items()},
-    }
-
-
-def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    return render_template(template, **context), status
 
 
 @bp.app_context_processor

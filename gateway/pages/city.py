@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.cache import cached
-from gateway.pages import page_errors, render
+from gateway.pages.rendering import page_errors, render
 from gateway.schema_forms import config_from_form, fields_from_schema
 from services.kit.errors import DomainError, Forbidden, Unauthenticated
 

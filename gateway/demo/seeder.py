@@ -1,81 +1,16 @@
-"""Demo content: a living cohort for a newcomer's first look, made through the public HTTP API.
-
-``seed`` stands up two cities of one cohort as people would, call by call, so that every
-service does its real work (phase rules, facts on the broker, read models):
-
-* **Musterstadt** in the table-talk phase: a working group, a scenario project with factors,
-  two published deep-dive topics, table talks with registrations, project ideas with supports;
-* **Beispielstadt** in the scenario phase: a working group, a project with influencing factors
-  and citizens' observations and forecasts.
-
-People need verified accounts, and verification is by mail: an ``Inbox`` reads the token of
-the n-th mail to an address (the test platform's mail sink, or the log of the local mail sink
-that ``deploy/local/run`` keeps). The operator (an address in ``STADTDIALOG_OPERATOR_EMAILS``)
-creates the cities and, as operators may, acts for the city's organisers.
-"""
+"""The ``Seeder``: stands up the demo cities call by call through the public HTTP API, as people
+would (accounts verified by mail, the city's admin, a working group, phases, content)."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any, Protocol
-
-import click
+from typing import Any
 
 from gateway.client import PlatformClient, PlatformError
-
-PASSWORD = "Stadtdialog-Demo-2027"
-OPERATOR = "demo-operator@stadtdialog.example"
-MUSTERSTADT = "musterstadt"
-BEISPIELSTADT = "beispielstadt"
-DEMO_CITIES = (MUSTERSTADT, BEISPIELSTADT)
-
-
-class Inbox(Protocol):
-    def count(self, email: str) -> int:
-        """How many mails ``email`` has received so far."""
-
-    def token(self, email: str, count: int) -> str:
-        """The token of the ``count``-th mail to ``email`` (waits for it)."""
-
-
-class MailLogInbox:
-    """Reads the local mail sink's printed mails (``--- mail to <address>: …`` then the body)."""
-
-    def __init__(self, path: Path, timeout: float = 60.0) -> None:
-        self.path = path
-        self.timeout = timeout
-
-    def _mails(self, email: str) -> list[str]:
-        text = self.path.read_text(errors="replace") if self.path.exists() else ""
-        return [m for m in text.split("--- mail to ")[1:] if m.startswith(f"{email}:")]
-
-    def count(self, email: str) -> int:
-        return len(self._mails(email))
-
-    def token(self, email: str, count: int) -> str:
-        deadline = time.monotonic() + self.timeout
-        while True:
-            mails = self._mails(email)
-            if len(mails) >= count:
-                found = re.search(r"token=([\w.\-]+)", mails[count - 1])
-                if found is None:
-                    raise PlatformError(f"mail no. {count} to {email} has no link with a token")
-                return found.group(1)
-            if time.monotonic() > deadline:
-                raise PlatformError(f"no mail no. {count} to {email} in {self.path}")
-            time.sleep(0.3)
-
-
-@dataclass
-class Person:
-    email: str
-    name: str
-    token: str = ""
+from gateway.demo.people import BEISPIELSTADT, MUSTERSTADT, PASSWORD, Inbox, Person
 
 
 @dataclass
@@ -269,82 +204,3 @@ class Seeder:
             body = {"kind": kind, "text": text, **({"factor_id": factor} if factor else {})}
             self.call(citizen, "POST", f"/cities/{slug}/scenarios/observations", body)
         self.log("Beispielstadt: Szenarien mit 4 Einflussfaktoren und 2 Beobachtungen")
-
-
-def operator_from_inbox(url: str, inbox: Inbox, email: str = OPERATOR) -> str:
-    """Sign up (or in) the demo operator; its address must be in STADTDIALOG_OPERATOR_EMAILS."""
-    token = Seeder(url=url, inbox=inbox).person(email, "Demo-Betrieb").token
-    me = PlatformClient(url, token).request("GET", "/me")
-    if not me.get("operator"):
-        raise PlatformError(f"{email} is not an operator: add it to STADTDIALOG_OPERATOR_EMAILS.")
-    return token
-
-
-def purge_demo(url: str, operator_token: str) -> list[str]:
-    """Remove the demo cities' data from every service (operator API); returns those purged."""
-    client = PlatformClient(url, operator_token)
-    present = {c["slug"] for c in client.request("GET", "/cities?include_archived=1")}
-    purged = []
-    for slug in DEMO_CITIES:
-        if slug in present:
-            client.request("POST", f"/cities/{slug}/purge", {"confirm": slug})
-            purged.append(slug)
-    return purged
-
-
-def seed(
-    url: str,
-    inbox: Inbox,
-    operator_token: str,
-    year: int | None = None,
-    log: Callable[[str], None] = print,
-) -> dict[str, Any]:
-    """Seed the demo cohort as the operator; returns the demo logins."""
-    seeder = Seeder(url=url, inbox=inbox, log=log)
-    if year is not None:
-        seeder.year = year
-    op = Person("operator", "operator", token=operator_token)
-    seeder.seed_musterstadt(op)
-    seeder.seed_beispielstadt(op)
-    return {"password": PASSWORD, "accounts": sorted(seeder.people)}
-
-
-@click.command()
-@click.option(
-    "--mail-log",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="The local mail sink's output, read for verification links "
-    "(deploy/local/run keeps it in .state/run.log).",
-)
-@click.option("--if-empty", is_flag=True, help="Seed only when the platform has no city yet.")
-@click.option(
-    "--reset", is_flag=True, help="First remove the demo cities' data, then seed them anew."
-)
-@click.option("--year", type=int, default=None, help="Cohort year (default: this year).")
-@click.pass_context
-def demo_command(
-    ctx: click.Context, mail_log: Path | None, if_empty: bool, reset: bool, year: int | None
-) -> None:
-    """Seed the demo cohort (Musterstadt, Beispielstadt) through the platform's API."""
-    url = ctx.obj["url"].rstrip("/")
-    try:
-        if if_empty and PlatformClient(url).request("GET", "/cities?include_archived=1"):
-            click.echo("demo: the platform already has cities; nothing seeded.")
-            return
-        if mail_log is None:
-            raise PlatformError("demo: --mail-log is needed to read the verification mails.")
-        inbox = MailLogInbox(mail_log)
-        token = ctx.obj["token"] or operator_from_inbox(url, inbox)
-        if reset:
-            for slug in purge_demo(url, token):
-                click.echo(f"demo: {slug} removed")
-        logins = seed(url, inbox, token, year=year, log=click.echo)
-    except PlatformError as exc:
-        click.echo(str(exc), err=True)
-        ctx.exit(exc.exit_code)
-    click.echo(f"demo: logins (password {logins['password']}):")
-    if not ctx.obj["token"]:
-        click.echo(f"  {OPERATOR} (operator)")
-    for email in logins["accounts"]:
-        click.echo(f"  {email}")

@@ -17,7 +17,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 SERVICES_DIR = REPO / "services"
 NOT_SERVICES = ("kit",)
 MAX_DEPTH = 3

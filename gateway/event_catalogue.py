@@ -3,9 +3,9 @@
 The source of truth is ``docs/events/schemas/<type>.json`` (the ``data`` of one event type,
 JSON Schema draft-07, with ``x-visibility`` public|internal and ``x-subject``) plus the shared
 envelope ``docs/events/envelope.json``. ``docs/asyncapi.yaml`` is generated from them
-(``python -m services.events.catalogue``) and a unit test keeps it in step, validates it
+(``python -m gateway.event_catalogue``) and a unit test keeps it in step, validates it
 against the official AsyncAPI 3.0.0 JSON schema and compares it with the types the services
-emit (``services.events.emitted``).
+emit (``gateway.event_scan``).
 
 Pure: no nameko, no mongoengine. ``jsonschema`` is imported only where envelopes are validated.
 """
@@ -23,7 +23,7 @@ import yaml
 
 from services.kit.events import PUBLIC_EXCHANGE, TYPE_PATTERN
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 SCHEMAS_DIR = REPO / "docs" / "events" / "schemas"
 ENVELOPE_FILE = REPO / "docs" / "events" / "envelope.json"
 ASYNCAPI_FILE = REPO / "docs" / "asyncapi.yaml"
@@ -293,20 +293,20 @@ def render_asyncapi(document: dict[str, Any] | None = None) -> str:
     document = document or build_asyncapi()
     header = (
         "# Generated from docs/events/schemas/*.json and docs/events/envelope.json by\n"
-        "# `python -m services.events.catalogue`: edit those files, not this one.\n"
+        "# `python -m gateway.event_catalogue`: edit those files, not this one.\n"
     )
     body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     return header + body
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m services.events.catalogue [--check]``: write (or check) docs/asyncapi.yaml."""
+    """``python -m gateway.event_catalogue [--check]``: write (or check) docs/asyncapi.yaml."""
     args = sys.argv[1:] if argv is None else argv
     text = render_asyncapi()
     if "--check" in args:
         current = ASYNCAPI_FILE.read_text() if ASYNCAPI_FILE.exists() else ""
         if current != text:
-            print("docs/asyncapi.yaml is out of date: run python -m services.events.catalogue")
+            print("docs/asyncapi.yaml is out of date: run python -m gateway.event_catalogue")
             return 1
         return 0
     ASYNCAPI_FILE.write_text(text)

@@ -1,0 +1,102 @@
+"""Project ideas: proposed, listed, supported, helped with, given a status, hidden, reported."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from gateway.api.common import json_body, json_response, rpc
+from gateway.api.dialogue.base import CITY, IDEA, TAG, bp
+from gateway.api.docs import documented
+from services.dialogue.schemas import (
+    IdeaSchema,
+    IdeaStatusSchema,
+    ReasonSchema,
+)
+
+
+# ---------------------------------------------------------------- project ideas
+@bp.post(f"{CITY}/ideas")
+@documented(
+    "Propose a project idea or citizen initiative (signed in; from a talk or directly)",
+    TAG,
+    body=IdeaSchema,
+    status=201,
+    auth=True,
+    errors=(401, 404, 409, 422),
+)
+def propose_idea(slug: str) -> Response:
+    return json_response(rpc("dialogue", "propose_idea", slug, json_body()), 201)
+
+
+@bp.get(f"{CITY}/ideas")
+@documented("The city's project ideas with supporters and helpers", TAG, errors=(404,))
+def list_ideas(slug: str) -> Response:
+    return json_response(rpc("dialogue", "list_ideas", slug))
+
+
+@bp.get(IDEA)
+@documented("One project idea", TAG, errors=(404,))
+def get_idea(slug: str, idea_id: str) -> Response:
+    return json_response(rpc("dialogue", "get_idea", slug, idea_id))
+
+
+@bp.post(f"{IDEA}/support")
+@documented("Support an idea (once per person)", TAG, auth=True, errors=(401, 404, 409))
+def support_idea(slug: str, idea_id: str) -> Response:
+    return json_response(rpc("dialogue", "support_idea", slug, idea_id, "support"))
+
+
+@bp.delete(f"{IDEA}/support")
+@documented("Withdraw my support", TAG, auth=True, errors=(401, 404))
+def withdraw_support(slug: str, idea_id: str) -> Response:
+    return json_response(rpc("dialogue", "withdraw_support", slug, idea_id, "support"))
+
+
+@bp.post(f"{IDEA}/helpers")
+@documented(
+    "„Ich mache mit“: sign up to help (once per person)", TAG, auth=True, errors=(401, 404, 409)
+)
+def help_idea(slug: str, idea_id: str) -> Response:
+    return json_response(rpc("dialogue", "support_idea", slug, idea_id, "helper"))
+
+
+@bp.delete(f"{IDEA}/helpers")
+@documented("Withdraw from helping", TAG, auth=True, errors=(401, 404))
+def withdraw_help(slug: str, idea_id: str) -> Response:
+    return json_response(rpc("dialogue", "withdraw_support", slug, idea_id, "helper"))
+
+
+@bp.post(f"{IDEA}/status")
+@documented(
+    "Set an idea's status with a public reason (city admins)",
+    TAG,
+    body=IdeaStatusSchema,
+    auth=True,
+    errors=(401, 403, 404, 422),
+)
+def set_idea_status(slug: str, idea_id: str) -> Response:
+    return json_response(rpc("dialogue", "set_idea_status", slug, idea_id, json_body()))
+
+
+@bp.post(f"{IDEA}/hide")
+@documented(
+    "Hide an idea with a reason (city admins, facilitators)",
+    TAG,
+    body=ReasonSchema,
+    auth=True,
+    errors=(401, 403, 404, 422),
+)
+def hide_idea(slug: str, idea_id: str) -> Response:
+    return json_response(rpc("dialogue", "hide_idea", slug, idea_id, json_body()))
+
+
+@bp.post(f"{IDEA}/report")
+@documented(
+    "Report an idea to the moderators (once per person)",
+    TAG,
+    body=ReasonSchema,
+    auth=True,
+    errors=(401, 404, 422),
+)
+def report_idea(slug: str, idea_id: str) -> Response:
+    return json_response(rpc("dialogue", "report", slug, "idea", idea_id, json_body()))

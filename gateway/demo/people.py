@@ -1,0 +1,61 @@
+"""The demo's people and cities: the shared password, the operator's address, the two cities'
+slugs, a person's session, and the ``Inbox`` that reads verification tokens from mails."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from gateway.client import PlatformError
+
+PASSWORD = "Stadtdialog-Demo-2027"
+OPERATOR = "demo-operator@stadtdialog.example"
+MUSTERSTADT = "musterstadt"
+BEISPIELSTADT = "beispielstadt"
+DEMO_CITIES = (MUSTERSTADT, BEISPIELSTADT)
+
+
+class Inbox(Protocol):
+    def count(self, email: str) -> int:
+        """How many mails ``email`` has received so far."""
+
+    def token(self, email: str, count: int) -> str:
+        """The token of the ``count``-th mail to ``email`` (waits for it)."""
+
+
+class MailLogInbox:
+    """Reads the local mail sink's printed mails (``--- mail to <address>: …`` then the body)."""
+
+    def __init__(self, path: Path, timeout: float = 60.0) -> None:
+        self.path = path
+        self.timeout = timeout
+
+    def _mails(self, email: str) -> list[str]:
+        text = self.path.read_text(errors="replace") if self.path.exists() else ""
+        return [m for m in text.split("--- mail to ")[1:] if m.startswith(f"{email}:")]
+
+    def count(self, email: str) -> int:
+        return len(self._mails(email))
+
+    def token(self, email: str, count: int) -> str:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            mails = self._mails(email)
+            if len(mails) >= count:
+                found = re.search(r"token=([\w.\-]+)", mails[count - 1])
+                if found is None:
+                    raise PlatformError(f"mail no. {count} to {email} has no link with a token")
+                return found.group(1)
+            if time.monotonic() > deadline:
+                raise PlatformError(f"no mail no. {count} to {email} in {self.path}")
+            time.sleep(0.3)
+
+
+@dataclass
+class Person:
+    email: str
+    name: str
+    token: str = ""

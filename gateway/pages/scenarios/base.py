@@ -1,0 +1,114 @@
+"""The scenario pages' blueprint and what they share: who may work in the workspace, the
+rating scales, and the helpers that render a workspace page or act and show it again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, redirect, request
+from flask_babel import gettext as _
+
+from gateway.api.common import rpc
+from gateway.auth import current_caller
+from gateway.pages.rendering import render
+from services.kit.errors import DomainError, Forbidden, NotFound, Unauthenticated
+
+bp = Blueprint("pages_scenarios", __name__)
+
+WORKSPACE_ROLES = ("facilitator", "working_group_member", "city_admin")
+EDITORS = ("facilitator", "working_group_member")
+INFLUENCE_SCALE = (0, 1, 2, 3)
+CONSISTENCY_SCALE = (1, 2, 3, 4, 5)
+ACTIVE_RUN = ("queued", "running")
+REFRESH_SECONDS = 2
+
+Page = Callable[..., tuple[str, int]]
+
+
+# ------------------------------------------------------------------ helpers
+def _svg(text: str) -> Response:
+    response = Response(text, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _require_workspace(slug: str) -> None:
+    caller = current_caller()
+    if not caller.authenticated:
+        raise Unauthenticated()
+    if not caller.has_role(slug, *WORKSPACE_ROLES):
+        raise Forbidden()
+
+
+def _roles(slug: str) -> dict[str, bool]:
+    caller = current_caller()
+    return {
+        "is_facilitator": caller.has_role(slug, "facilitator"),
+        "is_editor": caller.has_role(slug, *EDITORS),
+        "is_admin": caller.has_role(slug, "city_admin"),
+    }
+
+
+def _project(slug: str) -> dict[str, Any] | None:
+    try:
+        return rpc("scenarios", "get_project", slug)
+    except NotFound:
+        return None
+
+
+def _int_or_raw(raw: str) -> int | str | None:
+    """A form value for the service: empty = not given, digits = a number, anything else is
+    passed on as typed so the service names the field with the real reason."""
+    raw = raw.strip()
+    if raw == "":
+        return None
+    return int(raw) if raw.lstrip("-").isdigit() else raw
+
+
+def _act(call: Callable[[], Any], again: Callable[[DomainError], tuple[str, int]], target: str):
+    """Run an action; on a refusal show the page again with the errors, else redirect."""
+    try:
+        call()
+    except DomainError as exc:
+        return again(exc)
+    return redirect(target)
+
+
+def _saved() -> str | None:
+    return _("Gespeichert.") if request.args.get("ok") else None
+
+
+def _titles(projections: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Projection id → its title and its key factor's title (from ``list_projections``)."""
+    return {
+        p["id"]: {"title": p["title"], "factor": kf["title"]}
+        for kf in projections["key_factors"]
+        for p in kf["projections"]
+    }
+
+
+def _snapshot_titles(snapshot: dict[str, Any]) -> dict[str, dict[str, str]]:
+    return {
+        p["id"]: {"title": p["title"], "factor": kf["title"]}
+        for kf in snapshot["key_factors"]
+        for p in kf["projections"]
+    }
+
+
+def _matrix_from_form(n: int, skip: Callable[[int, int], bool]) -> list[list[Any]]:
+    """Cells ``cell-i-j`` of the submitted form as rows (None: not judged or not rated)."""
+    return [
+        [
+            None if skip(i, j) else _int_or_raw(request.form.get(f"cell-{i}-{j}", ""))
+            for j in range(n)
+        ]
+        for i in range(n)
+    ]
+
+
+def _workspace(slug: str, template: str, status: int = 200, **extra: Any) -> tuple[str, int]:
+    _require_workspace(slug)
+    city = rpc("cities", "get_city", slug)
+    extra.setdefault("notice", _saved())
+    return render(template, status, city=city, **_roles(slug), **extra)

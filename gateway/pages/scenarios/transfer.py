@@ -1,0 +1,106 @@
+"""Transfer: scenarios assessed against local conditions, the portfolio, and deep-dive topics
+written, submitted and published."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request, url_for
+
+from gateway.api.common import rpc
+from gateway.pages.rendering import page_errors
+from gateway.pages.scenarios.base import (
+    _act,
+    _int_or_raw,
+    _project,
+    _require_workspace,
+    _roles,
+    _svg,
+    _workspace,
+    bp,
+)
+from services.kit.errors import NotFound
+
+
+# ------------------------------------------------------------------ transfer
+def _transfer_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
+    _require_workspace(slug)
+    roles = _roles(slug)
+    published = [s for s in rpc("scenarios", "list_scenarios", slug) if s["status"] == "published"]
+    portfolio = rpc("scenarios", "portfolio", slug) if roles["is_editor"] else None
+    return _workspace(
+        slug,
+        "transfer.html",
+        status,
+        scenarios=published,
+        criteria=rpc("scenarios", "criteria", slug),
+        portfolio=portfolio,
+        topics=rpc("scenarios", "list_topics", slug),
+        factors=rpc("scenarios", "list_factors", slug) if _project(slug) else [],
+        **extra,
+    )
+
+
+@bp.get("/stadt/<slug>/transfer")
+def transfer(slug: str) -> tuple[str, int]:
+    return _transfer_page(slug)
+
+
+@bp.get("/stadt/<slug>/transfer/portfolio.svg")
+def portfolio_svg(slug: str) -> Response:
+    return _svg(rpc("scenarios", "portfolio_svg", slug))
+
+
+@bp.post("/stadt/<slug>/transfer/bewertung/<scenario_id>")
+def assess(slug: str, scenario_id: str):
+    criteria = rpc("scenarios", "criteria", slug)
+    ratings = {}
+    for criterion in criteria:
+        value = _int_or_raw(request.form.get(f"rating-{criterion['id']}", ""))
+        if value is not None:
+            ratings[criterion["id"]] = value
+    body = {"ratings": ratings, "comment": request.form.get("comment", "").strip()}
+    section = f"bewertung-{scenario_id}"
+    return _act(
+        lambda: rpc("scenarios", "assess_scenario", slug, scenario_id, body),
+        lambda exc: _transfer_page(
+            slug, exc.status, errors=page_errors(exc), error_section=section, submitted=body
+        ),
+        url_for("pages_scenarios.transfer", slug=slug, ok=1, _anchor=section),
+    )
+
+
+@bp.post("/stadt/<slug>/transfer/themen")
+def create_topic(slug: str):
+    form = {k: request.form.get(k, "") for k in ("title", "guiding_question", "description")}
+    form["questions"] = request.form.get("questions", "")
+    body = {
+        "title": form["title"].strip(),
+        "guiding_question": form["guiding_question"].strip(),
+        "description": form["description"].strip(),
+        "scenario_ids": request.form.getlist("scenario_ids"),
+        "factor_ids": request.form.getlist("factor_ids"),
+        "questions": [q.strip() for q in form["questions"].splitlines() if q.strip()],
+    }
+    return _act(
+        lambda: rpc("scenarios", "create_topic", slug, body),
+        lambda exc: _transfer_page(
+            slug, exc.status, form=form, errors=page_errors(exc), error_section="neues-thema"
+        ),
+        url_for("pages_scenarios.transfer", slug=slug, ok=1, _anchor="themen"),
+    )
+
+
+@bp.post("/stadt/<slug>/transfer/themen/<topic_id>/<step>")
+def topic_step(slug: str, topic_id: str, step: str):
+    method = {"einreichen": "submit_topic", "veroeffentlichen": "publish_topic"}.get(step)
+    if method is None:
+        raise NotFound("Page not found.")
+    section = f"t-{topic_id}"
+    return _act(
+        lambda: rpc("scenarios", method, slug, topic_id),
+        lambda exc: _transfer_page(
+            slug, exc.status, errors=page_errors(exc), error_section=section
+        ),
+        url_for("pages_scenarios.transfer", slug=slug, ok=1, _anchor=section),
+    )

@@ -27,6 +27,7 @@ from mongoengine import (
     StringField,
 )
 
+from services.kit.seat_documents import seat_documents
 from services.kit.tenancy import TenantDocument
 
 ALIAS = "dialogue"
@@ -124,38 +125,8 @@ class Registration(TenantDocument):
     }
 
 
-class Seat(TenantDocument):
-    """A place at a table. Inserting it is the claim; deleting it frees the place."""
-
-    talk_id = StringField(required=True)
-    number = IntField(required=True, min_value=1)
-    registration_id = StringField(required=True)
-    claimed_at = DateTimeField(default=utcnow)
-
-    meta = {
-        "db_alias": ALIAS,
-        "collection": "seats",
-        "indexes": [
-            {"fields": ("city", "talk_id", "number"), "unique": True},
-            {"fields": ("city", "talk_id", "registration_id"), "unique": True},
-        ],
-    }
-
-
-class Announcement(TenantDocument):
-    """What a registration was told: ``entered`` (confirmed or waitlisted) and ``promoted``."""
-
-    registration_id = StringField(required=True)
-    talk_id = StringField(required=True)
-    kind = StringField(required=True, choices=("entered", "promoted"))
-    value = StringField(required=True, choices=("confirmed", "waitlisted", "promoted"))
-    at = DateTimeField(default=utcnow)
-
-    meta = {
-        "db_alias": ALIAS,
-        "collection": "announcements",
-        "indexes": [{"fields": ("city", "registration_id", "kind"), "unique": True}],
-    }
+# The seat-keeping documents (services/kit/seat_documents.py), stored as they always were.
+Seat, Announcement = seat_documents(ALIAS, "talk_id", __name__, "Announcement", "announcements")
 
 
 class Invitation(TenantDocument):

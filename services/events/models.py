@@ -28,6 +28,7 @@ from mongoengine import (
     StringField,
 )
 
+from services.kit.seat_documents import seat_documents
 from services.kit.tenancy import TenantDocument
 
 ALIAS = "events"
@@ -127,38 +128,8 @@ class Registration(TenantDocument):
     }
 
 
-class Seat(TenantDocument):
-    """A place at a closing event. Inserting it is the claim; deleting it frees the place."""
-
-    event_id = StringField(required=True)
-    number = IntField(required=True, min_value=1)
-    registration_id = StringField(required=True)
-    claimed_at = DateTimeField(default=utcnow)
-
-    meta = {
-        "db_alias": ALIAS,
-        "collection": "seats",
-        "indexes": [
-            {"fields": ("city", "event_id", "number"), "unique": True},
-            {"fields": ("city", "event_id", "registration_id"), "unique": True},
-        ],
-    }
-
-
-class Notice(TenantDocument):
-    """What a registration was told (``entered``: confirmed or waitlisted; ``promoted``)."""
-
-    registration_id = StringField(required=True)
-    event_id = StringField(required=True)
-    kind = StringField(required=True, choices=("entered", "promoted"))
-    value = StringField(required=True, choices=("confirmed", "waitlisted", "promoted"))
-    at = DateTimeField(default=utcnow)
-
-    meta = {
-        "db_alias": ALIAS,
-        "collection": "notices",
-        "indexes": [{"fields": ("city", "registration_id", "kind"), "unique": True}],
-    }
+# The seat-keeping documents (services/kit/seat_documents.py), stored as they always were.
+Seat, Notice = seat_documents(ALIAS, "event_id", __name__, "Notice", "notices")
 
 
 class ResultFact(TenantDocument):

@@ -19,6 +19,7 @@ from services.dialogue.store import DatabaseSeats
 from services.kit.errors import Conflict, NotFound
 from services.kit.rpc import rpc
 from services.kit.schemas import load
+from services.kit.seat_documents import record_once, record_promotion
 from services.kit.seating import settle, waiting_position
 
 
@@ -100,31 +101,17 @@ class RegistrationHandlers(DialogueBase):
         notice is a ``promoted``."""
         city = talk.city
         value = "confirmed" if seated else "waitlisted"
-        try:
-            Announcement(
-                city=city,
-                registration_id=registration_id,
-                talk_id=str(talk.id),
-                kind="entered",
-                value=value,
-            ).save(force_insert=True)
-        except NotUniqueError:
+        entered = Announcement(
+            city=city,
+            registration_id=registration_id,
+            talk_id=str(talk.id),
+            kind="entered",
+            value=value,
+        )
+        if not record_once(entered):
             if not seated:
                 return
-            entered = Announcement.scoped(
-                city, registration_id=registration_id, kind="entered"
-            ).first()
-            if entered is None or entered.value != "waitlisted":
-                return
-            try:
-                Announcement(
-                    city=city,
-                    registration_id=registration_id,
-                    talk_id=str(talk.id),
-                    kind="promoted",
-                    value="promoted",
-                ).save(force_insert=True)
-            except NotUniqueError:
+            if not record_promotion(Announcement, city, registration_id, talk_id=str(talk.id)):
                 return
             value = "promoted"
         reg = Registration.scoped(city, id=registration_id).first()

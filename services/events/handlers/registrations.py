@@ -15,6 +15,7 @@ from services.events.schemas import RegistrationSchema
 from services.kit.errors import Conflict, NotFound
 from services.kit.rpc import rpc
 from services.kit.schemas import load
+from services.kit.seat_documents import record_once, record_promotion
 from services.kit.seat_store import DocumentSeats
 from services.kit.seating import settle, waiting_position
 
@@ -42,18 +43,7 @@ class RegistrationHandlers(EventsBase):
 
     def _announce_promotion(self, event: ClosingEvent, registration_id: str) -> None:
         """Tell a seated registration that was told "waiting list" that it moved up (once)."""
-        told = Notice.scoped(event.city, registration_id=registration_id, kind="entered").first()
-        if told is None or told.value != "waitlisted":
-            return
-        try:
-            Notice(
-                city=event.city,
-                registration_id=registration_id,
-                event_id=str(event.id),
-                kind="promoted",
-                value="promoted",
-            ).save(force_insert=True)
-        except NotUniqueError:
+        if not record_promotion(Notice, event.city, registration_id, event_id=str(event.id)):
             return
         self.outbox.add(
             "registration",
@@ -123,15 +113,14 @@ class RegistrationHandlers(EventsBase):
             return self._status(event, registration)
         self._fill(event)
         status = self._status(event, registration)
-        try:
-            Notice(
-                city=city,
-                registration_id=str(registration.id),
-                event_id=event_id,
-                kind="entered",
-                value=status["status"],
-            ).save(force_insert=True)
-        except NotUniqueError:
+        entered = Notice(
+            city=city,
+            registration_id=str(registration.id),
+            event_id=event_id,
+            kind="entered",
+            value=status["status"],
+        )
+        if not record_once(entered):
             return status
         if status["status"] == "waitlisted":
             self.outbox.add(

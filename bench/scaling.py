@@ -32,7 +32,8 @@ from cities_support import CityMaker  # noqa: E402
 from dialogue_support import create_talk, register_crowd, table_talk_city  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
-from services.kit.context import CALLER_KEY, Caller  # noqa: E402
+from services.kit.context import Caller  # noqa: E402
+from services.kit.testbed import caller_context  # noqa: E402
 from services.kit.testing import Platform  # noqa: E402
 
 
@@ -56,7 +57,7 @@ def crowd_joins(amqp_uri: str, slug: str, talk_id: str, people: list[str], clien
                         return
                     person = queue.pop(0)
                 data.clear()
-                data[CALLER_KEY] = Caller(user_id=person).to_context()
+                data.update(caller_context(Caller(user_id=person)))  # signed, as the gateway
                 began = time.perf_counter()
                 answer = proxy.dialogue.join_talk(slug, talk_id, {})
                 elapsed = (time.perf_counter() - began) * 1000

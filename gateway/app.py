@@ -19,14 +19,17 @@ from gateway.pages import dialogue as pages_dialogue
 from gateway.pages import events as pages_events
 from gateway.pages import scenarios as pages_scenarios
 from gateway.rpc import RpcClient
-from services.kit.config import Settings, load_settings
+from services.kit.config import Settings, check_secret_key, load_settings
+from services.kit.context import CallerSeal
 from services.kit.correlation import valid_correlation_id
 
 csrf = CSRFProtect()
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    settings = settings or load_settings()
+    # An unsafe key would let anyone forge links and caller contexts (gunicorn_conf checks it
+    # first and exits with one line; this stops any other way of building the app).
+    settings = check_secret_key(settings or load_settings())
     app = Flask(__name__)
     secure = settings.public_base_url.startswith("https://")
     app.config.update(
@@ -42,7 +45,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.json.ensure_ascii = False  # German text stays readable in JSON bodies
     app.json.sort_keys = False
-    app.extensions["rpc"] = RpcClient(settings.amqp_uri, settings.rpc_timeout)
+    app.extensions["rpc"] = RpcClient(
+        settings.amqp_uri, settings.rpc_timeout, CallerSeal.from_settings(settings)
+    )
 
     cache.install(app, settings.amqp_uri, enabled=settings.public_cache)
     csrf.init_app(app)

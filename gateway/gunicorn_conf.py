@@ -17,6 +17,14 @@ MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
 
 
 def on_starting(server: Any) -> None:
+    from services.kit.config import EXIT_UNSAFE_CONFIG, load_settings, secret_key_problem
+
+    # Checked once in the master, before any worker: an unsafe key ends gunicorn with one line
+    # instead of workers failing to boot one after another.
+    problem = secret_key_problem(load_settings())
+    if problem:
+        server.log.critical(problem)
+        raise SystemExit(EXIT_UNSAFE_CONFIG)
     if MULTIPROC_DIR:
         directory = Path(MULTIPROC_DIR)
         directory.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
 """RPC from the gateway: one standalone nameko proxy per thread, with timeouts.
 
 nameko's ``ClusterRpcProxy`` is not thread-safe, so each gateway thread keeps its own. The
-caller's identity is written into the proxy's context data before each call. A proxy whose
+caller's identity is signed (``CallerSeal``) and written into the proxy's context data before
+each call; services accept no other. A proxy whose
 connection broke (broker restart) is thrown away and rebuilt on the next call, and one whose
 reply connection was closed meanwhile is rebuilt before the call is sent. A service that
 does not answer within the timeout, or is not running, becomes ``ServiceUnavailable`` (503).
@@ -18,7 +19,7 @@ from typing import Any
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.kit.context import CALLER_KEY, CORRELATION_KEY, Caller
+from services.kit.context import ANONYMOUS, CALLER_KEY, CORRELATION_KEY, Caller, CallerSeal
 from services.kit.correlation import current_correlation_id
 from services.kit.messaging import BROKER_GONE
 
@@ -56,9 +57,10 @@ def _replies_can_arrive(standalone: ClusterRpcProxy) -> bool:
 
 
 class RpcClient:
-    def __init__(self, amqp_uri: str, timeout: float) -> None:
+    def __init__(self, amqp_uri: str, timeout: float, seal: CallerSeal) -> None:
         self.config = {"AMQP_URI": amqp_uri, "serializer": "json"}
         self.timeout = timeout
+        self.seal = seal
         self._local = threading.local()
 
     def _proxy(self, timeout: float) -> tuple[ClusterRpcProxy, Any]:
@@ -94,7 +96,7 @@ class RpcClient:
             standalone, proxy = self._proxy(timeout)
             data = standalone._worker_ctx.data  # the context data sent with every call
             data.clear()
-            data[CALLER_KEY] = (caller or Caller()).to_context()
+            data[CALLER_KEY] = self.seal.sign(caller or ANONYMOUS)  # signed now: it expires
             # The request's id also when the caller did not pass it (e.g. authentication).
             data[CORRELATION_KEY] = correlation_id or current_correlation_id() or str(uuid.uuid4())
             return getattr(getattr(proxy, service), method)(*args, **kwargs)

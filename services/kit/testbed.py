@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -22,6 +23,8 @@ import requests
 from kombu import Connection
 from pymongo import MongoClient
 
+from services.kit.config import load_settings
+from services.kit.context import Caller, CallerSeal
 from services.kit.events import make_envelope
 from services.kit.mailsink import MailSink
 from services.kit.outbox import publish_envelope
@@ -32,6 +35,22 @@ INFRA = REPO / "deploy" / "local" / "infra"
 NAMEKO_CONFIG = REPO / "deploy" / "local" / "nameko.yaml"
 # The account with this address becomes an operator when verified (integration tests).
 OPERATOR_EMAIL = "operator@stadtdialog.test"
+
+
+def session_secret_key() -> str:
+    """The key of this test session (or bench run): random, made once, given through the
+    environment to every process the platform starts and to the test code that signs."""
+    if not os.environ.get("STADTDIALOG_SECRET_KEY"):
+        os.environ["STADTDIALOG_SECRET_KEY"] = secrets.token_urlsafe(48)
+    return os.environ["STADTDIALOG_SECRET_KEY"]
+
+
+def caller_context(caller: Caller) -> dict[str, str]:
+    """Context data for a standalone ``ClusterRpcProxy`` that calls services as ``caller``,
+    signed as the gateway signs (services refuse anything else); valid for
+    ``STADTDIALOG_CONTEXT_TTL`` seconds from now."""
+    session_secret_key()
+    return CallerSeal.from_settings(load_settings()).context_data(caller)
 
 
 def free_port() -> int:
@@ -91,6 +110,9 @@ class Platform:
     gateway_url: str | None = None
     # Where each service process serves /metrics (a free port per start).
     metrics_ports: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        session_secret_key()  # before env(): every process gets the same random key
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -196,7 +218,8 @@ class Platform:
         self._spawn(
             "gateway",
             [
-                sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "8",
+                sys.executable, "-m", "gunicorn", "--config", "python:gateway.gunicorn_conf",
+                "--workers", "1", "--threads", "8",
                 "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
                 "gateway.app:create_app()",
             ],

@@ -6,6 +6,8 @@ Registered as a pytest plugin by ``tests/conftest.py``. Nothing here is a mock:
   ``deploy/local/infra up`` when the suite is run by hand); the session's databases are dropped
   at the start so every run begins empty.
 * ``mail_sink`` — an aiosmtpd server on a free port; services send their mail there.
+* a random ``STADTDIALOG_SECRET_KEY`` for the session (unless the environment gives one), set
+  when this plugin loads, so in-process test code signs with the key the services check.
 * ``platform`` — starts services (``nameko run`` as real processes) and the gateway (gunicorn)
   on first use and stops them at the end of the session; it can take the broker away and bring
   it back for outage tests (``Platform`` in ``services/kit/testbed.py``).
@@ -28,11 +30,23 @@ from services.kit.testbed import (
     REPO,
     Infra,
     Platform,
+    caller_context,
     free_port,
+    session_secret_key,
     wait_until,
 )
 
-__all__ = ["OPERATOR_EMAIL", "REPO", "Infra", "Platform", "free_port", "wait_until"]
+__all__ = [
+    "OPERATOR_EMAIL",
+    "REPO",
+    "Infra",
+    "Platform",
+    "caller_context",
+    "free_port",
+    "wait_until",
+]
+
+session_secret_key()
 
 
 def _infra_from_environment() -> Infra:

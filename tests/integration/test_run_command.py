@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import stat
 import subprocess
 from pathlib import Path
 
@@ -24,8 +25,10 @@ def test_run_command_reaches_ready_and_stops_on_ctrl_c(infra, tmp_path) -> None:
         GATEWAY_PORT=str(port),
         SMTP_PORT=str(free_port()),
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"),
+        STADTDIALOG_STATE=str(tmp_path / "state"),  # where the run keeps its secret key
     )
     env.pop("SMTP_HOST", None)  # so that the run command starts its own mail sink
+    env.pop("STADTDIALOG_SECRET_KEY", None)  # so that it makes and keeps its own
     log = open(tmp_path / "run.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         ["bash", "deploy/local/run"],
@@ -43,6 +46,10 @@ def test_run_command_reaches_ready_and_stops_on_ctrl_c(infra, tmp_path) -> None:
             interval=1,
         )
         assert ready
+        # The services started with the key the run made: random, kept readable by us only.
+        key_file = tmp_path / "state" / "secret_key"
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert len(key_file.read_text().strip()) >= 32
         page = requests.get(f"http://127.0.0.1:{port}/", timeout=5)
         assert page.status_code == 200 and "Stadtdialog" in page.text
         # The two gunicorn workers add up their metrics: whichever answers /metrics counts

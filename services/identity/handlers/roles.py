@@ -52,6 +52,8 @@ class RoleHandlers(IdentityBase):
     # city_admin to an accepted admin invitation). The gateway exposes neither method.
     @rpc
     def assign_role(self, account_id: str, city: str, role: str, granted_by: str) -> dict[str, Any]:
+        # Only services call this (cities, on an accepted invitation): never a caller's request.
+        self.caller.require_service()
         account = self._account(account_id)
         load(RoleGrantSchema(), {"account_id": account_id, "city": city, "role": role})
         self._apply_role(account, city, role, True, granted_by)
@@ -59,6 +61,7 @@ class RoleHandlers(IdentityBase):
 
     @rpc
     def account_summary(self, account_id: str) -> dict[str, Any]:
+        self.caller.require_service()  # an address: for the platform's services only
         account = self._account(account_id)
         return {"id": account.id, "email": account.email, "display_name": account.display_name}
 

@@ -11,9 +11,9 @@ from typing import Any
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.kit.context import CALLER_KEY, Caller
+from services.kit.context import Caller
 from services.kit.outbox import stored_rows
-from services.kit.testing import wait_until
+from services.kit.testing import caller_context, wait_until
 
 GUIDING_QUESTION = "Wie bewegen wir uns 2040 durch unsere Stadt?"
 
@@ -128,11 +128,10 @@ def register_crowd(api, count: int, prefix: str) -> list[dict]:
 
 def rpc_as(platform, account_id: str, timeout: float = 120) -> ClusterRpcProxy:
     """A standalone proxy (one per thread) that calls services as ``account_id``."""
-    context = {CALLER_KEY: Caller(user_id=account_id).to_context()}
     return ClusterRpcProxy(
         {"AMQP_URI": platform.infra.amqp_uri, "serializer": "json"},
         timeout=timeout,
-        context_data=context,
+        context_data=caller_context(Caller(user_id=account_id)),
     )
 
 

@@ -13,6 +13,7 @@ from services.kit.context import (
     ROLES,
     Caller,
     CallerProvider,
+    CallerSeal,
 )
 from services.kit.errors import Forbidden, Unauthenticated
 
@@ -90,7 +91,10 @@ def test_operator_flag_without_user_is_not_authenticated():
 
 def test_caller_provider_reads_the_worker_context():
     provider = CallerProvider()
-    worker_ctx = SimpleNamespace(data={CALLER_KEY: ADMIN_IN_KOELN.to_context()})
+    # The context is signed now (services/kit/context.py); the provider checks with this seal.
+    provider.seal = CallerSeal("a-test-key-of-more-than-32-characters", 300)
+    provider.container = SimpleNamespace(service_name="cities")
+    worker_ctx = SimpleNamespace(data={CALLER_KEY: provider.seal.sign(ADMIN_IN_KOELN)})
     assert provider.get_dependency(worker_ctx) == ADMIN_IN_KOELN
     assert provider.get_dependency(SimpleNamespace(data={})) == ANONYMOUS
 

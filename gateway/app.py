@@ -20,7 +20,16 @@ from gateway import (
     pages_scenarios,
     security,
 )
-from gateway.api import cities, dialogue, events, identity, operations, purge, scenarios
+from gateway.api import (
+    cities,
+    deadletters,
+    dialogue,
+    events,
+    identity,
+    operations,
+    purge,
+    scenarios,
+)
 from gateway.errors import register_error_handlers
 from gateway.language import init_babel
 from gateway.openapi import build_spec
@@ -68,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         dialogue.bp,
         scenarios.bp,
         operations.bp,
+        deadletters.bp,
         purge.bp,
     ):
         app.register_blueprint(blueprint)

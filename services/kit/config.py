@@ -35,6 +35,12 @@ class Settings:
     session_ttl_seconds: int
     outbox_poll_seconds: float
     public_cache: bool
+    # A stored message (mail, fact, consumed event) that fails is tried this often, waiting
+    # retry_backoff_seconds * 2**(tries - 1) (at most retry_backoff_max_seconds) between tries,
+    # then set aside as a dead letter (services/kit/deadletters.py).
+    retry_attempts: int = 8
+    retry_backoff_seconds: float = 30.0
+    retry_backoff_max_seconds: float = 3600.0
 
     def database_name(self, service: str) -> str:
         """One database per service: ``stadtdialog_identity`` and so on."""
@@ -58,4 +64,7 @@ def load_settings() -> Settings:
         outbox_poll_seconds=_float("STADTDIALOG_OUTBOX_POLL", 1.0),
         # The gateway answers anonymous public reads from memory, emptied by events.
         public_cache=os.environ.get("STADTDIALOG_PUBLIC_CACHE", "1") not in ("0", "false", "no"),
+        retry_attempts=max(1, _int("STADTDIALOG_RETRY_ATTEMPTS", 8)),
+        retry_backoff_seconds=max(0.05, _float("STADTDIALOG_RETRY_BACKOFF", 30.0)),
+        retry_backoff_max_seconds=max(0.05, _float("STADTDIALOG_RETRY_BACKOFF_MAX", 3600.0)),
     )

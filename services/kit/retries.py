@@ -34,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bson import Binary
@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 RETRY_HEADER = "x-stadtdialog-retry"
 COLLECTION = KINDS["consumer"]
 BATCH = 100
+STALE = timedelta(minutes=10)
 
 
 def message_key(message: Any) -> str:
@@ -171,28 +172,40 @@ class ConsumerRetries(SharedExtension):
     def republish_due(self) -> int:
         """Put due messages back on their queues; raises while the broker is away."""
         assert self.collection is not None
-        batch = list(
-            self.collection.find({"in_queue": False, **due()})
-            .sort("created_at", ASCENDING)
-            .limit(BATCH)
-        )
+        now = datetime.now(UTC)
+        query = {
+            "$or": [
+                {"in_queue": False, **due(now)},
+                # Put on its queue, but never heard of again (the process died between the
+                # two writes below, or the queue was purged): once more, at-least-once.
+                {"in_queue": True, "dead_at": None, "queued_at": {"$lt": now - STALE}},
+            ]
+        }
+        batch = list(self.collection.find(query).sort("created_at", ASCENDING).limit(BATCH))
         if not batch:
             return 0
         producer = self._producer()
         for row in batch:
+            # Marked first: the consumer may take the message and fail again (in_queue False)
+            # before a mark written after the publish would land, and that mark would then
+            # hide the row from this loop for good.
+            self.collection.update_one(
+                {"_id": row["_id"]}, {"$set": {"in_queue": True, "queued_at": now}}
+            )
             headers = json.loads(row.get("headers") or "{}")
             headers[RETRY_HEADER] = int(row.get("attempts") or 0)
-            producer.publish(
-                bytes(row["body"]),
-                exchange="",
-                routing_key=row["queue"],
-                content_type=row.get("content_type") or "application/json",
-                content_encoding=row.get("content_encoding") or "utf-8",
-                headers=headers,
-                delivery_mode=2,
-                retry=False,
-            )
-            self.collection.update_one(
-                {"_id": row["_id"]}, {"$set": {"in_queue": True, "queued_at": datetime.now(UTC)}}
-            )
+            try:
+                producer.publish(
+                    bytes(row["body"]),
+                    exchange="",
+                    routing_key=row["queue"],
+                    content_type=row.get("content_type") or "application/json",
+                    content_encoding=row.get("content_encoding") or "utf-8",
+                    headers=headers,
+                    delivery_mode=2,
+                    retry=False,
+                )
+            except Exception:
+                self.collection.update_one({"_id": row["_id"]}, {"$set": {"in_queue": False}})
+                raise
         return len(batch)

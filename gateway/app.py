@@ -9,7 +9,16 @@ from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 
 from gateway import assets, cache, health, metrics, security
-from gateway.api import cities, dialogue, events, identity, operations, purge, scenarios
+from gateway.api import (
+    cities,
+    deadletters,
+    dialogue,
+    events,
+    identity,
+    operations,
+    purge,
+    scenarios,
+)
 from gateway.errors import register_error_handlers
 from gateway.language import init_babel
 from gateway.openapi import build_spec
@@ -67,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         dialogue.bp,
         scenarios.bp,
         operations.bp,
+        deadletters.bp,
         purge.bp,
     ):
         app.register_blueprint(blueprint)

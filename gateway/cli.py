@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from gateway.cli_deadletters import deadletters
 from gateway.cli_ops import COMMANDS as OPS_COMMANDS
 from gateway.client import DEFAULT_URL, PlatformClient, PlatformError, store_token, stored_token
 from gateway.demo.command import demo_command
@@ -156,5 +157,6 @@ def probe(service: str, timeout: float) -> None:
 # Operator commands (plugins per city, users, backup, restore, indexes): gateway/cli_ops.py.
 for _command in OPS_COMMANDS:
     main.add_command(_command)
+main.add_command(deadletters)  # gateway/cli_deadletters.py
 main.add_command(scenarios, name="scenarios")
 main.add_command(demo_command, name="demo")

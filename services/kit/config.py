@@ -46,6 +46,12 @@ class Settings:
     public_cache: bool
     dev_insecure_key: bool = False  # STADTDIALOG_DEV_INSECURE_KEY=1: a weak key is accepted
     context_ttl_seconds: int = 300  # how long a signed caller context is accepted
+    # A stored message (mail, fact, consumed event) that fails is tried this often, waiting
+    # retry_backoff_seconds * 2**(tries - 1) (at most retry_backoff_max_seconds) between tries,
+    # then set aside as a dead letter (services/kit/deadletters.py).
+    retry_attempts: int = 8
+    retry_backoff_seconds: float = 30.0
+    retry_backoff_max_seconds: float = 3600.0
 
     def database_name(self, service: str) -> str:
         """One database per service: ``stadtdialog_identity`` and so on."""
@@ -71,6 +77,9 @@ def load_settings() -> Settings:
         public_cache=os.environ.get("STADTDIALOG_PUBLIC_CACHE", "1") not in ("0", "false", "no"),
         dev_insecure_key=os.environ.get(DEV_FLAG, "") in ("1", "true", "yes"),
         context_ttl_seconds=_int("STADTDIALOG_CONTEXT_TTL", 300),
+        retry_attempts=max(1, _int("STADTDIALOG_RETRY_ATTEMPTS", 8)),
+        retry_backoff_seconds=max(0.05, _float("STADTDIALOG_RETRY_BACKOFF", 30.0)),
+        retry_backoff_max_seconds=max(0.05, _float("STADTDIALOG_RETRY_BACKOFF_MAX", 3600.0)),
     )
 
 

@@ -8,6 +8,11 @@ A message may carry attachments (the dialogue's .ics file of a talk):
 ``self.mail.send(to, subject, body, [(filename, content_type, data)])``. They are stored on
 the row as ``attachments: [{"filename", "content_type", "data"}]`` (bytes) and added to the
 message when it is sent.
+
+One mail that cannot be sent (a header Python's ``email`` refuses, a recipient the server
+refuses) must not hold up the others: it is tried again with backoff and finally set aside as a
+dead letter (``services.kit.deadletters``), while the rows after it go out. Only the SMTP server
+being away stops a batch, and that counts against no mail.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from pymongo.collection import Collection
 
 from services.kit.config import Settings, load_settings
 from services.kit.db import connect
+from services.kit.deadletters import RetryPolicy, due, record_failure
+from services.kit.headers import header_value
 from services.kit.loop import DrainingDependency, DrainLoop
 
 # (filename, content type such as "text/calendar", content)
@@ -60,20 +67,42 @@ class MailWriter:
         self._wake()
 
 
+def server_away(exc: BaseException) -> bool:
+    """True when ``exc`` says the SMTP server (not this one mail) is the problem: the batch
+    stops and waits, and no mail counts it as a failed attempt."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421  # "service not available, closing channel"
+    if isinstance(exc, smtplib.SMTPException):
+        return False  # refused recipient, sender or data: this mail's own trouble
+    return isinstance(exc, OSError)  # socket errors, timeouts
+
+
 class SmtpSender:
-    def __init__(self, collection: Collection, settings: Settings) -> None:
+    def __init__(
+        self, collection: Collection, settings: Settings, policy: RetryPolicy | None = None
+    ) -> None:
         self.collection = collection
         self.settings = settings
+        self.policy = policy or RetryPolicy.from_settings(settings)
 
     def send_pending(self) -> int:
-        batch = list(
-            self.collection.find({"sent_at": None}).sort("created_at", ASCENDING).limit(20)
-        )
+        """Send one batch of due rows; returns how many were tried. Raises while the SMTP
+        server is away; a row that fails on its own is counted (``record_failure``)."""
+        query = {"sent_at": None, **due()}
+        batch = list(self.collection.find(query).sort("created_at", ASCENDING).limit(20))
         if not batch:
             return 0
         with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
             for row in batch:
-                smtp.send_message(_message(row, self.settings.smtp_sender))
+                try:
+                    smtp.send_message(_message(row, self.settings.smtp_sender))
+                except Exception as exc:  # noqa: BLE001 - isolate this mail, send the others
+                    if server_away(exc):
+                        raise
+                    record_failure(self.collection, row, exc, self.policy, "mail")
+                    continue
                 forget_sent(self.collection, row["_id"])  # nothing of the person stays
         return len(batch)
 
@@ -81,8 +110,9 @@ class SmtpSender:
 def _message(row: dict[str, Any], sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = row["to"]
-    message["Subject"] = row["subject"]
+    # Both carry people's text (a talk title in the subject): one line each, whatever they hold.
+    message["To"] = header_value(row["to"])
+    message["Subject"] = header_value(row["subject"])
     message.set_content(row["body"])
     for item in row.get("attachments") or ():
         maintype, _, subtype = item["content_type"].partition("/")
@@ -99,6 +129,7 @@ class Mailer(DrainingDependency):
         settings = load_settings()
         collection = connect(self.service, settings)["mail_outbox"]
         collection.create_index([("sent_at", ASCENDING), ("created_at", ASCENDING)])
+        collection.create_index([("dead_at", ASCENDING)])
         sender = SmtpSender(collection, settings)
         return collection, DrainLoop(f"mail of {self.service}", sender.send_pending, 1.0)
 

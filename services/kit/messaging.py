@@ -7,6 +7,12 @@ service container (seen in the test suite during a broker restart: the cities se
 every later call to it timed out). A message not acknowledged on a closed connection is
 delivered again once the broker is back, and handlers are idempotent
 (``services.kit.consumer``), so the lost ack is logged and the service keeps running.
+
+With ``requeue_on_error=True`` a message whose handler fails is not requeued at once and for
+ever (nameko's way: one message that always fails would loop without end): it is stored,
+acknowledged and tried again after a backoff, then set aside as a dead letter
+(``services.kit.retries``). Only when a peer is away (database, broker) does nameko's requeue
+stand, as that is no fault of the message.
 """
 
 from __future__ import annotations
@@ -18,6 +24,10 @@ from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.exceptions import OperationalError
 from nameko.events import EventHandler as NamekoEventHandler
 from nameko.messaging import Consumer as NamekoConsumer
+from pymongo.errors import ConnectionFailure
+
+from services.kit.errors import Unavailable
+from services.kit.retries import ConsumerRetries
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +49,46 @@ class _AckMayBeLost:
             )
 
 
-class EventHandler(_AckMayBeLost, NamekoEventHandler):
+# A handler failing for these is not at fault: the message is requeued and counts for nothing.
+PEER_AWAY = (*BROKER_GONE, ConnectionFailure, Unavailable)
+
+
+class _Isolating(_AckMayBeLost):
+    retries = ConsumerRetries()
+    queue: Any
+    requeue_on_error: bool
+
+    def setup(self) -> None:
+        super().setup()  # type: ignore[misc]
+        if self.requeue_on_error:
+            self.retries.register()
+
+    def handle_message_processed(
+        self, message: Any, result: Any = None, exc_info: Any = None
+    ) -> None:
+        if self.requeue_on_error:
+            exc_info = self._settle(message, exc_info)
+        super().handle_message_processed(message, result, exc_info)
+
+    def _settle(self, message: Any, exc_info: Any) -> Any:
+        """None (acknowledge) once a failure is stored for a later try; else ``exc_info``."""
+        queue = getattr(getattr(self, "queue", None), "name", None)
+        try:
+            if exc_info is None:
+                self.retries.succeeded(queue, message)
+            elif not isinstance(exc_info[1], PEER_AWAY):
+                self.retries.failed(queue, message, exc_info[1])
+                return None
+        except Exception as exc:  # noqa: BLE001 - the store is away: nameko's requeue stands
+            log.warning("retry of a message on %s not stored: %s", queue, exc)
+        return exc_info
+
+
+class EventHandler(_Isolating, NamekoEventHandler):
     pass
 
 
-class Consumer(_AckMayBeLost, NamekoConsumer):
+class Consumer(_Isolating, NamekoConsumer):
     pass
 
 

@@ -5,7 +5,8 @@
 (``services/kit/correlation.py``), writes one JSON log line per worker (``services/kit/logs.py``
 formats it), times every entrypoint (RPC latency by method and outcome), counts handled events
 and their age when handled (queue lag), and reports on each scrape the service's unpublished
-outbox rows and the messages waiting in its queues. Each service process serves ``/metrics`` on
+outbox rows, its dead letters by kind (``services.kit.deadletters``) and the messages waiting in
+its queues. Each service process serves ``/metrics`` on
 its own port: ``STADTDIALOG_METRICS_PORT``, else ``STADTDIALOG_METRICS_BASE_PORT`` (default
 9100) + 1 + the service's place in the registry (identity 9101, cities 9102, …); ``0`` switches
 it off.
@@ -32,6 +33,7 @@ from services.kit.correlation import (
     reset_correlation_id,
     valid_correlation_id,
 )
+from services.kit.deadletters import DeadLetters
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +92,25 @@ class ServiceState(Collector):
             labels=("service",),
         )
         try:
-            pending = self.database["outbox"].count_documents({"published_at": None})
+            pending = self.database["outbox"].count_documents(
+                {"published_at": None, "dead_at": None}
+            )
             outbox.add_metric((self.service,), pending)
         except Exception:  # noqa: BLE001 - a scrape must not fail because the database is away
             log.warning("outbox depth unavailable", extra={"service": self.service})
         yield outbox
+        dead = GaugeMetricFamily(
+            "stadtdialog_dead_letters",
+            "Messages set aside after their last failed attempt (mail, outbox, consumer), "
+            "waiting for an operator to retry or drop them.",
+            labels=("service", "kind"),
+        )
+        try:
+            for kind, count in DeadLetters(self.database, self.service).counts().items():
+                dead.add_metric((self.service, kind), count)
+        except Exception:  # noqa: BLE001 - a scrape must not fail because the database is away
+            log.warning("dead letters unavailable", extra={"service": self.service})
+        yield dead
         waiting = GaugeMetricFamily(
             "stadtdialog_queue_messages",
             "Messages ready in a queue this service consumes (not yet taken by a worker).",

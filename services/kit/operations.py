@@ -1,4 +1,5 @@
-"""Operator RPCs every service has: one tenant's backup and restore, index management.
+"""Operator RPCs every service has: one tenant's backup and restore, index management, dead
+letters (``services.kit.deadletters``).
 
 A service class takes them in with one base class::
 
@@ -32,7 +33,8 @@ from mongoengine import Document
 from pymongo.errors import DuplicateKeyError, WriteError
 
 from services.kit.context import Caller, CallerProvider
-from services.kit.db import ServiceDatabase
+from services.kit.db import ServiceDatabase, connect
+from services.kit.deadletters import DeadLetters
 from services.kit.errors import Conflict, Invalid
 from services.kit.observability import ServiceObservability
 from services.kit.purge import purge_filter
@@ -185,3 +187,23 @@ class OperationsMixin:
             name: sorted(database[name].index_information())
             for name in sorted(database.list_collection_names())
         }
+
+    # ------------------------------------------------------------------ dead letters
+    def _ops_dead_letters(self) -> DeadLetters:
+        self.caller.require_operator()
+        return DeadLetters(connect(self.name), self.name)
+
+    @rpc
+    def ops_deadletters_list(self) -> list[dict[str, Any]]:
+        """Mails, facts and consumed messages set aside after their last attempt."""
+        return self._ops_dead_letters().list()
+
+    @rpc
+    def ops_deadletters_retry(self, letter_id: str) -> dict[str, Any]:
+        """A fresh round of attempts for one dead letter (``<service>:<kind>:<row id>``)."""
+        return self._ops_dead_letters().retry(letter_id)
+
+    @rpc
+    def ops_deadletters_drop(self, letter_id: str) -> dict[str, Any]:
+        """Delete one dead letter for good."""
+        return self._ops_dead_letters().drop(letter_id)

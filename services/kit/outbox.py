@@ -8,6 +8,9 @@ inspection). ``outbox`` thus holds only what waits: FerretDB's SQLite backend sc
 collection for every filter but ``_id``, and a relay that looked for its few pending rows
 among a day of published ones spent about 100 ms per look at a thousand rows (docs/kit.md).
 While the broker is away the envelopes wait; when it is back they go out, oldest first.
+An envelope that fails on its own (it cannot be serialised or validated, the broker refuses it)
+is tried again with backoff and then set aside as a dead letter (``services.kit.deadletters``);
+the envelopes after it go out meanwhile, so that one is then out of order.
 Delivery is at-least-once: consumers de-duplicate by envelope ``id``
 (``services.kit.consumer``).
 
@@ -22,6 +25,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from amqp.exceptions import AMQPError
 from bson import ObjectId
 from kombu import Connection, Exchange, Producer
 from nameko.standalone.events import get_event_exchange
@@ -33,6 +37,7 @@ from services.kit.config import load_settings
 from services.kit.context import CORRELATION_KEY
 from services.kit.correlation import valid_correlation_id
 from services.kit.db import connect
+from services.kit.deadletters import RetryPolicy, due, record_failure
 from services.kit.events import (
     PUBLIC_EXCHANGE,
     make_envelope,
@@ -40,6 +45,7 @@ from services.kit.events import (
     validate_envelope,
 )
 from services.kit.loop import DrainingDependency, DrainLoop
+from services.kit.messaging import BROKER_GONE
 
 PUBLISHED_RETENTION = timedelta(days=1)
 CLEANUP_EVERY_SECONDS = 600
@@ -140,14 +146,21 @@ class OutboxWriter:
         return envelope
 
     def pending_count(self) -> int:
-        return self.collection.count_documents({"published_at": None})
+        return self.collection.count_documents({"published_at": None, "dead_at": None})
 
 
 class OutboxRelay:
     """Publishes pending envelopes of one service; safe to run in several processes at once."""
 
-    def __init__(self, collection: Collection, service: str, amqp_uri: str) -> None:
+    def __init__(
+        self,
+        collection: Collection,
+        service: str,
+        amqp_uri: str,
+        policy: RetryPolicy | None = None,
+    ) -> None:
         self.collection = collection
+        self.policy = policy or RetryPolicy.from_settings()
         self.published = published_of(collection)
         self.service = service
         self.amqp_uri = amqp_uri
@@ -171,10 +184,11 @@ class OutboxRelay:
             self._connection = None
 
     def publish_pending(self) -> int:
-        """Publish one batch; returns how many went out. Raises while the broker is away."""
+        """Publish one batch of due rows; returns how many were tried. Raises while the broker
+        is away; a row that fails on its own is counted (``record_failure``)."""
         self._drop_old_published()
         batch = list(
-            self.collection.find({"published_at": None})
+            self.collection.find({"published_at": None, **due()})
             .sort([("created_at", ASCENDING), ("order", ASCENDING)])
             .limit(BATCH)
         )
@@ -184,8 +198,17 @@ class OutboxRelay:
         sent: list[dict[str, Any]] = []
         try:
             for row in batch:
-                # confirm_publish: returns once the broker confirmed (both exchanges).
-                publish_envelope(producer, row["envelope"], public=bool(row.get("public")))
+                try:
+                    # confirm_publish: returns once the broker confirmed (both exchanges).
+                    publish_envelope(producer, row["envelope"], public=bool(row.get("public")))
+                except BROKER_GONE:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - isolate this row, publish the others
+                    record_failure(self.collection, row, exc, self.policy, f"{self.service} fact")
+                    if isinstance(exc, AMQPError):  # the broker closed the channel: a new one
+                        self.close()
+                        producer = self._producer()
+                    continue
                 sent.append(row)
         finally:
             # Every confirmed row moves, also when the broker went away mid-batch (the rest
@@ -233,6 +256,7 @@ class Outbox(DrainingDependency):
         settings = load_settings()
         collection = connect(self.service, settings)["outbox"]
         collection.create_index([("created_at", ASCENDING), ("order", ASCENDING)])
+        collection.create_index([("dead_at", ASCENDING)])
         published_of(collection).create_index([("published_at", ASCENDING)])
         relay = OutboxRelay(collection, self.service, settings.amqp_uri)
         relay.move_old_published_rows()

@@ -135,6 +135,11 @@ class Platform:
         # argon2's test profile: the suite signs in thousands of people, each hash would cost
         # 0.4 s of a core with the production parameters (services/identity/passwords.py).
         env.setdefault("STADTDIALOG_PASSWORD_HASHING", "cheapest")
+        # A failing mail, fact or consumed message becomes a dead letter within about a second
+        # (tests/integration/kit/test_kit_dead_letters.py watches it happen).
+        env.setdefault("STADTDIALOG_RETRY_ATTEMPTS", "3")
+        env.setdefault("STADTDIALOG_RETRY_BACKOFF", "0.2")
+        env.setdefault("STADTDIALOG_RETRY_BACKOFF_MAX", "0.5")
         return env
 
     def _spawn(

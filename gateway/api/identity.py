@@ -7,6 +7,7 @@ from flask import Blueprint, Response
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
 from gateway.auth import bearer_token, require_caller
+from gateway.personal_export import collect
 from services.identity.schemas import (
     AccountOut,
     DeleteAccountSchema,
@@ -97,10 +98,12 @@ def reset_password() -> Response:
 
 
 @bp.get("/me/export")
-@documented("Download my data as JSON", TAG, auth=True, errors=(401,))
+@documented(
+    "Download everything every service holds about me as JSON", TAG, auth=True, errors=(401,)
+)
 def export() -> Response:
     require_caller()
-    response = json_response(rpc("identity", "export_my_data"))
+    response = json_response(collect())
     response.headers["Content-Disposition"] = 'attachment; filename="stadtdialog-meine-daten.json"'
     return response
 

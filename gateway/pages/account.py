@@ -14,6 +14,7 @@ from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.cache import cached
 from gateway.pages.rendering import page_errors, render
+from gateway.personal_export import collect, readable
 from gateway.security import remember_retry_after
 from services.kit.context import ANONYMOUS
 from services.kit.errors import DomainError
@@ -148,8 +149,11 @@ def account() -> tuple[str, int]:
 
 
 @bp.get("/konto/meine-daten")
-def my_data() -> Response:
-    data = rpc("identity", "export_my_data")
+def my_data() -> Response | tuple[str, int]:
+    """Everything every service holds about me: a JSON file, or the page (``?format=html``)."""
+    data = collect()
+    if request.args.get("format") == "html":
+        return render("my_data.html", export=data, readable=readable)
     response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="stadtdialog-meine-daten.json"'
     return response

@@ -15,12 +15,14 @@ from services.cities.handlers.plugin_settings import PluginSettingHandlers
 from services.cities.handlers.tenants import TenantHandlers
 from services.cities.handlers.working_groups import WorkingGroupHandlers
 from services.cities.models import MODELS, City
+from services.cities.privacy import PERSONAL_DATA
 from services.kit.config import load_settings
 from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
 from services.kit.mail import Mailer
 from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox
+from services.kit.personal_data import PersonalDataMixin
 from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
 from services.kit.tokens import SignedTokens
@@ -40,8 +42,12 @@ class CitiesService(
     FactHandlers,
     OperationsMixin,
     PurgeMixin,
+    PersonalDataMixin,
 ):
     name = SERVICE
+    # What this service holds about a person (the data export): cities/privacy.py.
+    PERSONAL_DATA = PERSONAL_DATA
+    SERVICE_LABEL = "Städte und Arbeitsgruppen"
 
     # OperationsMixin finds the documents through this attribute of the composed class.
     db = ServiceDatabase(SERVICE, models=MODELS)

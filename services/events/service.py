@@ -11,6 +11,7 @@ from nameko.rpc import RpcProxy
 
 from services.events.handlers.closing_events import ClosingEventHandlers
 from services.events.handlers.next_steps import NextStepHandlers
+from services.events.handlers.personal_data import PersonalDataHandlers
 from services.events.handlers.registrations import RegistrationHandlers
 from services.events.handlers.result_facts import RESULTS_QUEUE, ResultFactHandlers
 from services.events.models import MODELS, ClosingEvent
@@ -33,6 +34,7 @@ class EventsService(
     RegistrationHandlers,
     ResultFactHandlers,
     NextStepHandlers,
+    PersonalDataHandlers,
     CityStateListener,
     OperationsMixin,
     PurgeMixin,

@@ -45,3 +45,37 @@ used once. If you did not ask for it, ignore this e-mail.
 Code: {token}
 """
     return subject, body
+
+
+def account_deleted(name: str) -> tuple[str, str]:
+    """The last mail to a deleted account, sent from the address before it is forgotten."""
+    subject = "Stadtdialog: Dein Konto ist gelöscht / Your account was deleted"
+    body = f"""Hallo {name},
+
+Dein Konto bei Stadtdialog ist gelöscht. Das ist geschehen:
+
+- Deine E-Mail-Adresse, Dein Name, Dein Passwort, Deine Rollen und Organisationen sind
+  gelöscht; Du bist überall abgemeldet.
+- Gespräche, die Du ausrichten wolltest und die noch nicht vorbei sind, sind abgesagt. Die
+  angemeldeten Gäste haben eine Absage bekommen, ihre Plätze sind frei, Deine
+  Einladungslinks gelten nicht mehr und die Adresse ist gelöscht.
+- Deine Anmeldungen zu kommenden Gesprächen und Abschlussveranstaltungen sind storniert;
+  wer auf der Warteliste stand, rückt nach.
+- Deine Projektideen, Dokumentationen und Unterstützungen bleiben als Beiträge von
+  „Gelöschtes Konto“ erhalten, Deine Beobachtungen ohne Verfasser.
+
+Nach dieser E-Mail speichern wir Deine Adresse nicht mehr. Wenn Du das nicht warst, kannst Du
+Dich mit einer neuen Registrierung wieder anmelden.
+
+---
+
+Hello {name},
+
+your Stadtdialog account was deleted: address, name, password, roles and organisations are
+gone and you are signed out everywhere. Your upcoming hosted talks were cancelled (guests were
+told, seats freed, invitation links no longer work, the address removed); your registrations
+for upcoming talks and closing events were cancelled and waiting lists moved up. Your ideas,
+documentation and supports stay as contributions of "Gelöschtes Konto", your observations
+without author. After this mail we no longer keep your address.
+"""
+    return subject, body

@@ -21,6 +21,7 @@ from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
 from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox
+from services.kit.personal_data import PersonalDataMixin
 from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
 from services.scenarios.handlers.assessments import AssessmentHandlers
@@ -36,6 +37,7 @@ from services.scenarios.handlers.runs import RunHandlers
 from services.scenarios.handlers.scenarios import ScenarioHandlers
 from services.scenarios.handlers.topics import TopicHandlers
 from services.scenarios.models import MODELS, Project
+from services.scenarios.privacy import PERSONAL_DATA
 
 
 class ScenariosService(
@@ -53,8 +55,12 @@ class ScenariosService(
     CityStateListener,
     OperationsMixin,
     PurgeMixin,
+    PersonalDataMixin,
 ):
     name = SERVICE
+    # What this service holds about a person (the data export): scenarios/privacy.py.
+    PERSONAL_DATA = PERSONAL_DATA
+    SERVICE_LABEL = "Szenarien und Beobachtungen"
 
     # Kept on this class: OperationsMixin and PurgeMixin find the ServiceDatabase here.
     db = ServiceDatabase(SERVICE, models=MODELS)

@@ -100,6 +100,9 @@ class DialogueBase:
     def _one_talk_view(self, talk: Talk, details: bool | None = None) -> dict[str, Any]:
         raise NotImplementedError
 
+    def _cancel_talk(self, talk: Talk, reason: str) -> dict[str, Any]:
+        raise NotImplementedError
+
     # registrations.py
     def _check_joinable(self, talk: Talk) -> None:
         raise NotImplementedError

@@ -1,13 +1,26 @@
-"""Personal data: guests' addresses forgotten after the talk, deleted accounts leave."""
+"""Personal data: the export (``privacy.py``), guests' addresses forgotten after the talk, and
+what an account's deletion does here: its upcoming hosted talks are cancelled (guests mailed,
+seats freed, invitation links revoked, the address removed), its registrations for upcoming
+talks cancelled (the waiting list moves up), its name replaced by "Gelöschtes Konto"."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from mongoengine import Document
 from nameko.timer import timer
 
-from services.dialogue.handlers.base import SERVICE, DialogueBase, _now
-from services.dialogue.models import Registration, Talk
+from services.dialogue.handlers.base import SERVICE, DialogueBase, _aware, _now
+from services.dialogue.models import (
+    Documentation,
+    Idea,
+    IdeaSupport,
+    Invitation,
+    Registration,
+    Seat,
+    Talk,
+)
+from services.dialogue.privacy import PERSONAL_DATA
 from services.dialogue.retention import (
     CHECK_EVERY_SECONDS,
     ended_before,
@@ -16,13 +29,41 @@ from services.dialogue.retention import (
 )
 from services.kit.consumer import idempotent
 from services.kit.messaging import event_handler
+from services.kit.personal_data import PersonalDataMixin
 from services.kit.rpc import rpc
 
 ACCOUNT_DELETED = "stadtdialog.identity.account.deleted.v1"
 DELETED_NAME = "Gelöschtes Konto"
+HOST_LEFT = "Die Gastgeberin oder der Gastgeber hat das Konto bei Stadtdialog gelöscht."
+STATUS_DE = {"confirmed": "bestätigt", "waitlisted": "Warteliste", "none": "storniert"}
 
 
-class PersonalDataHandlers(DialogueBase):
+class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
+    PERSONAL_DATA = PERSONAL_DATA
+    SERVICE_LABEL = "Tischgespräche und Projektideen"
+
+    def personal_data_details(self, model: type[Document], doc: Document) -> dict[str, Any]:
+        """Counts and titles, never other people: a hosted talk's guests only as numbers."""
+        if isinstance(doc, Talk):
+            taken = Seat.scoped(doc.city, talk_id=str(doc.id)).count()
+            registered = Registration.scoped(doc.city, talk_id=str(doc.id)).count()
+            return {"confirmed_guests": taken, "waiting_guests": max(registered - taken, 0)}
+        if isinstance(doc, IdeaSupport):
+            idea = Idea.scoped(doc.city, id=doc.idea_id).first()
+            return {"idea_title": idea.title if idea else None}
+        if not isinstance(doc, Registration | Invitation | Documentation):
+            return {}
+        talk = Talk.scoped(doc.city, id=doc.talk_id).first()
+        details = {"talk_title": talk and talk.title, "talk_starts_at": talk and talk.starts_at}
+        if isinstance(doc, Registration):
+            view = self._registration_view(doc)
+            details.update(
+                status=STATUS_DE[view["status"]],
+                seat=view.get("seat"),
+                position=view.get("position"),
+            )
+        return details
+
     @timer(interval=CHECK_EVERY_SECONDS)
     def forget_past_guests(self) -> None:
         self._forget_guests()
@@ -64,10 +105,23 @@ class PersonalDataHandlers(DialogueBase):
         cities = self._talk_cities()
         if not cities:
             return
+        now = _now()
         for reg in Registration.across_cities(cities, account_id=account_id):
             talk = Talk.scoped(reg.city, id=reg.talk_id).first()
-            if talk is not None:
-                self._cancel(talk, reg)
+            if talk is not None and _aware(talk.ends_at) > now:
+                self._cancel(talk, reg)  # the seat is freed, the waiting list moves up
+            else:  # a past talk keeps its count, without the name
+                Registration.scoped(reg.city, id=reg.id).update_one(set__display_name=DELETED_NAME)
         for talk in Talk.across_cities(cities, host_id=account_id):
-            talk.host_name = DELETED_NAME
-            talk.save()
+            if talk.status == "scheduled" and _aware(talk.ends_at) > now:
+                self._cancel_talk(talk, HOST_LEFT)  # every guest is mailed
+            if talk.status == "cancelled":
+                Seat.scoped(talk.city, talk_id=str(talk.id)).delete()
+            # The host's name, private address and meeting link leave every talk they hosted.
+            Talk.scoped(talk.city, id=talk.id).update_one(
+                set__host_name=DELETED_NAME, set__address=None, set__link=None
+            )
+        # Invitation links of the person's talks stop working (the join paths check this).
+        Invitation.across_cities(cities, created_by=account_id, revoked_at=None).update(
+            set__revoked_at=now
+        )

@@ -257,15 +257,23 @@ class TalkHandlers(DialogueBase):
         reason = load(CancelTalkSchema(), data)["reason"]
         if talk.status == "cancelled":
             return self._one_talk_view(talk, details=True)
+        return self._cancel_talk(talk, reason)
+
+    def _cancel_talk(self, talk: Talk, reason: str) -> dict[str, Any]:
+        """Cancel, state it and mail everyone registered (also when the host's account is
+        deleted)."""
+        city, talk_id = talk.city, str(talk.id)
         talk.status, talk.cancel_reason = "cancelled", reason
         talk.sequence = (talk.sequence or 0) + 1
         talk.updated_at = _now()
+        view = self._one_talk_view(talk, details=True)
+        ics = talk_ics(view, self.settings.public_base_url, cancelled=True)
+        # Mails before the cancellation is stored: a crash in between repeats them on the
+        # retry (a request repeated, a fact redelivered) rather than losing them.
+        for reg in Registration.scoped(city, talk_id=talk_id):
+            self._mail_person(reg, lambda name: mails.cancelled(view, name, reason), ics)
         talk.save()
         self.outbox.add(
             "talk", "cancelled", {"talk_id": talk_id}, city=city, subject=talk_id, public=True
         )
-        view = self._one_talk_view(talk, details=True)
-        ics = talk_ics(view, self.settings.public_base_url, cancelled=True)
-        for reg in Registration.scoped(city, talk_id=talk_id):
-            self._mail_person(reg, lambda name: mails.cancelled(view, name, reason), ics)
         return view

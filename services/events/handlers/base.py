@@ -179,6 +179,14 @@ class EventsBase:
         """Seat the waiting list while places are free (``RegistrationHandlers``)."""
         raise NotImplementedError
 
+    def _cancel_registration(self, event: ClosingEvent, registration: Registration) -> None:
+        """Free a registration's place and move the waiting list up (``RegistrationHandlers``)."""
+        raise NotImplementedError
+
+    def _status(self, event: ClosingEvent, registration: Registration) -> dict[str, Any]:
+        """Confirmed or waitlisted, with the position (``RegistrationHandlers``)."""
+        raise NotImplementedError
+
     def _facts(self, city: str) -> Iterator[Fact]:
         """The kept public facts of a city (``ResultFactHandlers``)."""
         raise NotImplementedError

@@ -168,22 +168,27 @@ class RegistrationHandlers(EventsBase):
         registration = Registration.scoped(city, event_id=event_id, account_id=user_id).first()
         if registration is None:
             return {"cancelled": False}  # nothing (or no longer anything) to cancel
-        registration_id = str(registration.id)
+        self._cancel_registration(event, registration)
+        return {"cancelled": True}
+
+    def _cancel_registration(self, event: ClosingEvent, registration: Registration) -> None:
+        """Free the place (the waiting list moves up) and state it; also on account deletion."""
+        city, event_id, registration_id = event.city, str(event.id), str(registration.id)
         was = self._status(event, registration)["status"]
-        registration.delete()
+        gone = Registration.scoped(city, id=registration.id).delete()
         Seat.scoped(city, event_id=event_id, registration_id=registration_id).delete()
         Notice.scoped(city, registration_id=registration_id).delete()
-        self.outbox.add(
-            "registration",
-            "cancelled",
-            {"event_id": event_id, "registration_id": registration_id, "was": was},
-            city=city,
-            subject=event_id,
-            public=True,
-        )
+        if gone:  # a repeat (redelivered fact, retried request) states nothing twice
+            self.outbox.add(
+                "registration",
+                "cancelled",
+                {"event_id": event_id, "registration_id": registration_id, "was": was},
+                city=city,
+                subject=event_id,
+                public=True,
+            )
         if event.status == "published":
             self._fill(event)
-        return {"cancelled": True}
 
     @rpc
     def registrations(self, city: str, event_id: str) -> list[dict[str, Any]]:

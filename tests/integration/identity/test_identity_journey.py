@@ -45,7 +45,7 @@ def test_full_account_journey(api) -> None:
     assert export.status_code == 200
     assert "attachment" in export.headers["Content-Disposition"]
     assert export.json()["account"]["email"] == email.lower()
-    assert export.json()["format"] == "stadtdialog.identity.export.v1"
+    assert export.json()["format"] == "stadtdialog.personal-data.v1"  # all services now
 
     wrong = api.delete("/me", {"password": "not-the-password-1"}, token=bearer)
     assert wrong.status_code == 403

@@ -1,0 +1,67 @@
+"""What the cities service holds about a person (``services/kit/personal_data.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mongoengine import Document
+
+from services.cities.models import (
+    City,
+    Membership,
+    PluginAudit,
+    PluginEnablement,
+    StepCompletion,
+    Transition,
+    WorkingGroup,
+)
+from services.kit.personal_data import Holds
+
+PERSONAL_DATA: Mapping[type[Document], Holds] = {
+    City: Holds(
+        label="Angelegte Städte",
+        by=("created_by",),
+        show={"name": "Stadt", "created_at": "Angelegt am"},
+        # The city's published contact person is the city's, not this account's data.
+        others=("contact.name", "contact.email"),
+    ),
+    Transition: Holds(
+        label="Phasenwechsel",
+        by=("by",),
+        show={"from_phase": "Von", "to_phase": "Nach", "at": "Am", "reason": "Begründung"},
+    ),
+    StepCompletion: Holds(
+        label="Erledigte Schritte",
+        by=("done_by",),
+        show={"phase": "Phase", "step_id": "Schritt", "done_at": "Am", "note": "Notiz"},
+    ),
+    WorkingGroup: Holds(
+        label="Angelegte Arbeitsgruppen",
+        by=("created_by",),
+        show={"name": "Name", "description": "Beschreibung", "created_at": "Angelegt am"},
+    ),
+    Membership: Holds(
+        label="Mitgliedschaften in Arbeitsgruppen",
+        by=("account_id",),
+        show={
+            "group_id": "Arbeitsgruppe",
+            "email": "E-Mail-Adresse",
+            "organisation": "Organisation",
+            "kind": "Art",
+            "role": "Rolle",
+            "status": "Stand",
+            "joined_at": "Beigetreten am",
+        },
+        others=("invited_by",),  # who invited: someone else
+    ),
+    PluginEnablement: Holds(
+        label="Eingeschaltete Erweiterungen",
+        by=("enabled_by",),
+        show={"plugin": "Erweiterung", "enabled_at": "Am"},
+    ),
+    PluginAudit: Holds(
+        label="Änderungen an Erweiterungen",
+        by=("by",),
+        show={"plugin": "Erweiterung", "action": "Änderung", "at": "Am"},
+    ),
+}

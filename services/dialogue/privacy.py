@@ -1,0 +1,96 @@
+"""What the dialogue service holds about a person (``services/kit/personal_data.py``).
+
+Other people are never exported: a hosted talk shows how many guests it has, not who they
+are; an idea shows its own text, not its supporters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mongoengine import Document
+
+from services.dialogue.models import (
+    Documentation,
+    Idea,
+    IdeaSupport,
+    Invitation,
+    Registration,
+    Report,
+    Talk,
+    Topic,
+)
+from services.kit.personal_data import Holds
+
+_OF_TALK = {"talk_title": "Gespräch", "talk_starts_at": "Beginn"}
+
+PERSONAL_DATA: Mapping[type[Document], Holds] = {
+    Talk: Holds(
+        label="Gespräche, die Du ausrichtest",
+        by=("host_id",),
+        show={
+            "title": "Titel",
+            "host_name": "Gastgeber-Name",
+            "format": "Format",
+            "address": "Adresse",
+            "district": "Stadtteil",
+            "link": "Link",
+            "starts_at": "Beginn",
+            "ends_at": "Ende",
+            "capacity": "Plätze",
+            "access": "Zugang",
+            "status": "Stand",
+            "cancel_reason": "Grund der Absage",
+        },
+        details={"confirmed_guests": "Bestätigte Gäste", "waiting_guests": "Auf der Warteliste"},
+    ),
+    Registration: Holds(
+        label="Anmeldungen zu Gesprächen",
+        by=("account_id",),
+        show={"display_name": "Name", "created_at": "Angemeldet am"},
+        names=("person", "email"),  # "account:<id>"; e-mail only for guests without account
+        details={**_OF_TALK, "status": "Stand", "seat": "Platz", "position": "Wartelisten-Platz"},
+    ),
+    Invitation: Holds(
+        label="Erstellte Einladungen",
+        by=("created_by",),
+        show={"created_at": "Erstellt am", "revoked_at": "Zurückgezogen am"},
+        details=_OF_TALK,
+    ),
+    Documentation: Holds(
+        label="Dokumentationen",
+        by=("submitted_by",),
+        show={"values": "Inhalt", "tags": "Schlagworte", "submitted_at": "Eingereicht am"},
+        details=_OF_TALK,
+    ),
+    Idea: Holds(
+        label="Projektideen",
+        by=("proposed_by",),
+        show={
+            "title": "Titel",
+            "description": "Beschreibung",
+            "category": "Kategorie",
+            "district": "Stadtteil",
+            "needs": "Was gebraucht wird",
+            "extra": "Weitere Angaben",
+            "status": "Stand",
+            "created_at": "Eingereicht am",
+        },
+    ),
+    IdeaSupport: Holds(
+        label="Unterstützungen und Mithilfe-Angebote",
+        by=("account_id",),
+        show={"kind": "Art", "at": "Am"},
+        details={"idea_title": "Projektidee"},
+    ),
+    Topic: Holds(
+        label="Eigene Themen",
+        by=("proposed_by",),
+        show={"title": "Titel", "description": "Beschreibung", "created_at": "Am"},
+        others=("hidden_by",),  # the moderator: someone else
+    ),
+    Report: Holds(
+        label="Meldungen an die Moderation",
+        by=("account_id",),
+        show={"target": "Gemeldet", "reason": "Grund", "at": "Am"},
+    ),
+}

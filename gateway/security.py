@@ -10,7 +10,9 @@
   FerretDB cannot hold the counters (its lack of TTL indexes and update pipelines breaks the
   ``limits`` MongoDB storage), MongoDB 7 or Redis can (``mongodb://…``, ``redis://…``).
   The identity service's lockout (``services/identity/lockout.py``) is the shared guard.
-* A refused sign-in answers 429 with ``Retry-After`` and a German/English body naming why.
+* Every request that makes the platform send a mail is limited per address, client and
+  invitation (``gateway/mail_limits.py``), in the same storage.
+* A refusal answers 429 with ``Retry-After`` and a German/English body naming why.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_limiter import Limiter, RateLimitExceeded
 
+from gateway import mail_limits
 from services.identity.errors import TOO_MANY_LOGINS, LoginLocked
 from services.kit.errors import RateLimited
 from services.kit.i18n import german
@@ -77,7 +80,7 @@ def _locale() -> str:
     return "en" if str(get_locale()) == "en" else "de"
 
 
-def _refusal(message: str, code: str, retry_after: int) -> Response:
+def _refusal(message: str, code: str, retry_after: int, field: str = "email") -> Response:
     """429 with Retry-After: the sign-in page again with the reason, or the JSON error body."""
     retry_after = max(1, int(retry_after))
     if request.path.startswith("/api/"):
@@ -86,7 +89,7 @@ def _refusal(message: str, code: str, retry_after: int) -> Response:
                 "error": {
                     "code": code,
                     "message": {"de": german(message), "en": message},
-                    "fields": {"email": {"de": [german(message)], "en": [message]}},
+                    "fields": {field: {"de": [german(message)], "en": [message]}},
                 }
             }
         )
@@ -141,20 +144,25 @@ def _rate_limit(app: Flask) -> Limiter:
         swallow_errors=True,
         headers_enabled=False,
     )
-    # Only the sign-in views carry a limit: every other request skips the limiter's lookup
-    # of route limits (measurable on hot cached reads).
-    limiter.request_filter(lambda: request.endpoint not in LOGIN_ENDPOINTS)
+    # Only the sign-in and mail views carry a limit: every other request skips the limiter's
+    # lookup of route limits (measurable on hot cached reads).
+    limited_endpoints = frozenset(LOGIN_ENDPOINTS + mail_limits.MAIL_ENDPOINTS)
+    limiter.request_filter(lambda: request.endpoint not in limited_endpoints)
     rate = os.environ.get("STADTDIALOG_LOGIN_RATE_LIMIT", "10 per minute")
     for endpoint in LOGIN_ENDPOINTS:
         view = app.view_functions.get(endpoint)
         if view is not None:
             limited = limiter.limit(rate, key_func=login_key, methods=["POST"])(view)
             app.view_functions[endpoint] = limited
+    mail_limits.install(app, limiter)
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(exc: RateLimitExceeded) -> Response:
         current = limiter.current_limit
         seconds = math.ceil(current.reset_at - time.time()) if current is not None else 1
+        message = exc.limit.error_message
+        if isinstance(message, str) and message in mail_limits.FIELD_OF:
+            return _refusal(message, "rate_limited", seconds, mail_limits.FIELD_OF[message])
         return _refusal(TOO_MANY_LOGINS, "rate_limited", seconds)
 
     return limiter

@@ -13,6 +13,8 @@
 * Every request that makes the platform send a mail is limited per address, client and
   invitation (``gateway/mail_limits.py``), in the same storage.
 * A refusal answers 429 with ``Retry-After`` and a German/English body naming why.
+* ``Cache-Control: no-store`` on every response that may carry a token or personal data
+  (``_personal``); anonymous reads of public pages and the static assets keep theirs.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import math
 import os
 import time
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
 from flask_babel import get_locale
 from flask_limiter import Limiter, RateLimitExceeded
 
@@ -54,6 +56,8 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=()"
 )
 HSTS = "max-age=31536000; includeSubDomains"
+# Files the same for everyone: their own caching stays even for signed-in people.
+STATIC_ENDPOINTS = ("assets.kern", "static")
 
 
 def client_address() -> str:
@@ -115,6 +119,22 @@ def remember_retry_after(exc: Exception) -> None:
         g.retry_after = int(seconds)
 
 
+def _personal(response: Response) -> bool:
+    """Whether a response may carry a token or someone's data, so that no cache (browser,
+    proxy) may keep it: the request was signed in (bearer token, session cookie) or posted a
+    form, a link token is in the URL, or the response sets a cookie."""
+    if request.endpoint in STATIC_ENDPOINTS:
+        return False
+    return bool(
+        request.method not in ("GET", "HEAD")
+        or "Authorization" in request.headers
+        or current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+        or session.modified  # the cookie is written after this hook: sign-in, a CSRF token
+        or "Set-Cookie" in response.headers
+        or "token" in request.args
+    )
+
+
 def _security_headers(app: Flask, https: bool) -> None:
     @app.after_request
     def headers(response: Response) -> Response:
@@ -127,6 +147,8 @@ def _security_headers(app: Flask, https: bool) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if https:
             response.headers["Strict-Transport-Security"] = HSTS
+        if _personal(response):
+            response.headers["Cache-Control"] = "no-store"
         if response.status_code == 429 and "Retry-After" not in response.headers:
             seconds = g.get("retry_after")
             if seconds:

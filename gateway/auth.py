@@ -1,8 +1,10 @@
 """Authentication at the gateway: bearer tokens for the API, a session cookie for pages.
 
-Both carry the same opaque session token issued by the identity service; the identity service
-resolves it to a ``Caller`` (user id, roles per city, operator flag) that then travels with
-every RPC call in context data. Services authorise; the gateway only authenticates.
+The identity service issues both and resolves them to a ``Caller`` (user id, roles per city,
+operator flag) that then travels with every RPC call in context data. They are of two kinds:
+an API bearer token never sits in a cookie, and the cookie holds only the random id of a page
+session (``PAGE_SESSION_KEY``), kept server-side by identity and refused by the API; signing
+out deletes it there. Services authorise; the gateway only authenticates.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from flask import current_app, g, request, session
 
 from services.kit.context import ANONYMOUS, Caller
 from services.kit.errors import Unauthenticated
+
+PAGE_SESSION_KEY = "sid"  # the key in the session cookie: a page session's random id
 
 
 def bearer_token() -> str | None:
@@ -21,11 +25,17 @@ def bearer_token() -> str | None:
     return None
 
 
+def _api() -> bool:
+    return request.path.startswith("/api/")
+
+
 def request_token() -> str | None:
     """The API authenticates by bearer token only, so a cross-site form can never act as you."""
-    if request.path.startswith("/api/"):
+    if _api():
         return bearer_token()
-    return session.get("token")
+    if "token" in session:
+        session.pop("token")  # a cookie from before page sessions held an API token: drop it
+    return session.get(PAGE_SESSION_KEY)
 
 
 def current_caller() -> Caller:
@@ -35,10 +45,11 @@ def current_caller() -> Caller:
             g.caller = ANONYMOUS
         else:
             try:
-                data = current_app.extensions["rpc"].call("identity", "authenticate", token)
+                kind = "api" if _api() else "page"
+                data = current_app.extensions["rpc"].call("identity", "authenticate", token, kind)
             except Unauthenticated:
-                if not request.path.startswith("/api/"):
-                    session.pop("token", None)  # a stale page session: simply signed out
+                if not _api():
+                    session.pop(PAGE_SESSION_KEY, None)  # a stale page session: signed out
                     g.caller = ANONYMOUS
                     return g.caller
                 raise

@@ -21,6 +21,7 @@ from flask import Response, current_app, g, make_response, request, session
 from kombu import Connection, Queue, binding
 from nameko.standalone.events import get_event_exchange
 
+from gateway.auth import PAGE_SESSION_KEY
 from services.kit.outbox import public_exchange
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ def cached_public(cache_of: Callable[[], PublicCache]) -> Callable[[Callable], C
             anonymous = (
                 request.method == "GET"
                 and "Authorization" not in request.headers
-                and "token" not in _session_keys()
+                and PAGE_SESSION_KEY not in _session_keys()
             )
             key = f"{request.full_path}|{_lang()}"
             generation = cache.generation  # before the read: a clear during it wins

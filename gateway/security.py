@@ -10,7 +10,11 @@
   FerretDB cannot hold the counters (its lack of TTL indexes and update pipelines breaks the
   ``limits`` MongoDB storage), MongoDB 7 or Redis can (``mongodb://…``, ``redis://…``).
   The identity service's lockout (``services/identity/lockout.py``) is the shared guard.
-* A refused sign-in answers 429 with ``Retry-After`` and a German/English body naming why.
+* Every request that makes the platform send a mail is limited per address, client and
+  invitation (``gateway/mail_limits.py``), in the same storage.
+* A refusal answers 429 with ``Retry-After`` and a German/English body naming why.
+* ``Cache-Control: no-store`` on every response that may carry a token or personal data
+  (``_personal``); anonymous reads of public pages and the static assets keep theirs.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ import math
 import os
 import time
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
 from flask_babel import get_locale
 from flask_limiter import Limiter, RateLimitExceeded
 
+from gateway import mail_limits
 from services.identity.errors import TOO_MANY_LOGINS, LoginLocked
 from services.kit.errors import RateLimited
 from services.kit.i18n import german
@@ -51,6 +56,8 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=()"
 )
 HSTS = "max-age=31536000; includeSubDomains"
+# Files the same for everyone: their own caching stays even for signed-in people.
+STATIC_ENDPOINTS = ("assets.kern", "static")
 
 
 def client_address() -> str:
@@ -77,7 +84,7 @@ def _locale() -> str:
     return "en" if str(get_locale()) == "en" else "de"
 
 
-def _refusal(message: str, code: str, retry_after: int) -> Response:
+def _refusal(message: str, code: str, retry_after: int, field: str = "email") -> Response:
     """429 with Retry-After: the sign-in page again with the reason, or the JSON error body."""
     retry_after = max(1, int(retry_after))
     if request.path.startswith("/api/"):
@@ -86,7 +93,7 @@ def _refusal(message: str, code: str, retry_after: int) -> Response:
                 "error": {
                     "code": code,
                     "message": {"de": german(message), "en": message},
-                    "fields": {"email": {"de": [german(message)], "en": [message]}},
+                    "fields": {field: {"de": [german(message)], "en": [message]}},
                 }
             }
         )
@@ -112,6 +119,22 @@ def remember_retry_after(exc: Exception) -> None:
         g.retry_after = int(seconds)
 
 
+def _personal(response: Response) -> bool:
+    """Whether a response may carry a token or someone's data, so that no cache (browser,
+    proxy) may keep it: the request was signed in (bearer token, session cookie) or posted a
+    form, a link token is in the URL, or the response sets a cookie."""
+    if request.endpoint in STATIC_ENDPOINTS:
+        return False
+    return bool(
+        request.method not in ("GET", "HEAD")
+        or "Authorization" in request.headers
+        or current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+        or session.modified  # the cookie is written after this hook: sign-in, a CSRF token
+        or "Set-Cookie" in response.headers
+        or "token" in request.args
+    )
+
+
 def _security_headers(app: Flask, https: bool) -> None:
     @app.after_request
     def headers(response: Response) -> Response:
@@ -124,6 +147,8 @@ def _security_headers(app: Flask, https: bool) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if https:
             response.headers["Strict-Transport-Security"] = HSTS
+        if _personal(response):
+            response.headers["Cache-Control"] = "no-store"
         if response.status_code == 429 and "Retry-After" not in response.headers:
             seconds = g.get("retry_after")
             if seconds:
@@ -141,20 +166,25 @@ def _rate_limit(app: Flask) -> Limiter:
         swallow_errors=True,
         headers_enabled=False,
     )
-    # Only the sign-in views carry a limit: every other request skips the limiter's lookup
-    # of route limits (measurable on hot cached reads).
-    limiter.request_filter(lambda: request.endpoint not in LOGIN_ENDPOINTS)
+    # Only the sign-in and mail views carry a limit: every other request skips the limiter's
+    # lookup of route limits (measurable on hot cached reads).
+    limited_endpoints = frozenset(LOGIN_ENDPOINTS + mail_limits.MAIL_ENDPOINTS)
+    limiter.request_filter(lambda: request.endpoint not in limited_endpoints)
     rate = os.environ.get("STADTDIALOG_LOGIN_RATE_LIMIT", "10 per minute")
     for endpoint in LOGIN_ENDPOINTS:
         view = app.view_functions.get(endpoint)
         if view is not None:
             limited = limiter.limit(rate, key_func=login_key, methods=["POST"])(view)
             app.view_functions[endpoint] = limited
+    mail_limits.install(app, limiter)
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(exc: RateLimitExceeded) -> Response:
         current = limiter.current_limit
         seconds = math.ceil(current.reset_at - time.time()) if current is not None else 1
+        message = exc.limit.error_message
+        if isinstance(message, str) and message in mail_limits.FIELD_OF:
+            return _refusal(message, "rate_limited", seconds, mail_limits.FIELD_OF[message])
         return _refusal(TOO_MANY_LOGINS, "rate_limited", seconds)
 
     return limiter

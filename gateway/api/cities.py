@@ -177,11 +177,11 @@ def invite_member(slug: str, group_id: str) -> Response:
 
 @bp.post("/invitations/accept")
 @documented(
-    "Accept an invitation (signed in with the invited e-mail address)",
+    "Accept an invitation (signed in with the invited e-mail address; each link works once)",
     TAG,
     body=AcceptInvitationSchema,
     auth=True,
-    errors=(401, 403, 404, 422),
+    errors=(401, 403, 404, 409, 422),
 )
 def accept_invitation() -> Response:
     return json_response(rpc("cities", "accept_invitation", json_body()))

@@ -27,12 +27,13 @@ TAG = "identity"
 
 @bp.post("/accounts")
 @documented(
-    "Register an account; a verification mail is sent",
+    "Register an account; a verification mail is sent (the same answer for an address that "
+    "has an account already: its owner gets a mail saying so)",
     TAG,
     body=RegisterSchema,
     response=AccountOut,
     status=201,
-    errors=(409, 422),
+    errors=(422,),
 )
 def register() -> Response:
     return json_response(rpc("identity", "register", json_body()), 201)

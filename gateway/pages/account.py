@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from gateway.api.common import rpc
-from gateway.auth import current_caller
+from gateway.auth import PAGE_SESSION_KEY, current_caller
 from gateway.cache import cached
 from gateway.pages.rendering import page_errors, render
 from gateway.personal_export import collect, readable
@@ -83,23 +83,23 @@ def login() -> tuple[str, int] | Response:
         return render("login.html", form={})
     form = {k: request.form.get(k, "") for k in ("email", "password")}
     try:
-        result = rpc("identity", "login", form)
+        result = rpc("identity", "login", form, "page")  # a page session, no API token
     except DomainError as exc:
         remember_retry_after(exc)  # a locked sign-in (429) says when to try again
         return render(
             "login.html", exc.status, form={"email": form["email"]}, errors=page_errors(exc)
         )
     session.clear()  # a new session id at sign-in: no fixation
-    session["token"] = result["token"]
+    session[PAGE_SESSION_KEY] = result["token"]
     session.permanent = True
     return redirect(url_for("pages.start"))
 
 
 @bp.post("/abmelden")
 def logout() -> Response:
-    token = session.pop("token", None)
-    if token:
-        rpc("identity", "logout", token)
+    page_session = session.pop(PAGE_SESSION_KEY, None)
+    if page_session:
+        rpc("identity", "logout", page_session)  # ended server-side, not only forgotten here
     session.clear()
     return redirect(url_for("pages.start"))
 

@@ -12,12 +12,13 @@ der Stadt eingeladen. Melden Sie sich an (oder registrieren Sie sich mit dieser 
 und nehmen Sie die Einladung über diesen Link an:
 {link}
 
-Der Link ist 14 Tage gültig.
+Der Link ist 14 Tage gültig und kann einmal verwendet werden, nur mit dieser E-Mail-Adresse.
 
 ---
 
 {city_name} takes part in Stadtdialog and you have been invited as the city's admin. Sign in
 (or register with this e-mail address) and accept the invitation with the link above.
+The link is valid for 14 days and can be used once, only with this e-mail address.
 """
     return subject, body
 
@@ -31,11 +32,12 @@ Die Arbeitsgruppe begleitet den Prozess vom Auftakt bis zum Abschluss. Melden Si
 registrieren Sie sich mit dieser E-Mail-Adresse) und nehmen Sie die Einladung hier an:
 {link}
 
-Der Link ist 14 Tage gültig.
+Der Link ist 14 Tage gültig und kann einmal verwendet werden, nur mit dieser E-Mail-Adresse.
 
 ---
 
 You are invited to join the working group "{group}" of Stadtdialog {city_name}. Sign in (or
-register with this e-mail address) and accept with the link above.
+register with this e-mail address) and accept with the link above. The link is valid for
+14 days and can be used once, only with this e-mail address.
 """
     return subject, body

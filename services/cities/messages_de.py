@@ -38,5 +38,12 @@ GERMAN: dict[str, str] = {
         "Diese Einladung ging an eine andere E-Mail-Adresse."
     ),
     "The invitation was withdrawn.": "Die Einladung wurde zurückgezogen.",
+    "This invitation link has already been used.": (
+        "Dieser Einladungslink wurde schon verwendet und gilt nicht mehr. Bitte um eine neue "
+        "Einladung."
+    ),
+    "Confirm your e-mail address before you accept the invitation.": (
+        "Bitte bestätige zuerst Deine E-Mail-Adresse und nimm dann die Einladung an."
+    ),
     "The plugin is not enabled for this city.": "Das Plugin ist für diese Stadt nicht aktiviert.",
 }

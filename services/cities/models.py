@@ -130,6 +130,21 @@ class Membership(TenantDocument):
     }
 
 
+class UsedInvitation(TenantDocument):
+    """An accepted invitation link (city admin or working group): single use.
+
+    ``id`` is ``"<purpose>:<token id>"``; the insert fails on the primary key for a second use,
+    which is atomic even on FerretDB (a conditional update would not be).
+    """
+
+    id = StringField(primary_key=True)
+    purpose = StringField(required=True)
+    account_id = StringField(required=True)
+    used_at = DateTimeField(default=utcnow)
+
+    meta = {"db_alias": ALIAS, "collection": "used_invitations", "indexes": [("city", "used_at")]}
+
+
 class PluginEnablement(TenantDocument):
     plugin = StringField(required=True, max_length=100)
     config = DictField()
@@ -174,6 +189,7 @@ MODELS = (
     StepCompletion,
     WorkingGroup,
     Membership,
+    UsedInvitation,
     PluginEnablement,
     PluginAudit,
     SeenFact,

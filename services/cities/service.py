@@ -10,6 +10,7 @@ from nameko.rpc import RpcProxy
 
 from services.cities.handlers.base import SERVICE
 from services.cities.handlers.facts import TALLY_QUEUE, FactHandlers, tally_keys
+from services.cities.handlers.invitations import InvitationHandlers
 from services.cities.handlers.phase_changes import PhaseChangeHandlers
 from services.cities.handlers.plugin_settings import PluginSettingHandlers
 from services.cities.handlers.tenants import TenantHandlers
@@ -38,6 +39,7 @@ class CitiesService(
     TenantHandlers,
     PhaseChangeHandlers,
     WorkingGroupHandlers,
+    InvitationHandlers,
     PluginSettingHandlers,
     FactHandlers,
     OperationsMixin,

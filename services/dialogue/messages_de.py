@@ -30,6 +30,9 @@ GERMAN: dict[str, str] = {
     "This talk is by invitation only.": "Zu diesem Tischgespräch kommt man nur mit Einladung.",
     "This invitation is for another talk.": "Diese Einladung gilt für ein anderes Gespräch.",
     "The invitation was revoked.": "Die Einladung wurde zurückgezogen.",
+    "This registration was cancelled; the link is no longer valid.": (
+        "Diese Anmeldung wurde zurückgenommen; der Link ist nicht mehr gültig."
+    ),
     "You host this talk.": "Du bist Gastgeberin oder Gastgeber dieses Gesprächs.",
     "Account not found.": "Konto nicht gefunden.",
     "The draft is too long.": "Der Entwurf ist zu lang.",

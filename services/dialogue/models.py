@@ -112,6 +112,7 @@ class Registration(TenantDocument):
     # Arrival order of the waiting list: nanoseconds of the host clock, ties broken by _id.
     arrival = LongField(required=True)
     via_invitation = StringField()
+    guest_request = StringField()  # the GuestRequest a guest confirmed (its cancel link names it)
     created_at = DateTimeField(default=utcnow)
 
     meta = {
@@ -140,6 +141,34 @@ class Invitation(TenantDocument):
     revoked_at = DateTimeField()
 
     meta = {"db_alias": ALIAS, "collection": "invitations", "indexes": [("city", "talk_id")]}
+
+
+class GuestRequest(TenantDocument):
+    """A guest's wish to join through an invitation: name and address stay here, server-side;
+    the mailed links carry only this document's id (signed). Removed by the retention pass
+    once its links have expired."""
+
+    talk_id = StringField(required=True)
+    invitation_id = StringField(required=True)
+    name = StringField(required=True, max_length=80)
+    email = StringField(required=True, max_length=254)
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "guest_requests",
+        "indexes": [("city", "created_at")],
+    }
+
+
+class EndedGuestLink(TenantDocument):
+    """A guest request whose registration was cancelled: its links no longer work. ``id`` is
+    the request's id; inserting it is the cancellation (atomic on FerretDB too)."""
+
+    id = StringField(primary_key=True)
+    at = DateTimeField(default=utcnow)
+
+    meta = {"db_alias": ALIAS, "collection": "ended_guest_links", "indexes": [("city", "at")]}
 
 
 class DocumentationDraft(TenantDocument):
@@ -229,6 +258,8 @@ MODELS = (
     Seat,
     Announcement,
     Invitation,
+    GuestRequest,
+    EndedGuestLink,
     DocumentationDraft,
     Documentation,
     Idea,

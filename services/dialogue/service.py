@@ -11,8 +11,9 @@ from nameko.rpc import RpcProxy
 from plugins.manager import default_host
 from services.dialogue.handlers.base import SERVICE
 from services.dialogue.handlers.documentation import DocumentationHandlers
+from services.dialogue.handlers.guests import GUEST_TTL, GuestHandlers
 from services.dialogue.handlers.ideas import IdeaHandlers
-from services.dialogue.handlers.invitations import GUEST_TTL, INVITATION_TTL, InvitationHandlers
+from services.dialogue.handlers.invitations import INVITATION_TTL, InvitationHandlers
 from services.dialogue.handlers.personal_data import PersonalDataHandlers
 from services.dialogue.handlers.registrations import RegistrationHandlers
 from services.dialogue.handlers.talks import TalkHandlers
@@ -35,6 +36,7 @@ class DialogueService(
     TalkHandlers,
     RegistrationHandlers,
     InvitationHandlers,
+    GuestHandlers,
     DocumentationHandlers,
     IdeaHandlers,
     PersonalDataHandlers,

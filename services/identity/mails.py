@@ -79,3 +79,33 @@ documentation and supports stay as contributions of "Gelöschtes Konto", your ob
 without author. After this mail we no longer keep your address.
 """
     return subject, body
+
+
+def already_registered(name: str, reset_link: str, verify_link: str | None) -> tuple[str, str]:
+    """To an address that has an account already: someone (perhaps its owner) registered it
+    again. The registration answered as usual, so only the owner of the mailbox learns this."""
+    subject = "Stadtdialog: Du hast schon ein Konto / You already have an account"
+    verify_de = (
+        f"\nDeine Adresse ist noch nicht bestätigt. Bestätige sie mit diesem Link:\n{verify_link}\n"
+        if verify_link
+        else ""
+    )
+    verify_en = "\nYour address is not confirmed yet: use the second link.\n" if verify_link else ""
+    body = f"""Hallo {name},
+
+jemand wollte mit dieser E-Mail-Adresse ein Konto bei Stadtdialog anlegen. Du hast aber schon
+eines. Falls Du Dein Passwort nicht mehr weißt, lege mit diesem Link ein neues fest:
+{reset_link}
+{verify_de}
+Der Link ist 48 Stunden gültig und kann einmal verwendet werden. Warst Du das nicht, ignoriere
+diese E-Mail einfach; Dein Konto bleibt unverändert.
+
+---
+
+Hello {name},
+
+someone tried to register at Stadtdialog with this e-mail address, but you already have an
+account. If you forgot your password, set a new one with the first link above.{verify_en}
+If it was not you, ignore this e-mail; your account stays as it is.
+"""
+    return subject, body

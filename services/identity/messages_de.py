@@ -7,6 +7,12 @@ Kept free of imports: the package's ``__init__`` reads it before any other modul
 LOCKED_MESSAGE = "Too many wrong passwords for this e-mail address. Sign-in is paused for a while."
 # The gateway's per-client limit on sign-in attempts (gateway/security.py) says this.
 TOO_MANY_LOGINS = "Too many sign-in attempts from here for this e-mail address. Try again later."
+# The gateway's limits on requests that send mail (gateway/mail_limits.py) say these.
+TOO_MANY_MAILS_ADDRESS = "Too many e-mails to this address in a short time. Try again later."
+TOO_MANY_MAILS_CLIENT = "Too many e-mails requested from here in a short time. Try again later."
+TOO_MANY_MAILS_INVITATION = (
+    "Too many guest registrations through this invitation in a short time. Try again later."
+)
 
 GERMAN = {
     LOCKED_MESSAGE: (
@@ -16,5 +22,16 @@ GERMAN = {
     TOO_MANY_LOGINS: (
         "Zu viele Anmeldeversuche von hier für diese E-Mail-Adresse. "
         "Bitte versuche es später noch einmal."
+    ),
+    TOO_MANY_MAILS_ADDRESS: (
+        "Zu viele E-Mails an diese Adresse in kurzer Zeit. Bitte versuche es später noch einmal."
+    ),
+    TOO_MANY_MAILS_CLIENT: (
+        "Zu viele E-Mails in kurzer Zeit von hier angefordert. Bitte versuche es später noch "
+        "einmal."
+    ),
+    TOO_MANY_MAILS_INVITATION: (
+        "Zu viele Gast-Anmeldungen über diese Einladung in kurzer Zeit. Bitte versuche es später "
+        "noch einmal."
     ),
 }

@@ -61,11 +61,18 @@ class Account(Document):
         return grouped
 
 
+SESSION_KINDS = ("api", "page")
+
+
 class Session(Document):
-    """An API bearer token or a page session; ``id`` is the SHA-256 of the secret token."""
+    """An API bearer token or a page session; ``id`` is the SHA-256 of the secret token.
+
+    ``kind`` keeps the two apart: a page session's secret (the gateway's cookie holds it) is no
+    bearer token for the API, and an API token is no page session."""
 
     id = StringField(primary_key=True)
     account_id = StringField(required=True)
+    kind = StringField(choices=SESSION_KINDS, default="api")
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField(required=True)
 

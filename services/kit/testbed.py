@@ -132,6 +132,11 @@ class Platform:
         env.setdefault("STADTDIALOG_LOGIN_LOCKOUT_ATTEMPTS", "5")
         env.setdefault("STADTDIALOG_LOGIN_LOCKOUT_WINDOW", "6")
         env.setdefault("STADTDIALOG_LOGIN_RATE_LIMIT", "15 per 3 second")
+        # The suite sends thousands of mails from one client address; the mail limits are
+        # tested on gateways of their own (tests/integration/security/, mail limits).
+        env.setdefault("STADTDIALOG_MAIL_LIMIT_PER_CLIENT", "100000 per minute")
+        env.setdefault("STADTDIALOG_MAIL_LIMIT_PER_ADDRESS", "30 per minute")
+        env.setdefault("STADTDIALOG_MAIL_LIMIT_PER_INVITATION", "1000 per minute")
         # argon2's test profile: the suite signs in thousands of people, each hash would cost
         # 0.4 s of a core with the production parameters (services/identity/passwords.py).
         env.setdefault("STADTDIALOG_PASSWORD_HASHING", "cheapest")
@@ -219,19 +224,25 @@ class Platform:
         """Start the gateway (gunicorn, real HTTP) once; returns its base URL."""
         if self.gateway_url and self.processes["gateway"].poll() is None:
             return self.gateway_url
+        self.gateway_url = self.extra_gateway("gateway")
+        return self.gateway_url
+
+    def extra_gateway(self, name: str, env: dict[str, str] | None = None) -> str:
+        """Another gateway process ``name`` with ``env`` on top (tests of settings such as the
+        mail limits, whose tight values would trip the rest of the suite); its base URL."""
         port = free_port()
         self._spawn(
-            "gateway",
+            name,
             [
                 sys.executable, "-m", "gunicorn", "--config", "python:gateway.gunicorn_conf",
                 "--workers", "1", "--threads", "8",
                 "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
                 "gateway.app:create_app()",
             ],
+            env,
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
-        wait_until(lambda: requests.get(f"{url}/healthz", timeout=2).ok, 60, "gateway up")
-        self.gateway_url = url
+        wait_until(lambda: requests.get(f"{url}/healthz", timeout=2).ok, 60, f"{name} up")
         return url
 
     def database_stop(self) -> None:

@@ -91,10 +91,11 @@ def confirm_guest_registration() -> Response:
 
 @bp.post("/talk-invitations/guest/cancel")
 @documented(
-    "Cancel a guest registration with the token from the confirmation mail",
+    "Cancel a guest registration with the token from the confirmation mail (once; afterwards "
+    "this and the confirmation link answer 409)",
     TAG,
     body=TokenSchema,
-    errors=(404, 422),
+    errors=(404, 409, 422),
 )
 def cancel_guest_registration() -> Response:
     return json_response(rpc("dialogue", "cancel_guest_registration", json_body()))

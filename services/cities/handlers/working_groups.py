@@ -1,5 +1,5 @@
-"""Working groups of a city: create, list, invite members, accept an invitation (also the
-city-admin invitation sent when a city is created)."""
+"""Working groups of a city: create, list, invite members (accepting an invitation is in
+``invitations.py``)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,15 @@ from mongoengine.errors import NotUniqueError
 from services.cities import mails
 from services.cities.handlers.base import (
     ADMIN,
-    INVITE_ADMIN,
     INVITE_MEMBER,
     PARTNERS,
     CitiesBase,
     _iso,
-    _now,
 )
 from services.cities.models import Membership, WorkingGroup
 from services.cities.phases import all_kinds_represented, composition
-from services.cities.schemas import AcceptInvitationSchema, InvitationSchema, WorkingGroupSchema
-from services.kit.errors import Conflict, Forbidden, Invalid, NotFound
+from services.cities.schemas import InvitationSchema, WorkingGroupSchema
+from services.kit.errors import Conflict, Forbidden, NotFound
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 
@@ -134,49 +132,6 @@ class WorkingGroupHandlers(CitiesBase):
             email, *mails.working_group_invitation(city.name, group.name, self._link(token))
         )
         return self._group_view(group, with_members=True)
-
-    @rpc
-    def accept_invitation(self, data: dict[str, Any]) -> dict[str, Any]:
-        user_id = self.caller.require_authenticated()
-        token = load(AcceptInvitationSchema(), data)["token"]
-        payload = None
-        for purpose in (INVITE_MEMBER, INVITE_ADMIN):
-            try:
-                payload = (purpose, self.tokens.read(purpose, token, required=("c", "e")))
-                break
-            except Invalid as exc:
-                if exc.message == "The link has expired.":
-                    raise
-        if payload is None:
-            raise Invalid("The link is invalid.", {"token": ["The link is invalid."]})
-        purpose, claims = payload
-        account = self.identity.account_summary(user_id)
-        if account["email"].lower() != claims["e"]:
-            message = "This invitation was sent to another e-mail address."
-            raise Forbidden(message, {"token": [message]})
-        city = self._city(claims["c"])
-        self._require_active(city)
-        if purpose == INVITE_ADMIN:
-            self.identity.assign_role(user_id, city.id, "city_admin", "invitation")
-            return {"city": city.id, "role": "city_admin"}
-        member = Membership.scoped(city.id, id=claims.get("m")).first()
-        if member is None:
-            raise NotFound("The invitation was withdrawn.")
-        if member.status != "joined":
-            member.status = "joined"
-            member.account_id = user_id
-            member.joined_at = _now()
-            member.save()
-            self.identity.assign_role(user_id, city.id, "working_group_member", member.invited_by)
-            self.outbox.add(
-                "working_group",
-                "member_joined",
-                {"slug": city.id, "group_id": member.group_id, "kind": member.kind},
-                city=city.id,
-                subject=member.group_id,
-                public=True,
-            )
-        return {"city": city.id, "role": "working_group_member", "group_id": member.group_id}
 
 
 def _is_object_id(value: Any) -> bool:

@@ -115,6 +115,7 @@ class DialogueBase:
         account_id: str | None = None,
         email: str | None = None,
         invitation: str | None = None,
+        guest_request: str | None = None,
     ) -> Registration:
         raise NotImplementedError
 
@@ -137,4 +138,7 @@ class DialogueBase:
 
     # invitations.py
     def _check_invitation(self, talk: Talk, token: str | None) -> str:
+        raise NotImplementedError
+
+    def _talk_of_invitation(self, token: str) -> tuple[Talk, str]:
         raise NotImplementedError

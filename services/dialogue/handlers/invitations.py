@@ -1,4 +1,4 @@
-"""Invitations to a talk, and guests without an account who register through one."""
+"""Invitations to a talk (guests who join through one without an account: ``guests.py``)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,14 @@ from bson import ObjectId
 
 from services.dialogue import mails
 from services.dialogue.handlers.base import DialogueBase, _iso, _now, _oid
-from services.dialogue.models import Invitation, Registration, Talk
-from services.dialogue.schemas import GuestJoinSchema, InvitationCreateSchema, TokenSchema
+from services.dialogue.models import Invitation, Talk
+from services.dialogue.schemas import InvitationCreateSchema, TokenSchema
 from services.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 
 INVITE = "talk-invitation"
-GUEST = "talk-guest"
-GUEST_CANCEL = "talk-guest-cancel"
 INVITATION_TTL = 120 * 24 * 3600
-GUEST_TTL = 3 * 24 * 3600
 
 
 class InvitationHandlers(DialogueBase):
@@ -128,54 +125,3 @@ class InvitationHandlers(DialogueBase):
         token = load(TokenSchema(), data)["token"]
         talk, _ = self._talk_of_invitation(token)
         return self._one_talk_view(talk, details=False)
-
-    @rpc
-    def request_guest_registration(self, data: dict[str, Any]) -> dict[str, Any]:
-        """A person without an account: name and e-mail; the mailed link confirms both."""
-        values = load(GuestJoinSchema(), data)
-        talk, invitation = self._talk_of_invitation(values["token"])
-        self._check_joinable(talk)
-        email = values["email"].strip().lower()
-        token = self.guest_tokens.sign(
-            GUEST,
-            {
-                "c": talk.city,
-                "t": str(talk.id),
-                "i": invitation,
-                "n": values["name"].strip(),
-                "e": email,
-            },
-        )
-        view = self._one_talk_view(talk, details=False)
-        link = self._link("/tischgespraeche/gast-bestaetigen", token)
-        self.mail.send(email, *mails.guest_verification(view, values["name"].strip(), link))
-        return {"sent": True}
-
-    @rpc
-    def confirm_guest_registration(self, data: dict[str, Any]) -> dict[str, Any]:
-        token = load(TokenSchema(), data)["token"]
-        claims = self.guest_tokens.read(GUEST, token, required=("c", "t", "i", "n", "e"))
-        talk = self._talk(claims["c"], claims["t"])
-        invitation = (
-            Invitation.scoped(talk.city, id=claims["i"]).first() if _oid(claims["i"]) else None
-        )
-        if invitation is None or invitation.revoked_at is not None:
-            message = "The invitation was revoked."
-            raise Invalid(message, {"token": [message]})
-        self._check_joinable(talk)
-        reg = self._register(
-            talk, f"guest:{claims['e']}", claims["n"], email=claims["e"], invitation=claims["i"]
-        )
-        self._settle(talk, own=reg)
-        return self._registration_view(reg)
-
-    @rpc
-    def cancel_guest_registration(self, data: dict[str, Any]) -> dict[str, Any]:
-        token = load(TokenSchema(), data)["token"]
-        claims = self.guest_tokens.read(GUEST_CANCEL, token, required=("c", "r"))
-        reg = (
-            Registration.scoped(claims["c"], id=claims["r"]).first() if _oid(claims["r"]) else None
-        )
-        if reg is None:
-            return {"registration_id": claims["r"], "status": "none"}
-        return self._cancel(self._talk(reg.city, reg.talk_id), reg)

@@ -5,14 +5,18 @@ talks cancelled (the waiting list moves up), its name replaced by "Gelöschtes K
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from mongoengine import Document
 from nameko.timer import timer
 
 from services.dialogue.handlers.base import SERVICE, DialogueBase, _aware, _now
+from services.dialogue.handlers.guests import GUEST_TTL
 from services.dialogue.models import (
     Documentation,
+    EndedGuestLink,
+    GuestRequest,
     Idea,
     IdeaSupport,
     Invitation,
@@ -90,9 +94,19 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
                     **{f"set__{k}": v for k, v in forgotten_guest(str(reg.id)).items()}
                 )
                 counts["guests"] += 1
+            GuestRequest.scoped(talk.city, talk_id=str(talk.id)).delete()
             Talk.scoped(talk.city, id=talk.id).update_one(set__guests_forgotten=True)
             counts["talks"] += 1
+        self._forget_guest_requests()
         return counts
+
+    def _forget_guest_requests(self) -> None:
+        """Guest requests (name, address) and ended-link marks outlive their links by nothing:
+        both go once every link that names them has expired."""
+        expired = _now() - timedelta(seconds=GUEST_TTL)
+        for city in self._talk_cities():
+            GuestRequest.scoped(city, created_at__lt=expired).delete()
+            EndedGuestLink.scoped(city, at__lt=expired).delete()
 
     # ------------------------------------------------------------------ facts of other services
     @event_handler("identity", ACCOUNT_DELETED, requeue_on_error=True)

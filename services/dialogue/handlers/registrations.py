@@ -11,7 +11,7 @@ from mongoengine.errors import NotUniqueError
 from services.dialogue import mails
 from services.dialogue.calendar import talk_ics
 from services.dialogue.handlers.base import DialogueBase, _aware, _iso, _now
-from services.dialogue.handlers.invitations import GUEST_CANCEL
+from services.dialogue.handlers.guests import GUEST_CANCEL
 from services.dialogue.models import Announcement, Registration, Seat, Talk
 from services.dialogue.rules import require_join_phase
 from services.dialogue.schemas import JoinSchema
@@ -65,6 +65,7 @@ class RegistrationHandlers(DialogueBase):
         account_id: str | None = None,
         email: str | None = None,
         invitation: str | None = None,
+        guest_request: str | None = None,
     ) -> Registration:
         """Insert the registration (unique per person); a repeat finds the first one."""
         try:
@@ -77,11 +78,14 @@ class RegistrationHandlers(DialogueBase):
                 email=email,
                 arrival=time.time_ns(),
                 via_invitation=invitation,
+                guest_request=guest_request,
             ).save(force_insert=True)
         except NotUniqueError:
             existing = Registration.scoped(talk.city, talk_id=str(talk.id), person=person).first()
             if existing is None:  # cancelled between our insert and this read: try once more
-                return self._register(talk, person, display_name, account_id, email, invitation)
+                return self._register(
+                    talk, person, display_name, account_id, email, invitation, guest_request
+                )
             return existing
 
     def _settle(self, talk: Talk, own: Registration | None) -> None:
@@ -133,7 +137,8 @@ class RegistrationHandlers(DialogueBase):
     def _mail_registration(self, talk: Talk, reg: Registration, value: str) -> None:
         view = self._one_talk_view(talk, details=True)
         if reg.account_id is None:
-            token = self.guest_tokens.sign(GUEST_CANCEL, {"c": reg.city, "r": str(reg.id)})
+            claims = {"c": reg.city, "r": str(reg.id), "g": reg.guest_request or str(reg.id)}
+            token = self.guest_tokens.sign(GUEST_CANCEL, claims)
             hint = mails.guest_cancel_hint(self._link("/tischgespraeche/gast-absagen", token))
         else:
             hint = mails.ACCOUNT_CANCEL_HINT

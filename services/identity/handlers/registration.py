@@ -14,8 +14,7 @@ from services.identity import mails
 from services.identity.handlers.base import IdentityBase, _dump, _hasher
 from services.identity.models import Account
 from services.identity.schemas import EmailSchema, RegisterSchema, TokenSchema
-from services.identity.tokens import VERIFY
-from services.kit.errors import Conflict
+from services.identity.tokens import RESET, VERIFY
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 
@@ -33,29 +32,41 @@ class RegistrationHandlers(IdentityBase):
         )
         self.mail.send(account.email, subject, body)
 
+    def _send_already_registered(self, account: Account) -> None:
+        reset = self.signer.issue(RESET, account.id, account.password_hash)
+        verify = None
+        if account.verified_at is None:
+            verify = self._link("/konto/bestaetigen", self.signer.issue(VERIFY, account.id))
+        subject, body = mails.already_registered(
+            account.display_name, self._link("/konto/passwort-neu", reset), verify
+        )
+        self.mail.send(account.email, subject, body)
+
     @rpc
     def register(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The same answer whether or not the address has an account (no enumeration): a new
+        account's view, or for a known address an unsaved look-alike with a random id; the
+        mail tells the owner of the address which case it was."""
         values = load(RegisterSchema(), data)
         email = values["email"].strip().lower()
-        if Account.objects(email=email).first() is not None:
-            raise Conflict(
-                "An account with this e-mail address already exists.",
-                {"email": ["An account with this e-mail address already exists."]},
-            )
         account = Account(
             id=str(uuid.uuid4()),
             email=email,
             display_name=values["display_name"].strip(),
+            # Hashed in both cases, so the answer takes as long for a known address.
             password_hash=_hasher.hash(values["password"]),
             locale=values["locale"],
+            created_at=datetime.now(UTC),
         )
-        try:
-            account.save(force_insert=True)
-        except NotUniqueError as exc:  # a concurrent registration won the unique index
-            raise Conflict(
-                "An account with this e-mail address already exists.",
-                {"email": ["An account with this e-mail address already exists."]},
-            ) from exc
+        existing = Account.objects(email=email).first()
+        if existing is None:
+            try:
+                account.save(force_insert=True)
+            except NotUniqueError:  # a concurrent registration won the unique index
+                existing = Account.objects(email=email).first()
+        if existing is not None:
+            self._send_already_registered(existing)
+            return _dump(account)
         self._send_verification(account)
         self.outbox.add("account", "registered", {"account_id": account.id}, subject=account.id)
         return _dump(account)

@@ -63,7 +63,12 @@ class RoleHandlers(IdentityBase):
     def account_summary(self, account_id: str) -> dict[str, Any]:
         self.caller.require_service()  # an address: for the platform's services only
         account = self._account(account_id)
-        return {"id": account.id, "email": account.email, "display_name": account.display_name}
+        return {
+            "id": account.id,
+            "email": account.email,
+            "display_name": account.display_name,
+            "verified": account.verified_at is not None,
+        }
 
     @rpc
     def grant_role(self, data: dict[str, Any]) -> dict[str, Any]:

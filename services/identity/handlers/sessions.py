@@ -11,11 +11,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from services.identity.errors import LOCKED_MESSAGE, LoginLocked
 from services.identity.handlers.base import IdentityBase, _dump, _hasher
-from services.identity.models import Account, LoginFailure, Session
+from services.identity.models import SESSION_KINDS, Account, LoginFailure, Session
 from services.identity.schemas import LoginSchema
 from services.identity.tokens import new_session_token, session_key
 from services.kit.context import Caller
-from services.kit.errors import Forbidden, Unauthenticated
+from services.kit.errors import Forbidden, Invalid, Unauthenticated
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 
@@ -41,7 +41,11 @@ class SessionHandlers(IdentityBase):
 
     # ------------------------------------------------------------------ sessions
     @rpc
-    def login(self, data: dict[str, Any]) -> dict[str, Any]:
+    def login(self, data: dict[str, Any], kind: str = "api") -> dict[str, Any]:
+        """A new session: an API bearer token, or (``kind="page"``) the secret of a page
+        session, which the gateway keeps in its cookie and which the API does not accept."""
+        if kind not in SESSION_KINDS:
+            raise Invalid(fields={"kind": [f"Must be one of: {', '.join(SESSION_KINDS)}."]})
         values = load(LoginSchema(), data)
         email = values["email"].lower()
         key = self._address_key(email)
@@ -68,7 +72,9 @@ class SessionHandlers(IdentityBase):
             account.save()
         token, key = new_session_token()
         expires = datetime.now(UTC) + timedelta(seconds=self.settings.session_ttl_seconds)
-        Session(id=key, account_id=account.id, expires_at=expires).save(force_insert=True)
+        Session(id=key, account_id=account.id, kind=kind, expires_at=expires).save(
+            force_insert=True
+        )
         return {"token": token, "expires_at": expires.isoformat(), "account": _dump(account)}
 
     @rpc
@@ -77,10 +83,15 @@ class SessionHandlers(IdentityBase):
         return {"logged_out": True}
 
     @rpc
-    def authenticate(self, token: str) -> dict[str, Any]:
-        """The caller behind a bearer token or page session, as context data for services."""
+    def authenticate(self, token: str, kind: str = "api") -> dict[str, Any]:
+        """The caller behind a bearer token (``kind="api"``) or a page session (``"page"``),
+        as context data for services. A session of the other kind is refused."""
         session = Session.objects(id=session_key(token or "")).first()
-        if session is None or session.expires_at.replace(tzinfo=UTC) < datetime.now(UTC):
+        if (
+            session is None
+            or (session.kind or "api") != kind
+            or session.expires_at.replace(tzinfo=UTC) < datetime.now(UTC)
+        ):
             raise Unauthenticated("The token is invalid or expired.")
         account = Account.objects(id=session.account_id, deleted_at=None).first()
         if account is None:

@@ -74,17 +74,20 @@ def test_logout_ends_the_bearer_token(api) -> None:
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_same_email_twice_is_a_conflict(api) -> None:
+def test_same_email_twice_makes_no_second_account(api) -> None:
+    # Was a 409 "already exists"; that told anyone which addresses have an account (issue 15).
+    # The answer is now the same as for a new address, and the owner is told by mail.
     account = api.register()
     again = api.post(
         "/accounts",
         {"email": account["email"].upper(), "display_name": "Zweite", "password": "Zweimal-da-2"},
     )
-    assert again.status_code == 409
-    body = again.json()["error"]
-    assert body["code"] == "conflict"
-    assert "email" in body["fields"]
-    assert body["fields"]["email"]["de"][0].startswith("Ein Konto")
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] != account["id"]
+    told = api.sink.wait_for(account["email"], count=2)[1]
+    assert told["Subject"].startswith("Stadtdialog: Du hast schon ein Konto")
+    login = api.post("/sessions", {"email": account["email"], "password": "Zweimal-da-2"})
+    assert login.status_code == 401
 
 
 def test_verification_token_is_single_use(api) -> None:

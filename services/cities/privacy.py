@@ -13,6 +13,7 @@ from services.cities.models import (
     PluginEnablement,
     StepCompletion,
     Transition,
+    UsedInvitation,
     WorkingGroup,
 )
 from services.kit.personal_data import Holds
@@ -53,6 +54,11 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
             "joined_at": "Beigetreten am",
         },
         others=("invited_by",),  # who invited: someone else
+    ),
+    UsedInvitation: Holds(
+        label="Angenommene Einladungen",
+        by=("account_id",),
+        show={"purpose": "Art", "used_at": "Angenommen am"},
     ),
     PluginEnablement: Holds(
         label="Eingeschaltete Erweiterungen",

@@ -11,6 +11,7 @@ from mongoengine import Document
 
 from services.dialogue.models import (
     Documentation,
+    GuestRequest,
     Idea,
     IdeaSupport,
     Invitation,
@@ -49,6 +50,11 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         show={"display_name": "Name", "created_at": "Angemeldet am"},
         names=("person", "email"),  # "account:<id>"; e-mail only for guests without account
         details={**_OF_TALK, "status": "Stand", "seat": "Platz", "position": "Wartelisten-Platz"},
+    ),
+    # A guest without an account asking to join: name and address stay until the request's
+    # links expire (retention pass), then the document goes; it belongs to no account.
+    GuestRequest: Holds(
+        label="Gast-Anfragen", by=(), show={}, names=("name", "email"), without_account=True
     ),
     Invitation: Holds(
         label="Erstellte Einladungen",

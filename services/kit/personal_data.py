@@ -47,6 +47,8 @@ class Holds:
     others: tuple[str, ...] = ()  # fields naming other people (moderators …): never exported
     not_a_person: tuple[str, ...] = ()  # matched by name but not a person (a city's name …)
     details: Mapping[str, str] = field(default_factory=dict)  # derived values -> German label
+    # Documents of people without an account (guests); retention deletes them; in no export.
+    without_account: bool = False
 
     def covered(self) -> set[str]:
         return {*self.by, *self.show, *self.names, *self.others, *self.not_a_person}
@@ -116,6 +118,8 @@ class PersonalDataMixin:
             raise Forbidden("Only the person themselves may export their data.")
         sections = []
         for model, holds in self.PERSONAL_DATA.items():
+            if holds.without_account:
+                continue  # guests without an account: no account's export holds them
             items = []
             # Deliberately across cities: the account is global, and so is its data.
             query = {"$or": [{model._fields[f].db_field: account_id} for f in holds.by]}

@@ -42,7 +42,10 @@ def test_every_personal_data_model_is_covered(name: str) -> None:
     assert uncovered(models, service.PERSONAL_DATA) == {}
     for model, holds in service.PERSONAL_DATA.items():
         assert model in models, f"{model.__name__} is declared but not a document of {name}"
-        assert holds.by, f"{model.__name__}: no field finds the person's documents"
+        assert holds.by or holds.without_account, (
+            f"{model.__name__}: no field finds the person's documents"
+        )
+        assert not (holds.by and holds.without_account), f"{model.__name__}: both"
         for path in holds.covered():
             head = path.split(".")[0]
             assert head in model._fields, f"{model.__name__}.{path} does not exist"

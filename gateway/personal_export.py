@@ -7,11 +7,23 @@ fails (503) rather than leaving a part out unnoticed.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
+from babel.dates import format_datetime
+
 from gateway.api.common import rpc
 from gateway.auth import current_caller
+from gateway.pages.dialogue.base import (
+    ACCESS,
+    CATEGORIES,
+    FORMATS,
+    IDEA_STATUSES,
+    LANGUAGE_NAMES,
+    LOCAL,
+)
+from services.cities.phases import PHASE_TITLES
 from services.kit.errors import Unauthenticated
 from services.kit.registry import SERVICES
 
@@ -36,14 +48,84 @@ def collect() -> dict[str, Any]:
     }
 
 
+# The German words of the codes the services export (the JSON file keeps the codes). A unit
+# test fails when a choice of an exported field has none here: no raw key on the page.
+CODES: dict[str, str] = {
+    **FORMATS,
+    **ACCESS,
+    **CATEGORIES,
+    **IDEA_STATUSES,
+    **LANGUAGE_NAMES,
+    **{code: titles[0] for code, titles in PHASE_TITLES.items()},
+    # talks, registrations, closing events, next steps, runs, scenarios
+    "scheduled": "Geplant",
+    "cancelled": "Abgesagt",
+    "documented": "Dokumentiert",
+    "confirmed": "Platz sicher",
+    "waitlisted": "Auf der Warteliste",
+    "promoted": "Von der Warteliste nachgerückt",
+    "draft": "Entwurf",
+    "published": "Veröffentlicht",
+    "planned": "Geplant",
+    "done": "Erledigt",
+    "dropped": "Verworfen",
+    "queued": "Wartet auf Berechnung",
+    "running": "Wird berechnet",
+    "finished": "Berechnet",
+    "failed": "Fehlgeschlagen",
+    "review": "In Prüfung",
+    # working groups, plugins, ideas, observations
+    "invited": "Eingeladen",
+    "joined": "Beigetreten",
+    "lead": "Leitung",
+    "member": "Mitglied",
+    "association": "Verein",
+    "initiative": "Initiative",
+    "foundation": "Stiftung",
+    "administration": "Verwaltung",
+    "enabled": "Eingeschaltet",
+    "disabled": "Ausgeschaltet",
+    "reconfigured": "Neu eingestellt",
+    "support": "Unterstützung",
+    "helper": "Ich mache mit",
+    "observation": "Beobachtung",
+    "forecast": "Prognose",
+    # roles and invitations
+    "city_admin": "Stadt-Admin",
+    "partner": "Partner",
+    "facilitator": "Szenario-Begleitung",
+    "working_group_member": "Mitglied einer Arbeitsgruppe",
+    "citizen": "Bürgerin oder Bürger",
+    "invite-city-admin": "Einladung als Stadt-Admin",
+    "invite-working-group": "Einladung in eine Arbeitsgruppe",
+}
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
 def readable(value: Any) -> str:
-    """A value as one line of text for the page (lists and dicts spelled out)."""
+    """A value as one line of German text for the page (codes as words, times in the cities'
+    time zone, lists and dicts spelled out)."""
     if value is None or value == "" or value == [] or value == {}:
         return "–"
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {readable(v)}" for k, v in value.items())
+        return "; ".join(f"{readable(k)}: {readable(v)}" for k, v in value.items())
     if isinstance(value, list):
         return "; ".join(readable(v) for v in value)
+    if isinstance(value, str):
+        if value in CODES:
+            return str(CODES[value])
+        if _ISO_TIME.match(value):
+            return _local_time(value)
     return str(value)
+
+
+def _local_time(value: str) -> str:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(moment, "d. MMMM y, HH:mm", tzinfo=LOCAL, locale="de") + " Uhr"

@@ -30,6 +30,7 @@ CONTROL = "Must not contain control characters."
 LINE_BREAK = "Must not contain line breaks."
 BIDI = "Must not contain text direction controls."
 BLANK = "Must not be blank."
+MISSING = "Missing data for required field."  # marshmallow's: only spaces are nothing
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -44,11 +45,18 @@ def has_lone_surrogate(text: str) -> bool:
     return _SURROGATE.search(text) is not None
 
 
-def clean_text(text: str, *, multiline: bool = False, blank_ok: bool = True) -> str:
-    """``text`` in NFC (multi-line: CRLF and CR as LF), or ``ValidationError`` saying why not."""
+def clean_text(
+    text: str, *, multiline: bool = False, blank_ok: bool = True, required: bool = False
+) -> str:
+    """``text`` in NFC (multi-line: CRLF and CR as LF), or ``ValidationError`` saying why not.
+
+    ``blank_ok=False``: only white space is refused too, as missing when ``required``.
+    """
     if has_lone_surrogate(text):
         # First: every other step (and any encoder after it) would trip over it.
         raise ValidationError(LONE_SURROGATE)
+    if not blank_ok and text and not text.strip():
+        raise ValidationError(MISSING if required else BLANK)
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if _CONTROLS.search(text.replace("\n", "")):
@@ -60,8 +68,6 @@ def clean_text(text: str, *, multiline: bool = False, blank_ok: bool = True) -> 
             raise ValidationError(CONTROL)
     if _BIDI.search(text):
         raise ValidationError(BIDI)
-    if not blank_ok and text and not text.strip():
-        raise ValidationError(BLANK)
     return unicodedata.normalize("NFC", text)
 
 
@@ -79,7 +85,10 @@ class _TextGuard(fields.String):
                 raise ValidationError(LONE_SURROGATE)
             return text
         return clean_text(
-            text, multiline=bool(metadata.get("multiline")), blank_ok=not _must_have_text(self)
+            text,
+            multiline=bool(metadata.get("multiline")),
+            blank_ok=not _must_have_text(self),
+            required=self.required,
         )
 
 

@@ -49,7 +49,7 @@ def test_deeply_nested_json_answers_4xx_not_500(api, depth: int) -> None:
     [
         b'"Anna \\ud800"',  # the escape, as the finding sent it
         b'"Anna \\udfff\\ud800"',  # reversed pair: two lone halves
-        '"Anna '.encode() + b"\xed\xa0\x80" + b'"',  # a surrogate as raw UTF-8 bytes
+        b'"Anna ' + b"\xed\xa0\x80" + b'"',  # a surrogate as raw UTF-8 bytes
     ],
 )
 def test_lone_surrogate_in_any_text_field_answers_422(api, raw: bytes) -> None:

@@ -20,6 +20,7 @@ from gateway.api import (
     scenarios,
 )
 from gateway.errors import register_error_handlers
+from gateway.json_guard import GuardedJSONProvider
 from gateway.language import init_babel
 from gateway.openapi import build_spec
 from gateway.pages import account as pages
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead of a clock
     )
+    app.json = GuardedJSONProvider(app)  # bounded depth, no lone surrogates (issue 15)
     app.json.ensure_ascii = False  # German text stays readable in JSON bodies
     app.json.sort_keys = False
     app.extensions["rpc"] = RpcClient(

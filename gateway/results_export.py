@@ -3,6 +3,11 @@
 Every export is made from the same rows (``summary_rows``), so the numbers in a spreadsheet
 are by construction the numbers of the JSON document; a test opens the XLSX to check it.
 Labels are German first, English second, as everything a person reads.
+
+Titles and districts are typed by people, and a spreadsheet runs a cell that starts with
+``=`` (``=HYPERLINK(…)``, ``=cmd|…``): every text cell goes through ``spreadsheet_text``
+(OWASP's advice on CSV injection: a leading ``'``), and XLSX cells are written as strings,
+so no formula is ever stored. Real numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -10,12 +15,31 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 Row = tuple[str, str, str, int]  # (section, key, "Deutsch / English", value)
+
+# What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+
+
+def spreadsheet_text(value: str) -> str:
+    """A text a spreadsheet shows and never runs: formula starts get a leading ``'``
+    (defusedcsv does the same for CSV only; one rule here serves CSV and XLSX alike)."""
+    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _cells(row: Iterable[Any]) -> list[Any]:
+    return [spreadsheet_text(v) if isinstance(v, str) else v for v in row]
+
 
 LABELS: dict[tuple[str, str], str] = {
     ("talks", "planned"): "Geplante Tischgespräche / Planned table talks",
@@ -81,15 +105,15 @@ def to_csv(results: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "key", "label", "value"])
-    writer.writerows(summary_rows(results))
+    writer.writerows(_cells(row) for row in summary_rows(results))
     for topic in results.get("topics", {}).get("items", []):
         writer.writerow(
-            ["topics.items", topic["topic_id"], topic["title"] or "", topic["talks_held"]]
+            _cells(["topics.items", topic["topic_id"], topic["title"] or "", topic["talks_held"]])
         )
     for city in results.get("cities", []):
         for key, value in city.items():
             if key != "city":
-                writer.writerow([f"cities.{city['city']}", key, "", value])
+                writer.writerow(_cells([f"cities.{city['city']}", key, "", value]))
     return out.getvalue()
 
 
@@ -99,7 +123,10 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[An
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(_cells(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # a string, whatever openpyxl guessed from the text
     for column, width in zip("ABCDEFGH", (28, 40, 16, 16, 16, 16, 16, 16), strict=False):
         sheet.column_dimensions[column].width = width
 

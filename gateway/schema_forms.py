@@ -9,8 +9,14 @@ the field with the real reason.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+# ASCII digits only: str.isdigit() also says yes to "²" and "①", which int() then refuses
+# (that was a 500), and int()/float() take "٣" or "３" as 3, which no German form means.
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
 
 
 def N_(text: str) -> str:  # noqa: N802 - the usual marker: extracted for translation, shown via _()
@@ -26,6 +32,17 @@ class FieldSpec:
     value: Any = None
     choices: tuple[str, ...] = field(default=())
     hint: str | None = None
+
+
+def form_int(raw: str) -> int | str:
+    """A whole number typed into a page form, or the text as typed: the service then names
+    the field ("Keine gültige ganze Zahl."), in German on the page."""
+    return int(raw) if _INTEGER.fullmatch(raw) else raw
+
+
+def form_number(raw: str) -> float | str:
+    """A decimal number (comma or point) typed into a page form, or the text as typed."""
+    return float(raw.replace(",", ".")) if _NUMBER.fullmatch(raw) else raw
 
 
 def _base_type(prop: dict[str, Any]) -> str:
@@ -92,12 +109,9 @@ def config_from_form(schema: dict[str, Any], form: Any) -> dict[str, Any]:
             if raw == "":
                 continue  # optional fields left empty take their default
             if kind == "integer":
-                config[name] = int(raw) if raw.lstrip("-").isdigit() else raw
+                config[name] = form_int(raw)
             elif kind == "number":
-                try:
-                    config[name] = float(raw)
-                except ValueError:
-                    config[name] = raw
+                config[name] = form_number(raw)
             else:
                 config[name] = raw
     return config

@@ -177,6 +177,9 @@ def stadtdialog_form_fields(city: str, form: str, config: Config) -> dict[str, f
     of field name to a *new* marshmallow field instance on every call; put restrictions that
     depend on ``config`` (e.g. allowed choices) directly into the field's validators. Give
     each field ``metadata={"title_de": ..., "title_en": ...}`` so the gateway can label it.
+    String fields get the kit's text hygiene (``services.kit.text``): one line, no control
+    or text direction characters, NFC; add ``"multiline": True`` to the metadata of a text
+    of several lines (the pages show a text area for texts longer than 300 characters).
 
     The host merges the fields of all enabled plugins into the form's base schema and
     refuses a field name that is already taken (by the form or by another plugin), because

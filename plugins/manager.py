@@ -22,6 +22,7 @@ from plugins import hookspecs
 from services.kit.city_state import provide_plugin_host
 from services.kit.errors import Conflict, Invalid, NotFound
 from services.kit.i18n import register_messages
+from services.kit.text import guard_schema
 
 if TYPE_CHECKING:
     from plugins.city import CityPlugins
@@ -251,8 +252,9 @@ class PluginHost:
 
 @functools.cache
 def _schema_instance(schema: type[Schema]) -> Schema:
-    # A schema instance only holds declarations; loading does not mutate it, so reuse it.
-    return schema()
+    # A plugin's config schema is a plain marshmallow Schema: its texts get the same hygiene
+    # as every StrictSchema's (services.kit.text), whoever wrote the plugin.
+    return guard_schema(schema())
 
 
 def describe_schema(schema: type[Schema]) -> dict[str, Any]:

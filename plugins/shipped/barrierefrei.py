@@ -129,6 +129,7 @@ def stadtdialog_form_fields(form: str) -> dict[str, fields.Field] | None:
             metadata={
                 "title_de": "Welche Barriere gab es?",
                 "title_en": "Which barrier was there?",
+                "multiline": True,  # shown as a text area; every other text is one line
             },
         ),
         "sign_language_needed": fields.Boolean(

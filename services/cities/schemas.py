@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from services.cities.phases import ORGANISATION_KINDS, PHASES, WORKING_PHASES
-from services.kit.schemas import StrictSchema
+from services.kit.schemas import StrictSchema, multiline
 from services.kit.tenancy import SLUG_PATTERN
 
 # ISO 3166-2 codes of the sixteen German federal states.
@@ -71,17 +71,25 @@ ScheduleSchema = StrictSchema.from_dict(
 
 class AdvanceSchema(StrictSchema):
     to = fields.String(required=True, validate=validate.OneOf(PHASES))
-    reason = fields.String(load_default=None, validate=validate.Length(max=2000))
-    override_reason = fields.String(load_default=None, validate=validate.Length(max=2000))
+    reason = fields.String(
+        load_default=None, validate=validate.Length(max=2000), metadata=multiline()
+    )
+    override_reason = fields.String(
+        load_default=None, validate=validate.Length(max=2000), metadata=multiline()
+    )
 
 
 class StepDoneSchema(StrictSchema):
-    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+    note = fields.String(
+        load_default=None, validate=validate.Length(max=2000), metadata=multiline()
+    )
 
 
 class WorkingGroupSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    description = fields.String(
+        load_default="", validate=validate.Length(max=2000), metadata=multiline()
+    )
 
 
 class InvitationSchema(StrictSchema):

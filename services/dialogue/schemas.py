@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.dialogue.models import IDEA_STATUSES, TALK_ACCESS, TALK_FORMATS
-from services.kit.schemas import StrictSchema
+from services.kit.schemas import StrictSchema, multiline
 
 MAX_CAPACITY = 500
 MAX_DURATION = timedelta(hours=24)
@@ -30,6 +30,12 @@ def _text(low: int, high: int, **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.Length(min=low, max=high), **kwargs)
 
 
+def _long_text(low: int, high: int, **kwargs: Any) -> fields.String:
+    """A text that may have several lines (the kit refuses line breaks everywhere else)."""
+    kwargs["metadata"] = multiline(**kwargs.get("metadata", {}))
+    return _text(low, high, **kwargs)
+
+
 def _title(de: str, en: str) -> dict[str, str]:
     # Read by services.dialogue.forms into the JSON schema pages render.
     return {"title_de": de, "title_en": en}
@@ -39,18 +45,18 @@ class TopicSchema(StrictSchema):
     """A citizen's own topic (Herzensangelegenheit)."""
 
     title = _text(3, 120, required=True)
-    description = _text(0, 2000, load_default="")
+    description = _long_text(0, 2000, load_default="")
     guiding_question = _text(3, 300, load_default=None)
 
 
 class ReasonSchema(StrictSchema):
-    reason = _text(3, 1000, required=True)
+    reason = _long_text(3, 1000, required=True)
 
 
 class TalkSchema(StrictSchema):
     title = _text(3, 120, required=True)
     topic_id = fields.String(load_default=None, validate=validate.Length(max=64))
-    description = _text(0, 4000, load_default="")
+    description = _long_text(0, 4000, load_default="")
     format = fields.String(required=True, validate=validate.OneOf(TALK_FORMATS))
     address = _text(3, 200, load_default=None)
     district = _text(1, 80, load_default=None)
@@ -64,7 +70,7 @@ class TalkSchema(StrictSchema):
     )
     access = fields.String(load_default="open", validate=validate.OneOf(TALK_ACCESS))
     language = fields.String(load_default="de", validate=validate.Regexp(r"^[a-z]{2}$"))
-    accessibility = _text(0, 1000, load_default="")
+    accessibility = _long_text(0, 1000, load_default="")
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **_: Any) -> None:
@@ -97,7 +103,7 @@ class TalkFilterSchema(StrictSchema):
 
 
 class CancelTalkSchema(StrictSchema):
-    reason = _text(3, 1000, required=True)
+    reason = _long_text(3, 1000, required=True)
 
 
 class JoinSchema(StrictSchema):
@@ -119,13 +125,13 @@ class InvitationCreateSchema(StrictSchema):
 
 
 class InsightSchema(StrictSchema):
-    question = _text(1, 500, required=True)
-    answer = _text(1, 4000, required=True)
+    question = _long_text(1, 500, required=True)
+    answer = _long_text(1, 4000, required=True)
 
 
 class ObservationSchema(StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(["observation", "forecast"]))
-    text = _text(3, 2000, required=True)
+    text = _long_text(3, 2000, required=True)
 
 
 class TalkDocumentationSchema(StrictSchema):
@@ -137,7 +143,7 @@ class TalkDocumentationSchema(StrictSchema):
         validate=validate.Range(min=1, max=MAX_CAPACITY),
         metadata=_title("Anzahl der Teilnehmenden", "Number of participants"),
     )
-    summary = _text(10, 10_000, required=True, metadata=_title("Zusammenfassung", "Summary"))
+    summary = _long_text(10, 10_000, required=True, metadata=_title("Zusammenfassung", "Summary"))
     insights = fields.List(
         fields.Nested(InsightSchema),
         load_default=list,
@@ -176,13 +182,17 @@ class IdeaBaseSchema(StrictSchema):
     """A project idea without the district: used when a plugin (ortsteile) asks for it."""
 
     title = _text(3, 120, required=True, metadata=_title("Titel", "Title"))
-    description = _text(10, 4000, required=True, metadata=_title("Beschreibung", "Description"))
+    description = _long_text(
+        10, 4000, required=True, metadata=_title("Beschreibung", "Description")
+    )
     category = fields.String(
         required=True,
         validate=validate.OneOf(IDEA_CATEGORIES),
         metadata=_title("Bereich", "Category"),
     )
-    needs = _text(0, 2000, load_default="", metadata=_title("Was gebraucht wird", "What is needed"))
+    needs = _long_text(
+        0, 2000, load_default="", metadata=_title("Was gebraucht wird", "What is needed")
+    )
     talk_id = fields.String(
         load_default=None,
         validate=validate.Length(max=64),
@@ -196,4 +206,4 @@ class IdeaSchema(IdeaBaseSchema):
 
 class IdeaStatusSchema(StrictSchema):
     status = fields.String(required=True, validate=validate.OneOf(IDEA_STATUSES))
-    reason = _text(3, 1000, required=True)
+    reason = _long_text(3, 1000, required=True)

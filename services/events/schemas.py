@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.events.models import NEXT_STEP_STATUSES, PARTNER_KINDS
-from services.kit.schemas import StrictSchema
+from services.kit.schemas import StrictSchema, multiline
 
 TIME_OF_DAY = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 URL = validate.URL(schemes={"https"}, require_tld=True)
@@ -18,7 +18,9 @@ class VenueSchema(StrictSchema):
     address = fields.String(load_default="", validate=validate.Length(max=300))
     district = fields.String(load_default="", validate=validate.Length(max=80))
     online_url = fields.String(load_default=None, allow_none=True, validate=URL)
-    directions = fields.String(load_default="", validate=validate.Length(max=2000))
+    directions = fields.String(
+        load_default="", validate=validate.Length(max=2000), metadata=multiline()
+    )
 
 
 class PartnerSchema(StrictSchema):
@@ -30,7 +32,9 @@ class PartnerSchema(StrictSchema):
 class AgendaItemSchema(StrictSchema):
     time = fields.String(required=True, validate=validate.Regexp(TIME_OF_DAY))
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    description = fields.String(
+        load_default="", validate=validate.Length(max=2000), metadata=multiline()
+    )
     speakers = fields.String(load_default="", validate=validate.Length(max=300))
 
 
@@ -40,7 +44,7 @@ class AccessibilitySchema(StrictSchema):
     sign_language = fields.Boolean(load_default=False)
     easy_language = fields.Boolean(load_default=False)
     childcare = fields.Boolean(load_default=False)
-    notes = fields.String(load_default="", validate=validate.Length(max=2000))
+    notes = fields.String(load_default="", validate=validate.Length(max=2000), metadata=multiline())
 
 
 END_BEFORE_START = "The end must be after the start."
@@ -51,7 +55,9 @@ class ClosingEventSchema(StrictSchema):
     """A closing event as city admins and partners write it (all fields; PUT replaces)."""
 
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    description = fields.String(
+        load_default="", validate=validate.Length(max=5000), metadata=multiline()
+    )
     starts_at = fields.AwareDateTime(required=True, default_timezone=None)
     ends_at = fields.AwareDateTime(required=True, default_timezone=None)
     venue = fields.Nested(VenueSchema, required=True)
@@ -80,11 +86,13 @@ class ClosingEventSchema(StrictSchema):
 
 
 class CancelSchema(StrictSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    reason = fields.String(
+        required=True, validate=validate.Length(min=1, max=1000), metadata=multiline()
+    )
 
 
 class RegistrationSchema(StrictSchema):
-    needs = fields.String(load_default="", validate=validate.Length(max=1000))
+    needs = fields.String(load_default="", validate=validate.Length(max=1000), metadata=multiline())
 
 
 class NextStepSchema(StrictSchema):
@@ -93,7 +101,7 @@ class NextStepSchema(StrictSchema):
     contact_role = fields.String(load_default="", validate=validate.Length(max=200))
     due_date = fields.Date(load_default=None, allow_none=True)
     status = fields.String(load_default="planned", validate=validate.OneOf(NEXT_STEP_STATUSES))
-    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    note = fields.String(load_default="", validate=validate.Length(max=2000), metadata=multiline())
 
 
 class NextStepChangeSchema(StrictSchema):
@@ -104,4 +112,4 @@ class NextStepChangeSchema(StrictSchema):
     contact_role = fields.String(validate=validate.Length(max=200))
     due_date = fields.Date(allow_none=True)
     status = fields.String(validate=validate.OneOf(NEXT_STEP_STATUSES))
-    note = fields.String(validate=validate.Length(max=2000))
+    note = fields.String(validate=validate.Length(max=2000), metadata=multiline())

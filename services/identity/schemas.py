@@ -12,6 +12,8 @@ from services.kit.schemas import StrictSchema
 from services.kit.tenancy import SLUG_PATTERN
 
 MIN_PASSWORD = 10
+# Passwords are taken as typed (only lone surrogates refused): a stored hash must keep matching.
+VERBATIM = {"verbatim": True}
 
 
 def _check_password(value: str) -> None:
@@ -24,7 +26,10 @@ class RegisterSchema(StrictSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     password = fields.String(
-        required=True, load_only=True, validate=validate.Length(min=MIN_PASSWORD, max=256)
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=MIN_PASSWORD, max=256),
+        metadata=VERBATIM,
     )
     locale = fields.String(load_default="de", validate=validate.OneOf(["de", "en"]))
 
@@ -40,7 +45,9 @@ class RegisterSchema(StrictSchema):
 
 class LoginSchema(StrictSchema):
     email = fields.Email(required=True)
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(max=256), metadata=VERBATIM
+    )
 
 
 class TokenSchema(StrictSchema):
@@ -54,7 +61,10 @@ class EmailSchema(StrictSchema):
 class PasswordResetSchema(StrictSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     password = fields.String(
-        required=True, load_only=True, validate=validate.Length(min=MIN_PASSWORD, max=256)
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=MIN_PASSWORD, max=256),
+        metadata=VERBATIM,
     )
 
     @validates("password")
@@ -63,7 +73,9 @@ class PasswordResetSchema(StrictSchema):
 
 
 class DeleteAccountSchema(StrictSchema):
-    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(max=256), metadata=VERBATIM
+    )
 
 
 class RoleGrantSchema(StrictSchema):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from services.kit.schemas import StrictSchema
+from services.kit.schemas import StrictSchema, multiline
 from services.scenarios.engine.clustering import LINKAGES
 from services.scenarios.models import OBSERVATION_KINDS, SOURCES
 
@@ -19,10 +19,18 @@ MAX_PROJECTIONS_PER_FACTOR = 6  # ScMI practice: two to five per key factor
 MAX_PROJECTIONS = 30 * MAX_PROJECTIONS_PER_FACTOR  # at most 30 key factors
 
 
-def _text(max_length: int, required: bool = False, **kw):  # noqa: ANN202 - a field
+def _text(max_length: int, required: bool = False, lines: bool = False, **kw):  # noqa: ANN202
+    """A text field; ``lines=True`` for texts of several lines (descriptions, narratives)."""
+    if lines:
+        kw["metadata"] = multiline()
     if required:
-        return fields.String(required=True, validate=validate.Length(min=1, max=max_length))
+        return fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kw)
     return fields.String(load_default="", validate=validate.Length(max=max_length), **kw)
+
+
+def _long(max_length: int, **kw) -> fields.String:  # noqa: ANN003
+    """An optional multi-line text without a default (a partial update sends what changes)."""
+    return fields.String(validate=validate.Length(max=max_length), metadata=multiline(), **kw)
 
 
 def _matrix(lo: int, hi: int, size: int) -> fields.List:
@@ -43,7 +51,7 @@ def _ids(max_length: int, required: bool = True) -> fields.List:
 
 class ProjectSchema(StrictSchema):
     title = _text(200, required=True)
-    description = _text(4000)
+    description = _text(4000, lines=True)
     influence_threshold = fields.String(
         load_default="mean", validate=validate.OneOf(["mean", "median"])
     )
@@ -61,7 +69,7 @@ class ProjectSchema(StrictSchema):
 
 class ProjectUpdateSchema(StrictSchema):
     title = fields.String(validate=validate.Length(min=1, max=200))
-    description = fields.String(validate=validate.Length(max=4000))
+    description = _long(4000)
     influence_threshold = fields.String(validate=validate.OneOf(["mean", "median"]))
     rank_by = fields.String(validate=validate.OneOf(["dynamics", "active", "impulse", "micmac"]))
     key_factor_count = fields.Integer(strict=True, validate=validate.Range(min=2, max=30))
@@ -70,14 +78,14 @@ class ProjectUpdateSchema(StrictSchema):
 
 class FactorSchema(StrictSchema):
     title = _text(200, required=True)
-    description = _text(4000)
+    description = _text(4000, lines=True)
     source = fields.String(load_default="working_group", validate=validate.OneOf(SOURCES))
     observation_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
 
 
 class FactorUpdateSchema(StrictSchema):
     title = fields.String(validate=validate.Length(min=1, max=200))
-    description = fields.String(validate=validate.Length(max=4000))
+    description = _long(4000)
 
 
 class InfluenceRatingSchema(StrictSchema):
@@ -91,13 +99,13 @@ class KeyFactorDecisionSchema(StrictSchema):
         required=True,
         validate=validate.Length(min=2, max=30),
     )
-    note = fields.String(load_default=None, validate=validate.Length(max=4000))
+    note = _long(4000, load_default=None)
 
 
 class ProjectionSchema(StrictSchema):
     factor_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     title = _text(300, required=True)
-    description = _text(4000)
+    description = _text(4000, lines=True)
     probability = fields.Float(
         load_default=None,
         allow_none=True,
@@ -107,7 +115,7 @@ class ProjectionSchema(StrictSchema):
 
 class ProjectionUpdateSchema(StrictSchema):
     title = fields.String(validate=validate.Length(min=1, max=300))
-    description = fields.String(validate=validate.Length(max=4000))
+    description = _long(4000)
     probability = fields.Float(
         allow_none=True, validate=validate.Range(min=0, max=1, min_inclusive=False)
     )
@@ -122,7 +130,7 @@ class ResolutionSchema(StrictSchema):
     a = fields.String(required=True, validate=validate.Length(min=1, max=64))
     b = fields.String(required=True, validate=validate.Length(min=1, max=64))
     value = fields.Integer(required=True, strict=True, validate=validate.Range(*CONSISTENCY_SCALE))
-    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+    note = _long(2000, load_default=None)
 
 
 class RunSchema(StrictSchema):
@@ -147,7 +155,7 @@ class ScenarioSchema(StrictSchema):
     run_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     cluster = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     title = _text(200, required=True)
-    narrative = _text(20000)
+    narrative = _text(20000, lines=True)
     projection_ids = fields.List(
         fields.String(validate=validate.Length(min=1, max=64)),
         load_default=None,
@@ -157,7 +165,7 @@ class ScenarioSchema(StrictSchema):
 
 class ScenarioUpdateSchema(StrictSchema):
     title = fields.String(validate=validate.Length(min=1, max=200))
-    narrative = fields.String(validate=validate.Length(max=20000))
+    narrative = _long(20000)
     projection_ids = fields.List(
         fields.String(validate=validate.Length(min=1, max=64)), validate=validate.Length(max=60)
     )
@@ -165,7 +173,7 @@ class ScenarioUpdateSchema(StrictSchema):
 
 class ObservationSchema(StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(OBSERVATION_KINDS))
-    text = _text(2000, required=True)
+    text = _text(2000, required=True, lines=True)
     factor_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
 
 
@@ -175,7 +183,7 @@ class ObservationTriageSchema(StrictSchema):
 
 
 class HideSchema(StrictSchema):
-    reason = _text(2000, required=True)
+    reason = _text(2000, required=True, lines=True)
 
 
 class AssessmentSchema(StrictSchema):
@@ -184,13 +192,13 @@ class AssessmentSchema(StrictSchema):
         values=fields.Integer(strict=True, validate=validate.Range(*(1, 5))),
         required=True,
     )
-    comment = _text(4000)
+    comment = _text(4000, lines=True)
 
 
 class TopicSchema(StrictSchema):
     title = _text(200, required=True)
     guiding_question = _text(500, required=True)
-    description = _text(10000)
+    description = _text(10000, lines=True)
     scenario_ids = _ids(30, required=False)
     factor_ids = _ids(60, required=False)
     questions = fields.List(
@@ -203,7 +211,7 @@ class TopicSchema(StrictSchema):
 class TopicUpdateSchema(StrictSchema):
     title = fields.String(validate=validate.Length(min=1, max=200))
     guiding_question = fields.String(validate=validate.Length(min=1, max=500))
-    description = fields.String(validate=validate.Length(max=10000))
+    description = _long(10000)
     scenario_ids = fields.List(fields.String(), validate=validate.Length(max=30))
     factor_ids = fields.List(fields.String(), validate=validate.Length(max=60))
     questions = fields.List(

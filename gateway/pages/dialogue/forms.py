@@ -16,10 +16,13 @@ service names the field with the real reason.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from gateway.schema_forms import form_int, form_number
 
 LOCAL = ZoneInfo("Europe/Berlin")  # what people type and read is the cities' local time
 LONG_TEXT = 300  # strings allowed to be longer than this get a text area
@@ -158,12 +161,9 @@ def _rows(
 def _typed(prop: dict[str, Any], raw: str) -> Any:
     kind = _kind(prop)
     if kind == "integer":
-        return int(raw) if raw.lstrip("-").isdigit() else raw
+        return form_int(raw)
     if kind == "number":
-        try:
-            return float(raw)
-        except ValueError:
-            return raw
+        return form_number(raw)
     return raw
 
 
@@ -192,13 +192,9 @@ def values_from_form(schema: dict[str, Any], form: Any) -> dict[str, Any]:
 
 def _rows_from_form(name: str, items: dict[str, Any], form: Any) -> list[dict[str, Any]]:
     subprops = items.get("properties") or {}
-    indexes = sorted(
-        {
-            int(key.split(".")[1])
-            for key in form
-            if key.startswith(f"{name}.") and key.count(".") == 2 and key.split(".")[1].isdigit()
-        }
-    )
+    # "ideas.3.text": ASCII digits only ("ideas.².text" made int() fail: a 500).
+    row_key = re.compile(rf"{re.escape(name)}\.([0-9]+)\.[^.]*")
+    indexes = sorted({int(match[1]) for key in form if (match := row_key.fullmatch(key))})
     rows = []
     for index in indexes:
         row = {}

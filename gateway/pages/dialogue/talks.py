@@ -23,7 +23,7 @@ from gateway.pages.dialogue.forms import (
     local_input,
 )
 from gateway.pages.rendering import page_errors, render
-from gateway.schema_forms import N_
+from gateway.schema_forms import N_, form_int
 from services.kit.errors import DomainError, Forbidden
 
 
@@ -77,7 +77,7 @@ def _talk_body(form: Any) -> dict[str, Any]:
             body[name] = from_local_input(form[name])
     raw = form.get("capacity", "").strip()
     if raw:
-        body["capacity"] = int(raw) if raw.isdigit() else raw
+        body["capacity"] = form_int(raw)
     return body
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from gateway.pages.events.base import ACCESSIBILITY, LOCAL
 from gateway.pages.rendering import page_errors
+from gateway.schema_forms import form_int
 from services.kit.errors import DomainError
 
 
@@ -63,7 +64,7 @@ def event_from_form(form: Any) -> dict[str, Any]:
             **{key: form.get(f"a11y_{key}") == "on" for key in ACCESSIBILITY},
             "notes": (form.get("a11y_notes") or "").strip(),
         },
-        "capacity": int(capacity_raw) if capacity_raw.isdigit() else capacity_raw,
+        "capacity": form_int(capacity_raw),
     }
     closes = (form.get("registration_closes_at") or "").strip()
     body["registration_closes_at"] = _local_iso(closes) if closes else None

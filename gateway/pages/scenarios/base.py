@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.pages.rendering import render
+from gateway.schema_forms import form_int
 from services.kit.errors import DomainError, Forbidden, NotFound, Unauthenticated
 
 bp = Blueprint("pages_scenarios", __name__)
@@ -63,7 +64,7 @@ def _int_or_raw(raw: str) -> int | str | None:
     raw = raw.strip()
     if raw == "":
         return None
-    return int(raw) if raw.lstrip("-").isdigit() else raw
+    return form_int(raw)
 
 
 def _act(call: Callable[[], Any], again: Callable[[DomainError], tuple[str, int]], target: str):

@@ -20,6 +20,7 @@ from gateway.pages.scenarios.base import (
     _workspace,
     bp,
 )
+from gateway.schema_forms import form_number
 
 
 # ------------------------------------------------------------------ projections
@@ -46,11 +47,7 @@ def projections(slug: str):
         "description": form["description"].strip(),
     }
     if form["probability"].strip():
-        raw = form["probability"].strip().replace(",", ".")
-        try:
-            body["probability"] = float(raw)
-        except ValueError:
-            body["probability"] = raw
+        body["probability"] = form_number(form["probability"].strip())
     return _act(
         lambda: rpc("scenarios", "create_projection", slug, body),
         lambda exc: _projections_page(

@@ -13,6 +13,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter, Rule
 
 from gateway.api.docs import ApiDoc
+from gateway.mail_limits import MAIL_ENDPOINTS
 
 _ERROR_SCHEMA = {
     "type": "object",
@@ -45,11 +46,13 @@ def _path(rule: str) -> str:
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)
 
 
-def _error_statuses(doc: ApiDoc, arguments: Iterable[str]) -> list[int]:
+def _error_statuses(doc: ApiDoc, arguments: Iterable[str], endpoint: str = "") -> list[int]:
     """The errors a route names, plus those every route of its kind can answer: 404 for an
     unknown path value, 401 without a valid token, 422 for a body that breaks its schema,
-    503 when a service does not answer."""
+    503 when a service does not answer, 429 when it sends mail (gateway/mail_limits.py)."""
     statuses = set(doc.errors) | {503}
+    if endpoint in MAIL_ENDPOINTS:
+        statuses.add(429)
     if arguments:
         statuses.add(404)
     if doc.auth:
@@ -102,7 +105,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
                 }
             if doc.auth:
                 operation["security"] = [{"bearer": []}]
-            for status in _error_statuses(doc, rule.arguments):
+            for status in _error_statuses(doc, rule.arguments, rule.endpoint):
                 operation["responses"][str(status)] = {
                     "description": "Error",
                     "content": {

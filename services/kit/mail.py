@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import smtplib
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from typing import Any
 
@@ -34,6 +35,13 @@ from services.kit.loop import DrainingDependency, DrainLoop
 
 # (filename, content type such as "text/calendar", content)
 Attachment = tuple[str, str, bytes]
+
+# Python's header folder drops the space between two encoded words now and then when it
+# splits a long non-ASCII subject over lines ("AG Drei" arrives as "AGDrei"). Headers stay on
+# one line up to RFC 5322's limit of 998 characters instead, and a subject is cut to a length
+# whose encoded form always fits that line.
+_MAIL_POLICY = policy.default.clone(max_line_length=998)
+SUBJECT_LIMIT = 150
 
 
 def forget_sent(collection: Collection, row_id: Any) -> None:
@@ -108,11 +116,11 @@ class SmtpSender:
 
 
 def _message(row: dict[str, Any], sender: str) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=_MAIL_POLICY)
     message["From"] = sender
     # Both carry people's text (a talk title in the subject): one line each, whatever they hold.
     message["To"] = header_value(row["to"])
-    message["Subject"] = header_value(row["subject"])
+    message["Subject"] = _subject(row["subject"])
     message.set_content(row["body"])
     for item in row.get("attachments") or ():
         maintype, _, subtype = item["content_type"].partition("/")
@@ -120,6 +128,13 @@ def _message(row: dict[str, Any], sender: str) -> EmailMessage:
             bytes(item["data"]), maintype=maintype, subtype=subtype, filename=item["filename"]
         )
     return message
+
+
+def _subject(text: str) -> str:
+    subject = header_value(text)
+    if len(subject) <= SUBJECT_LIMIT:
+        return subject
+    return subject[: SUBJECT_LIMIT - 1].rstrip() + "…"
 
 
 class Mailer(DrainingDependency):

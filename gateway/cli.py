@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any
 
-import click
+# nameko, imported below through the services' schemas, imports eventlet, which warns that it
+# is deprecated on every import: operators would read that before every command's own output.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
-from gateway.cli_deadletters import deadletters
-from gateway.cli_ops import COMMANDS as OPS_COMMANDS
-from gateway.client import DEFAULT_URL, PlatformClient, PlatformError, store_token, stored_token
-from gateway.demo.command import demo_command
-from services.cities.schemas import FEDERAL_STATES
-from services.scenarios.engine.cli import scenarios
+import click  # noqa: E402 - after the filter, which must come first
+
+from gateway.cli_deadletters import deadletters  # noqa: E402
+from gateway.cli_ops import COMMANDS as OPS_COMMANDS  # noqa: E402
+from gateway.client import DEFAULT_URL, PlatformClient, PlatformError, store_token, stored_token  # noqa: E402
+from gateway.demo.command import demo_command  # noqa: E402
+from services.cities.schemas import FEDERAL_STATES  # noqa: E402
+from services.scenarios.engine.cli import scenarios  # noqa: E402
 
 
 @click.group()

@@ -8,6 +8,7 @@ They talk to the running platform over ``/api/v1`` like ``stadtdialog tenant …
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,7 +133,10 @@ def backup(ctx: click.Context, city: str, file: Path) -> None:
         lines = client.stream_lines(f"/operations/backup/{city}")
         header = json.loads(next(lines))
         written, record = 0, {}
-        with partial.open("w", encoding="utf-8") as out:
+        # Addresses and needs are in it: readable by the operator only, from the first byte.
+        partial.unlink(missing_ok=True)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             out.write(json.dumps(header, ensure_ascii=False) + "\n")
             with click.progressbar(
                 length=header["total"], label=f"Sicherung / backup {city}", file=sys.stderr

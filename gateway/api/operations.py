@@ -189,6 +189,8 @@ def forget_guests() -> Response:
 def _change_role(method: str) -> Response:
     require_operator()
     values = load(OperatorRoleSchema(), json_body())
+    if method == "grant_role":  # a role in a city that does not exist would be a dead grant
+        rpc("cities", "get_city", values["city"])  # 404 for an unknown slug
     account_id = rpc("identity", "ops_account_id", values["email"])
     body = {"account_id": account_id, "city": values["city"], "role": values["role"]}
     account = rpc("identity", method, body)

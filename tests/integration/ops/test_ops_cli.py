@@ -5,6 +5,7 @@ work in tests/integration/dialogue/test_dialogue_guest_retention.py.)"""
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -83,6 +84,13 @@ def test_users_grant_and_revoke_by_email(api, operator, cities) -> None:
         api, operator["token"], "users", "grant", "nobody@example.org", "partner", "--city", slug
     )
     assert unknown.exit_code == 1 and "HTTP 404" in unknown.output
+    nowhere = _invoke(
+        api, operator["token"], "users", "grant", person["email"], "partner", "--city", "nirgendwo"
+    )
+    assert nowhere.exit_code == 1 and "HTTP 404" in nowhere.output, nowhere.output
+    assert {"city": "nirgendwo", "role": "partner"} not in api.get(
+        "/me", token=person["token"]
+    ).json()["roles"]
     bad_role = _invoke(
         api, operator["token"], "users", "grant", person["email"], "king", "--city", slug
     )
@@ -123,6 +131,7 @@ def test_backup_wipe_restore_gives_the_same_data(api, operator, cities, platform
     file = tmp_path / "backup.jsonl"
     done = _invoke(api, operator["token"], "backup", slug, str(file))
     assert done.exit_code == 0, done.output
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600  # addresses and needs: the operator's only
     lines = [json.loads(line) for line in file.read_text().splitlines()]
     header, records, end = lines[0], lines[1:-1], lines[-1]
     assert header["city"] == slug and end == {"end": True, "records": len(records)}

@@ -35,7 +35,7 @@ def _iso(value: datetime | date | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        return _aware(value).astimezone(UTC).isoformat()  # one spelling per instant
     return value.isoformat()
 
 

@@ -49,6 +49,9 @@ class ClosingEventHandlers(EventsBase):
         self._apply(event, values)
         event.updated_at = _now()
         event.save()
+        # Compared as stored: a time sent with another offset or more precision than the
+        # database keeps is the same time, not a change.
+        event.reload()
         after = self._event_view(event, organiser=True)
         compared = ("title", "starts_at", "ends_at", "venue", "partners", "agenda", "accessibility")
         changed = sorted(

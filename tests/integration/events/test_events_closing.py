@@ -4,7 +4,7 @@ capacity and a waiting list, changes and cancellation, and the public facts they
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 from events_support import START, event_body
@@ -143,6 +143,14 @@ def test_a_closing_event_with_registrations(api, closing_city, listen, platform)
         assert platform.mail_sink.wait_for(people[1]["email"], count=3)[-1]["Subject"].startswith(
             "Geändert"
         )
+        # The same times written with Berlin's offset and in microseconds: no change, no fact.
+        berlin = timezone(timedelta(hours=1))
+        same = dict(moved)
+        same["starts_at"] = (START + timedelta(hours=1)).astimezone(berlin).isoformat()
+        same["ends_at"] = (
+            (START + timedelta(hours=4, microseconds=7)).astimezone(berlin).isoformat()
+        )
+        assert api.put(base, same, token=admin["token"]).status_code == 200
 
         cancelled = api.post(f"{base}/cancel", {"reason": "Sturmwarnung"}, token=admin["token"])
         assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"

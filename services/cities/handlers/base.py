@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from services.cities.models import City, PluginEnablement, SeenFact
+from services.cities.models import City, PluginEnablement, SeenFact, Transition
 from services.cities.phases import PHASE_TITLES
 from services.kit.config import Settings
 from services.kit.context import Caller
@@ -72,6 +72,40 @@ class CitiesBase:
     def _changed(self, city: City) -> None:
         """Tell every service to drop its cached state of this city (internal fact)."""
         self.outbox.add("city", "changed", {"slug": city.id}, city=city.id, subject=city.id)
+
+    def _record_phase_change(
+        self, city: City, previous: str, reason: str | None, override: str | None = None
+    ) -> None:
+        """The phase history's entry and the public fact of one move (already saved)."""
+        Transition(
+            city=city.id,
+            from_phase=previous,
+            to_phase=city.phase,
+            by=self.caller.user_id,
+            reason=reason,
+            override=override,
+        ).save()
+        self.outbox.add(
+            "phase",
+            "changed",
+            {"slug": city.id, "from": previous, "to": city.phase},
+            city=city.id,
+            subject=city.id,
+            public=True,
+        )
+
+    def _mark_archived(self, city: City) -> None:
+        """Phase ``archived`` and status ``archived`` go together, however a city got there
+        (a city admin's last phase step or an operator's archive), and ``city.archived`` is
+        told once."""
+        if city.status == "archived":
+            return
+        city.status = "archived"
+        city.archived_at = _now()
+        city.save()
+        self.outbox.add(
+            "city", "archived", {"slug": city.id}, city=city.id, subject=city.id, public=True
+        )
 
     def _link(self, token: str) -> str:
         return f"{self.settings.public_base_url}/einladung?token={token}"

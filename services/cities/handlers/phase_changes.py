@@ -187,22 +187,10 @@ class PhaseChangeHandlers(CitiesBase):
         previous = city.phase
         city.phase = values["to"]
         city.save()
-        Transition(
-            city=slug,
-            from_phase=previous,
-            to_phase=city.phase,
-            by=self.caller.user_id,
-            reason=values["reason"],
-            override=values["override_reason"] if previous == "table_talks" else None,
-        ).save()
-        self.outbox.add(
-            "phase",
-            "changed",
-            {"slug": slug, "from": previous, "to": city.phase},
-            city=slug,
-            subject=slug,
-            public=True,
-        )
+        override = values["override_reason"] if previous == "table_talks" else None
+        self._record_phase_change(city, previous, values["reason"], override)
+        if city.phase == "archived":
+            self._mark_archived(city)
         self._changed(city)
         # Plugins react to the working phases; archiving ends the process without notices.
         notices = (

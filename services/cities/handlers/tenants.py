@@ -7,13 +7,15 @@ from typing import Any
 from mongoengine.errors import NotUniqueError
 
 from services.cities import mails
-from services.cities.handlers.base import INVITE_ADMIN, CitiesBase, _now
+from services.cities.handlers.base import INVITE_ADMIN, CitiesBase
 from services.cities.models import City, CohortSeat, Contact
 from services.cities.schemas import CityCreateSchema
 from services.kit.errors import Conflict, Invalid, NotFound
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 
+# The phase history's reason when an operator archives a city (a person reads it).
+OPERATOR_ARCHIVED = "Vom Betrieb archiviert."
 COHORT_SIZE = 10
 
 
@@ -91,14 +93,14 @@ class TenantHandlers(CitiesBase):
     def archive_city(self, slug: str) -> dict[str, Any]:
         self.caller.require_operator()
         city = self._city(slug)
-        if city.status != "archived":
-            city.status = "archived"
-            city.archived_at = _now()
+        if city.phase == "archived" and city.status == "archived":
+            return self._city_view(city)
+        if city.phase != "archived":  # the same end as a city admin's last phase step
+            previous, city.phase = city.phase, "archived"
             city.save()
-            self.outbox.add(
-                "city", "archived", {"slug": slug}, city=slug, subject=slug, public=True
-            )
-            self._changed(city)
+            self._record_phase_change(city, previous, OPERATOR_ARCHIVED)
+        self._mark_archived(city)
+        self._changed(city)
         return self._city_view(city)
 
     @rpc

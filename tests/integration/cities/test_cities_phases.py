@@ -112,6 +112,9 @@ def test_walk_through_all_phases(api, cities, platform) -> None:
     assert closed.status_code == 200 and closed.json()["phase"] == "closing"
     assert _advance(api, slug, admin, "archived").status_code == 200
     assert _advance(api, slug, admin, "kickoff").status_code in (409, 422)
+    # The last phase step archives the city: phase and status together.
+    city = api.get(f"/cities/{slug}").json()
+    assert (city["phase"], city["status"]) == ("archived", "archived")
 
     history = api.get(f"/cities/{slug}/transitions", token=admin["token"]).json()
     assert [(t["from"], t["to"]) for t in history] == [

@@ -31,6 +31,15 @@ def test_only_operators_create_and_archive(api, operator, cities) -> None:
     assert api.post(f"/cities/{slug}/archive", token=made["admin"]["token"]).status_code == 403
     archived = api.post(f"/cities/{slug}/archive", token=operator["token"])
     assert archived.status_code == 200 and archived.json()["status"] == "archived"
+    # The same end as the last phase step: the phase too, with an entry in the history.
+    assert archived.json()["phase"] == "archived"
+    history = api.get(f"/cities/{slug}/transitions", token=made["admin"]["token"]).json()
+    assert (history[-1]["to"], history[-1]["reason"]) == ("archived", "Vom Betrieb archiviert.")
+    again = api.post(f"/cities/{slug}/archive", token=operator["token"])
+    assert again.status_code == 200
+    assert len(api.get(f"/cities/{slug}/transitions", token=made["admin"]["token"]).json()) == len(
+        history
+    )
     assert slug not in [c["slug"] for c in api.get("/cities").json()]
     everything = api.get("/cities?include_archived=1", token=operator["token"]).json()
     assert slug in [c["slug"] for c in everything]

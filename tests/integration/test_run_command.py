@@ -126,16 +126,19 @@ def test_ctrl_c_after_the_demo_stops_the_broker_and_database_the_run_started(tmp
     try:
         # Until the seeder printed the logins, or the run ended early (then what it printed
         # says why: the broker, the database or the seeder).
-        wait_until(
-            lambda: (
-                "demo: logins" in log_path.read_text(errors="replace") or process.poll() is not None
-            ),
-            400,
-            "the demo seeder printing the demo logins",
-            interval=1,
-        )
-        printed = log_path.read_text(errors="replace")
-        assert "demo: logins" in printed, f"the run ended early; it printed:\n{printed[-6000:]}"
+        try:
+            wait_until(
+                lambda: (
+                    "demo: logins" in log_path.read_text(errors="replace")
+                    or process.poll() is not None
+                ),
+                400,
+                "the demo seeder printing the demo logins",
+                interval=1,
+            )
+        except AssertionError as late:
+            raise AssertionError(f"{late}; the run printed:\n{_tail(log_path)}") from None
+        assert "demo: logins" in _tail(log_path), f"the run ended early:\n{_tail(log_path)}"
         database_pid = int(pidfile.read_text())
         assert _listening(ports["amqp"]) and _listening(ports["database"])
     finally:
@@ -157,6 +160,10 @@ def test_ctrl_c_after_the_demo_stops_the_broker_and_database_the_run_started(tmp
     wait_until(lambda: not _group_alive(process.pid), 30, "the run's process group gone")
     assert f"stopping RabbitMQ on 127.0.0.1:{ports['amqp']}" in output, output[-3000:]
     assert f"stopping FerretDB on 127.0.0.1:{ports['database']}" in output, output[-3000:]
+
+
+def _tail(log_path: Path) -> str:
+    return log_path.read_text(errors="replace")[-6000:]
 
 
 def _listening(port: int) -> bool:

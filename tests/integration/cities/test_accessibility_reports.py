@@ -51,7 +51,7 @@ def _report(api, **fields) -> dict:
 
 
 def _text(message) -> str:
-    return message.get_body(("plain",)).get_content()
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
 def test_a_report_gets_a_reference_and_reaches_the_contact_and_the_reporter(api, town) -> None:

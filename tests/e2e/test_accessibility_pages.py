@@ -64,7 +64,9 @@ def test_a_barrier_is_reported_from_a_city_page(phone: Page, api, cities, tmp_pa
     )
     phone.get_by_label(re.compile("^E-Mail-Adresse für eine Antwort")).fill(reporter)
     phone.get_by_role("button", name="Meldung absenden").click()
-    expect(phone.get_by_role("heading", level=1)).to_have_text("Danke, Deine Meldung ist angekommen")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        "Danke, Deine Meldung ist angekommen"
+    )
     reference = phone.locator(".reference-number").inner_text()
     assert re.fullmatch(r"BF-\d{4}-\d{6}", reference)
     _check(phone)
@@ -111,7 +113,7 @@ def test_an_operator_uploads_a_sign_language_video(
     section = phone.locator("section", has=phone.locator("#gebaerdensprache"))
     expect(section.locator(".dgs-symbol").first).to_have_text("DGS")
     expect(section).to_contain_text("0:02 Minuten")
-    expect(section).to_contain_text("MB")
+    expect(section).to_contain_text("kB (WebM)")
     video = section.locator("video")
     expect(video).to_have_attribute("controls", "")
     # The browser's player read the file: its duration is known.

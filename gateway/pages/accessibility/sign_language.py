@@ -25,7 +25,11 @@ def described(video: dict[str, Any] | None) -> dict[str, Any] | None:
     seconds = round(video["duration_ms"] / 1000)
     return {
         **video,
-        "megabytes": format_decimal(video["size"] / 1_000_000, format="#,##0.0"),
+        # Under a megabyte in kB: "0,0 MB" would say nothing.
+        "megabytes": format_decimal(video["size"] / 1_000_000, format="#,##0.0")
+        if video["size"] >= 1_000_000
+        else None,
+        "kilobytes": format_decimal(max(1, round(video["size"] / 1000)), format="#,##0"),
         "minutes": seconds // 60,
         "seconds": f"{seconds % 60:02d}",
         "iso_duration": f"PT{seconds}S",

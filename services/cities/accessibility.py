@@ -56,18 +56,3 @@ def video_type(head: bytes) -> str | None:
 def part_count(size: int) -> int:
     """How many parts of ``VIDEO_PART_BYTES`` a file of ``size`` bytes is sent in."""
     return max(1, -(-size // VIDEO_PART_BYTES))
-
-
-def readable_size(size: int) -> str:
-    """A file size as a German reader expects it: "3,4 MB", "812 kB"."""
-    if size >= 1000 * 1000:
-        return f"{size / 1000 / 1000:.1f} MB".replace(".", ",")
-    return f"{max(1, round(size / 1000))} kB"
-
-
-def readable_duration(milliseconds: int) -> str:
-    """A duration as "2:05 Minuten" or "45 Sekunden"."""
-    seconds = round(milliseconds / 1000)
-    if seconds < 60:
-        return f"{seconds} Sekunden" if seconds != 1 else "1 Sekunde"
-    return f"{seconds // 60}:{seconds % 60:02d} Minuten"

@@ -8,8 +8,9 @@ from datetime import timedelta
 from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 
-from gateway import assets, cache, health, metrics, security
+from gateway import assets, cache, health, metrics, security, sign_video
 from gateway.api import (
+    accessibility,
     cities,
     deadletters,
     dialogue,
@@ -23,6 +24,7 @@ from gateway.errors import register_error_handlers
 from gateway.json_guard import GuardedJSONProvider
 from gateway.language import init_babel
 from gateway.openapi import build_spec
+from gateway.pages import accessibility as pages_a11y
 from gateway.pages import account as pages
 from gateway.pages import city as pages_city
 from gateway.pages import dialogue as pages_dialogue
@@ -61,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
 
     cache.install(app, settings.amqp_uri, enabled=settings.public_cache)
+    sign_video.install(app)  # before the CSRF check reads an upload's form
     csrf.init_app(app)
     init_babel(app)
     register_error_handlers(app)
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pages_dialogue.bp)
     app.register_blueprint(pages_scenarios.bp)
     app.register_blueprint(pages_events.bp)
+    app.register_blueprint(pages_a11y.bp)
     app.register_blueprint(assets.bp)
     for blueprint in (
         identity.bp,
@@ -80,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         operations.bp,
         deadletters.bp,
         purge.bp,
+        accessibility.bp,
     ):
         app.register_blueprint(blueprint)
         # The API authenticates with bearer tokens only, so it needs no CSRF token.

@@ -73,6 +73,9 @@ class MailRoute:
     endpoint: str
     by_invitation: bool = False  # a guest request through a talk invitation
     exempt: Callable[[], bool] | None = None  # a POST of the same view that mails nobody
+    # Mails someone even without an address in the request (a barrier report mails the
+    # city's contact): the per-client limit applies to every POST.
+    always_mails: bool = False
 
 
 MAIL_ROUTES = (
@@ -87,6 +90,8 @@ MAIL_ROUTES = (
     MailRoute("pages_dialogue.invite"),
     MailRoute("api_cities.invite_member"),
     MailRoute("pages_events.invite"),
+    MailRoute("api_accessibility.report_barrier", always_mails=True),
+    MailRoute("pages_a11y.send_report", always_mails=True),
 )
 MAIL_ENDPOINTS = tuple(route.endpoint for route in MAIL_ROUTES)
 
@@ -110,21 +115,30 @@ def install(app: Flask, limiter: Limiter) -> None:
         def no_address(exempt: Callable[[], bool] = own_exempt) -> bool:
             return exempt() or not _address()
 
+        client_exempt = own_exempt if route.always_mails else no_address
+
         # key None: the limiter's own key, the client address.
         limits = [
-            ("STADTDIALOG_MAIL_LIMIT_PER_CLIENT", "mail-client", None),
-            ("STADTDIALOG_MAIL_LIMIT_PER_ADDRESS", "mail-address", _address),
+            ("STADTDIALOG_MAIL_LIMIT_PER_CLIENT", "mail-client", None, client_exempt),
+            ("STADTDIALOG_MAIL_LIMIT_PER_ADDRESS", "mail-address", _address, no_address),
         ]
         if route.by_invitation:
-            limits.append(("STADTDIALOG_MAIL_LIMIT_PER_INVITATION", "mail-invitation", _invitation))
-        for setting, scope, key in limits:
+            limits.append(
+                (
+                    "STADTDIALOG_MAIL_LIMIT_PER_INVITATION",
+                    "mail-invitation",
+                    _invitation,
+                    no_address,
+                )
+            )
+        for setting, scope, key, exempt_when in limits:
             view = limiter.shared_limit(
                 _rate(setting),
                 scope=scope,
                 key_func=key,
                 methods=["POST"],
                 error_message=MESSAGES[scope],
-                exempt_when=no_address,  # no address given: no mail goes out
+                exempt_when=exempt_when,  # no address given: no mail goes out
                 deduct_when=_sent,
             )(view)
         app.view_functions[route.endpoint] = view

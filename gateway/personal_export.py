@@ -98,6 +98,10 @@ CODES: dict[str, str] = {
     "citizen": "Bürgerin oder Bürger",
     "invite-city-admin": "Einladung als Stadt-Admin",
     "invite-working-group": "Einladung in eine Arbeitsgruppe",
+    # barrier reports and sign-language videos (cities): the platform as a whole
+    "_plattform": "Ganze Plattform",
+    "video/mp4": "Video (MP4)",
+    "video/webm": "Video (WebM)",
 }
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 

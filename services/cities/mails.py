@@ -41,3 +41,61 @@ register with this e-mail address) and accept with the link above. The link is v
 14 days and can be used once, only with this e-mail address.
 """
     return subject, body
+
+
+def barrier_report(
+    where: str, reference: str, page: str, description: str, reply_to: str | None, link: str
+) -> tuple[str, str]:
+    """To the city's contact (or the operator's): a barrier was reported. The reporter's text
+    is quoted as plain text; the subject holds only the reference and the city's name."""
+    subject = f"Stadtdialog {where}: Barriere gemeldet ({reference})"
+    answer = (
+        f"Die meldende Person bittet um Antwort an: {reply_to}"
+        if reply_to
+        else "Die meldende Person hat keine E-Mail-Adresse für eine Antwort angegeben."
+    )
+    body = f"""Guten Tag,
+
+über die Plattform Stadtdialog ({where}) wurde eine Barriere gemeldet.
+
+Aktenzeichen: {reference}
+Seite: {page}
+
+Beschreibung:
+{description}
+
+{answer}
+
+Nach der Richtlinie (EU) 2016/2102 und der BITV 2.0 ist die Meldung in angemessener Frist zu
+beantworten. Alle Meldungen und ihr Stand: {link}
+
+---
+
+A barrier was reported on Stadtdialog ({where}), reference {reference}. See the German text
+above for the page, the description and whether the person asked for an answer.
+"""
+    return subject, body
+
+
+def barrier_report_received(reference: str, page: str, description: str) -> tuple[str, str]:
+    """To the reporter: the report arrived, with its reference number."""
+    subject = f"Stadtdialog: Ihre Meldung einer Barriere ({reference})"
+    body = f"""Guten Tag,
+
+vielen Dank für Ihre Meldung einer Barriere. Sie ist bei uns angekommen.
+
+Ihr Aktenzeichen: {reference}
+Seite: {page}
+
+Ihre Beschreibung:
+{description}
+
+Die zuständige Stelle antwortet Ihnen an diese E-Mail-Adresse. Bitte nennen Sie bei
+Rückfragen das Aktenzeichen.
+
+---
+
+Thank you for reporting a barrier on Stadtdialog. Your reference number is {reference}.
+The responsible office will answer you at this address.
+"""
+    return subject, body

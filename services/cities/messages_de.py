@@ -46,4 +46,22 @@ GERMAN: dict[str, str] = {
         "Bitte bestätige zuerst Deine E-Mail-Adresse und nimm dann die Einladung an."
     ),
     "The plugin is not enabled for this city.": "Das Plugin ist für diese Stadt nicht aktiviert.",
+    # accessibility feedback and sign-language videos
+    "Barrier report not found.": "Meldung nicht gefunden.",
+    "Too many reports at once; please try again.": (
+        "Gerade kommen zu viele Meldungen gleichzeitig an. Bitte versuche es noch einmal."
+    ),
+    "The report is already answered.": "Die Meldung ist schon beantwortet.",
+    "Video not found.": "Video nicht gefunden.",
+    "No sign-language video yet.": "Noch kein Gebärdensprach-Video vorhanden.",
+    "Not an MP4 or WebM video.": "Kein Video im Format MP4 oder WebM.",
+    "Choose a video file.": "Bitte wähle eine Video-Datei aus.",
+    "The video is larger than {limit} MB.": "Das Video ist größer als {limit} MB.",
+    "A part of the video is missing.": "Ein Teil des Videos fehlt.",
+    "The parts do not add up to the size.": "Die Teile ergeben nicht die angegebene Größe.",
+    "Not valid base64.": "Kein gültiges Base64.",
+    "The part is too large.": "Der Teil ist zu groß.",
+    "Reports are listed per city; give one.": (
+        "Meldungen werden pro Stadt angezeigt: Bitte gib eine Stadt an."
+    ),
 }

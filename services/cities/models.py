@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from mongoengine import (
+    BinaryField,
+    BooleanField,
     DateTimeField,
     DictField,
     Document,
@@ -182,6 +184,72 @@ class SeenFact(TenantDocument):
     }
 
 
+class BarrierReport(Document):
+    """A barrier someone reported ("Barriere melden"), for a city or the whole platform.
+
+    ``id`` is the reference ("BF-2026-000123"); inserting it is the atomic claim of the number
+    (FerretDB's updates are not atomic, so there is no counter: a concurrent report that took
+    the same number makes the insert fail and the next number is tried).
+    """
+
+    id = StringField(primary_key=True)
+    year = IntField(required=True)
+    number = IntField(required=True)
+    city = StringField(required=True, max_length=64)  # a slug, or PLATFORM
+    page = StringField(required=True, max_length=500)
+    description = StringField(required=True, max_length=5000)
+    email = EmailField()  # the reporter's address for an answer: personal data, optional
+    account_id = StringField()  # set when the reporter was signed in
+    request_key = StringField(max_length=64)  # the gateway's request: a redelivery is no copy
+    created_at = DateTimeField(default=utcnow)
+    answered = BooleanField(default=False)
+    answered_at = DateTimeField()
+    answered_by = StringField()
+    answer_note = StringField(max_length=2000)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "barrier_reports",
+        "indexes": [
+            ("city", "created_at"),
+            {"fields": ("year", "number"), "unique": True},
+            "account_id",
+        ],
+    }
+
+
+class SignVideo(Document):
+    """A sign-language (DGS) video of a city or of the platform (``city`` PLATFORM).
+
+    The bytes are ``SignVideoPart`` documents found by ``_id`` (the only field FerretDB
+    indexes), so a range of the file is read with lookups, never a scan; see
+    docs/accessibility.md for why not GridFS. ``current`` marks the one that is shown.
+    """
+
+    id = StringField(primary_key=True)  # random, also the prefix of its parts' ids
+    city = StringField(required=True, max_length=64)
+    content_type = StringField(required=True, choices=("video/mp4", "video/webm"))
+    filename = StringField(required=True, max_length=200)
+    size = IntField(required=True, min_value=1)
+    duration_ms = IntField(required=True, min_value=0)
+    parts = IntField(required=True, min_value=1)
+    current = BooleanField(default=False)
+    uploaded_by = StringField(required=True)
+    uploaded_at = DateTimeField(default=utcnow)
+
+    meta = {"db_alias": ALIAS, "collection": "sign_videos", "indexes": [("city", "current")]}
+
+
+class SignVideoPart(Document):
+    """One part of a video's bytes: ``_id`` "<video id>:<n>" (n from 0, five digits)."""
+
+    id = StringField(primary_key=True)
+    city = StringField(required=True, max_length=64)  # so a purge of the city finds it
+    data = BinaryField(required=True)
+
+    meta = {"db_alias": ALIAS, "collection": "sign_video_parts"}
+
+
 MODELS = (
     City,
     CohortSeat,
@@ -193,4 +261,7 @@ MODELS = (
     PluginEnablement,
     PluginAudit,
     SeenFact,
+    BarrierReport,
+    SignVideo,
+    SignVideoPart,
 )

@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from mongoengine import Document
 
 from services.cities.models import (
+    BarrierReport,
     City,
     Membership,
     PluginAudit,
     PluginEnablement,
+    SignVideo,
     StepCompletion,
     Transition,
     UsedInvitation,
@@ -69,5 +71,24 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         label="Änderungen an Erweiterungen",
         by=("by",),
         show={"plugin": "Erweiterung", "action": "Änderung", "at": "Am"},
+    ),
+    BarrierReport: Holds(
+        label="Gemeldete Barrieren",
+        by=("account_id",),
+        show={
+            "id": "Aktenzeichen",
+            "page": "Seite",
+            "description": "Beschreibung",
+            "email": "E-Mail-Adresse für die Antwort",
+            "created_at": "Gemeldet am",
+            "answered": "Beantwortet",
+            "answered_at": "Beantwortet am",
+        },
+        others=("answered_by",),  # the admin who answered: someone else
+    ),
+    SignVideo: Holds(
+        label="Hochgeladene Gebärdensprach-Videos",
+        by=("uploaded_by",),
+        show={"filename": "Datei", "size": "Größe in Bytes", "uploaded_at": "Hochgeladen am"},
     ),
 }

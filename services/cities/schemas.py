@@ -105,3 +105,38 @@ class AcceptInvitationSchema(StrictSchema):
 
 class PluginConfigSchema(StrictSchema):
     config = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+# ---------------------------------------------------------------- accessibility
+class BarrierReportSchema(StrictSchema):
+    """A barrier report: anyone may send one, signed in or not."""
+
+    # A city's slug, or nothing for the whole platform.
+    city = fields.String(load_default=None, validate=validate.Regexp(SLUG_PATTERN))
+    page = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    description = fields.String(
+        required=True, validate=validate.Length(min=10, max=5000), metadata=multiline()
+    )
+    email = fields.Email(load_default=None, validate=validate.Length(max=254))
+
+
+class BarrierAnswerSchema(StrictSchema):
+    note = fields.String(
+        load_default=None, validate=validate.Length(max=2000), metadata=multiline()
+    )
+
+
+class SignVideoPartSchema(StrictSchema):
+    upload = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{32}$"))
+    index = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=9999))
+    data = fields.String(required=True, metadata={"verbatim": True})  # base64 of the bytes
+
+
+class SignVideoPublishSchema(StrictSchema):
+    upload = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{32}$"))
+    content_type = fields.String(
+        required=True, validate=validate.OneOf(("video/mp4", "video/webm"))
+    )
+    filename = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    size = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    duration_ms = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from nameko.rpc import RpcProxy
 
+from services.cities.handlers.barrier_reports import BarrierReportHandlers
 from services.cities.handlers.base import SERVICE
 from services.cities.handlers.facts import TALLY_QUEUE, FactHandlers, tally_keys
 from services.cities.handlers.invitations import InvitationHandlers
 from services.cities.handlers.phase_changes import PhaseChangeHandlers
 from services.cities.handlers.plugin_settings import PluginSettingHandlers
+from services.cities.handlers.sign_videos import SignVideoHandlers
 from services.cities.handlers.tenants import TenantHandlers
 from services.cities.handlers.working_groups import WorkingGroupHandlers
 from services.cities.models import MODELS, City
@@ -42,6 +44,8 @@ class CitiesService(
     InvitationHandlers,
     PluginSettingHandlers,
     FactHandlers,
+    BarrierReportHandlers,
+    SignVideoHandlers,
     OperationsMixin,
     PurgeMixin,
     PersonalDataMixin,

@@ -42,6 +42,9 @@ from services.kit.rpc import rpc
 from services.kit.tenancy import is_slug
 
 BATCH_LIMIT = 1000
+# A batch also stops at about this many bytes of JSON: documents holding file parts (the
+# cities' sign-language videos, 512 KiB each) must not make one RPC reply of hundreds of MB.
+BATCH_BYTES = 4_000_000
 JSON_OPTIONS = JSONOptions(json_mode=JSONMode.RELAXED, tz_aware=True)
 
 
@@ -118,8 +121,14 @@ class OperationsMixin:
         limit = max(1, min(limit if isinstance(limit, int) else BATCH_LIMIT, BATCH_LIMIT))
         if after is not None:
             query = {"$and": [query, {"_id": {"$gt": from_json(after, "after")}}]}
-        documents = [to_json(d) for d in target.find(query).sort("_id", 1).limit(limit)]
-        last = documents[-1]["_id"] if len(documents) == limit else None
+        documents, size = [], 0
+        for document in target.find(query).sort("_id", 1).limit(limit):
+            documents.append(to_json(document))
+            size += len(json.dumps(documents[-1]))
+            if size >= BATCH_BYTES:
+                break
+        full = len(documents) == limit or size >= BATCH_BYTES
+        last = documents[-1]["_id"] if full else None
         return {"documents": documents, "last": last}
 
     # ------------------------------------------------------------------ restore

@@ -117,6 +117,10 @@ class CitiesBase:
         rows = SeenFact.scoped(slug).aggregate([{"$group": {"_id": "$key", "n": {"$sum": 1}}}])
         return {row["_id"]: int(row["n"]) for row in rows}
 
+    def _forget_reporter(self, account_id: str) -> None:
+        """A deleted account's barrier reports lose the person (handlers/barrier_reports.py)."""
+        raise NotImplementedError
+
     def _city_view(self, city: City) -> dict[str, Any]:
         return {
             "slug": city.id,

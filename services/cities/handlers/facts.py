@@ -76,7 +76,8 @@ class FactHandlers(CitiesBase):
     @event_handler("identity", ACCOUNT_DELETED, requeue_on_error=True)
     @idempotent(SERVICE)
     def forget_deleted_account(self, envelope: dict[str, Any]) -> None:
-        """A deleted person's working-group memberships keep their kind, lose the person."""
+        """A deleted person's working-group memberships keep their kind, lose the person; their
+        barrier reports stay without address and account."""
         account_id = (envelope.get("data") or {}).get("account_id")
         if not account_id:
             return
@@ -85,6 +86,7 @@ class FactHandlers(CitiesBase):
             member.email = f"deleted-{member.id}@invalid.stadtdialog"
             member.organisation = "—"
             member.save()
+        self._forget_reporter(account_id)
 
     @rpc
     def tallies(self, slug: str) -> dict[str, int]:

@@ -46,4 +46,8 @@ GERMAN: dict[str, str] = {
         "Bitte bestätige zuerst Deine E-Mail-Adresse und nimm dann die Einladung an."
     ),
     "The plugin is not enabled for this city.": "Das Plugin ist für diese Stadt nicht aktiviert.",
+    "There is no such legal text.": "Diesen Rechtstext gibt es nicht.",
+    "This text was changed meanwhile; please start from the current version.": (
+        "Dieser Text wurde inzwischen geändert; bitte gehe von der aktuellen Fassung aus."
+    ),
 }

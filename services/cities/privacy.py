@@ -8,6 +8,7 @@ from mongoengine import Document
 
 from services.cities.models import (
     City,
+    LegalVersion,
     Membership,
     PluginAudit,
     PluginEnablement,
@@ -69,5 +70,10 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         label="Änderungen an Erweiterungen",
         by=("by",),
         show={"plugin": "Erweiterung", "action": "Änderung", "at": "Am"},
+    ),
+    LegalVersion: Holds(
+        label="Geänderte Rechtstexte",
+        by=("changed_by",),
+        show={"kind": "Text", "version": "Fassung", "changed_at": "Geändert am"},
     ),
 }

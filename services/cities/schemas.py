@@ -105,3 +105,13 @@ class AcceptInvitationSchema(StrictSchema):
 
 class PluginConfigSchema(StrictSchema):
     config = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class LegalTextSchema(StrictSchema):
+    """A new version of a legal text (Markdown; raw HTML is never rendered)."""
+
+    body = fields.String(
+        required=True, validate=validate.Length(min=1, max=50_000), metadata=multiline()
+    )
+    # The version the editor started from: a change made meanwhile is not overwritten.
+    base_version = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100_000))

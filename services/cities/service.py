@@ -11,6 +11,7 @@ from nameko.rpc import RpcProxy
 from services.cities.handlers.base import SERVICE
 from services.cities.handlers.facts import TALLY_QUEUE, FactHandlers, tally_keys
 from services.cities.handlers.invitations import InvitationHandlers
+from services.cities.handlers.legal import LegalHandlers
 from services.cities.handlers.phase_changes import PhaseChangeHandlers
 from services.cities.handlers.plugin_settings import PluginSettingHandlers
 from services.cities.handlers.tenants import TenantHandlers
@@ -41,6 +42,7 @@ class CitiesService(
     WorkingGroupHandlers,
     InvitationHandlers,
     PluginSettingHandlers,
+    LegalHandlers,
     FactHandlers,
     OperationsMixin,
     PurgeMixin,

@@ -98,6 +98,13 @@ CODES: dict[str, str] = {
     "citizen": "Bürgerin oder Bürger",
     "invite-city-admin": "Einladung als Stadt-Admin",
     "invite-working-group": "Einladung in eine Arbeitsgruppe",
+    # legal texts and consents
+    "imprint": "Impressum",
+    "privacy": "Datenschutzerklärung",
+    "terms": "Nutzungsbedingungen",
+    "accessibility": "Erklärung zur Barrierefreiheit",
+    "registration": "Zustimmung bei der Registrierung",
+    "notice_update": "Neue Fassung zur Kenntnis genommen",
 }
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 

@@ -105,11 +105,16 @@ def placeholders(text: str) -> list[str]:
     return [m.group(1).strip() for m in PLACEHOLDER.finditer(text)]
 
 
-def render(text: str) -> str:
-    """Markdown written by a person as safe HTML. Top-level headings become ``h2`` (the page
-    has its own ``h1``); placeholders are marked so that nobody overlooks them."""
+def render(text: str, top: int = 2) -> str:
+    """Markdown written by a person as safe HTML. Headings start at ``h<top>`` (the page has
+    its own ``h1``; a city's part sits under a heading of its own: ``top=3``); placeholders
+    are marked so that nobody overlooks them."""
     html = _MARKDOWN.render(text)
-    html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
+    html = re.sub(
+        r"<(/?)h([1-6])>",
+        lambda m: f"<{m.group(1)}h{min(max(int(m.group(2)), 2) + top - 2, 6)}>",
+        html,
+    )
     return nh3.clean(
         html,
         tags=_TAGS,

@@ -40,7 +40,7 @@ def _view(kind: str, part: str, doc: LegalVersion | None) -> dict[str, Any]:
         "version": doc.version if doc is not None else 0,
         "template": doc is None,
         "body": body,
-        "html": render(body),
+        "html": render(body, top=2 if part == "platform" else 3),
         "placeholders": placeholders(body),
         "changed_at": _iso(doc.changed_at) if doc is not None else None,
     }

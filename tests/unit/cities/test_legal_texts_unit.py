@@ -103,6 +103,10 @@ def test_plain_markdown_keeps_its_structure_and_safe_links() -> None:
     assert "<li>eins</li>" in html and "<table>" in html
 
 
+def test_a_city_part_starts_one_heading_level_lower() -> None:
+    assert render("# A\n\n## B\n\n### C", top=3) == "<h3>A</h3>\n<h3>B</h3>\n<h4>C</h4>\n"
+
+
 def test_a_placeholder_in_a_link_title_stays_an_attribute() -> None:
     html = render('[z](https://example.org "[[x]]") und [[Bitte ausfüllen: y]]')
     assert 'title="[[x]]"' in html

@@ -64,12 +64,13 @@ def test_full_account_journey(api) -> None:
     # The address is free again: deletion kept no personal data under it.
     assert (
         api.post(
-            "/accounts", {
+            "/accounts",
+            {
                 "email": email,
                 "display_name": "Neu",
                 "password": "Zukunft-Stadt-8",
                 "privacy_consent": True,
-            }
+            },
         ).status_code
         == 201
     )

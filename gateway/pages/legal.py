@@ -20,7 +20,7 @@ from gateway.cache import cached, public_cache
 from gateway.pages.rendering import page_errors, render
 from services.cities.legal import BY_PATH
 from services.dialogue.retention import retention_days
-from services.kit.errors import DomainError
+from services.kit.errors import DomainError, NotFound
 
 bp = Blueprint("pages_legal", __name__)
 
@@ -80,8 +80,16 @@ def city_page(slug: str, page: str) -> tuple[str, int]:
     )
 
 
+def _kind(page: str) -> str:
+    # The editors' routes take any segment (a route converter would answer 404 before the
+    # CSRF check of a forged POST); an unknown one is "not found" here.
+    if page not in BY_PATH:
+        raise NotFound("There is no such legal text.")
+    return BY_PATH[page].code
+
+
 def _editor(page: str, slug: str | None, status: int = 200, **extra: Any) -> tuple[str, int]:
-    kind = BY_PATH[page].code
+    kind = _kind(page)
     history = rpc("cities", "legal_history", kind, slug)  # refuses whoever may not edit
     text = rpc("cities", "legal_text", kind, slug)
     current = text["city_part"] if slug else text["platform"]
@@ -103,7 +111,7 @@ def _save(page: str, slug: str | None) -> tuple[str, int] | Response:
     if request.form.get("base_version", "").isdigit():
         body["base_version"] = int(request.form["base_version"])
     try:
-        rpc("cities", "update_legal_text", BY_PATH[page].code, slug, body)
+        rpc("cities", "update_legal_text", _kind(page), slug, body)
     except DomainError as exc:
         return _editor(page, slug, exc.status, errors=page_errors(exc), body=body["body"])
     if slug:
@@ -111,14 +119,14 @@ def _save(page: str, slug: str | None) -> tuple[str, int] | Response:
     return redirect(url_for("pages_legal.platform_edit", page=page, ok=1))
 
 
-@bp.route(f"/betrieb/rechtstexte/<{PAGES}:page>", methods=["GET", "POST"])
+@bp.route("/betrieb/rechtstexte/<page>", methods=["GET", "POST"])
 def platform_edit(page: str) -> tuple[str, int] | Response:
     if request.method == "POST":
         return _save(page, None)
     return _editor(page, None, notice=request.args.get("ok") and _("Neue Fassung gespeichert."))
 
 
-@bp.route(f"/stadt/<slug>/verwaltung/rechtstexte/<{PAGES}:page>", methods=["GET", "POST"])
+@bp.route("/stadt/<slug>/verwaltung/rechtstexte/<page>", methods=["GET", "POST"])
 def city_edit(slug: str, page: str) -> tuple[str, int] | Response:
     if request.method == "POST":
         return _save(page, slug)

@@ -102,6 +102,8 @@ def _editor(page: str, slug: str | None, status: int = 200, **extra: Any) -> tup
         page=page,
         slug=slug,
         body=extra.pop("body", current["body"]),
+        # A city's editor is one of the city's pages: its footer links the city's texts.
+        city={"slug": slug, "name": text["city_name"]} if slug else None,
         **extra,
     )
 

@@ -129,7 +129,8 @@ def test_a_city_admin_fills_in_the_privacy_part_and_the_public_page_shows_it(
     expect(desktop.get_by_role("heading", level=3, name="Datenschutzbeauftragte")).to_be_visible()
     expect(desktop.get_by_text(officer)).to_be_visible()
     expect(desktop.get_by_text("<script>alert('x')</script>")).to_be_visible()  # as text
-    expect(desktop.get_by_text(re.compile(r"Fassung 1 vom .* 20\d\d"))).to_be_visible()
+    city_part = desktop.get_by_role("region", name=re.compile("^Angaben der Stadt"))
+    expect(city_part.get_by_text(re.compile(r"Fassung 1 vom .* 20\d\d"))).to_be_visible()
     _check(desktop, tmp_path, "city-privacy-public-desktop")
 
     # The operator's editor of the platform texts (only looked at: the texts stay as they are).

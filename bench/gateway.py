@@ -151,7 +151,12 @@ def main() -> None:
         password = "Bench-Betrieb-1"
         requests.post(
             f"{base}/api/v1/accounts",
-            json={"email": OPERATOR_EMAIL, "display_name": "Bench", "password": password},
+            json={
+                "email": OPERATOR_EMAIL,
+                "display_name": "Bench",
+                "password": password,
+                "privacy_consent": True,
+            },
             timeout=30,
         )
         body = sink.wait_for(OPERATOR_EMAIL)[0].get_body(("plain",)).get_content()

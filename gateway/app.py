@@ -16,6 +16,7 @@ from gateway.api import (
     dialogue,
     events,
     identity,
+    legal,
     operations,
     purge,
     scenarios,
@@ -29,6 +30,7 @@ from gateway.pages import account as pages
 from gateway.pages import city as pages_city
 from gateway.pages import dialogue as pages_dialogue
 from gateway.pages import events as pages_events
+from gateway.pages import legal as pages_legal
 from gateway.pages import scenarios as pages_scenarios
 from gateway.rpc import RpcClient
 from services.kit.config import Settings, check_secret_key, load_settings
@@ -74,10 +76,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pages_scenarios.bp)
     app.register_blueprint(pages_events.bp)
     app.register_blueprint(pages_a11y.bp)
+    app.register_blueprint(pages_legal.bp)
     app.register_blueprint(assets.bp)
     for blueprint in (
         identity.bp,
         cities.bp,
+        legal.bp,
         events.bp,
         dialogue.bp,
         scenarios.bp,

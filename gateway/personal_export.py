@@ -102,6 +102,13 @@ CODES: dict[str, str] = {
     "_plattform": "Ganze Plattform",
     "video/mp4": "Video (MP4)",
     "video/webm": "Video (WebM)",
+    # legal texts and consents
+    "imprint": "Impressum",
+    "privacy": "Datenschutzerklärung",
+    "terms": "Nutzungsbedingungen",
+    "accessibility": "Erklärung zur Barrierefreiheit",
+    "registration": "Zustimmung bei der Registrierung",
+    "notice_update": "Neue Fassung zur Kenntnis genommen",
 }
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 

@@ -48,7 +48,13 @@ class Api:
     def register(self, email: str | None = None, password: str = "Tischgespräch-42") -> dict:
         email = email or f"{uuid.uuid4().hex[:10]}@example.org"
         response = self.post(
-            "/accounts", {"email": email, "display_name": "Test Person", "password": password}
+            "/accounts",
+            {
+                "email": email,
+                "display_name": "Test Person",
+                "password": password,
+                "privacy_consent": True,
+            },
         )
         assert response.status_code == 201, response.text
         return {"email": email, "password": password, "id": response.json()["id"]}

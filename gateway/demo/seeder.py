@@ -40,7 +40,8 @@ class Seeder:
                 raise
         before = self.inbox.count(email)
         self.call(None, "POST", "/accounts", {"email": email, "display_name": name,
-                                               "password": PASSWORD})  # fmt: skip
+                                               "password": PASSWORD,
+                                               "privacy_consent": True})  # fmt: skip
         token = self.inbox.token(email, before + 1)
         self.call(None, "POST", "/accounts/verify", {"token": token})
         person.token = self.call(None, "POST", "/sessions", credentials)["token"]

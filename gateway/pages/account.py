@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from gateway.api.common import rpc
 from gateway.auth import PAGE_SESSION_KEY, current_caller
 from gateway.cache import cached
+from gateway.pages.legal import current_versions
 from gateway.pages.rendering import page_errors, render
 from gateway.personal_export import collect, readable
 from gateway.security import remember_retry_after
@@ -39,16 +40,23 @@ def start() -> tuple[str, int]:
 @bp.route("/registrieren", methods=["GET", "POST"])
 def register() -> tuple[str, int]:
     if request.method == "GET":
-        return render("register.html", form={})
-    form = {k: request.form.get(k, "") for k in ("email", "display_name", "password")}
+        return render("register.html", form={}, privacy_version=current_versions()["privacy"])
+    form: dict[str, Any] = {
+        k: request.form.get(k, "") for k in ("email", "display_name", "password")
+    }
+    # An unticked box sends nothing: the service refuses that with a German message at the box.
+    form["privacy_consent"] = request.form.get("privacy_consent") == "1"
+    shown = request.form.get("privacy_version", "")
+    body = {**form, "privacy_version": int(shown)} if shown.isdigit() else form
     try:
-        rpc("identity", "register", form)
+        rpc("identity", "register", body)
     except DomainError as exc:
         return render(
             "register.html",
             422 if exc.status == 422 else exc.status,
-            form=form,
+            form={k: v for k, v in form.items() if k != "password"},
             errors=page_errors(exc),
+            privacy_version=current_versions()["privacy"],
         )
     return render(
         "message.html",

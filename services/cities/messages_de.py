@@ -64,4 +64,8 @@ GERMAN: dict[str, str] = {
     "Reports are listed per city; give one.": (
         "Meldungen werden pro Stadt angezeigt: Bitte gib eine Stadt an."
     ),
+    "There is no such legal text.": "Diesen Rechtstext gibt es nicht.",
+    "This text was changed meanwhile; please start from the current version.": (
+        "Dieser Text wurde inzwischen geändert; bitte gehe von der aktuellen Fassung aus."
+    ),
 }

@@ -23,10 +23,12 @@ from mongoengine import (
     StringField,
 )
 
+from services.cities.legal import KINDS
 from services.cities.phases import ORGANISATION_KINDS, PHASES, WORKING_PHASES
 from services.kit.tenancy import SLUG_PATTERN, TenantDocument
 
 ALIAS = "cities"
+LEGAL_KINDS = tuple(KINDS)
 
 
 def utcnow() -> datetime:
@@ -250,6 +252,26 @@ class SignVideoPart(Document):
     meta = {"db_alias": ALIAS, "collection": "sign_video_parts"}
 
 
+class LegalVersion(Document):
+    """One version of a legal text (``services/cities/legal.py``): the platform's (``city``
+    None) or a city's part. Never changed; a change inserts the next version, and the
+    ``_id`` ``"<kind>:<city or ->:<version>"`` makes two editors' same number a conflict."""
+
+    id = StringField(primary_key=True)
+    kind = StringField(required=True, choices=LEGAL_KINDS)
+    city = StringField(regex=SLUG_PATTERN)
+    version = IntField(required=True, min_value=1)
+    body = StringField(required=True)
+    changed_by = StringField(required=True)
+    changed_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "legal_versions",
+        "indexes": [("city", "kind", "-version")],
+    }
+
+
 MODELS = (
     City,
     CohortSeat,
@@ -264,4 +286,5 @@ MODELS = (
     BarrierReport,
     SignVideo,
     SignVideoPart,
+    LegalVersion,
 )

@@ -9,6 +9,7 @@ from mongoengine import Document
 from services.cities.models import (
     BarrierReport,
     City,
+    LegalVersion,
     Membership,
     PluginAudit,
     PluginEnablement,
@@ -90,5 +91,10 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         label="Hochgeladene Gebärdensprach-Videos",
         by=("uploaded_by",),
         show={"filename": "Datei", "size": "Größe in Bytes", "uploaded_at": "Hochgeladen am"},
+    ),
+    LegalVersion: Holds(
+        label="Geänderte Rechtstexte",
+        by=("changed_by",),
+        show={"kind": "Text", "version": "Fassung", "changed_at": "Geändert am"},
     ),
 }

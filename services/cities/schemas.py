@@ -140,3 +140,13 @@ class SignVideoPublishSchema(StrictSchema):
     filename = fields.String(required=True, validate=validate.Length(min=1, max=200))
     size = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     duration_ms = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+
+
+class LegalTextSchema(StrictSchema):
+    """A new version of a legal text (Markdown; raw HTML is never rendered)."""
+
+    body = fields.String(
+        required=True, validate=validate.Length(min=1, max=50_000), metadata=multiline()
+    )
+    # The version the editor started from: a change made meanwhile is not overwritten.
+    base_version = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100_000))

@@ -12,6 +12,7 @@ from services.cities.handlers.barrier_reports import BarrierReportHandlers
 from services.cities.handlers.base import SERVICE
 from services.cities.handlers.facts import TALLY_QUEUE, FactHandlers, tally_keys
 from services.cities.handlers.invitations import InvitationHandlers
+from services.cities.handlers.legal import LegalHandlers
 from services.cities.handlers.phase_changes import PhaseChangeHandlers
 from services.cities.handlers.plugin_settings import PluginSettingHandlers
 from services.cities.handlers.sign_videos import SignVideoHandlers
@@ -43,6 +44,7 @@ class CitiesService(
     WorkingGroupHandlers,
     InvitationHandlers,
     PluginSettingHandlers,
+    LegalHandlers,
     FactHandlers,
     BarrierReportHandlers,
     SignVideoHandlers,

@@ -34,4 +34,10 @@ GERMAN = {
         "Zu viele Gast-Anmeldungen über diese Einladung in kurzer Zeit. Bitte versuche es später "
         "noch einmal."
     ),
+    "Agree to the privacy notice to create an account.": (
+        "Bitte stimme der Datenschutzerklärung zu, um ein Konto anzulegen."
+    ),
+    "There is no such version of the privacy notice.": (
+        "Diese Fassung der Datenschutzerklärung gibt es nicht."
+    ),
 }

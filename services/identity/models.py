@@ -12,6 +12,7 @@ from mongoengine import (
     EmailField,
     EmbeddedDocument,
     EmbeddedDocumentListField,
+    IntField,
     StringField,
 )
 
@@ -104,3 +105,21 @@ class LoginFailure(Document):
         "collection": "login_failures",
         "indexes": [("key", "-at")],
     }
+
+
+CONSENT_DOCUMENTS = ("privacy",)
+CONSENT_CONTEXTS = ("registration", "notice_update")
+
+
+class Consent(Document):
+    """A person agreed to (at registration) or took note of (after a change) one version of
+    the platform's privacy notice. Inserted, never changed: the history is the record."""
+
+    id = StringField(primary_key=True)  # "<account>:<document>:<version>:<context>"
+    account_id = StringField(required=True)
+    document = StringField(required=True, choices=CONSENT_DOCUMENTS)
+    version = IntField(required=True, min_value=0)
+    context = StringField(required=True, choices=CONSENT_CONTEXTS)
+    at = DateTimeField(default=utcnow)
+
+    meta = {"db_alias": "identity", "collection": "consents", "indexes": [("account_id", "at")]}

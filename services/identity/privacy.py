@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from mongoengine import Document
 
-from services.identity.models import Account, Session
+from services.identity.models import Account, Consent, Session
 from services.kit.personal_data import Holds
 
 PERSONAL_DATA: Mapping[type[Document], Holds] = {
@@ -29,5 +29,10 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         label="Anmeldungen (Sitzungen)",
         by=("account_id",),
         show={"created_at": "Angemeldet am", "expires_at": "Gültig bis"},
+    ),
+    Consent: Holds(
+        label="Einwilligungen und Kenntnisnahmen",
+        by=("account_id",),
+        show={"document": "Dokument", "version": "Fassung", "context": "Anlass", "at": "Am"},
     ),
 }

@@ -12,6 +12,8 @@ from services.kit.schemas import StrictSchema
 from services.kit.tenancy import SLUG_PATTERN
 
 MIN_PASSWORD = 10
+CONSENT_NEEDED = "Agree to the privacy notice to create an account."
+CONSENT_DOC = {"description": "Must be true: the person agrees to the privacy notice."}
 # Passwords are taken as typed (only lone surrogates refused): a stored hash must keep matching.
 VERBATIM = {"verbatim": True}
 
@@ -32,10 +34,21 @@ class RegisterSchema(StrictSchema):
         metadata=VERBATIM,
     )
     locale = fields.String(load_default="de", validate=validate.OneOf(["de", "en"]))
+    # GDPR Art. 7: an explicit yes to the privacy notice; without it no account is made.
+    privacy_consent = fields.Boolean(
+        required=True, error_messages={"required": CONSENT_NEEDED}, metadata=CONSENT_DOC
+    )
+    # The version of the notice the person was shown (default: the current one).
+    privacy_version = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100_000))
 
     @validates("password")
     def _password(self, value: str, **_: object) -> None:
         _check_password(value)
+
+    @validates("privacy_consent")
+    def _consent(self, value: bool, **_: object) -> None:
+        if value is not True:
+            raise ValidationError(CONSENT_NEEDED)
 
     @validates("display_name")
     def _display_name(self, value: str, **_: object) -> None:
@@ -117,3 +130,9 @@ class LoginOut(StrictSchema):
     token = fields.String()
     expires_at = fields.DateTime()
     account = fields.Nested(AccountOut)
+
+
+class NoticeTakenSchema(StrictSchema):
+    """A signed-in person took note of a version of the privacy notice."""
+
+    version = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))

@@ -6,6 +6,9 @@ entrypoint comes from a handler mixin in ``handlers/``, one module per aggregate
 
 from __future__ import annotations
 
+from nameko.rpc import RpcProxy
+
+from services.identity.handlers.consents import ConsentHandlers
 from services.identity.handlers.organisations import OrganisationHandlers
 from services.identity.handlers.password_reset import PasswordResetHandlers
 from services.identity.handlers.personal_data import PersonalDataHandlers
@@ -13,7 +16,7 @@ from services.identity.handlers.registration import RegistrationHandlers
 from services.identity.handlers.roles import RoleHandlers
 from services.identity.handlers.sessions import SessionHandlers
 from services.identity.lockout import LockoutPolicy
-from services.identity.models import Account, LoginFailure, Session, UsedToken
+from services.identity.models import Account, Consent, LoginFailure, Session, UsedToken
 from services.identity.tokens import TokenSigner
 from services.kit.config import load_settings
 from services.kit.context import Caller, CallerProvider
@@ -32,6 +35,7 @@ class IdentityService(
     SessionHandlers,
     PasswordResetHandlers,
     PersonalDataHandlers,
+    ConsentHandlers,
     RoleHandlers,
     OrganisationHandlers,
     OperationsMixin,
@@ -40,10 +44,11 @@ class IdentityService(
     name = SERVICE
 
     # OperationsMixin finds the documents through this attribute of the composed class.
-    db = ServiceDatabase(SERVICE, models=(Account, Session, UsedToken, LoginFailure))
+    db = ServiceDatabase(SERVICE, models=(Account, Session, UsedToken, LoginFailure, Consent))
     outbox = Outbox(SERVICE)
     mail = Mailer(SERVICE)
     caller: Caller = CallerProvider()
+    cities = RpcProxy("cities")  # the privacy notice's current version (consents)
 
     def __init__(self) -> None:
         self.settings = load_settings()

@@ -61,7 +61,7 @@ def desktop(browser: Browser) -> Iterator[Page]:
 def _person(api, name: str) -> dict:
     """A verified account with its own display name (the name a host sees)."""
     email = f"{uuid.uuid4().hex[:10]}@example.org"
-    body = {"email": email, "display_name": name, "password": PASSWORD}
+    body = {"email": email, "display_name": name, "password": PASSWORD, "privacy_consent": True}
     assert api.post("/accounts", body).status_code == 201
     assert api.post("/accounts/verify", {"token": api.mailed_token(email)}).status_code == 200
     return {"email": email, "password": PASSWORD, "name": name}

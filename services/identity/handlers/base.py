@@ -9,7 +9,7 @@ from typing import Any
 from mongoengine.errors import NotUniqueError
 
 from services.identity.lockout import LockoutPolicy, address_key
-from services.identity.models import Account, UsedToken
+from services.identity.models import Account, Consent, UsedToken
 from services.identity.passwords import password_hasher
 from services.identity.schemas import AccountOut
 from services.identity.tokens import TokenSigner
@@ -52,6 +52,7 @@ class IdentityBase:
     settings: Settings
     signer: TokenSigner  # verification and password-reset links
     lockout: LockoutPolicy
+    cities: Any  # RpcProxy("cities"): legal_versions (the privacy notice's current version)
 
     def _account(self, account_id: str) -> Account:
         account = Account.objects(id=account_id, deleted_at=None).first()
@@ -71,3 +72,27 @@ class IdentityBase:
 
     def _address_key(self, email: str) -> str:
         return address_key(self.settings.secret_key, email)
+
+    def _privacy_version(self, shown: int | None) -> int:
+        """The notice version a person was shown: as they say (never a future one), or the
+        current one when they do not say (an API client that read the current notice)."""
+        current = int(self.cities.legal_versions()["privacy"])
+        if shown is None:
+            return current
+        if shown > current:
+            message = "There is no such version of the privacy notice."
+            raise Invalid(message, {"privacy_version": [message]})
+        return shown
+
+    def _record_consent(self, account_id: str, version: int, context: str) -> None:
+        # One record per person, version and context: a repeated request adds nothing.
+        try:
+            Consent(
+                id=f"{account_id}:privacy:{version}:{context}",
+                account_id=account_id,
+                document="privacy",
+                version=version,
+                context=context,
+            ).save(force_insert=True)
+        except NotUniqueError:
+            pass

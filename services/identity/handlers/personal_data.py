@@ -11,7 +11,7 @@ from mongoengine import Document
 
 from services.identity import mails
 from services.identity.handlers.base import IdentityBase, _hasher
-from services.identity.models import Account, LoginFailure, Session
+from services.identity.models import Account, Consent, LoginFailure, Session
 from services.identity.privacy import PERSONAL_DATA
 from services.identity.schemas import DeleteAccountSchema
 from services.kit.errors import Forbidden
@@ -47,6 +47,7 @@ class PersonalDataHandlers(IdentityBase, PersonalDataMixin):
             message = "The password is wrong."
             raise Forbidden(message, {"password": [message]}) from exc
         Session.objects(account_id=account.id).delete()
+        Consent.objects(account_id=account.id).delete()  # no account, no processing to agree to
         LoginFailure.objects(key=self._address_key(account.email)).delete()
         # Mails not sent yet would keep the address and name (sent ones keep neither).
         self.mail.collection.delete_many({"to": account.email, "sent_at": None})

@@ -48,6 +48,7 @@ class RegistrationHandlers(IdentityBase):
         account's view, or for a known address an unsaved look-alike with a random id; the
         mail tells the owner of the address which case it was."""
         values = load(RegisterSchema(), data)
+        privacy_version = self._privacy_version(values["privacy_version"])
         email = values["email"].strip().lower()
         account = Account(
             id=str(uuid.uuid4()),
@@ -67,6 +68,7 @@ class RegistrationHandlers(IdentityBase):
         if existing is not None:
             self._send_already_registered(existing)
             return _dump(account)
+        self._record_consent(account.id, privacy_version, "registration")
         self._send_verification(account)
         self.outbox.add("account", "registered", {"account_id": account.id}, subject=account.id)
         return _dump(account)

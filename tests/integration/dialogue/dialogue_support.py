@@ -117,7 +117,12 @@ def register_crowd(api, count: int, prefix: str) -> list[dict]:
     def one(index: int) -> dict:
         email = f"{prefix}-{index}-{uuid.uuid4().hex[:6]}@example.org"
         name = f"{prefix} Gast {index:03d}"
-        body = {"email": email, "display_name": name, "password": "Tischgespräch-42"}
+        body = {
+            "email": email,
+            "display_name": name,
+            "password": "Tischgespräch-42",
+            "privacy_consent": True,
+        }
         response = api.post("/accounts", body)
         assert response.status_code == 201, response.text
         return {"id": response.json()["id"], "email": email, "display_name": name}

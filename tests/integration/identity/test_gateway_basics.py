@@ -27,7 +27,7 @@ def test_openapi_document_comes_from_the_schemas(api) -> None:
     fields = spec["components"]["schemas"]["Register"]["properties"]
     assert {"email", "display_name", "password"} <= fields.keys()
     assert spec["components"]["schemas"]["Register"]["required"] == sorted(
-        ["display_name", "email", "password"]
+        ["display_name", "email", "password", "privacy_consent"]
     )
     assert "/api/v1/me/organisations/{index}" in spec["paths"]
     assert spec["paths"]["/api/v1/me"]["get"]["security"] == [{"bearer": []}]

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 import requests
 
-VALID = {"email": "valid@example.org", "display_name": "Valid", "password": "Gültig-genug-1"}
+VALID = {
+    "email": "valid@example.org",
+    "display_name": "Valid",
+    "password": "Gültig-genug-1",
+    "privacy_consent": True,
+}
 
 
 @pytest.mark.parametrize(
@@ -22,6 +27,12 @@ VALID = {"email": "valid@example.org", "display_name": "Valid", "password": "Gü
         ({**VALID, "is_admin": True}, "is_admin", "Unknown field"),
         ({**VALID, "email": 42}, "email", "Not a valid"),
         ({**VALID, "locale": "fr"}, "locale", "Must be one of"),
+        ({**VALID, "privacy_consent": False}, "privacy_consent", "Agree to the privacy notice"),
+        (
+            {k: v for k, v in VALID.items() if k != "privacy_consent"},
+            "privacy_consent",
+            "Agree to the privacy notice",
+        ),
     ],
 )
 def test_registration_names_the_field(api, body: dict, field: str, reason: str) -> None:

@@ -15,7 +15,12 @@ def test_full_account_journey(api) -> None:
     email = "Journey.Person@Example.org"
     created = api.post(
         "/accounts",
-        {"email": email, "display_name": "Jo Journey", "password": "Zukunft-Stadt-7"},
+        {
+            "email": email,
+            "display_name": "Jo Journey",
+            "password": "Zukunft-Stadt-7",
+            "privacy_consent": True,
+        },
     )
     assert created.status_code == 201, created.text
     account = created.json()
@@ -59,7 +64,13 @@ def test_full_account_journey(api) -> None:
     # The address is free again: deletion kept no personal data under it.
     assert (
         api.post(
-            "/accounts", {"email": email, "display_name": "Neu", "password": "Zukunft-Stadt-8"}
+            "/accounts",
+            {
+                "email": email,
+                "display_name": "Neu",
+                "password": "Zukunft-Stadt-8",
+                "privacy_consent": True,
+            },
         ).status_code
         == 201
     )
@@ -80,7 +91,12 @@ def test_same_email_twice_makes_no_second_account(api) -> None:
     account = api.register()
     again = api.post(
         "/accounts",
-        {"email": account["email"].upper(), "display_name": "Zweite", "password": "Zweimal-da-2"},
+        {
+            "email": account["email"].upper(),
+            "display_name": "Zweite",
+            "password": "Zweimal-da-2",
+            "privacy_consent": True,
+        },
     )
     assert again.status_code == 201, again.text
     assert again.json()["id"] != account["id"]

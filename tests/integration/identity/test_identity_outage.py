@@ -21,7 +21,12 @@ REGISTERED = "stadtdialog.identity.account.registered.v1"
 
 
 def _account(email: str) -> dict[str, str]:
-    return {"email": email, "display_name": "Ausfall", "password": "Ausfall-sicher-1"}
+    return {
+        "email": email,
+        "display_name": "Ausfall",
+        "password": "Ausfall-sicher-1",
+        "privacy_consent": True,
+    }
 
 
 def _register(api, email: str) -> int | str:

@@ -14,7 +14,10 @@ def _person(api, label: str) -> dict:
     tag = uuid.uuid4().hex[:8]
     email = f"{label.lower()}-{tag}@example.org"
     name = f"{label} Spurlos{tag}"
-    made = api.post("/accounts", {"email": email, "display_name": name, "password": PASSWORD})
+    made = api.post(
+        "/accounts",
+        {"email": email, "display_name": name, "password": PASSWORD, "privacy_consent": True},
+    )
     assert made.status_code == 201, made.text
     verified = api.post("/accounts/verify", {"token": api.mailed_token(email)})
     assert verified.status_code == 200, verified.text

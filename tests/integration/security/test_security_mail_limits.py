@@ -107,7 +107,12 @@ def test_password_reset_mails_are_limited(api, limited) -> None:
 
 def test_registration_mails_are_limited(api, limited) -> None:
     taken = api.verified_login()["email"]
-    body = {"email": taken, "display_name": "Erika", "password": "Zukunft-Stadt-9"}
+    body = {
+        "email": taken,
+        "display_name": "Erika",
+        "password": "Zukunft-Stadt-9",
+        "privacy_consent": True,
+    }
     _three_then_refused(limited, "/accounts", body)
 
 

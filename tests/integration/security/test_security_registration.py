@@ -15,7 +15,12 @@ PASSWORD = "Zukunft-Stadt-9"
 
 
 def _register(api, email: str) -> requests.Response:
-    body = {"email": email, "display_name": "Erika Muster", "password": PASSWORD}
+    body = {
+        "email": email,
+        "display_name": "Erika Muster",
+        "password": PASSWORD,
+        "privacy_consent": True,
+    }
     return api.post("/accounts", body)
 
 
@@ -30,7 +35,12 @@ def _page(api, email: str) -> requests.Response:
     browser = requests.Session()
     form = browser.get(f"{api.base}/registrieren", timeout=30).text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    data = {"csrf_token": csrf, "email": email, "display_name": "Erika Muster"}
+    data = {
+        "csrf_token": csrf,
+        "email": email,
+        "display_name": "Erika Muster",
+        "privacy_consent": "1",
+    }
     return browser.post(f"{api.base}/registrieren", data={**data, "password": PASSWORD}, timeout=30)
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from services.identity.schemas import MIN_PASSWORD, RegisterSchema
+from services.identity.schemas import CONSENT_NEEDED, MIN_PASSWORD, RegisterSchema
 from services.kit.errors import Invalid
 from services.kit.schemas import load
 
-GOOD = {"email": "anna@example.org", "display_name": "Anna", "password": "lange-genug-42"}
+GOOD = {
+    "email": "anna@example.org",
+    "display_name": "Anna",
+    "password": "lange-genug-42",
+    "privacy_consent": True,
+}
 
 
 def refused(**changes: object) -> dict[str, list[str]]:
@@ -20,7 +25,7 @@ def refused(**changes: object) -> dict[str, list[str]]:
 
 
 def test_good_registration_is_loaded_with_default_locale():
-    assert load(RegisterSchema(), GOOD) == {**GOOD, "locale": "de"}
+    assert load(RegisterSchema(), GOOD) == {**GOOD, "locale": "de", "privacy_version": None}
 
 
 def test_short_password_names_password():
@@ -66,8 +71,22 @@ def test_missing_fields_are_each_named():
     with pytest.raises(Invalid) as caught:
         load(RegisterSchema(), {})
     assert caught.value.fields == {
-        name: ["Missing data for required field."] for name in ("email", "display_name", "password")
+        **{
+            name: ["Missing data for required field."]
+            for name in ("email", "display_name", "password")
+        },
+        "privacy_consent": [CONSENT_NEEDED],
     }
+
+
+@pytest.mark.parametrize("consent", [False, "false", 0, None])
+def test_a_registration_without_consent_names_the_consent(consent: object) -> None:
+    assert refused(privacy_consent=consent) == {"privacy_consent": [CONSENT_NEEDED]}
+
+
+def test_the_version_shown_is_kept_and_never_negative() -> None:
+    assert load(RegisterSchema(), {**GOOD, "privacy_version": 3})["privacy_version"] == 3
+    assert list(refused(privacy_version=-1)) == ["privacy_version"]
 
 
 def test_unknown_locale_names_locale():

@@ -50,7 +50,7 @@ GERMAN: dict[str, str] = {
         "Keine Zukunftsprojektion eines aktuellen Schlüsselfaktors."
     ),
     "Choose the value that settles this disagreement.": (
-        "Festgelegter Wert: Bitte wähle den Wert, der diese Uneinigkeit klärt."
+        "Bitte wähle einen festgelegten Wert, der diese Uneinigkeit klärt."
     ),
     "A factor is not rated against itself.": "Ein Faktor wird nicht gegen sich selbst bewertet.",
     "Not a factor of this project.": "Kein Einflussfaktor dieses Projekts.",

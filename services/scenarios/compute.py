@@ -9,6 +9,10 @@ function of it: the same snapshot always gives the same result (the engine's sea
 exact and totally ordered, clustering numbers clusters by first appearance, the map's
 orientation is fixed). Timings are returned separately because they are not reproducible.
 
+Raw scenarios: the clusters of the best bundles, each profiled by its strongest bundle
+(``raw_profiles``: every key factor named, consistent by construction). ``clustering.chosen_by``
+says whether the facilitator set their number or the silhouette chose it.
+
 Optional CIB: there is no separate cross-impact rating in the workshop method, so CIB reads
 the consistency judgements as symmetric impacts on a scale centred on neutral (value − 3 on
 the 1–5 scale: −2 … +2). A CIB-consistent scenario is then a bundle in which every key factor

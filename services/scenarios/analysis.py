@@ -6,14 +6,16 @@ Influence: the raters' matrices are averaged per cell (the engine's ``aggregate_
 engine's ``aggregate_raters`` with the project's method (median by default, rounded back to
 the integer scale so total and partial inconsistencies stay defined), then the facilitator's
 resolutions of single pairs replace the aggregate. Disagreement is the engine's per-pair
-standard deviation; a pair counts as disputed when raters are two or more scale steps apart.
+standard deviation; a pair counts as disputed when raters are two or more scale steps apart,
+until the facilitator resolves it: a resolved cell (influence) or pair (consistency) takes the
+facilitator's value and leaves the list of disputes.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -38,6 +40,7 @@ class InfluenceOverview:
     spread: np.ndarray
     n_raters: np.ndarray
     analysis: influence.InfluenceAnalysis | None
+    resolved: set[tuple[str, str]] = field(default_factory=set)
 
     def as_dict(self, top: int, rank_by: str) -> dict:
         analysis = self.analysis.as_dict(top, rank_by) if self.analysis is not None else None
@@ -48,7 +51,9 @@ class InfluenceOverview:
             "n_raters": self.n_raters.astype(int).tolist(),
             "analysis": analysis,
             "suggestion": analysis["key_factors"] if analysis else [],
-            "disputed": disputed_pairs(self.factor_ids, self.spread, self.disagreement, False),
+            "disputed": disputed_pairs(
+                self.factor_ids, self.spread, self.disagreement, False, self.resolved
+            ),
         }
 
 
@@ -57,8 +62,10 @@ def influence_overview(
     matrices: Sequence[np.ndarray],
     *,
     threshold: str = "mean",
+    resolutions: Mapping[tuple[str, str], float] | None = None,
 ) -> InfluenceOverview:
-    """Mean influence matrix of the raters (aligned to ``factor_ids``) and its analysis.
+    """Mean influence matrix of the raters (aligned to ``factor_ids``) and its analysis, with
+    the facilitator's value of a resolved cell (source, target) replacing the mean.
 
     Cells nobody judged count as 0 (no influence) in the analysis; ``n_raters`` shows where
     that happened. Without any rater there is no analysis."""
@@ -67,10 +74,17 @@ def influence_overview(
         empty = np.full((n, n), np.nan)
         return InfluenceOverview(list(factor_ids), empty, empty, empty, np.zeros((n, n)), None)
     agg = _aggregate(matrices, "mean", round_to_scale=False)
-    analysed = np.nan_to_num(agg.values, nan=0.0)
+    values = agg.values.copy()
+    index = {f: k for k, f in enumerate(factor_ids)}
+    resolved = set()
+    for (a, b), value in (resolutions or {}).items():
+        if a in index and b in index and a != b:
+            values[index[a], index[b]] = float(value)
+            resolved.add((a, b))
+    analysed = np.nan_to_num(values, nan=0.0)
     analysis = influence.analyse_influence(list(factor_ids), analysed, threshold=threshold)
     return InfluenceOverview(
-        list(factor_ids), agg.values, agg.disagreement, agg.spread, agg.n_raters, analysis
+        list(factor_ids), values, agg.disagreement, agg.spread, agg.n_raters, analysis, resolved
     )
 
 
@@ -83,6 +97,7 @@ class ConsistencyOverview:
     spread: np.ndarray
     n_raters: np.ndarray
     cross: np.ndarray
+    resolved: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def open_pairs(self) -> int:
@@ -97,7 +112,9 @@ class ConsistencyOverview:
             "disagreement": to_json(self.disagreement, 3),
             "n_raters": self.n_raters.astype(int).tolist(),
             "open_pairs": self.open_pairs,
-            "disputed": disputed_pairs(self.projection_ids, self.spread, self.disagreement, True),
+            "disputed": disputed_pairs(
+                self.projection_ids, self.spread, self.disagreement, True, self.resolved
+            ),
         }
 
 
@@ -126,24 +143,33 @@ def consistency_overview(
     aggregate = np.where(cross, aggregate, np.nan)
     values = aggregate.copy()
     index = {p: k for k, p in enumerate(projection_ids)}
+    resolved = set()
     for (a, b), value in resolutions.items():
         if a in index and b in index and cross[index[a], index[b]]:
             values[index[a], index[b]] = values[index[b], index[a]] = float(value)
+            resolved |= {(a, b), (b, a)}
     return ConsistencyOverview(
-        list(projection_ids), aggregate, values, disagreement, spread, n_raters, cross
+        list(projection_ids), aggregate, values, disagreement, spread, n_raters, cross, resolved
     )
 
 
 def disputed_pairs(
-    ids: Sequence[str], spread: np.ndarray, disagreement: np.ndarray, symmetric: bool
+    ids: Sequence[str],
+    spread: np.ndarray,
+    disagreement: np.ndarray,
+    symmetric: bool,
+    resolved: set[tuple[str, str]] | frozenset = frozenset(),
 ) -> list[dict]:
-    """Pairs on which raters are at least ``DISPUTED_SPREAD`` steps apart, most disputed
-    first (ties: position in the matrix). A symmetric matrix lists each pair once."""
+    """Pairs on which raters are at least ``DISPUTED_SPREAD`` steps apart and that the
+    facilitator has not resolved, most disputed first (ties: position in the matrix). A
+    symmetric matrix lists each pair once."""
     found = []
     n = len(ids)
     for i in range(n):
         for j in range(i + 1 if symmetric else 0, n):
             if i == j or np.isnan(spread[i, j]) or spread[i, j] < DISPUTED_SPREAD:
+                continue
+            if (ids[i], ids[j]) in resolved:
                 continue
             found.append(
                 {
@@ -155,3 +181,27 @@ def disputed_pairs(
             )
     found.sort(key=lambda d: (-d["disagreement"], -d["spread"]))
     return found
+
+
+def with_rater_values(
+    pairs: list[dict],
+    ids: Sequence[str],
+    by_rater: Mapping[str, np.ndarray],
+    names: Mapping[str, str | None],
+) -> list[dict]:
+    """Each pair with every rater's own value of it under ``ratings``, side by side (None: not
+    judged)."""
+    index = {ident: k for k, ident in enumerate(ids)}
+    out = []
+    for pair in pairs:
+        i, j = index[pair["a"]], index[pair["b"]]
+        values = [
+            {
+                "rater": rater,
+                "name": names.get(rater),
+                "value": None if np.isnan(m[i, j]) else int(m[i, j]),
+            }
+            for rater, m in by_rater.items()
+        ]
+        out.append({**pair, "ratings": values})
+    return out

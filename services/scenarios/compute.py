@@ -9,6 +9,10 @@ function of it: the same snapshot always gives the same result (the engine's sea
 exact and totally ordered, clustering numbers clusters by first appearance, the map's
 orientation is fixed). Timings are returned separately because they are not reproducible.
 
+Raw scenarios: the clusters of the best bundles, each profiled by its strongest bundle
+(``raw_profiles``: every key factor named, consistent by construction). ``clustering.chosen_by``
+says whether the facilitator set their number or the silhouette chose it.
+
 Optional CIB: there is no separate cross-impact rating in the workshop method, so CIB reads
 the consistency judgements as symmetric impacts on a scale centred on neutral (value − 3 on
 the 1–5 scale: −2 … +2). A CIB-consistent scenario is then a bundle in which every key factor
@@ -25,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from services.scenarios import raw_profiles
 from services.scenarios.engine import cib, clustering, consistency, scenario_map
 
 SCALE = {"min": 1, "max": 5, "total_inconsistency": 1, "partial_inconsistency": 2}
@@ -116,6 +121,27 @@ def build_snapshot(
     }
 
 
+def with_parameters(snapshot: Mapping[str, Any], parameters: Parameters) -> dict[str, Any]:
+    """The snapshot's inputs with other parameters, checked as a new run's would be (another
+    ``missing`` or CIB may not fit the frozen matrix)."""
+    values = np.array(
+        [[np.nan if x is None else float(x) for x in row] for row in snapshot["consistency"]]
+    ).reshape(len(snapshot["consistency"]), -1)
+    return build_snapshot(snapshot["key_factors"], values, parameters)
+
+
+def summary(result: Mapping[str, Any]) -> dict[str, Any]:
+    """What the list of runs shows of a result: counts and how the raw scenarios were cut."""
+    clusters = result.get("clustering") or {}
+    return {
+        "bundles": len(result["bundles"]),
+        "raw_scenarios": len(result["raw_scenarios"]),
+        "chosen_by": clusters.get("chosen_by"),
+        "silhouette": clusters.get("silhouette"),
+        "cib_scenarios": (result.get("cib") or {}).get("n_scenarios"),
+    }
+
+
 def consistency_model(snapshot: Mapping[str, Any]) -> consistency.ConsistencyModel:
     """The engine's model of a snapshot (gaps filled with neutral when the run allows it)."""
     kfs = snapshot["key_factors"]
@@ -196,9 +222,7 @@ def compute(
             n_clusters=params.n_clusters,
             max_k=params.max_clusters,
         )
-        profiles = clustering.raw_scenarios(
-            best.bundles, cl.labels, model.projections, theta=params.theta, distances=cl.distances
-        )
+        labels, distances = cl.labels, cl.distances
         smap = scenario_map.classical_mds(cl.distances)
         for i, row in enumerate(bundles):
             row["cluster"] = int(cl.labels[i])
@@ -206,40 +230,20 @@ def compute(
         clusters = {
             "method": cl.method,
             "k": int(cl.labels.max()),
+            "chosen_by": "silhouette" if params.n_clusters is None else "facilitator",
             "suggested_k": int(cl.suggested_k),
             "silhouette": float(cl.silhouette),
             "silhouette_by_k": {str(k): float(s) for k, s in cl.silhouette_by_k.items()},
             "dendrogram": cl.dendrogram(),
         }
         map_info = {"explained": float(smap.explained), "stress": float(smap.stress)}
-        raw = [
-            {
-                "cluster": p.cluster,
-                "size": len(p.members),
-                "members": [m + 1 for m in p.members],  # bundle ranks
-                "medoid": p.medoid + 1,
-                "characteristic": p.characteristic,
-                "shares": p.shares,
-            }
-            for p in profiles
-        ]
     elif len(best) == 1:  # one bundle is its own raw scenario
         bundles[0].update(cluster=1, x=0.0, y=0.0)
-        raw = [
-            {
-                "cluster": 1,
-                "size": 1,
-                "members": [1],
-                "medoid": 1,
-                "characteristic": list(bundles[0]["projections"]),
-                "shares": [
-                    {p: float(p == chosen) for p in names}
-                    for names, chosen in zip(
-                        model.projections, bundles[0]["projections"], strict=True
-                    )
-                ],
-            }
-        ]
+        labels, distances = np.array([1]), None
+    if len(best):
+        raw = raw_profiles.raw_scenarios(
+            best.bundles, labels, model.projections, theta=params.theta, distances=distances
+        )
     timings["clustering"] = time.perf_counter() - t0
 
     cib_result: dict[str, Any] | None = None

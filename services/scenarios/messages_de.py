@@ -49,6 +49,11 @@ GERMAN: dict[str, str] = {
     "Not a projection of a current key factor.": (
         "Keine Zukunftsprojektion eines aktuellen Schlüsselfaktors."
     ),
+    "Choose the value that settles this disagreement.": (
+        "Bitte wähle einen festgelegten Wert, der diese Uneinigkeit klärt."
+    ),
+    "A factor is not rated against itself.": "Ein Faktor wird nicht gegen sich selbst bewertet.",
+    "Not a factor of this project.": "Kein Einflussfaktor dieses Projekts.",
     "Projections of the same key factor are not rated.": (
         "Projektionen desselben Schlüsselfaktors werden nicht bewertet."
     ),

@@ -146,6 +146,25 @@ class PairResolution(TenantDocument):
     }
 
 
+class InfluenceResolution(TenantDocument):
+    """The facilitator's value for one disputed influence cell: how strongly factor ``a``
+    changes factor ``b`` (directed, unlike a pair of projections)."""
+
+    project_id = StringField(required=True)
+    a = StringField(required=True)
+    b = StringField(required=True)
+    value = IntField(required=True)
+    note = StringField(max_length=2000)
+    by = StringField(required=True)
+    at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "influence_resolutions",
+        "indexes": [{"fields": ("city", "project_id", "a", "b"), "unique": True}],
+    }
+
+
 class Run(TenantDocument):
     project_id = StringField(required=True)
     status = StringField(required=True, choices=RUN_STATUSES, default="queued")
@@ -155,6 +174,7 @@ class Run(TenantDocument):
     snapshot = StringField(required=True)  # JSON: the inputs, frozen
     result = StringField()  # JSON: what compute() returned
     timings = DictField()
+    summary = DictField()  # counts and the clustering's choice, for the list of runs
     error = StringField()
     rerun_of = StringField()
     requested_by = StringField(required=True)
@@ -255,6 +275,7 @@ MODELS = (
     Projection,
     ConsistencyRating,
     PairResolution,
+    InfluenceResolution,
     Run,
     Scenario,
     Assessment,

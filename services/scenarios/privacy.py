@@ -12,6 +12,7 @@ from services.scenarios.models import (
     ConsistencyRating,
     Factor,
     InfluenceRating,
+    InfluenceResolution,
     KeyFactorDecision,
     Observation,
     PairResolution,
@@ -63,6 +64,11 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
     ),
     PairResolution: Holds(
         label="Geklärte Widersprüche",
+        by=("by",),
+        show={"project_id": "Projekt", "value": "Wert", "note": "Notiz", "at": "Am"},
+    ),
+    InfluenceResolution: Holds(
+        label="Geklärte Einflussbewertungen",
         by=("by",),
         show={"project_id": "Projekt", "value": "Wert", "note": "Notiz", "at": "Am"},
     ),

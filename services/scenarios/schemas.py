@@ -126,10 +126,36 @@ class ConsistencyRatingSchema(StrictSchema):
     matrix = _matrix(*CONSISTENCY_SCALE, MAX_PROJECTIONS)
 
 
+# A resolution has no default value: the facilitator must choose one, and is told so by name.
+_CHOOSE_VALUE = {
+    "required": "Choose the value that settles this disagreement.",
+    "null": "Choose the value that settles this disagreement.",
+}
+
+
 class ResolutionSchema(StrictSchema):
     a = fields.String(required=True, validate=validate.Length(min=1, max=64))
     b = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    value = fields.Integer(required=True, strict=True, validate=validate.Range(*CONSISTENCY_SCALE))
+    value = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(*CONSISTENCY_SCALE),
+        error_messages=_CHOOSE_VALUE,
+    )
+    note = _long(2000, load_default=None)
+
+
+class InfluenceResolutionSchema(StrictSchema):
+    """The facilitator's value for the influence of factor ``a`` on factor ``b``."""
+
+    a = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    b = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    value = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(*INFLUENCE_SCALE),
+        error_messages=_CHOOSE_VALUE,
+    )
     note = _long(2000, load_default=None)
 
 

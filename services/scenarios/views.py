@@ -59,9 +59,10 @@ def projection(p: Any) -> dict[str, Any]:
     }
 
 
-def run(r: Any) -> dict[str, Any]:
+def run(r: Any, number: int | None = None) -> dict[str, Any]:
     return {
         "id": str(r.id),
+        "number": number,
         "status": r.status,
         "stage": r.stage,
         "progress": r.progress,
@@ -69,6 +70,7 @@ def run(r: Any) -> dict[str, Any]:
         "rerun_of": r.rerun_of,
         "error": r.error,
         "timings": dict(r.timings or {}),
+        "summary": dict(r.summary or {}),
         "created_at": iso(r.created_at),
         "started_at": iso(r.started_at),
         "finished_at": iso(r.finished_at),

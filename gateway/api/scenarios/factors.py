@@ -11,6 +11,7 @@ from services.scenarios.schemas import (
     FactorSchema,
     FactorUpdateSchema,
     InfluenceRatingSchema,
+    InfluenceResolutionSchema,
     KeyFactorDecisionSchema,
     ProjectSchema,
     ProjectUpdateSchema,
@@ -125,6 +126,18 @@ def rate_influence(slug: str) -> Response:
 )
 def influence(slug: str) -> Response:
     return json_response(rpc("scenarios", "influence", slug))
+
+
+@bp.put(f"{BASE}/influence/resolutions")
+@documented(
+    "Resolve one disputed influence cell (factor a on factor b) with a value (facilitators)",
+    TAG,
+    body=InfluenceResolutionSchema,
+    auth=True,
+    errors=WRITE_ERRORS,
+)
+def resolve_influence(slug: str) -> Response:
+    return json_response(rpc("scenarios", "resolve_influence", slug, json_body()))
 
 
 @bp.get(f"{BASE}/influence/grid.svg")

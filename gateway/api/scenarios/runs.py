@@ -47,14 +47,16 @@ def get_run(slug: str, run_id: str) -> Response:
 
 @bp.post(f"{BASE}/runs/<run_id>/rerun")
 @documented(
-    "Compute a run again on the same snapshot (facilitators)",
+    "Compute a run again on the same snapshot of the inputs; parameters in the body change"
+    " the run's, the ones left out stay (facilitators)",
     TAG,
+    body=RunSchema,
     status=202,
     auth=True,
     errors=WRITE_ERRORS,
 )
 def rerun(slug: str, run_id: str) -> Response:
-    return json_response(rpc("scenarios", "rerun", slug, run_id), 202)
+    return json_response(rpc("scenarios", "rerun", slug, run_id, _body()), 202)
 
 
 @bp.get(f"{BASE}/runs/<run_id>/map.svg")

@@ -76,6 +76,27 @@ def _act(call: Callable[[], Any], again: Callable[[DomainError], tuple[str, int]
     return redirect(target)
 
 
+def _resolution_request() -> tuple[dict[str, str], dict[str, Any], str]:
+    """A dispute's resolution form: as typed (shown again after an error), as the service's
+    body (an empty choice is left out, so the service names the missing value), and the id
+    of the form's section on the page."""
+    form = {k: request.form.get(k, "") for k in ("a", "b", "value", "note")}
+    body: dict[str, Any] = {"a": form["a"], "b": form["b"]}
+    if (value := _int_or_raw(form["value"])) is not None:
+        body["value"] = value
+    if form["note"].strip():
+        body["note"] = form["note"].strip()
+    return form, body, f"pair-{form['a']}-{form['b']}"
+
+
+def _resolution_fields(section: str) -> dict[str, tuple[str, str]]:
+    """Field → (German label, input id) of a resolution form, for the error summary."""
+    return {
+        "value": (_("Festgelegter Wert"), f"{section}-value"),
+        "note": (_("Notiz"), f"{section}-note"),
+    }
+
+
 def _saved() -> str | None:
     return _("Gespeichert.") if request.args.get("ok") else None
 

@@ -12,9 +12,10 @@ from gateway.pages.rendering import page_errors
 from gateway.pages.scenarios.base import (
     CONSISTENCY_SCALE,
     _act,
-    _int_or_raw,
     _matrix_from_form,
     _require_workspace,
+    _resolution_fields,
+    _resolution_request,
     _roles,
     _titles,
     _workspace,
@@ -103,20 +104,17 @@ def consistency(slug: str):
 
 @bp.post("/stadt/<slug>/szenarien/werkstatt/konsistenz/klaerung")
 def resolve(slug: str):
-    body: dict[str, Any] = {
-        "a": request.form.get("a", ""),
-        "b": request.form.get("b", ""),
-        "value": _int_or_raw(request.form.get("value", "")),
-    }
-    if body["value"] is None:
-        del body["value"]
-    if request.form.get("note", "").strip():
-        body["note"] = request.form["note"].strip()
-    pair = f"{body['a']}-{body['b']}"
+    """The facilitator settles one disputed pair of projections."""
+    form, body, section = _resolution_request()
     return _act(
         lambda: rpc("scenarios", "resolve_pair", slug, body),
         lambda exc: _consistency_page(
-            slug, exc.status, errors=page_errors(exc), error_section=f"pair-{pair}"
+            slug,
+            exc.status,
+            form=form,
+            errors=page_errors(exc),
+            error_section=section,
+            error_fields=_resolution_fields(section),
         ),
         url_for("pages_scenarios.consistency", slug=slug, ok=1, _anchor="strittig"),
     )

@@ -16,6 +16,8 @@ from gateway.pages.scenarios.base import (
     _matrix_from_form,
     _project,
     _require_workspace,
+    _resolution_fields,
+    _resolution_request,
     _roles,
     _svg,
     _workspace,
@@ -80,7 +82,11 @@ def _influence_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, in
     mine = rpc("scenarios", "my_influence_rating", slug) if roles["is_editor"] else None
     overview = rpc("scenarios", "influence", slug) if roles["is_facilitator"] else None
     key = rpc("scenarios", "key_factors", slug)
-    chosen = {f["id"] for f in key["factors"]} or set((overview or {}).get("suggestion", []))
+    # After a refused decision the facilitator's own choice stays ticked.
+    chosen = extra.pop("chosen", None)
+    if chosen is None:
+        chosen = {f["id"] for f in key["factors"]} or set((overview or {}).get("suggestion", []))
+    disputed = {(p["a"], p["b"]) for p in (overview or {}).get("disputed", [])[:20]}
     return _workspace(
         slug,
         "workspace_influence.html",
@@ -91,6 +97,7 @@ def _influence_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, in
         overview=overview,
         key=key,
         chosen=chosen,
+        disputed=disputed,
         scale=INFLUENCE_SCALE,
         **extra,
     )
@@ -130,6 +137,25 @@ def key_factors(slug: str):
             errors=page_errors(exc),
             error_section="schluesselfaktoren",
             note=body.get("note", ""),
+            chosen=set(body["factor_ids"]),
         ),
         url_for("pages_scenarios.influence", slug=slug, ok=1, _anchor="schluesselfaktoren"),
+    )
+
+
+@bp.post("/stadt/<slug>/szenarien/werkstatt/einfluss/klaerung")
+def resolve_influence(slug: str):
+    """The facilitator settles one disputed influence cell."""
+    form, body, section = _resolution_request()
+    return _act(
+        lambda: rpc("scenarios", "resolve_influence", slug, body),
+        lambda exc: _influence_page(
+            slug,
+            exc.status,
+            form=form,
+            errors=page_errors(exc),
+            error_section=section,
+            error_fields=_resolution_fields(section),
+        ),
+        url_for("pages_scenarios.influence", slug=slug, ok=1, _anchor="strittig"),
     )

@@ -21,6 +21,7 @@ from services.kit.city_state import CityStateView
 from services.kit.context import Caller
 from services.kit.errors import Invalid, NotFound
 from services.kit.outbox import OutboxWriter
+from services.scenarios.analysis import InfluenceOverview
 from services.scenarios.models import Factor, KeyFactorDecision, Observation, Project, Projection
 
 SERVICE = "scenarios"
@@ -151,11 +152,39 @@ class ScenariosBase:
         existing.updated_at = _now()
         existing.save()
 
+    @staticmethod
+    def _store_resolution(
+        model: type, city: str, project_id: str, a: str, b: str, user: str, values: dict
+    ) -> None:
+        """The facilitator's value of one disputed cell or pair, replaced when resolved again
+        (inserted first time: the unique index settles two concurrent first resolutions)."""
+        fields = {"value": values["value"], "note": values["note"], "by": user}
+        existing = model.scoped(city, project_id=project_id, a=a, b=b).first()
+        if existing is None:
+            try:
+                model(city=city, project_id=project_id, a=a, b=b, **fields).save(force_insert=True)
+                return
+            except NotUniqueError:
+                existing = model.scoped(city, project_id=project_id, a=a, b=b).first()
+        for key, value in fields.items():
+            setattr(existing, key, value)
+        existing.at = _now()
+        existing.save()
+
     # ------------------------------------------------------------------ cross-aggregate calls
     # influence.py (key_factors.py suggests from the influence ratings)
     def _influence_matrices(
         self, city: str, project: Project, factor_ids: list[str]
     ) -> dict[str, np.ndarray]:
+        raise NotImplementedError
+
+    def _influence_overview(
+        self,
+        city: str,
+        project: Project,
+        factor_ids: list[str],
+        by_rater: dict[str, np.ndarray],
+    ) -> InfluenceOverview:
         raise NotImplementedError
 
     # consistency_ratings.py (runs.py snapshots the aggregated consistency matrix)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from mongoengine.errors import NotUniqueError
 
 from services.kit.errors import Invalid
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 from services.scenarios import analysis, matrices, views
-from services.scenarios.handlers.base import EDITORS, FACILITATOR, ScenariosBase, _invalid, _now
+from services.scenarios.handlers.base import EDITORS, FACILITATOR, ScenariosBase, _invalid
 from services.scenarios.models import ConsistencyRating, PairResolution, Project
 from services.scenarios.schemas import ConsistencyRatingSchema, ResolutionSchema
 
@@ -99,8 +98,12 @@ class ConsistencyRatingHandlers(ScenariosBase):
         project = self._project(city)
         state = self._consistency_state(city, project)
         names = self._names(list(state["by_rater"]))
+        overview = state["overview"].as_dict()
+        overview["disputed"] = analysis.with_rater_values(
+            overview["disputed"], state["order"], state["by_rater"], names
+        )
         return {
-            **state["overview"].as_dict(),
+            **overview,
             "method": project.aggregation,
             "raters": [
                 {
@@ -129,26 +132,5 @@ class ConsistencyRatingHandlers(ScenariosBase):
         if factor_of[values["a"]] == factor_of[values["b"]]:
             raise _invalid("b", "Projections of the same key factor are not rated.")
         a, b = sorted((values["a"], values["b"]))
-        existing = PairResolution.scoped(city, project_id=str(project.id), a=a, b=b).first()
-        if existing is None:
-            try:
-                PairResolution(
-                    city=city,
-                    project_id=str(project.id),
-                    a=a,
-                    b=b,
-                    value=values["value"],
-                    note=values["note"],
-                    by=user,
-                ).save(force_insert=True)
-            except NotUniqueError:
-                existing = PairResolution.scoped(city, project_id=str(project.id), a=a, b=b).first()
-        if existing is not None:
-            existing.value, existing.note, existing.by, existing.at = (
-                values["value"],
-                values["note"],
-                user,
-                _now(),
-            )
-            existing.save()
+        self._store_resolution(PairResolution, city, str(project.id), a, b, user, values)
         return {"a": a, "b": b, "value": values["value"], "note": values["note"]}

@@ -9,14 +9,15 @@ import numpy as np
 from services.kit.errors import Conflict, Invalid
 from services.kit.rpc import rpc
 from services.kit.schemas import load
-from services.scenarios import analysis, matrices, plots
-from services.scenarios.handlers.base import EDITORS, FACILITATOR, ScenariosBase
-from services.scenarios.models import InfluenceRating, Project
-from services.scenarios.schemas import InfluenceRatingSchema
+from services.scenarios import analysis, matrices, plots, views
+from services.scenarios.handlers.base import EDITORS, FACILITATOR, ScenariosBase, _invalid
+from services.scenarios.models import InfluenceRating, InfluenceResolution, Project
+from services.scenarios.schemas import InfluenceRatingSchema, InfluenceResolutionSchema
 
 
 class InfluenceHandlers(ScenariosBase):
-    """One influence matrix per rater; the facilitator sees the aggregate and its grid."""
+    """One influence matrix per rater; the facilitator sees the aggregate and its grid, and
+    settles a disputed cell with a value of their own."""
 
     def _influence_matrices(
         self, city: str, project: Project, factor_ids: list[str]
@@ -26,6 +27,24 @@ class InfluenceHandlers(ScenariosBase):
             stored = matrices.unflatten(r.values, len(r.factor_ids))
             out[r.rater] = matrices.align(r.factor_ids, stored, factor_ids)
         return out
+
+    def _influence_resolutions(self, city: str, project: Project) -> list[InfluenceResolution]:
+        return list(InfluenceResolution.scoped(city, project_id=str(project.id)).order_by("at"))
+
+    def _influence_overview(
+        self,
+        city: str,
+        project: Project,
+        factor_ids: list[str],
+        by_rater: dict[str, np.ndarray],
+    ) -> analysis.InfluenceOverview:
+        resolutions = {(r.a, r.b): r.value for r in self._influence_resolutions(city, project)}
+        return analysis.influence_overview(
+            factor_ids,
+            list(by_rater.values()),
+            threshold=project.influence_threshold,
+            resolutions=resolutions,
+        )
 
     @rpc
     def my_influence_rating(self, city: str) -> dict[str, Any]:
@@ -68,19 +87,43 @@ class InfluenceHandlers(ScenariosBase):
         factors = self._factors(city, project)
         factor_ids = [str(f.id) for f in factors]
         by_rater = self._influence_matrices(city, project, factor_ids)
-        overview = analysis.influence_overview(
-            factor_ids, list(by_rater.values()), threshold=project.influence_threshold
+        overview = self._influence_overview(city, project, factor_ids, by_rater).as_dict(
+            project.key_factor_count, project.rank_by
         )
         names = self._names(list(by_rater))
+        overview["disputed"] = analysis.with_rater_values(
+            overview["disputed"], factor_ids, by_rater, names
+        )
         return {
             "factors": [{"id": str(f.id), "title": f.title} for f in factors],
-            **overview.as_dict(project.key_factor_count, project.rank_by),
+            **overview,
             "rank_by": project.rank_by,
             "raters": [
                 {"rater": r, "name": names[r], **matrices.influence_progress(m)}
                 for r, m in by_rater.items()
             ],
+            "resolutions": [
+                {"a": r.a, "b": r.b, "value": r.value, "note": r.note, "at": views.iso(r.at)}
+                for r in self._influence_resolutions(city, project)
+            ],
         }
+
+    @rpc
+    def resolve_influence(self, city: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The facilitator's value for how strongly factor ``a`` changes factor ``b``: it
+        replaces the raters' mean in the analysis and the cell leaves the disputes."""
+        user = self._require(city, FACILITATOR, "scenarios")
+        project = self._project(city)
+        values = load(InfluenceResolutionSchema(), data)
+        current = {str(f.id) for f in self._factors(city, project)}
+        for field in ("a", "b"):
+            if values[field] not in current:
+                raise _invalid(field, "Not a factor of this project.")
+        if values["a"] == values["b"]:
+            raise _invalid("b", "A factor is not rated against itself.")
+        a, b = values["a"], values["b"]
+        self._store_resolution(InfluenceResolution, city, str(project.id), a, b, user, values)
+        return {"a": a, "b": b, "value": values["value"], "note": values["note"]}
 
     @rpc
     def influence_grid_svg(self, city: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from services.kit.errors import Invalid
 from services.kit.rpc import rpc
 from services.kit.schemas import load
-from services.scenarios import analysis, views
+from services.scenarios import views
 from services.scenarios.handlers.base import EDITORS, FACILITATOR, ScenariosBase
 from services.scenarios.models import KeyFactorDecision
 from services.scenarios.schemas import KeyFactorDecisionSchema
@@ -52,10 +52,8 @@ class KeyFactorHandlers(ScenariosBase):
         if errors:
             raise Invalid(fields=errors)
         ids = [str(f.id) for f in factors]
-        overview = analysis.influence_overview(
-            ids,
-            list(self._influence_matrices(city, project, ids).values()),
-            threshold=project.influence_threshold,
+        overview = self._influence_overview(
+            city, project, ids, self._influence_matrices(city, project, ids)
         )
         suggestion = (
             overview.analysis.key_factors(project.key_factor_count, project.rank_by)

@@ -70,26 +70,38 @@ class RunHandlers(ScenariosBase):
         # The computation runs in a worker of this service, started by an internal fact that
         # the outbox delivers at least once (and again after a crash: see compute_run).
         self.outbox.add("run", "requested", {"run_id": str(run.id)}, city=city, subject=str(run.id))
-        return views.run(run)
+        return views.run(run, Run.scoped(city, project_id=project_id, id__lte=run.id).count())
 
     @rpc
-    def rerun(self, city: str, run_id: str) -> dict[str, Any]:
+    def rerun(self, city: str, run_id: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The run's inputs (its frozen snapshot) computed again, with the parameters ``data``
+        changes (what it leaves out stays as it was)."""
         user = self._require(city, FACILITATOR, "scenarios")
         run = self._get(Run, city, run_id, "Run not found.")
-        return self._queue_run(city, run.project_id, json.loads(run.snapshot), user, run_id)
+        snapshot = json.loads(run.snapshot)
+        if data:
+            parameters = compute.Parameters(**load(RunSchema(), {**snapshot["parameters"], **data}))
+            try:
+                snapshot = compute.with_parameters(snapshot, parameters)
+            except compute.RunInputError as exc:
+                raise Conflict("The run cannot start yet.", exc.fields) from exc
+        return self._queue_run(city, run.project_id, snapshot, user, run_id)
 
     @rpc
     def list_runs(self, city: str) -> list[dict[str, Any]]:
         self._require(city, EDITORS)
         project = self._project(city)
-        return [views.run(r) for r in Run.scoped(city, project_id=str(project.id)).order_by("-id")]
+        runs = list(Run.scoped(city, project_id=str(project.id)).order_by("id"))
+        # Numbered in the order they were started, so two runs never read alike.
+        return [views.run(r, number) for number, r in reversed(list(enumerate(runs, 1)))]
 
     @rpc
     def get_run(self, city: str, run_id: str) -> dict[str, Any]:
         self._require(city, EDITORS)
         run = self._get(Run, city, run_id, "Run not found.")
+        number = Run.scoped(city, project_id=run.project_id, id__lte=run.id).count()
         return {
-            **views.run(run),
+            **views.run(run, number),
             "snapshot": json.loads(run.snapshot),
             "result": json.loads(run.result) if run.result else None,
         }
@@ -141,6 +153,7 @@ class RunHandlers(ScenariosBase):
         run.reload()
         run.result = json.dumps(result, sort_keys=True)
         run.timings = {k: round(v, 6) for k, v in timings.items()}
+        run.summary = compute.summary(result)
         run.status, run.stage, run.progress, run.finished_at = "finished", "done", 1.0, _now()
         run.save()
         self.outbox.add(

@@ -59,7 +59,11 @@ def test_result_equals_the_engine_on_the_same_inputs(seed: int) -> None:
     cl = clustering.cluster_bundles(best.bundles, method="average")
     assert [b["cluster"] for b in result["bundles"]] == cl.labels.tolist()
     raw = clustering.raw_scenarios(best.bundles, cl.labels, model.projections, theta=0.5)
-    assert [r["characteristic"] for r in result["raw_scenarios"]] == [r.characteristic for r in raw]
+    # the engine's majority rule is kept as "majority"; the profile is the strongest bundle
+    assert [r["majority"] for r in result["raw_scenarios"]] == [r.characteristic for r in raw]
+    assert [r["characteristic"] for r in result["raw_scenarios"]] == [
+        model.projection_names(best.bundles[min(r.members)]) for r in raw
+    ]
     assert [r["medoid"] for r in result["raw_scenarios"]] == [r.medoid + 1 for r in raw]
     smap = scenario_map.classical_mds(cl.distances)
     assert [[b["x"], b["y"]] for b in result["bundles"]] == smap.coordinates.tolist()

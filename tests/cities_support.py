@@ -6,7 +6,13 @@ import itertools
 import uuid
 from typing import Any
 
-_years = itertools.count(2030)
+# Cities may join cohorts 2020-2100 (services/cities/schemas.py), ten to a year. Tests that
+# need a year to themselves count down from the last one; the cities CityMaker makes without
+# a year share the years from 2030 up, ten to a year, so a session of hundreds of cities fits.
+FIRST_SHARED, LAST_YEAR, PER_YEAR = 2030, 2100, 10
+_own_years = itertools.count(LAST_YEAR, -1)
+_shared_places = itertools.count(0)
+_lowest_own = LAST_YEAR + 1
 
 
 def city_body(slug: str, year: int, admin_email: str, **overrides: Any) -> dict[str, Any]:
@@ -27,8 +33,17 @@ def city_body(slug: str, year: int, admin_email: str, **overrides: Any) -> dict[
 
 
 def fresh_year() -> int:
-    """Each test gets a cohort year of its own, so the cap of ten never leaks between tests."""
-    return next(_years)
+    """A cohort year no other test uses, so the cap of ten never leaks between tests."""
+    global _lowest_own
+    _lowest_own = next(_own_years)
+    return _lowest_own
+
+
+def shared_year() -> int:
+    """A cohort year with a free place, shared with at most nine other cities of this session."""
+    year = FIRST_SHARED + next(_shared_places) // PER_YEAR
+    assert year < _lowest_own, "the test session ran out of cohort years (2020-2100)"
+    return year
 
 
 class CityMaker:
@@ -42,7 +57,7 @@ class CityMaker:
         admin_email = f"admin-{slug}@example.org"
         response = self.api.post(
             "/cities",
-            city_body(slug, year or fresh_year(), admin_email),
+            city_body(slug, year or shared_year(), admin_email),
             token=self.operator["token"],
         )
         assert response.status_code == 201, response.text

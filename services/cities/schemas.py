@@ -8,6 +8,8 @@ from services.cities.phases import ORGANISATION_KINDS, PHASES, WORKING_PHASES
 from services.kit.schemas import StrictSchema, multiline
 from services.kit.tenancy import SLUG_PATTERN
 
+FIRST_COHORT, LAST_COHORT = 2020, 2100  # the years a city may join a cohort
+
 # ISO 3166-2 codes of the sixteen German federal states.
 FEDERAL_STATES: dict[str, str] = {
     "DE-BW": "Baden-Württemberg",
@@ -43,8 +45,10 @@ class CityCreateSchema(StrictSchema):
     population = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     mayor = fields.String(required=True, validate=validate.Length(min=1, max=120))
     contact = fields.Nested(ContactSchema, required=True)
+    # The same range as the published event schemas (docs/events/schemas), so no city is
+    # accepted whose created fact would break an integrator's validation.
     cohort_year = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=2020, max=9999)
+        required=True, strict=True, validate=validate.Range(min=FIRST_COHORT, max=LAST_COHORT)
     )
     languages = fields.List(
         fields.String(validate=validate.Regexp(r"^[a-z]{2}$")),

@@ -11,8 +11,21 @@ from mongoengine import Document
 from mongoengine.connection import get_db
 from nameko.extensions import DependencyProvider
 from pymongo.database import Database
+from pymongo.errors import ConnectionFailure, OperationFailure
 
 from services.kit.config import Settings, load_settings
+
+# Server answers that mean "the database is going away or failed inside", not "this request is
+# wrong": FerretDB answers a query cut off by its own shutdown with InternalError (1); MongoDB
+# says so with the shutdown and step-down codes (pymongo turns some of them into AutoReconnect).
+DATABASE_AWAY_CODES = frozenset({1, 91, 189, 10107, 11600, 11602, 13435, 13436})
+
+
+def database_away(error: BaseException | None) -> bool:
+    """Whether ``error`` says the database is unreachable for now (an answer: 503, try again)."""
+    if isinstance(error, ConnectionFailure):
+        return True
+    return isinstance(error, OperationFailure) and error.code in DATABASE_AWAY_CODES
 
 
 def connect(service: str, settings: Settings | None = None) -> Database:

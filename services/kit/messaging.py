@@ -24,8 +24,8 @@ from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.exceptions import OperationalError
 from nameko.events import EventHandler as NamekoEventHandler
 from nameko.messaging import Consumer as NamekoConsumer
-from pymongo.errors import ConnectionFailure
 
+from services.kit.db import database_away
 from services.kit.errors import Unavailable
 from services.kit.retries import ConsumerRetries
 
@@ -50,7 +50,7 @@ class _AckMayBeLost:
 
 
 # A handler failing for these is not at fault: the message is requeued and counts for nothing.
-PEER_AWAY = (*BROKER_GONE, ConnectionFailure, Unavailable)
+PEER_AWAY = (*BROKER_GONE, Unavailable)  # and the database away: database_away()
 
 
 class _Isolating(_AckMayBeLost):
@@ -76,7 +76,7 @@ class _Isolating(_AckMayBeLost):
         try:
             if exc_info is None:
                 self.retries.succeeded(queue, message)
-            elif not isinstance(exc_info[1], PEER_AWAY):
+            elif not (isinstance(exc_info[1], PEER_AWAY) or database_away(exc_info[1])):
                 self.retries.failed(queue, message, exc_info[1])
                 return None
         except Exception as exc:  # noqa: BLE001 - the store is away: nameko's requeue stands

@@ -13,8 +13,8 @@ import logging
 from typing import Any
 
 from nameko.rpc import Rpc as NamekoRpc
-from pymongo.errors import ConnectionFailure
 
+from services.kit.db import database_away
 from services.kit.errors import DomainError, Unavailable
 from services.kit.messaging import BROKER_GONE
 
@@ -27,7 +27,7 @@ class Rpc(NamekoRpc):
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
 
     def handle_result(self, message, worker_ctx, result, exc_info):  # noqa: ANN001, ANN201
-        if exc_info is not None and isinstance(exc_info[1], ConnectionFailure):
+        if exc_info is not None and database_away(exc_info[1]):
             # The database is away (restart, failover): an answer the caller can act on (503,
             # try again) rather than a bug; nothing was half-written by a failed connection.
             log.warning("database unreachable in %s: %s", worker_ctx.call_id, exc_info[1])

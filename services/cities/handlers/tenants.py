@@ -9,7 +9,7 @@ from mongoengine.errors import NotUniqueError
 from services.cities import mails
 from services.cities.handlers.base import INVITE_ADMIN, CitiesBase
 from services.cities.models import City, CohortSeat, Contact
-from services.cities.schemas import CityCreateSchema
+from services.cities.schemas import FIRST_COHORT, LAST_COHORT, CityCreateSchema
 from services.kit.errors import Conflict, Invalid, NotFound
 from services.kit.rpc import rpc
 from services.kit.schemas import load
@@ -108,7 +108,7 @@ class TenantHandlers(CitiesBase):
         if not isinstance(year, int) or isinstance(year, bool):
             raise Invalid(fields={"year": ["Not a valid integer."]})
         # Only the years a city may join (CitySchema); larger numbers broke the database query.
-        if not 2020 <= year <= 9999:
+        if not FIRST_COHORT <= year <= LAST_COHORT:
             message = "There is no cohort in this year."
             raise NotFound(message, {"year": [message]})
         cities = City.objects(cohort_year=year).order_by("name")

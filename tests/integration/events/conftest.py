@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from cities_support import fresh_year
 from events_support import Listener, advance_to_closing
 from kombu import Connection, Exchange
 
@@ -14,8 +15,8 @@ from services.kit.outbox import public_exchange
 
 @pytest.fixture
 def closing_city(api, cities, platform) -> dict:  # noqa: ANN001
-    """A new city in the closing phase with its admin and a partner."""
-    made = cities.create()
+    """A new city in the closing phase, alone in its cohort year, with its admin and a partner."""
+    made = cities.create(year=fresh_year())  # the cohort results count only this city
     advance_to_closing(api, platform, made)
     partner = cities.person_with_role(made["slug"], "partner", made["admin"])
     return {**made, "partner": partner}

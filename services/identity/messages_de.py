@@ -37,7 +37,4 @@ GERMAN = {
     "Agree to the privacy notice to create an account.": (
         "Bitte stimme der Datenschutzerklärung zu, um ein Konto anzulegen."
     ),
-    "There is no such version of the privacy notice.": (
-        "Diese Fassung der Datenschutzerklärung gibt es nicht."
-    ),
 }

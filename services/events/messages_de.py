@@ -19,4 +19,7 @@ GERMAN: dict[str, str] = {
     "Registration must close before the event starts.": (
         "Die Anmeldung muss vor Beginn der Veranstaltung schließen."
     ),
+    "Registration must open before it closes and before the event starts.": (
+        "Die Anmeldung muss vor dem Anmeldeschluss und vor dem Beginn öffnen."
+    ),
 }

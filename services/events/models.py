@@ -92,6 +92,7 @@ class ClosingEvent(TenantDocument):
     agenda = EmbeddedDocumentListField(AgendaItem)
     accessibility = EmbeddedDocumentField(Accessibility, default=Accessibility)
     capacity = IntField(required=True, min_value=1)
+    registration_opens_at = DateTimeField()  # None: from publication on
     registration_closes_at = DateTimeField()
     status = StringField(required=True, choices=EVENT_STATUSES, default="draft")
     cancel_reason = StringField(max_length=1000)

@@ -49,6 +49,7 @@ class AccessibilitySchema(StrictSchema):
 
 END_BEFORE_START = "The end must be after the start."
 CLOSES_AFTER_START = "Registration must close before the event starts."
+OPENS_AFTER_CLOSING = "Registration must open before it closes and before the event starts."
 
 
 class ClosingEventSchema(StrictSchema):
@@ -71,6 +72,10 @@ class ClosingEventSchema(StrictSchema):
     capacity = fields.Integer(
         required=True, strict=True, validate=validate.Range(min=1, max=100_000)
     )
+    # Announced early, registration later: empty means "from publication on".
+    registration_opens_at = fields.AwareDateTime(
+        load_default=None, allow_none=True, default_timezone=None
+    )
     registration_closes_at = fields.AwareDateTime(
         load_default=None, allow_none=True, default_timezone=None
     )
@@ -83,6 +88,9 @@ class ClosingEventSchema(StrictSchema):
         closes = data.get("registration_closes_at")
         if starts and closes and closes > starts:
             raise ValidationError(CLOSES_AFTER_START, "registration_closes_at")
+        opens = data.get("registration_opens_at")
+        if opens and any(limit and opens >= limit for limit in (closes, starts)):
+            raise ValidationError(OPENS_AFTER_CLOSING, "registration_opens_at")
 
 
 class CancelSchema(StrictSchema):

@@ -126,7 +126,7 @@ def test_closing_event_from_draft_to_registration_and_results(
     desktop.get_by_label("Ende").fill(f"{day}T21:00")
     desktop.get_by_label("Name des Ortes").fill("Stadthalle")
     desktop.get_by_label(re.compile("^Stadtteil")).fill("Innenstadt")
-    desktop.get_by_label("Partner").fill("Bürgerstiftung | foundation | Moderation")
+    desktop.get_by_label("Partner").fill("Bürgerstiftung | Stiftung | Moderation")
     desktop.get_by_label("Programm").fill(
         "18:00 | Begrüßung | Oberbürgermeisterin\n18:30 | Ergebnisse"
     )

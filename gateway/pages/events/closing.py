@@ -23,7 +23,7 @@ from services.kit.errors import DomainError, NotFound, Unauthenticated
 def _city_events_section(city: dict[str, Any]) -> dict[str, Any]:
     """On the city page: the next published closing event, and where the results are."""
     upcoming = None
-    if city.get("phase") in ("closing", "archived"):
+    if city.get("phase") in ("table_talks", "closing", "archived"):  # announced early
         events = [
             e
             for e in rpc("events", "list_closing_events", city["slug"])

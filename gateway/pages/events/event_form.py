@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from gateway.pages.events.base import ACCESSIBILITY, LOCAL
+from gateway.pages.events.base import ACCESSIBILITY, LOCAL, PARTNER_KINDS
 from gateway.pages.rendering import page_errors
 from gateway.schema_forms import form_int
 from services.kit.errors import DomainError
@@ -32,6 +32,18 @@ def _form_value(iso: str | None) -> str:
     return datetime.fromisoformat(iso).astimezone(LOCAL).strftime("%Y-%m-%dT%H:%M")
 
 
+def partner_kind(typed: str) -> str:
+    """The code of a partner kind typed by its German or English label (or its code);
+    empty is "other". Anything else is passed on, so the service names the field."""
+    wanted = typed.strip().casefold()
+    if not wanted:
+        return "other"
+    for code, label in PARTNER_KINDS.items():
+        if wanted in (code, label.casefold(), _(label).casefold()):
+            return code
+    return typed.strip()
+
+
 def event_from_form(form: Any) -> dict[str, Any]:
     """The closing-event form as the API's JSON. Partners and agenda are one line each:
     ``Name | kind | role`` and ``18:30 | Title | speakers``."""
@@ -39,7 +51,7 @@ def event_from_form(form: Any) -> dict[str, Any]:
     for line in (form.get("partners") or "").splitlines():
         if line.strip():
             name, kind, role = [*(p.strip() for p in line.split("|")), "", ""][:3]
-            partners.append({"name": name, "kind": kind or "other", "role": role})
+            partners.append({"name": name, "kind": partner_kind(kind), "role": role})
     agenda = []
     for line in (form.get("agenda") or "").splitlines():
         if line.strip():
@@ -66,8 +78,9 @@ def event_from_form(form: Any) -> dict[str, Any]:
         },
         "capacity": form_int(capacity_raw),
     }
-    closes = (form.get("registration_closes_at") or "").strip()
-    body["registration_closes_at"] = _local_iso(closes) if closes else None
+    for name in ("registration_opens_at", "registration_closes_at"):
+        typed = (form.get(name) or "").strip()
+        body[name] = _local_iso(typed) if typed else None
     return body
 
 
@@ -83,7 +96,10 @@ def form_from_event(event: dict[str, Any]) -> dict[str, Any]:
         "venue_directions": event["venue"]["directions"],
         "venue_online_url": event["venue"]["online_url"] or "",
         "partners": "\n".join(
-            " | ".join(filter(None, (p["name"], p["kind"], p["role"]))) for p in event["partners"]
+            " | ".join(
+                filter(None, (p["name"], _(PARTNER_KINDS.get(p["kind"], p["kind"])), p["role"]))
+            )
+            for p in event["partners"]
         ),
         "agenda": "\n".join(
             " | ".join(filter(None, (a["time"], a["title"], a["speakers"])))
@@ -92,6 +108,7 @@ def form_from_event(event: dict[str, Any]) -> dict[str, Any]:
         **{f"a11y_{k}": event["accessibility"][k] for k in ACCESSIBILITY},
         "a11y_notes": event["accessibility"]["notes"],
         "capacity": event["registration"]["capacity"],
+        "registration_opens_at": _form_value(event["registration"].get("opens_at")),
         "registration_closes_at": _form_value(event["registration"]["closes_at"]),
     }
 
@@ -108,6 +125,10 @@ def _form_errors(exc: DomainError) -> dict[str, Any]:
             key = "a11y_notes"
         elif parts[0] in ("partners", "agenda") and len(parts) > 1 and parts[1].isdigit():
             key = parts[0]
+            if parts[0] == "partners" and parts[2:] == ["kind"]:
+                # The service lists its codes; a person typed a German word: name those.
+                kinds = ", ".join(_(label) for label in PARTNER_KINDS.values())
+                messages = [_("Diese Art kennen wir nicht. Möglich: %(kinds)s.", kinds=kinds)]
             messages = [_("Zeile %(n)s: %(m)s", n=int(parts[1]) + 1, m=m) for m in messages]
         else:
             key = parts[0]

@@ -29,6 +29,10 @@ from services.kit.outbox import OutboxWriter
 
 ORGANISERS = ("city_admin", "partner")
 CLOSING = "closing"
+# Closing events are drafted, announced and open for registration from the table talks on.
+PREPARING = ("table_talks", CLOSING)
+# Next steps of project ideas are tracked for years: after archiving too (city admins then).
+FOLLOW_UP = (CLOSING, "archived")
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -136,6 +140,9 @@ class EventsBase:
                 "confirmed": len(seats),
                 "free": max(event.capacity - len(seats), 0),
                 "waiting": max(registrations - len(seats), 0),
+                "opens_at": _iso(event.registration_opens_at),
+                "opens_later": event.registration_opens_at is not None
+                and _now() < _aware(event.registration_opens_at),
                 "closes_at": _iso(event.registration_closes_at),
                 "open": self._registration_open(event),
             },
@@ -151,7 +158,10 @@ class EventsBase:
     @staticmethod
     def _registration_open(event: ClosingEvent) -> bool:
         closes = event.registration_closes_at or event.starts_at
-        return event.status == "published" and _now() < _aware(closes)
+        opens = event.registration_opens_at
+        now = _now()
+        started = opens is None or _aware(opens) <= now
+        return event.status == "published" and started and now < _aware(closes)
 
     @staticmethod
     def _apply(event: ClosingEvent, values: dict[str, Any]) -> None:
@@ -164,6 +174,7 @@ class EventsBase:
         event.agenda = [AgendaItem(**a) for a in values["agenda"]]
         event.accessibility = Accessibility(**values["accessibility"])
         event.capacity = values["capacity"]
+        event.registration_opens_at = values["registration_opens_at"]
         event.registration_closes_at = values["registration_closes_at"]
 
     def _mail_registrants(self, event: ClosingEvent, subject: str, body: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.events import mails
-from services.events.handlers.base import CLOSING, ORGANISERS, EventsBase, _aware, _iso, _now
+from services.events.handlers.base import ORGANISERS, PREPARING, EventsBase, _aware, _iso, _now
 from services.events.models import ClosingEvent
 from services.events.schemas import CancelSchema, ClosingEventSchema
 from services.kit.errors import Conflict
@@ -21,7 +21,7 @@ class ClosingEventHandlers(EventsBase):
     def create_closing_event(self, city: str, data: dict[str, Any]) -> dict[str, Any]:
         self._organiser(city)
         values = load(ClosingEventSchema(), data)
-        self.city_state.require_phase(city, CLOSING)
+        self.city_state.require_phase(city, *PREPARING)
         event = ClosingEvent(city=city, created_by=self.caller.user_id)
         self._apply(event, values)
         event.save()
@@ -34,7 +34,7 @@ class ClosingEventHandlers(EventsBase):
         self._organiser(city)
         event = self._event(city, event_id)
         values = load(ClosingEventSchema(), data)
-        self.city_state.require_phase(city, CLOSING)
+        self.city_state.require_phase(city, *PREPARING)
         if event.status == "cancelled":
             raise Conflict(
                 "The closing event is cancelled.", {"status": ["The closing event is cancelled."]}
@@ -85,7 +85,7 @@ class ClosingEventHandlers(EventsBase):
     def publish_closing_event(self, city: str, event_id: str) -> dict[str, Any]:
         self._organiser(city)
         event = self._event(city, event_id)
-        self.city_state.require_phase(city, CLOSING)
+        self.city_state.require_phase(city, *PREPARING)
         if event.status == "cancelled":
             raise Conflict(
                 "The closing event is cancelled.", {"status": ["The closing event is cancelled."]}

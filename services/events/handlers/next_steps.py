@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.events.handlers.base import CLOSING, EventsBase, _day, _iso, _now, _object_id
+from services.events.handlers.base import FOLLOW_UP, EventsBase, _day, _iso, _now, _object_id
 from services.events.models import NextStep
 from services.events.results import visible_ideas
 from services.events.schemas import NextStepChangeSchema, NextStepSchema
@@ -36,11 +36,18 @@ class NextStepHandlers(EventsBase):
             raise NotFound("Project idea not found.")
         return idea
 
+    def _require_follow_up(self, city: str) -> None:
+        """In the closing phase organisers track next steps; after archiving, for the years
+        the ideas take, city admins keep them up to date."""
+        state = self.city_state.require_phase(city, *FOLLOW_UP)
+        if state["phase"] == "archived":
+            self.caller.require_role(city, "city_admin")
+
     @rpc
     def add_next_step(self, city: str, idea_id: str, data: dict[str, Any]) -> dict[str, Any]:
         self._organiser(city)
         values = load(NextStepSchema(), data)
-        self.city_state.require_phase(city, CLOSING)
+        self._require_follow_up(city)
         self._known_idea(city, idea_id)
         step = NextStep(city=city, idea_id=idea_id, created_by=self.caller.user_id, **values).save()
         self.outbox.add(
@@ -64,7 +71,7 @@ class NextStepHandlers(EventsBase):
     ) -> dict[str, Any]:
         self._organiser(city)
         values = load(NextStepChangeSchema(), data)
-        self.city_state.require_phase(city, CLOSING)
+        self._require_follow_up(city)
         step = (
             NextStep.scoped(city, id=step_id, idea_id=idea_id).first()
             if _object_id(step_id)

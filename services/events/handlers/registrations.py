@@ -9,7 +9,7 @@ from typing import Any
 from mongoengine.errors import NotUniqueError
 
 from services.events import mails
-from services.events.handlers.base import CLOSING, EventsBase, _aware, _iso
+from services.events.handlers.base import PREPARING, EventsBase, _aware, _iso
 from services.events.models import ClosingEvent, Notice, Registration, Seat
 from services.events.schemas import RegistrationSchema
 from services.kit.errors import Conflict, NotFound
@@ -91,7 +91,7 @@ class RegistrationHandlers(EventsBase):
         user_id = self.caller.require_authenticated()
         values = load(RegistrationSchema(), data)
         event = self._event(city, event_id)
-        self.city_state.require_phase(city, CLOSING)
+        self.city_state.require_phase(city, *PREPARING)
         existing = Registration.scoped(city, event_id=event_id, account_id=user_id).first()
         if existing is not None:
             return self._status(event, existing)  # a retried request: the same answer

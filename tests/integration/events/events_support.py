@@ -20,6 +20,18 @@ from services.kit.testing import wait_until
 
 def advance_to_closing(api, platform, made: dict) -> None:  # noqa: ANN001
     """kickoff → scenarios → transfer → table_talks → closing, as the cities tests do."""
+    advance_to_table_talks(api, platform, made)
+    slug, token = made["slug"], made["admin"]["token"]
+    moved = api.post(
+        f"/cities/{slug}/phase",
+        {"to": "closing", "override_reason": "Test: Abschluss vorgezogen"},
+        token=token,
+    )
+    assert moved.status_code == 200, moved.text
+
+
+def advance_to_table_talks(api, platform, made: dict) -> None:  # noqa: ANN001
+    """kickoff → scenarios → transfer → table_talks."""
     slug, token = made["slug"], made["admin"]["token"]
     step = f"/cities/{slug}/phases/kickoff/steps/working_group_formed"
     marked = api.post(step, {"note": "Gruppe steht"}, token=token)
@@ -41,12 +53,6 @@ def advance_to_closing(api, platform, made: dict) -> None:  # noqa: ANN001
         "the topic fact counted",
     )
     moved = api.post(f"/cities/{slug}/phase", {"to": "table_talks"}, token=token)
-    assert moved.status_code == 200, moved.text
-    moved = api.post(
-        f"/cities/{slug}/phase",
-        {"to": "closing", "override_reason": "Test: Abschluss vorgezogen"},
-        token=token,
-    )
     assert moved.status_code == 200, moved.text
 
 

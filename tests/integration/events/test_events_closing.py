@@ -14,7 +14,7 @@ from gateway.event_catalogue import validation_errors
 pytestmark = pytest.mark.integration
 
 
-def test_closing_events_only_in_the_closing_phase(api, cities) -> None:
+def test_closing_events_not_before_the_table_talks(api, cities) -> None:
     made = cities.create()
     refused = api.post(
         f"/cities/{made['slug']}/closing-events", event_body(), token=made["admin"]["token"]
@@ -96,6 +96,8 @@ def test_a_closing_event_with_registrations(api, closing_city, listen, platform)
             "confirmed": 0,
             "free": 2,
             "waiting": 0,
+            "opens_at": None,
+            "opens_later": False,
             "closes_at": None,
             "open": True,
         }

@@ -21,7 +21,7 @@ FORM = MultiDict(
         "capacity": "80",
         "venue_name": "Stadthalle",
         "venue_district": "Innenstadt",
-        "partners": "Bürgerstiftung | foundation | Moderation\n\nStadtverwaltung",
+        "partners": "Bürgerstiftung | Stiftung | Moderation\n\nStadtverwaltung | verwaltung",
         "agenda": "18:00 | Begrüßung | OB\n18:30 | Ergebnisse",
         "a11y_step_free": "on",
         "a11y_notes": "Gebärdensprache auf Anfrage",
@@ -36,7 +36,7 @@ def test_the_form_becomes_the_api_body_in_german_local_time() -> None:
     assert body["capacity"] == 80
     assert body["partners"] == [
         {"name": "Bürgerstiftung", "kind": "foundation", "role": "Moderation"},
-        {"name": "Stadtverwaltung", "kind": "other", "role": ""},
+        {"name": "Stadtverwaltung", "kind": "administration", "role": ""},  # label, any case
     ]
     assert body["agenda"][0] == {"time": "18:00", "title": "Begrüßung", "speakers": "OB"}
     assert body["accessibility"]["step_free"] is True
@@ -46,9 +46,12 @@ def test_the_form_becomes_the_api_body_in_german_local_time() -> None:
 
 
 def test_what_does_not_parse_goes_on_as_typed_for_the_service_to_name() -> None:
-    body = event_from_form(MultiDict({"starts_at": "morgen", "capacity": "viele"}))
+    typed = {"starts_at": "morgen", "capacity": "viele", "partners": "Chor | Gesangsverein"}
+    body = event_from_form(MultiDict(typed))
     assert body["starts_at"] == "morgen"
     assert body["capacity"] == "viele"
+    assert body["partners"][0]["kind"] == "Gesangsverein"  # the service names partners.0.kind
+    assert event_from_form(MultiDict({"partners": "Chor"}))["partners"][0]["kind"] == "other"
 
 
 def test_an_event_fills_the_form_again() -> None:
@@ -60,7 +63,8 @@ def test_an_event_fills_the_form_again() -> None:
     }
     form = form_from_event(event)
     assert form["starts_at"] == "2027-06-12T18:00"
-    assert form["partners"].splitlines()[0] == "Bürgerstiftung | foundation | Moderation"
+    # The kind in German, as it is typed: never the API's code.
+    assert form["partners"].splitlines()[0] == "Bürgerstiftung | Stiftung | Moderation"
     # What the browser sends back: text, and "on" for a ticked box.
     sent = MultiDict(
         {k: ("on" if v is True else str(v)) for k, v in form.items() if v is not False}
@@ -85,6 +89,9 @@ def test_nested_errors_stand_at_their_form_field() -> None:
         placed = _form_errors(error)
     assert set(placed["fields"]) == {"venue_name", "partners"}
     assert placed["fields"]["partners"][0].startswith("Zeile 2: ")
+    # The kinds in German, as they are typed; never the API's codes.
+    assert "Verein, Initiative, Stiftung" in placed["fields"]["partners"][0]
+    assert "association" not in placed["fields"]["partners"][0]
 
 
 def test_the_bar_chart_is_an_image_with_its_numbers_in_words() -> None:

@@ -15,6 +15,7 @@ from services.dialogue.handlers.base import SERVICE, DialogueBase, _aware, _now
 from services.dialogue.handlers.guests import GUEST_TTL
 from services.dialogue.models import (
     Documentation,
+    DocumentationDraft,
     EndedGuestLink,
     GuestRequest,
     Idea,
@@ -48,23 +49,37 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
 
     def personal_data_details(self, model: type[Document], doc: Document) -> dict[str, Any]:
         """Counts and titles, never other people: a hosted talk's guests only as numbers."""
+        # Unlabelled keys (ids, codes) go into the JSON file only; Mein Bereich links by them.
         if isinstance(doc, Talk):
             taken = Seat.scoped(doc.city, talk_id=str(doc.id)).count()
             registered = Registration.scoped(doc.city, talk_id=str(doc.id)).count()
-            return {"confirmed_guests": taken, "waiting_guests": max(registered - taken, 0)}
+            draft = DocumentationDraft.scoped(doc.city, talk_id=str(doc.id)).only("saved_at")
+            saved = draft.first()
+            return {
+                "confirmed_guests": taken,
+                "waiting_guests": max(registered - taken, 0),
+                "draft_saved_at": saved.saved_at if saved else None,
+            }
         if isinstance(doc, IdeaSupport):
             idea = Idea.scoped(doc.city, id=doc.idea_id).first()
-            return {"idea_title": idea.title if idea else None}
+            return {"idea_title": idea.title if idea else None, "idea_id": doc.idea_id}
         if not isinstance(doc, Registration | Invitation | Documentation):
             return {}
         talk = Talk.scoped(doc.city, id=doc.talk_id).first()
-        details = {"talk_title": talk and talk.title, "talk_starts_at": talk and talk.starts_at}
+        details = {
+            "talk_title": talk and talk.title,
+            "talk_starts_at": talk and talk.starts_at,
+            "talk_id": doc.talk_id,
+        }
         if isinstance(doc, Registration):
             view = self._registration_view(doc)
             details.update(
                 status=STATUS_DE[view["status"]],
+                state=view["status"],
                 seat=view.get("seat"),
                 position=view.get("position"),
+                talk_ends_at=talk and talk.ends_at,
+                talk_status=talk and talk.status,
             )
         return details
 

@@ -35,6 +35,9 @@ class PersonalDataHandlers(EventsBase, PersonalDataMixin):
             "starts_at": event.starts_at,
             "status": {"confirmed": "bestätigt", "waitlisted": "Warteliste"}[status["status"]],
             "position": status["position"],
+            # Unlabelled: in the JSON file only; Mein Bereich links and words by them.
+            "event_id": doc.event_id,
+            "state": status["status"],
         }
 
     @event_handler("identity", ACCOUNT_DELETED, requeue_on_error=True)

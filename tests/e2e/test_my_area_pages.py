@@ -126,6 +126,15 @@ def test_my_area_on_a_phone(phone: Page, browser: Browser, api, cities, platform
     )
     assert api.post(join.format(full["id"]), {}, token=me["token"]).json()["status"] == "waitlisted"
     assert api.post(join.format(open_talk["id"]), {}, token=me["token"]).ok
+    # I host a talk of my own, propose an idea and offer help with the host's.
+    _talk(api, slug, me, topic_id, "Mein Tisch am Markt", 6, 12)
+    ideas = f"/cities/{slug}/ideas"
+    idea = {"description": "Damit alle mitmachen können.", "category": "social",
+            "district": "Nordstadt"}  # fmt: skip
+    mine = api.post(ideas, {**idea, "title": "Sitzbänke am Markt"}, token=me["token"])
+    theirs = api.post(ideas, {**idea, "title": "Leihladen"}, token=host["token"])
+    assert mine.status_code == theirs.status_code == 201, theirs.text
+    assert api.post(f"{ideas}/{theirs.json()['id']}/helpers", token=me["token"]).ok
 
     # A second browser, signed in as me: the session to end later.
     laptop = browser.new_context(viewport=WIDE, locale="de-DE", bypass_csp=True).new_page()
@@ -143,6 +152,12 @@ def test_my_area_on_a_phone(phone: Page, browser: Browser, api, cities, platform
     # Nothing of the neighbour or the host: names of other people are not on the page.
     expect(phone.locator("main")).not_to_contain_text("Nachbar Ole")
     expect(phone.locator("main")).not_to_contain_text("Gastgeberin Hanna")
+    hosted = phone.locator("section", has=phone.locator("#my-hosted"))
+    expect(hosted.get_by_role("link", name="Mein Tisch am Markt")).to_be_visible()
+    expect(hosted).to_contain_text("0 Gäste mit sicherem Platz, 0 auf der Warteliste")
+    own_ideas = phone.locator("section", has=phone.locator("#my-ideas"))
+    expect(own_ideas.get_by_role("link", name="Sitzbänke am Markt")).to_be_visible()
+    expect(own_ideas.locator("li", has_text="Leihladen")).to_contain_text("Ich mache mit")
     _check(phone, shots, "anmeldungen")
     waiting.get_by_role("link").click()
     expect(phone).to_have_url(re.compile(f"/stadt/{slug}/tischgespraeche/{full['id']}$"))

@@ -38,6 +38,7 @@ from services.kit.personal_data import PersonalDataMixin
 from services.kit.rpc import rpc
 
 ACCOUNT_DELETED = "stadtdialog.identity.account.deleted.v1"
+ACCOUNT_RENAMED = "stadtdialog.identity.account.renamed.v1"
 DELETED_NAME = "Gelöschtes Konto"
 HOST_LEFT = "Die Gastgeberin oder der Gastgeber hat das Konto bei Stadtdialog gelöscht."
 STATUS_DE = {"confirmed": "bestätigt", "waitlisted": "Warteliste", "none": "storniert"}
@@ -154,3 +155,23 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
         Invitation.across_cities(cities, created_by=account_id, revoked_at=None).update(
             set__revoked_at=now
         )
+
+    @event_handler("identity", ACCOUNT_RENAMED, requeue_on_error=True)
+    @idempotent(SERVICE)
+    def take_new_name(self, envelope: dict[str, Any]) -> None:
+        """A person's new display name on their talks and registrations that are not over
+        (a held talk keeps the name it was held under). The name is asked for, never carried
+        by the fact; asking at handling time makes a late or repeated fact harmless."""
+        account_id = (envelope.get("data") or {}).get("account_id")
+        cities = self._talk_cities()
+        account = self._account(account_id) if account_id and cities else None
+        if account is None:
+            return
+        name, now = account["display_name"][:80], _now()
+        for reg in Registration.across_cities(cities, account_id=account_id):
+            talk = Talk.scoped(reg.city, id=reg.talk_id).first()
+            if talk is not None and _aware(talk.ends_at) > now:
+                Registration.scoped(reg.city, id=reg.id).update_one(set__display_name=name)
+        for talk in Talk.across_cities(cities, host_id=account_id):
+            if _aware(talk.ends_at) > now:
+                Talk.scoped(talk.city, id=talk.id).update_one(set__host_name=name)

@@ -43,8 +43,13 @@ class ProfileHandlers(IdentityBase):
     @rpc
     def change_display_name(self, data: dict[str, Any]) -> dict[str, Any]:
         account = self._account(self.caller.require_authenticated())
-        account.display_name = load(DisplayNameSchema(), data)["display_name"].strip()
-        account.save()
+        name = load(DisplayNameSchema(), data)["display_name"].strip()
+        if name != account.display_name:
+            account.display_name = name
+            account.save()
+            # Services with a copy of the name on upcoming talks and registrations ask for the
+            # new one: the fact carries only the id (no personal data in events).
+            self.outbox.add("account", "renamed", {"account_id": account.id}, subject=account.id)
         return _dump(account)
 
     @rpc

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from dialogue_support import create_talk, table_talk_city
 
+from services.kit.testing import wait_until
+
 EMPTY = {
     "hosted_talks": [],
     "registrations": [],
@@ -105,3 +107,32 @@ def test_my_area_shows_my_own_activity_in_every_city_and_nobody_elses(
     assert _area(api, ada)["registrations"] == []
     moved = _area(api, bo)["registrations"]
     assert [(r["state"], r["position"]) for r in moved] == [("confirmed", None)]
+
+
+def test_a_new_display_name_reaches_upcoming_talks_and_registrations(api, cities, platform) -> None:
+    city = table_talk_city(api, cities, platform)
+    slug = city["slug"]
+    host, guest = api.verified_login(), api.verified_login()
+    talk = create_talk(api, slug, host, city["topic"]["id"], title="Umbenannt")
+    begun = datetime.now(UTC) - timedelta(hours=3)
+    held = create_talk(
+        api, slug, host, city["topic"]["id"], title="Schon vorbei",
+        starts_at=begun.isoformat(), ends_at=(begun + timedelta(hours=1)).isoformat(),
+    )  # fmt: skip
+    path = f"/cities/{slug}/talks/{talk['id']}"
+    assert api.post(f"{path}/registrations", {}, token=guest["token"]).ok
+
+    renamed = api.put("/me/display-name", {"display_name": "Gast Neuname"}, token=guest["token"])
+    assert renamed.status_code == 200
+    assert api.put("/me/display-name", {"display_name": "Gastgeberin Neu"}, token=host["token"]).ok
+
+    def guest_names() -> list[str]:
+        guests = api.get(f"{path}/guests", token=host["token"]).json()
+        return [g["display_name"] for g in guests["confirmed"]]
+
+    wait_until(lambda: guest_names() == ["Gast Neuname"], 30, "the guest's new name")
+    wait_until(
+        lambda: api.get(path).json()["host_name"] == "Gastgeberin Neu", 30, "the host's new name"
+    )
+    # A talk that is over keeps the name it was held under.
+    assert api.get(f"/cities/{slug}/talks/{held['id']}").json()["host_name"] == "Test Person"

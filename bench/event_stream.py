@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from kombu import Connection, Consumer, Queue  # noqa: E402
 from pymongo import MongoClient  # noqa: E402
 
+from services.kit import cloudevents  # noqa: E402
 from services.kit.outbox import (  # noqa: E402
     OutboxRelay,
     OutboxWriter,
@@ -101,7 +102,7 @@ class Counter:
         with (
             Connection(self.amqp_uri) as conn,
             Consumer(
-                conn, queues=[self.queue], callbacks=[self.on_message], accept=["json"]
+                conn, queues=[self.queue], callbacks=[self.on_message], accept=cloudevents.ACCEPT
             ) as consumer,
         ):
             consumer.qos(prefetch_count=200)

@@ -22,6 +22,7 @@ from kombu import Connection, Queue, binding
 from nameko.standalone.events import get_event_exchange
 
 from gateway.auth import PAGE_SESSION_KEY
+from services.kit import cloudevents
 from services.kit.outbox import public_exchange
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class Invalidator(threading.Thread):
                 self.cache.clear()
                 message.ack()
 
-            with connection.Consumer([queue], callbacks=[on_message], accept=["json"]):
+            with connection.Consumer([queue], callbacks=[on_message], accept=cloudevents.ACCEPT):
                 self.cache.clear()  # whatever changed while we were away
                 self.cache.connected.set()
                 while True:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import warnings
 from typing import Any
 
@@ -12,9 +11,10 @@ warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 import click  # noqa: E402 - after the filter, which must come first
 
+from gateway.cli_common import call, print_json  # noqa: E402
 from gateway.cli_deadletters import deadletters  # noqa: E402
 from gateway.cli_ops import COMMANDS as OPS_COMMANDS  # noqa: E402
-from gateway.client import DEFAULT_URL, PlatformClient, PlatformError, store_token, stored_token  # noqa: E402
+from gateway.client import DEFAULT_URL, PlatformClient, PlatformError, store_token  # noqa: E402
 from gateway.demo.command import demo_command  # noqa: E402
 from services.cities.schemas import FEDERAL_STATES  # noqa: E402
 from services.scenarios.engine.cli import scenarios  # noqa: E402
@@ -40,18 +40,8 @@ def main(ctx: click.Context, url: str, token: str | None) -> None:
     ctx.obj = {"url": url, "token": token}
 
 
-def _client(ctx: click.Context) -> PlatformClient:
-    url = ctx.obj["url"]
-    return PlatformClient(url, ctx.obj["token"] or stored_token(url.rstrip("/")))
-
-
 def _run(ctx: click.Context, method: str, path: str, body: Any = None) -> None:
-    try:
-        result = _client(ctx).request(method, path, body)
-    except PlatformError as exc:
-        click.echo(str(exc), err=True)
-        ctx.exit(exc.exit_code)
-    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    print_json(call(ctx, method, path, body))
 
 
 @main.command()

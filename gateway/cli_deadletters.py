@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import click
 
-from gateway.cli_ops import _call
+from gateway.cli_common import call
 from services.kit.registry import SERVICES
 
 KINDS_DE = {"mail": "Mail", "outbox": "Ereignis", "consumer": "Nachricht"}
@@ -39,7 +39,7 @@ def deadletters() -> None:
 def deadletters_list(ctx: click.Context, service: str | None) -> None:
     """Every dead letter (of one --service), with its id for retry and drop."""
     path = f"/operations/deadletters/{service}" if service else "/operations/deadletters"
-    found = [letter for letters in _call(ctx, "GET", path).values() for letter in letters]
+    found = [letter for letters in call(ctx, "GET", path).values() for letter in letters]
     if not found:
         click.echo("Keine unzustellbaren Nachrichten / no dead letters.")
         return
@@ -53,7 +53,7 @@ def deadletters_list(ctx: click.Context, service: str | None) -> None:
 @click.pass_context
 def deadletters_retry(ctx: click.Context, letter_id: str) -> None:
     """Try dead letter ID again, with a fresh round of attempts."""
-    _call(ctx, "POST", f"/operations/deadletter/{quote(letter_id, safe='')}/retry")
+    call(ctx, "POST", f"/operations/deadletter/{quote(letter_id, safe='')}/retry")
     click.echo(f"{letter_id} wird erneut versucht / will be tried again.")
 
 
@@ -62,5 +62,5 @@ def deadletters_retry(ctx: click.Context, letter_id: str) -> None:
 @click.pass_context
 def deadletters_drop(ctx: click.Context, letter_id: str) -> None:
     """Delete dead letter ID for good."""
-    _call(ctx, "DELETE", f"/operations/deadletter/{quote(letter_id, safe='')}")
+    call(ctx, "DELETE", f"/operations/deadletter/{quote(letter_id, safe='')}")
     click.echo(f"{letter_id} verworfen / dropped.")

@@ -40,7 +40,9 @@ def _wants_page() -> bool:
     return not (request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"))
 
 
-def _page(message: str, status: int, fields: dict | None = None) -> Response:
+def _page(
+    message: str, status: int, fields: dict | None = None, retry_seconds: int | None = None
+) -> Response:
     lang = "en" if str(get_locale()) == "en" else "de"
     text = message if lang == "en" else german(message)
     title = {
@@ -56,7 +58,8 @@ def _page(message: str, status: int, fields: dict | None = None) -> Response:
             404: "Not found",
             503: "Not available right now",
         }.get(status, "That did not work")
-    response = Response(render_template("error.html", title=title, text=text), status=status)
+    page = render_template("error.html", title=title, text=text, retry_seconds=retry_seconds)
+    response = Response(page, status=status)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     return response
 
@@ -111,9 +114,15 @@ def register_error_handlers(app: Flask) -> None:
     def unavailable(exc: ServiceUnavailable) -> Response:
         log.warning("service unavailable: %s", exc)
         message = "The service is not answering, try again shortly."
-        response = (
-            _page(message, 503) if _wants_page() else _body("service_unavailable", message, 503)
-        )
+        if not _wants_page():
+            response = _body("service_unavailable", message, 503)
+        elif request.method == "GET":
+            # A page that was only read asks again by itself (a busy or restarting service is
+            # usually back within seconds); a form is never sent twice this way.
+            response = _page(message, 503, retry_seconds=RETRY_AFTER_SECONDS)
+            response.headers["Refresh"] = str(RETRY_AFTER_SECONDS)
+        else:
+            response = _page(message, 503)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 

@@ -32,6 +32,7 @@ from gateway.event_specs import (
     load_spec,
     validation_errors,
 )
+from services.kit.cloudevents import CONTENT_TYPE as CLOUDEVENTS
 from services.kit.events import PUBLIC_EXCHANGE
 
 # The schema side lives in gateway.event_specs; its names stay importable from here.
@@ -101,12 +102,15 @@ def build_asyncapi(
             "city": "musterstadt",
             "data": spec.example,
         }
+        # The public stream: CloudEvents' structured content type (its AMQP binding); the
+        # services' own exchanges: plain JSON for nameko.
+        content_type = CLOUDEVENTS if spec.public else "application/json"
         messages[key] = {
             "name": spec.type,
             "title": spec.type,
             "summary": spec.description,
             "description": f"Subject: {spec.subject}.",
-            "contentType": "application/json",
+            "contentType": content_type,
             "payload": {
                 "allOf": [
                     {"$ref": "#/components/schemas/Envelope"},
@@ -172,9 +176,11 @@ def build_asyncapi(
                 f"the durable topic exchange `{PUBLIC_EXCHANGE}` with routing key "
                 "`<city>.<service>.<entity>.<action>`, as persistent messages published with "
                 "publisher confirms from each service's outbox. Every message is a CloudEvents "
-                "1.0 event in structured JSON mode plus the extension attribute `city`. "
+                "1.0 event in structured JSON mode (content type `application/cloudevents+json`) "
+                "plus the extension attribute `city`. "
                 "Delivery is at-least-once: de-duplicate by `id`. Public facts carry no "
-                "personal data. Ignore fields you do not know: a version gains optional fields "
+                "personal data. Ignore fields you do not know (the schemas allow them): a version "
+                "gains optional fields "
                 "only; a change in meaning is a new type version (`.v2`). "
                 f"{len(public)} public and {len(internal)} internal types. How to consume: "
                 "docs/events.md; an example consumer: docs/examples/city_consumer.py."

@@ -98,8 +98,15 @@ def load_envelope_schema(path: Path = ENVELOPE_FILE) -> dict[str, Any]:
     return json.loads(path.read_text())
 
 
-def envelope_schema(spec: EventSpec, envelope: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A self-contained JSON schema of a whole envelope of one type (for validators)."""
+def envelope_schema(
+    spec: EventSpec, envelope: dict[str, Any] | None = None, strict: bool = False
+) -> dict[str, Any]:
+    """A self-contained JSON schema of a whole envelope of one type (for validators).
+
+    The published schemas allow fields they do not name, so a consumer that validates keeps
+    accepting a type that gained an optional field (the rule of evolution). ``strict`` closes
+    them again for the platform's own checks: a service must not send a field the catalogue
+    does not describe (a personal field slipping into a public fact, say)."""
     base = copy.deepcopy(envelope or load_envelope_schema())
     base["$id"] = f"urn:stadtdialog:event:{spec.type}:envelope"
     base["title"] = spec.type
@@ -108,20 +115,24 @@ def envelope_schema(spec: EventSpec, envelope: dict[str, Any] | None = None) -> 
     properties["source"] = {"type": "string", "enum": [f"/stadtdialog/{spec.service}"]}
     properties["data"] = copy.deepcopy(spec.data_schema)
     properties["data"].pop("title", None)
+    if strict:
+        base["additionalProperties"] = False
+        properties["data"]["additionalProperties"] = False
     return base
 
 
 def validation_errors(
-    envelope: dict[str, Any], catalogue: dict[str, EventSpec] | None = None
+    envelope: dict[str, Any], catalogue: dict[str, EventSpec] | None = None, strict: bool = True
 ) -> list[str]:
-    """Why ``envelope`` does not match the catalogue (empty when it does)."""
+    """Why ``envelope`` does not match the catalogue (empty when it does); strictly, as the
+    platform checks its own facts, or as a consumer would with the published schema."""
     import jsonschema  # only the checks need it
 
     catalogue = catalogue if catalogue is not None else load_catalogue()
     spec = catalogue.get(str(envelope.get("type")))
     if spec is None:
         return [f"type {envelope.get('type')!r} is not catalogued"]
-    validator = jsonschema.Draft7Validator(envelope_schema(spec))
+    validator = jsonschema.Draft7Validator(envelope_schema(spec, strict=strict))
     return [
         f"{'/'.join(str(p) for p in error.absolute_path) or '(envelope)'}: {error.message}"
         for error in sorted(validator.iter_errors(envelope), key=lambda e: list(e.absolute_path))

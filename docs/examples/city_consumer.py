@@ -31,8 +31,13 @@ from typing import Any
 from kombu import Connection, Consumer, Exchange, Queue
 from kombu.exceptions import OperationalError
 from kombu.message import Message
+from kombu.serialization import register
 
 EXCHANGE = Exchange("stadtdialog.public", type="topic", durable=True)
+
+# Facts arrive as CloudEvents in structured mode, content type application/cloudevents+json
+# (the CloudEvents AMQP binding): tell kombu that this is JSON.
+register("cloudevents", json.dumps, json.loads, "application/cloudevents+json", "utf-8")
 
 
 def say(text: str) -> None:
@@ -122,7 +127,10 @@ class CityConsumer:
                 with Connection(self.args.amqp_uri, heartbeat=10, connect_timeout=5) as conn:
                     conn.ensure_connection(max_retries=1)
                     with Consumer(
-                        conn, queues=[self.queue], callbacks=[self.on_message], accept=["json"]
+                        conn,
+                        queues=[self.queue],
+                        callbacks=[self.on_message],
+                        accept=["cloudevents", "json"],
                     ) as consumer:
                         consumer.qos(prefetch_count=100)
                         say(f"listening on {self.queue.name} for {self.args.city}.#")

@@ -50,6 +50,10 @@ class RestoreSchema(StrictSchema):
         required=True,
         validate=validate.Length(max=RESTORE_BATCH),
     )
+    dry_run = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Check and count only (inserted/replaced); write nothing."},
+    )
 
 
 def require_operator() -> None:
@@ -139,11 +143,19 @@ def restore() -> Response:
         by_service.setdefault(record["service"], []).append(
             {"collection": record["collection"], "document": record["document"]}
         )
-    restored = {
-        service: rpc(service, "ops_restore", values["city"], records)["restored"]
+    details = {
+        service: rpc(service, "ops_restore", values["city"], records, values["dry_run"])
         for service, records in by_service.items()
     }
-    return json_response({"city": values["city"], "restored": restored})
+    restored = {service: counts["restored"] for service, counts in details.items()}
+    return json_response(
+        {
+            "city": values["city"],
+            "dry_run": values["dry_run"],
+            "restored": restored,
+            "details": details,
+        }
+    )
 
 
 # ---------------------------------------------------------------- indexes

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.cache import cached
+from gateway.calendar_feed import city_feed
 from gateway.pages.rendering import page_errors, render
 from gateway.schema_forms import config_from_form, fields_from_schema
 from services.kit.errors import DomainError, Forbidden, Unauthenticated
@@ -59,6 +60,22 @@ def _city_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
 @cached
 def city(slug: str) -> tuple[str, int]:
     return _city_page(slug)
+
+
+@bp.get("/stadt/<slug>/kalender.ics")
+def calendar_feed(slug: str) -> Response:
+    """The city's calendar to subscribe to: phases with dates, table talks, closing events.
+    Not kept in the public cache: a changed talk is not a fact that empties it, and a
+    calendar asks only about once an hour."""
+    city = rpc("cities", "get_city", slug)
+    body = city_feed(
+        city,
+        rpc("cities", "phases", slug)["phases"],
+        rpc("dialogue", "list_talks", slug, {}),
+        rpc("events", "list_closing_events", slug),
+        current_app.config["SETTINGS"].public_base_url,
+    )
+    return Response(body, mimetype="text/calendar")
 
 
 def _require_partner(slug: str) -> None:

@@ -10,13 +10,9 @@ from icalendar import Calendar, Event
 PRODID = "-//Stadtdialog//Tischgespraeche//DE"
 
 
-def talk_ics(talk: dict[str, Any], base_url: str, cancelled: bool = False) -> bytes:
-    """One VEVENT for the talk; a cancelled talk is sent with STATUS:CANCELLED and METHOD
-    CANCEL so calendars remove it. ``talk`` is the service's talk view with place details."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+def talk_event(talk: dict[str, Any], base_url: str, cancelled: bool = False) -> Event:
+    """The talk as a VEVENT. ``talk`` is the service's talk view: with place details for a
+    participant's file, without them (district only) for the city's public feed."""
     event = Event()
     # Stable UID: a changed talk replaces the entry in the guest's calendar.
     event.add("uid", f"talk-{talk['id']}@stadtdialog")
@@ -33,5 +29,15 @@ def talk_ics(talk: dict[str, Any], base_url: str, cancelled: bool = False) -> by
     event.add("url", url)
     event.add("sequence", int(talk.get("sequence") or 0))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    calendar.add_component(event)
+    return event
+
+
+def talk_ics(talk: dict[str, Any], base_url: str, cancelled: bool = False) -> bytes:
+    """One VEVENT for the talk; a cancelled talk is sent with STATUS:CANCELLED and METHOD
+    CANCEL so calendars remove it. ``talk`` is the service's talk view with place details."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    calendar.add_component(talk_event(talk, base_url, cancelled))
     return calendar.to_ical()

@@ -51,4 +51,7 @@ GERMAN: dict[str, str] = {
     "Must be one of: table_talk, scenario_conversation.": (
         "Muss einer dieser Werte sein: table_talk, scenario_conversation."
     ),
+    "Agree to the privacy notice to join as a guest.": (
+        "Bitte stimme der Datenschutzerklärung zu, um als Gast teilzunehmen."
+    ),
 }

@@ -152,6 +152,7 @@ class GuestRequest(TenantDocument):
     invitation_id = StringField(required=True)
     name = StringField(required=True, max_length=80)
     email = StringField(required=True, max_length=254)
+    privacy_version = IntField(min_value=0)  # the notice the guest agreed to (at created_at)
     created_at = DateTimeField(default=utcnow)
 
     meta = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from services.dialogue.models import IDEA_STATUSES, TALK_ACCESS, TALK_FORMATS
 from services.kit.schemas import StrictSchema, multiline
@@ -114,10 +114,25 @@ class TokenSchema(StrictSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
 
 
+GUEST_CONSENT_NEEDED = "Agree to the privacy notice to join as a guest."
+
+
 class GuestJoinSchema(StrictSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     name = _text(1, 80, required=True)
     email = fields.Email(required=True, validate=validate.Length(max=254))
+    # GDPR Art. 7: an explicit yes to the privacy notice, recorded with the version shown.
+    privacy_consent = fields.Boolean(
+        required=True,
+        error_messages={"required": GUEST_CONSENT_NEEDED},
+        metadata={"description": "Must be true: the guest agrees to the privacy notice."},
+    )
+    privacy_version = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100_000))
+
+    @validates("privacy_consent")
+    def _consent(self, value: bool, **_: object) -> None:
+        if value is not True:
+            raise ValidationError(GUEST_CONSENT_NEEDED)
 
 
 class InvitationCreateSchema(StrictSchema):

@@ -53,6 +53,7 @@ class DialogueService(
     caller: Caller = CallerProvider()
     city_state = CityState(plugin_host=default_host)
     identity = RpcProxy("identity")
+    cities = RpcProxy("cities")  # the privacy notice's version a guest agrees to
 
     def __init__(self) -> None:
         self.settings = load_settings()

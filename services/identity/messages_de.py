@@ -42,7 +42,4 @@ GERMAN = {
         "Diese E-Mail-Adresse gehört schon zu einem anderen Konto."
     ),
     "This session does not exist (any more).": "Diese Sitzung gibt es nicht (mehr).",
-    "There is no such version of the privacy notice.": (
-        "Diese Fassung der Datenschutzerklärung gibt es nicht."
-    ),
 }

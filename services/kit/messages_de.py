@@ -26,4 +26,7 @@ GERMAN: dict[str, str] = {
         "Der Inhalt der Anfrage ist zu tief verschachtelt (höchstens {limit} Ebenen)."
     ),
     "The request body is not valid JSON.": "Der Inhalt der Anfrage ist kein gültiges JSON.",
+    "There is no such version of the privacy notice.": (
+        "Diese Fassung der Datenschutzerklärung gibt es nicht."
+    ),
 }

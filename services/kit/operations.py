@@ -133,8 +133,11 @@ class OperationsMixin:
 
     # ------------------------------------------------------------------ restore
     @rpc
-    def ops_restore(self, city: str, records: list[dict[str, Any]]) -> dict[str, int]:
-        """Put ``records`` (``{"collection", "document"}``) back; safe to repeat."""
+    def ops_restore(
+        self, city: str, records: list[dict[str, Any]], dry_run: bool = False
+    ) -> dict[str, int]:
+        """Put ``records`` (``{"collection", "document"}``) back; safe to repeat. A dry run
+        checks every record the same way and counts what would be new or replaced."""
         city = self._ops_city(city)
         collections = self._ops_tenant_collections(city)
         if not isinstance(records, list):
@@ -157,10 +160,26 @@ class OperationsMixin:
                     fields={f"records.{index}.document": ["The document belongs to another city."]}
                 )
             prepared.append((target, query, document))
+        if dry_run:
+            replaced = 0
+            for index, (target, query, document) in enumerate(prepared):
+                # The same refusal the real restore would meet: this id is another city's.
+                found = target.find_one({"_id": document["_id"]}, list(query))
+                if found is not None and any(found.get(k) != v for k, v in query.items()):
+                    raise Conflict(
+                        "A document with this id or key already exists for another city.",
+                        {f"records.{index}.document": ["Already exists."]},
+                    )
+                replaced += found is not None
+            return {"restored": 0, "inserted": len(prepared) - replaced, "replaced": replaced}
+        replaced = 0
         for index, (target, query, document) in enumerate(prepared):
             try:
                 # _id and tenant in the filter: an _id of another tenant fails as a duplicate.
-                target.replace_one({**query, "_id": document["_id"]}, document, upsert=True)
+                result = target.replace_one(
+                    {**query, "_id": document["_id"]}, document, upsert=True
+                )
+                replaced += result.matched_count
             except DuplicateKeyError as exc:
                 raise Conflict(
                     "A document with this id or key already exists for another city.",
@@ -168,7 +187,8 @@ class OperationsMixin:
                 ) from exc
             except (InvalidDocument, WriteError) as exc:  # e.g. a nested key the database refuses
                 raise Invalid(fields={f"records.{index}.document": ["Invalid value."]}) from exc
-        return {"restored": len(prepared)}
+        inserted = len(prepared) - replaced
+        return {"restored": len(prepared), "inserted": inserted, "replaced": replaced}
 
     # ------------------------------------------------------------------ indexes
     @rpc

@@ -33,6 +33,7 @@ from pymongo import ASCENDING
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 
+from services.kit import cloudevents
 from services.kit.config import load_settings
 from services.kit.context import CORRELATION_KEY
 from services.kit.correlation import valid_correlation_id
@@ -62,9 +63,14 @@ def publish_envelope(producer: Producer, envelope: dict[str, Any], public: bool)
     key = type) and, for a public fact, ``stadtdialog.public`` (``<city>.<service>.…``)."""
     match = validate_envelope(envelope)
     internal = get_event_exchange(match["service"], {})
-    common = {"serializer": "json", "delivery_mode": 2, "retry": False}
+    common = {"delivery_mode": 2, "retry": False}
     producer.publish(
-        envelope, exchange=internal, routing_key=envelope["type"], declare=[internal], **common
+        envelope,
+        exchange=internal,
+        routing_key=envelope["type"],
+        declare=[internal],
+        serializer="json",
+        **common,
     )
     if public:
         exchange = public_exchange()
@@ -73,6 +79,7 @@ def publish_envelope(producer: Producer, envelope: dict[str, Any], public: bool)
             exchange=exchange,
             routing_key=public_routing_key(envelope),
             declare=[exchange],
+            serializer=cloudevents.SERIALIZER,  # application/cloudevents+json
             **common,
         )
 

@@ -38,6 +38,7 @@ from services.scenarios.handlers.scenarios import ScenarioHandlers
 from services.scenarios.handlers.topics import TopicHandlers
 from services.scenarios.models import MODELS, Project
 from services.scenarios.privacy import PERSONAL_DATA
+from services.scenarios.warmup import EngineWarmUp
 
 
 class ScenariosService(
@@ -69,6 +70,7 @@ class ScenariosService(
     city_state = CityState(plugin_host=default_host)
     cities = RpcProxy("cities")
     identity = RpcProxy("identity")
+    engine = EngineWarmUp()  # numba's kernels compiled before the first request (warmup.py)
 
     @rpc
     def ping(self) -> str:

@@ -410,7 +410,12 @@ def test_invitation_link_guest_without_account_and_moderation(
     pages.check(visitor, "invitation")
     email = f"erika-{uuid.uuid4().hex[:6]}@example.org"
     visitor.get_by_label("Dein Name").fill("Nachbarin Erika")
-    visitor.get_by_label("E-Mail-Adresse").fill(email)
+    visitor.get_by_label("E-Mail-Adresse", exact=True).fill(email)
+    # Without the yes to the privacy notice the form is refused, keeping what was typed.
+    visitor.get_by_role("button", name="Als Gast anmelden").click()
+    expect(visitor.locator("#privacy_consent-error")).to_contain_text("Datenschutzerklärung")
+    expect(visitor.get_by_label("E-Mail-Adresse", exact=True)).to_have_value(email)
+    visitor.get_by_label(re.compile("Datenschutzerklärung gelesen")).check()
     visitor.get_by_role("button", name="Als Gast anmelden").click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Bitte bestätige Deine Anmeldung")
     visitor.goto(f"{base}/tischgespraeche/gast-bestaetigen?token={api.mailed_token(email)}")

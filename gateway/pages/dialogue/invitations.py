@@ -11,55 +11,50 @@ from flask_babel import gettext as _
 from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.pages.dialogue.base import bp
+from gateway.pages.legal import current_versions
 from gateway.pages.rendering import page_errors, render
 from services.kit.errors import DomainError
 
 
 # ---------------------------------------------------------------- invitations and guests
+def _invitation_page(talk: dict | None, token: str, status: int = 200, **extra: Any) -> Any:
+    """The invitation page; the guest form carries the privacy notice version it shows."""
+    extra.setdefault("form", {})
+    return render(
+        "talk_invitation.html",
+        status,
+        talk=talk,
+        token=token,
+        signed_in=current_caller().authenticated,
+        privacy_version=current_versions()["privacy"],
+        **extra,
+    )
+
+
 @bp.route("/tischgespraeche/einladung", methods=["GET", "POST"])
 def invitation() -> tuple[str, int] | Response:
     token = request.values.get("token", "")
     try:
         talk = rpc("dialogue", "open_invitation", {"token": token})
     except DomainError as exc:
-        return render(
-            "talk_invitation.html",
-            exc.status,
-            talk=None,
-            token=token,
-            form={},
-            errors=page_errors(exc),
-        )
-    signed_in = current_caller().authenticated
+        return _invitation_page(None, token, exc.status, errors=page_errors(exc))
     if request.method == "GET":
-        return render("talk_invitation.html", talk=talk, token=token, form={}, signed_in=signed_in)
+        return _invitation_page(talk, token)
     if request.form.get("as") == "account":
         try:
             rpc("dialogue", "join_talk", talk["city"], talk["id"], {"token": token})
         except DomainError as exc:
-            return render(
-                "talk_invitation.html",
-                exc.status,
-                talk=talk,
-                token=token,
-                form={},
-                signed_in=signed_in,
-                errors=page_errors(exc),
-            )
+            return _invitation_page(talk, token, exc.status, errors=page_errors(exc))
         return redirect(url_for(".talk", slug=talk["city"], talk_id=talk["id"], ok="dabei"))
-    form = {k: request.form.get(k, "").strip() for k in ("name", "email")}
+    form: dict[str, Any] = {k: request.form.get(k, "").strip() for k in ("name", "email")}
+    # An unticked box sends nothing: the service refuses that with a German message at the box.
+    form["privacy_consent"] = request.form.get("privacy_consent") == "1"
+    shown = request.form.get("privacy_version", "")
+    body = {"token": token, **form, **({"privacy_version": int(shown)} if shown.isdigit() else {})}
     try:
-        rpc("dialogue", "request_guest_registration", {"token": token, **form})
+        rpc("dialogue", "request_guest_registration", body)
     except DomainError as exc:
-        return render(
-            "talk_invitation.html",
-            exc.status,
-            talk=talk,
-            token=token,
-            form=form,
-            signed_in=signed_in,
-            errors=page_errors(exc),
-        )
+        return _invitation_page(talk, token, exc.status, form=form, errors=page_errors(exc))
     return render(
         "message.html",
         title=_("Bitte bestätige Deine Anmeldung"),

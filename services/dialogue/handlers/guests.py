@@ -16,6 +16,7 @@ from services.dialogue import mails
 from services.dialogue.handlers.base import DialogueBase, _oid
 from services.dialogue.models import EndedGuestLink, GuestRequest, Invitation, Registration
 from services.dialogue.schemas import GuestJoinSchema, TokenSchema
+from services.kit.consent import notice_version_shown
 from services.kit.errors import Conflict, Invalid
 from services.kit.rpc import rpc
 from services.kit.schemas import load
@@ -38,8 +39,16 @@ class GuestHandlers(DialogueBase):
         talk, invitation = self._talk_of_invitation(values["token"])
         self._check_joinable(talk)
         name, email = values["name"].strip(), values["email"].strip().lower()
+        version = notice_version_shown(
+            values["privacy_version"], int(self.cities.legal_versions()["privacy"])
+        )
         request = GuestRequest(
-            city=talk.city, talk_id=str(talk.id), invitation_id=invitation, name=name, email=email
+            city=talk.city,
+            talk_id=str(talk.id),
+            invitation_id=invitation,
+            name=name,
+            email=email,
+            privacy_version=version,
         ).save(force_insert=True)
         token = self.guest_tokens.sign(GUEST, {"c": talk.city, "g": str(request.id)})
         view = self._one_talk_view(talk, details=False)

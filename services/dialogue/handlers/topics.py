@@ -38,8 +38,13 @@ class TopicHandlers(DialogueBase):
             "guiding_questions": [str(q)[:500] for q in questions if q][:20],
         }
         key = f"deep_dive:{data['topic_id']}"
+        # One id across services: the copy takes the scenarios topic's id, so the topic_id in
+        # talk facts is the one integrators saw in scenarios.topic.published.
+        same_id = {"id": ObjectId(data["topic_id"])} if ObjectId.is_valid(data["topic_id"]) else {}
         try:
-            Topic(city=city, key=key, source="deep_dive", **fields).save(force_insert=True)
+            Topic(city=city, key=key, source="deep_dive", **same_id, **fields).save(
+                force_insert=True
+            )
         except NotUniqueError:
             Topic.scoped(city, key=key).update_one(**{f"set__{k}": v for k, v in fields.items()})
 

@@ -14,6 +14,7 @@ from services.identity.passwords import password_hasher
 from services.identity.schemas import AccountOut
 from services.identity.tokens import TokenSigner
 from services.kit.config import Settings
+from services.kit.consent import notice_version_shown
 from services.kit.context import Caller
 from services.kit.errors import Invalid, NotFound
 from services.kit.mail import Mailer
@@ -76,13 +77,7 @@ class IdentityBase:
     def _privacy_version(self, shown: int | None) -> int:
         """The notice version a person was shown: as they say (never a future one), or the
         current one when they do not say (an API client that read the current notice)."""
-        current = int(self.cities.legal_versions()["privacy"])
-        if shown is None:
-            return current
-        if shown > current:
-            message = "There is no such version of the privacy notice."
-            raise Invalid(message, {"privacy_version": [message]})
-        return shown
+        return notice_version_shown(shown, int(self.cities.legal_versions()["privacy"]))
 
     def _record_consent(self, account_id: str, version: int, context: str) -> None:
         # One record per person, version and context: a repeated request adds nothing.

@@ -3,12 +3,14 @@ talks, guests, documentation or ideas."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
 import requests
 from dialogue_support import create_talk, table_talk_city, talk_body
+from guest_support import CONSENT
 
 from services.kit.config import load_settings
 from services.kit.tokens import SignedTokens
@@ -62,11 +64,40 @@ def test_bad_talks_name_the_field(api, world, overrides: dict, field: str) -> No
     assert _fields(response)[field]["de"] and _fields(response)[field]["en"]
 
 
+def test_a_guest_joins_only_with_a_yes_to_the_privacy_notice(api, world, platform) -> None:
+    slug, talk, host = world["a"]["slug"], world["talk"], world["host"]
+    path = f"/cities/{slug}/talks/{talk['id']}"
+    token = api.post(f"{path}/invitations", token=host["token"]).json()["token"]
+    email = f"gast-{uuid.uuid4().hex[:8]}@example.org"
+    guest = {"token": token, "name": "Erika", "email": email}
+    current = api.get("/legal").json()["privacy"]
+
+    for body, field in (
+        (guest, "privacy_consent"),  # the box not ticked: nothing sent
+        ({**guest, "privacy_consent": False}, "privacy_consent"),
+        ({**guest, **CONSENT, "privacy_version": current + 1}, "privacy_version"),
+    ):
+        refused = api.post("/talk-invitations/guest", body)
+        assert refused.status_code == 422 and field in _fields(refused), refused.text
+        assert "Datenschutzerklärung" in _fields(refused)[field]["de"][0]
+    requests_made = platform.infra.database("dialogue")["guest_requests"]
+    assert requests_made.count_documents({"email": email}) == 0  # and no mail went out
+
+    assert api.post("/talk-invitations/guest", {**guest, **CONSENT}).status_code == 202
+    stored = requests_made.find_one({"email": email})
+    assert stored["privacy_version"] == current and stored["created_at"] is not None
+
+
 def test_bad_invitations_name_the_token(api, world) -> None:
     slug, talk, host = world["a"]["slug"], world["talk"], world["host"]
     path = f"/cities/{slug}/talks/{talk['id']}"
     created = api.post(f"{path}/invitations", token=host["token"]).json()
-    guest = {"token": created["token"], "name": "Gast", "email": "gast-widerruf@example.org"}
+    guest = {
+        "token": created["token"],
+        "name": "Gast",
+        "email": "gast-widerruf@example.org",
+        **CONSENT,
+    }
     assert api.post("/talk-invitations/guest", guest).status_code == 202
     mailed = api.mailed_token("gast-widerruf@example.org")
     revoked = api.delete(f"{path}/invitations/{created['id']}", token=host["token"])
@@ -104,7 +135,7 @@ def test_bad_invitations_name_the_token(api, world) -> None:
     )
     assert wrong_talk.status_code == 422 and "token" in _fields(wrong_talk)
     bad_guest = api.post(
-        "/talk-invitations/guest", {"token": fresh["token"], "name": "", "email": "x"}
+        "/talk-invitations/guest", {"token": fresh["token"], "name": "", "email": "x", **CONSENT}
     )
     assert bad_guest.status_code == 422 and {"name", "email"} <= _fields(bad_guest).keys()
 

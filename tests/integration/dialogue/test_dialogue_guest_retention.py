@@ -12,6 +12,7 @@ import pytest
 from bson import ObjectId
 from click.testing import CliRunner
 from dialogue_support import create_talk, table_talk_city
+from guest_support import CONSENT
 
 from gateway.cli import main
 
@@ -23,7 +24,7 @@ def _guest_joins(api, slug: str, host: dict, talk_id: str) -> str:
     assert invitation.status_code == 201, invitation.text
     token = invitation.json()["link"].split("token=")[1]
     email = f"gast-{uuid.uuid4().hex[:8]}@example.org"
-    body = {"token": token, "name": "Erika M.", "email": email}
+    body = {"token": token, "name": "Erika M.", "email": email, **CONSENT}
     asked = api.post("/talk-invitations/guest", body)
     assert asked.status_code == 202, asked.text
     joined = api.post("/talk-invitations/guest/confirm", {"token": api.mailed_token(email)})

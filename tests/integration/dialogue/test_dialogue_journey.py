@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from dialogue_support import GUIDING_QUESTION, create_talk, outbox_events, table_talk_city
+from guest_support import CONSENT
 from kombu import Connection, Queue
 
 from services.kit.outbox import public_exchange
@@ -72,7 +73,8 @@ def test_host_invites_a_guest_documents_and_an_idea_is_supported(api, cities, pl
     # A person without an account: name and e-mail, confirmed by the mailed link.
     guest_email = f"gast-{uuid.uuid4().hex[:8]}@example.org"
     asked = api.post(
-        "/talk-invitations/guest", {"token": token, "name": "Nachbarin Erika", "email": guest_email}
+        "/talk-invitations/guest",
+        {"token": token, "name": "Nachbarin Erika", "email": guest_email, **CONSENT},
     )
     assert asked.status_code == 202, asked.text
     confirmation = api.mailed_token(guest_email)

@@ -14,6 +14,7 @@ from typing import Any
 
 from kombu import Connection, Exchange, Queue
 
+from services.kit import cloudevents
 from services.kit.testing import wait_until
 
 
@@ -93,12 +94,14 @@ class Listener:
             self.bound.bind_to(exchange=exchange, routing_key=key)
         self.received: list[dict] = []
         self.deliveries: list[tuple[str, str, dict]] = []  # (exchange, routing key, envelope)
+        self.content_types: dict[str, set[str]] = {}  # exchange -> the messages' content types
 
     def drain(self) -> list[dict]:
-        while (message := self.bound.get(no_ack=True, accept=["json"])) is not None:
+        while (message := self.bound.get(no_ack=True, accept=cloudevents.ACCEPT)) is not None:
             self.received.append(message.payload)
             info = message.delivery_info
             self.deliveries.append((info["exchange"], info["routing_key"], message.payload))
+            self.content_types.setdefault(info["exchange"], set()).add(message.content_type)
         return self.received
 
     def wait_for(self, check, timeout: float = 20.0, what: str = "facts") -> list[dict]:  # noqa: ANN001

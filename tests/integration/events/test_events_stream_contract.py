@@ -89,3 +89,10 @@ def test_real_envelopes_match_the_catalogue(api, cities, operator, platform, lis
     internal_types = {e["type"] for x, _, e in stream.deliveries if x != PUBLIC_EXCHANGE}
     assert public_expected <= public_types
     assert internal_types >= EXPECTED  # every fact also goes to its service's own exchange
+    # The public stream is CloudEvents in structured mode with its own content type (the AMQP
+    # binding's); the services' internal exchanges stay plain JSON for nameko.
+    assert stream.content_types[PUBLIC_EXCHANGE] == {"application/cloudevents+json"}
+    internal_exchanges = set(stream.content_types) - {PUBLIC_EXCHANGE}
+    assert internal_exchanges and all(
+        stream.content_types[x] == {"application/json"} for x in internal_exchanges
+    )

@@ -20,6 +20,7 @@ from kombu import Connection, Exchange, Queue
 from nameko.standalone.events import get_event_exchange
 from pymongo.collection import Collection
 
+from services.kit import cloudevents
 from services.kit.events import validate_envelope
 from services.kit.loop import DrainLoop
 from services.kit.outbox import (
@@ -81,7 +82,7 @@ def receive(queue, expected: int, timeout: float = 5.0, linger: float = 0.3) -> 
     """The messages in ``queue``: waits for ``expected``, then a moment longer for extras."""
     messages, deadline = [], time.monotonic() + timeout
     while time.monotonic() < deadline:
-        message = queue.get(no_ack=True, accept=["json"])
+        message = queue.get(no_ack=True, accept=cloudevents.ACCEPT)
         if message is not None:
             messages.append(message)
             continue

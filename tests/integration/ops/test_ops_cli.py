@@ -177,6 +177,51 @@ def test_backup_wipe_restore_gives_the_same_data(api, operator, cities, platform
     assert other_groups == []
 
 
+def test_an_encrypted_backup_tried_first_then_restored(
+    api, operator, cities, platform, tmp_path
+) -> None:
+    made = cities.create()
+    slug, admin = made["slug"], made["admin"]
+    group = {"name": "Verkehr", "description": "Radwege am Ring"}
+    assert api.post(f"/cities/{slug}/working-groups", group, token=admin["token"]).ok
+    env = {**_env(api, operator["token"]), "STADTDIALOG_BACKUP_PASSPHRASE": "Ring frei 2027!"}
+    runner = CliRunner()
+
+    file = tmp_path / "sicherung.enc.jsonl"
+    done = runner.invoke(main, ["backup", "--encrypt", slug, str(file)], env=env)
+    assert done.exit_code == 0, done.output
+    text = file.read_text()
+    assert "Radwege" not in text and slug not in text.split("\n", 1)[1]  # only the header is plain
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600
+
+    wrong = {**env, "STADTDIALOG_BACKUP_PASSPHRASE": "nicht die richtige"}
+    refused = runner.invoke(main, ["restore", "--dry-run", str(file)], env=wrong)
+    assert refused.exit_code == 2 and "wrong passphrase" in refused.output
+
+    # The plain lines, to compare the databases with after the restore.
+    plain_file = tmp_path / "klar.jsonl"
+    assert runner.invoke(main, ["backup", slug, str(plain_file)], env=env).exit_code == 0
+    lines = [json.loads(line) for line in plain_file.read_text().splitlines()]
+    before = _tenant_documents(platform, lines)
+    for (service, collection), documents in before.items():
+        ids = [d["_id"] for d in documents]
+        platform.infra.database(service)[collection].delete_many({"_id": {"$in": ids}})
+    total = len(lines) - 2
+
+    tried = runner.invoke(main, ["restore", "--dry-run", str(file)], env=env)
+    assert tried.exit_code == 0, tried.output
+    assert f"{total} Dokumente geprüft" in tried.output and f"{total} neu" in tried.output
+    assert "nichts geschrieben" in tried.output
+    assert all(documents == [] for documents in _tenant_documents(platform, lines).values())
+
+    restored = runner.invoke(main, ["restore", str(file)], env=env)
+    assert restored.exit_code == 0, restored.output
+    assert f"({total} neu / new, 0 ersetzt / replaced)" in restored.output
+    assert _tenant_documents(platform, lines) == before
+    again = runner.invoke(main, ["restore", "--dry-run", str(file)], env=env)
+    assert f"0 neu / new, {total} ersetzt" in again.output  # a second restore changes nothing
+
+
 def test_an_incomplete_backup_file_is_refused(api, operator, tmp_path: Path) -> None:
     file = tmp_path / "cut.jsonl"
     file.write_text(

@@ -290,3 +290,17 @@ def test_scenario_project_from_factors_to_a_published_topic(
         f"/cities/{city.slug}/phase", {"to": "table_talks"}, token=city.admin["token"]
     )
     assert opened.status_code == 200, opened.text
+    # The dialogue service's copy of the topic has the same id (talk facts carry it).
+    copy = wait_until(
+        lambda: next(
+            (
+                t
+                for t in api.get(f"/cities/{city.slug}/topics").json()
+                if t["source"] == "deep_dive"
+            ),
+            None,
+        ),
+        30,
+        "the dialogue service's copy of the topic",
+    )
+    assert copy["id"] == topic_id and copy["title"] == "Lebendige Innenstadt"

@@ -41,6 +41,7 @@ from dialogue_support import (  # noqa: E402
     to_scenarios,
 )
 from events_support import event_body  # noqa: E402
+from guest_support import CONSENT  # noqa: E402
 from personal_data_support import PASSWORD, _database_leaks, _leaks, _person  # noqa: E402
 
 pytestmark = pytest.mark.integration
@@ -121,7 +122,7 @@ def test_a_rich_account_is_exported_whole_and_deleted_without_trace(api, cities,
     guest = {"email": f"gast-{tag}@example.org", "name": f"Gast Ohnekonto{tag}"}
     asked = api.post(
         "/talk-invitations/guest",
-        {"token": link_token, "name": guest["name"], "email": guest["email"]},
+        {"token": link_token, "name": guest["name"], "email": guest["email"], **CONSENT},
     )
     assert asked.status_code == 202, asked.text
     confirm = api.post(
@@ -277,7 +278,7 @@ def test_a_rich_account_is_exported_whole_and_deleted_without_trace(api, cities,
     assert talk["host_name"] == "Gelöschtes Konto" and talk["address"] is None
     dead = api.post(
         "/talk-invitations/guest",
-        {"token": link_token, "name": "Spät Dran", "email": f"spaet-{tag}@example.org"},
+        {"token": link_token, "name": "Spät Dran", "email": f"spaet-{tag}@example.org", **CONSENT},
     )
     assert dead.status_code in (409, 422), dead.text
     ideas = api.get(f"/cities/{slug}/ideas").json()

@@ -20,6 +20,7 @@ from itsdangerous.encoding import base64_decode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dialogue"))
 from dialogue_support import create_talk, table_talk_city  # noqa: E402
+from guest_support import CONSENT
 
 pytestmark = pytest.mark.integration
 NO_LONGER_VALID = "Diese Anmeldung wurde zurückgenommen; der Link ist nicht mehr gültig."
@@ -53,7 +54,7 @@ def _payload(link: str) -> str:
 def _guest(api, invitation: dict) -> dict:
     tag = uuid.uuid4().hex[:8]
     guest = {"name": f"Erika Gastlich{tag}", "email": f"erika-{tag}@example.org"}
-    asked = api.post("/talk-invitations/guest", {"token": invitation["token"], **guest})
+    asked = api.post("/talk-invitations/guest", {"token": invitation["token"], **guest, **CONSENT})
     assert asked.status_code == 202, asked.text
     return guest
 
@@ -115,6 +116,6 @@ def test_guest_links_stop_working_after_cancellation(api, invitation) -> None:
     assert guest["name"] not in listed
 
     # Asking again through the invitation is a new request with working links.
-    api.post("/talk-invitations/guest", {"token": invitation["token"], **guest})
+    api.post("/talk-invitations/guest", {"token": invitation["token"], **guest, **CONSENT})
     fresh = api.mailed_token(guest["email"], count=3)
     assert api.post("/talk-invitations/guest/confirm", {"token": fresh}).status_code == 200

@@ -19,6 +19,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dialogue"))
 from dialogue_support import create_talk, table_talk_city  # noqa: E402
+from guest_support import CONSENT
 
 pytestmark = pytest.mark.integration
 TIGHT = {
@@ -71,7 +72,7 @@ def invitation(api, cities, platform) -> str:
 
 def test_guest_request_mails_are_limited(api, limited, invitation) -> None:
     victim = _address()
-    body = {"token": invitation, "name": "Kaufen Sie jetzt!", "email": victim}
+    body = {"token": invitation, "name": "Kaufen Sie jetzt!", "email": victim, **CONSENT}
     _three_then_refused(limited, "/talk-invitations/guest", body)
     # Exactly three mails reached the address; the fourth request was refused before sending.
     assert len(api.sink.wait_for(victim, count=3)) == 3

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dialogue"))
 from dialogue_support import GUIDING_QUESTION, create_talk, table_talk_city  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from guest_support import CONSENT
 from personal_data_support import PASSWORD, _database_leaks, _leaks, _person  # noqa: E402
 
 pytestmark = pytest.mark.integration
@@ -59,7 +60,7 @@ def test_no_personal_data_in_public_facts_logs_or_after_deletion(api, cities, pl
     guest = {"email": f"gast-{guest_tag}@example.org", "name": f"Gast Spurlos{guest_tag}"}
     asked = api.post(
         "/talk-invitations/guest",
-        {"token": link_token, "name": guest["name"], "email": guest["email"]},
+        {"token": link_token, "name": guest["name"], "email": guest["email"], **CONSENT},
     )
     assert asked.status_code == 202, asked.text
     joined = api.post(

@@ -138,7 +138,8 @@ def test_literal_data_matches_the_schema(emitted, catalogue) -> None:
 def test_schemas_are_valid_and_their_examples_match(catalogue) -> None:
     for spec in catalogue.values():
         jsonschema.Draft7Validator.check_schema(spec.data_schema)
-        assert spec.data_schema.get("additionalProperties") is False, spec.type
+        # Published open: a consumer validating against it survives an added optional field.
+        assert spec.data_schema.get("additionalProperties") is True, spec.type
         for example in spec.data_schema["examples"]:
             jsonschema.validate(example, spec.data_schema, cls=jsonschema.Draft7Validator)
 
@@ -174,6 +175,30 @@ def test_an_envelope_of_each_type_validates_and_a_tampered_one_does_not(catalogu
     assert validation_errors(unknown, catalogue) == [
         "type 'stadtdialog.cities.nothing.happened.v1' is not catalogued"
     ]
+
+
+def test_a_consumer_with_the_published_schema_accepts_an_added_field(catalogue) -> None:
+    """The rule of evolution: a version gains optional fields only, and a consumer that
+    validates with the published schema (not strict) keeps accepting its messages; the
+    platform's own strict check still refuses a field the catalogue does not name."""
+    for spec in catalogue.values():
+        envelope = make_envelope(
+            service=spec.service,
+            entity=spec.entity,
+            action=spec.action,
+            version=spec.version,
+            data={**spec.example, "added_later": {"any": ["value", 1]}},
+            city="musterstadt",
+            subject="x",
+        )
+        grown = {
+            **envelope,
+            "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        }
+        assert validation_errors(grown, catalogue, strict=False) == [], spec.type
+        published = json.loads((SCHEMAS_DIR / f"{spec.type}.json").read_text())
+        jsonschema.validate(grown["data"], published, cls=jsonschema.Draft7Validator)
+        assert any("added_later" in e for e in validation_errors(grown, catalogue)), spec.type
 
 
 def test_public_channels_use_the_public_routing_key(catalogue) -> None:

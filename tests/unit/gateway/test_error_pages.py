@@ -7,6 +7,7 @@ import pytest
 from flask import Flask
 
 from gateway.app import create_app
+from gateway.rpc import ServiceUnavailable
 
 
 @pytest.fixture
@@ -21,6 +22,10 @@ def app(monkeypatch) -> Flask:
     @app.get("/api/v1/kaputt")
     def broken_api() -> str:
         raise RuntimeError("Geheimnis im Stacktrace")
+
+    @app.route("/beschaeftigt", methods=["GET", "POST"])
+    def busy() -> str:
+        raise ServiceUnavailable("scenarios", "no answer within 10 s")
 
     return app
 
@@ -55,3 +60,16 @@ def test_api_errors_are_json_in_both_languages(app) -> None:
         assert error["code"] == code
         assert error["message"]["de"] != error["message"]["en"]
         assert "Geheimnis" not in response.get_data(as_text=True)
+
+
+def test_a_page_that_was_only_read_tries_again_by_itself(app) -> None:
+    """A busy or restarting service: the read page refreshes itself; a sent form never does."""
+    client = app.test_client()
+    read = client.get("/beschaeftigt", headers={"Accept-Language": "de-DE"})
+    assert read.status_code == 503 and read.headers["Retry-After"] == "5"
+    assert read.headers["Refresh"] == "5"
+    page = read.get_data(as_text=True)
+    assert "Gerade nicht erreichbar" in page and "in 5 Sekunden von selbst" in page
+    sent = client.post("/beschaeftigt", headers={"Accept-Language": "de-DE"})
+    assert sent.status_code in (400, 503)  # without a CSRF token the form is refused first
+    assert "Refresh" not in sent.headers

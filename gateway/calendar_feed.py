@@ -1,0 +1,77 @@
+"""A city's subscribable iCalendar feed: its phases with dates, its table talks and its closing
+events (pure: the views the services answer with in, the .ics bytes out).
+
+Every entry has a stable UID, so a calendar that subscribed replaces a changed entry on its
+next refresh and drops one that left the feed (a cancelled talk, a withdrawn event). Talks
+carry only their district here: the address and the meeting link are for the people who
+registered (their own .ics from the talk's page or the confirmation mail)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from icalendar import Calendar, Event
+
+from services.dialogue.calendar import PRODID, talk_event
+
+REFRESH = "PT1H"  # how often a subscribed calendar asks again
+
+
+def _closing_event(event: dict[str, Any], base_url: str) -> Event:
+    entry = Event()
+    entry.add("uid", f"closing-{event['id']}@stadtdialog")
+    entry.add("dtstamp", datetime.now(UTC))
+    entry.add("dtstart", datetime.fromisoformat(event["starts_at"]))
+    entry.add("dtend", datetime.fromisoformat(event["ends_at"]))
+    entry.add("summary", f"Abschlussveranstaltung: {event['title']}")
+    url = f"{base_url}/stadt/{event['city']}/abschluss/{event['id']}"
+    entry.add("description", "\n\n".join(p for p in (event.get("description") or "", url) if p))
+    venue = event.get("venue") or {}
+    place = ", ".join(p for p in (venue.get("name"), venue.get("address")) if p)
+    if place or venue.get("online_url"):
+        entry.add("location", place or venue["online_url"])
+    entry.add("url", url)
+    cancelled = event.get("status") == "cancelled"
+    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return entry
+
+
+def _phase(slug: str, phase: dict[str, Any], base_url: str) -> Event | None:
+    if not (phase.get("start") and phase.get("end")):
+        return None  # a phase without planned dates has no place in a calendar
+    entry = Event()
+    entry.add("uid", f"phase-{slug}-{phase['phase']}@stadtdialog")
+    entry.add("dtstamp", datetime.now(UTC))
+    entry.add("dtstart", datetime.fromisoformat(phase["start"]))
+    entry.add("dtend", datetime.fromisoformat(phase["end"]))
+    entry.add("summary", f"Phase: {phase['title']['de']}")
+    entry.add("url", f"{base_url}/stadt/{slug}")
+    entry.add("transp", "TRANSPARENT")  # weeks long: never shown as busy
+    return entry
+
+
+def city_feed(
+    city: dict[str, Any],
+    phases: list[dict[str, Any]],
+    talks: list[dict[str, Any]],
+    closing_events: list[dict[str, Any]],
+    base_url: str,
+) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"Stadtdialog {city['name']}")
+    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    for phase in phases:
+        if (entry := _phase(city["slug"], phase, base_url)) is not None:
+            calendar.add_component(entry)
+    for talk in talks:
+        public = {k: v for k, v in talk.items() if k not in ("address", "link")}
+        calendar.add_component(talk_event(public, base_url))
+    for event in closing_events:
+        if event.get("status") in ("published", "cancelled"):
+            calendar.add_component(_closing_event(event, base_url))
+    return calendar.to_ical()

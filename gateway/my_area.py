@@ -173,11 +173,14 @@ def arrange(parts: dict[str, Any], city_names: dict[str, str], now: datetime) ->
     }
 
 
-def my_area() -> dict[str, Any]:
+def city_names() -> dict[str, str]:
+    return {c["slug"]: c["name"] for c in rpc("cities", "list_cities")}
+
+
+def my_area(names: dict[str, str] | None = None) -> dict[str, Any]:
     """Mein Bereich of the signed-in person (``Unauthenticated`` for nobody)."""
     account_id = current_caller().user_id
     if not account_id:
         raise Unauthenticated()
     parts = {name: rpc(name, "personal_data_export", account_id) for name in PARTS}
-    names = {c["slug"]: c["name"] for c in rpc("cities", "list_cities")}
-    return arrange(parts, names, datetime.now(UTC))
+    return arrange(parts, city_names() if names is None else names, datetime.now(UTC))

@@ -11,12 +11,21 @@ from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.auth import PAGE_SESSION_KEY
-from gateway.my_area import my_area
+from gateway.my_area import city_names, my_area
 from gateway.pages.rendering import page_errors, render
+from gateway.schema_forms import N_
 from services.kit.errors import DomainError
 
 bp = Blueprint("pages_my_area", __name__)
 
+# The roles in words (no raw key on the page).
+ROLE_NAMES = {
+    "citizen": N_("Bürgerin oder Bürger"),
+    "working_group_member": N_("Mitglied einer Arbeitsgruppe"),
+    "facilitator": N_("Szenario-Begleitung"),
+    "city_admin": N_("Stadt-Admin"),
+    "partner": N_("Partner"),
+}
 # Several forms on one page: a field name the service uses twice gets the form's own id.
 EMAIL_FORM_FIELDS = {"password": "email_password"}
 
@@ -24,8 +33,17 @@ EMAIL_FORM_FIELDS = {"password": "email_password"}
 def render_my_area(status: int = 200, **extra: Any) -> tuple[str, int]:
     me = rpc("identity", "me")  # Unauthenticated becomes the sign-in page's error
     sessions = rpc("identity", "list_sessions", session.get(PAGE_SESSION_KEY, ""))["items"]
+    names = city_names()
     return render(
-        "account.html", status, me=me, area=my_area(), sessions=sessions, form={}, **extra
+        "account.html",
+        status,
+        me=me,
+        area=my_area(names),
+        sessions=sessions,
+        city_names=names,
+        role_names={k: _(v) for k, v in ROLE_NAMES.items()},
+        form={},
+        **extra,
     )
 
 

@@ -237,3 +237,12 @@ def test_a_newcomer_sees_friendly_empty_lists(phone: Page, api, shots) -> None: 
     expect(phone.get_by_role("heading", level=1)).to_have_text("My area")
     expect(phone.get_by_text("You have not registered for a table talk yet.")).to_be_visible()
     assert fits_the_screen(phone)
+
+
+def test_roles_are_shown_in_words_with_the_city_name(phone: Page, api, cities) -> None:  # noqa: ANN001
+    made = cities.create()
+    _sign_in(phone, api.base, made["admin"])
+    phone.goto(api.base + "/konto")
+    roles = phone.locator("dt", has_text="Rollen").locator("xpath=following-sibling::dd")
+    expect(roles).to_have_text(f"Stadt-Admin ({made['city']['name']})")
+    assert "city_admin" not in phone.locator("main").inner_text()

@@ -31,6 +31,7 @@ from gateway.pages import city as pages_city
 from gateway.pages import dialogue as pages_dialogue
 from gateway.pages import events as pages_events
 from gateway.pages import legal as pages_legal
+from gateway.pages import my_area as pages_my_area
 from gateway.pages import scenarios as pages_scenarios
 from gateway.rpc import RpcClient
 from services.kit.config import Settings, check_secret_key, load_settings
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(pages_my_area.bp)
     app.register_blueprint(pages_city.bp)
     app.register_blueprint(pages_dialogue.bp)
     app.register_blueprint(pages_scenarios.bp)

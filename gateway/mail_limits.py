@@ -84,6 +84,8 @@ MAIL_ROUTES = (
     MailRoute("api_identity.resend_verification"),
     MailRoute("api_identity.request_password_reset"),
     MailRoute("pages.forgot_password"),
+    MailRoute("api_identity.request_email_change"),
+    MailRoute("pages_my_area.change_email"),
     MailRoute("api_dialogue.request_guest_registration", by_invitation=True),
     MailRoute("pages_dialogue.invitation", by_invitation=True, exempt=_joins_with_account),
     MailRoute("api_dialogue.create_invitation"),

@@ -7,17 +7,22 @@ from flask import Blueprint, Response
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
 from gateway.auth import bearer_token, require_caller
+from gateway.my_area import my_area
 from gateway.personal_export import collect
 from services.identity.schemas import (
     AccountOut,
     DeleteAccountSchema,
+    DisplayNameSchema,
+    EmailChangeSchema,
     EmailSchema,
     LoginOut,
     LoginSchema,
     OrganisationSchema,
+    PasswordChangeSchema,
     PasswordResetSchema,
     RegisterSchema,
     RoleGrantSchema,
+    SessionListOut,
     TokenSchema,
 )
 
@@ -172,3 +177,94 @@ def grant_role() -> Response:
 def revoke_role() -> Response:
     require_caller()
     return json_response(rpc("identity", "revoke_role", json_body()))
+
+
+# ---------------------------------------------------------------- Mein Bereich
+@bp.get("/me/area")
+@documented(
+    "Mein Bereich: my hosted talks, registrations (with waiting position), documentation "
+    "drafts, ideas, supports, observations and closing-event registrations, each with its path",
+    TAG,
+    auth=True,
+    errors=(401,),
+)
+def area() -> Response:
+    require_caller()
+    return json_response(my_area())
+
+
+@bp.put("/me/display-name")
+@documented(
+    "Change my display name", TAG, body=DisplayNameSchema, response=AccountOut, auth=True,
+    errors=(401, 422),
+)  # fmt: skip
+def change_display_name() -> Response:
+    require_caller()
+    return json_response(rpc("identity", "change_display_name", json_body()))
+
+
+@bp.post("/me/email")
+@documented(
+    "Ask to change my e-mail address (the current password is required): a link goes to the "
+    "new address, which takes effect once the link is opened",
+    TAG,
+    body=EmailChangeSchema,
+    status=202,
+    auth=True,
+    errors=(401, 403, 422, 429),
+)
+def request_email_change() -> Response:
+    require_caller()
+    return json_response(rpc("identity", "request_email_change", json_body()), 202)
+
+
+@bp.post("/me/email/confirm")
+@documented(
+    "Confirm a new e-mail address with the mailed token",
+    TAG,
+    body=TokenSchema,
+    response=AccountOut,
+    errors=(409, 422),
+)
+def confirm_email_change() -> Response:
+    return json_response(rpc("identity", "confirm_email_change", json_body()))
+
+
+@bp.put("/me/password")
+@documented(
+    "Change my password (the current one is required); every other session ends",
+    TAG,
+    body=PasswordChangeSchema,
+    auth=True,
+    errors=(401, 403, 422),
+)
+def change_password() -> Response:
+    require_caller()
+    return json_response(rpc("identity", "change_password", json_body(), bearer_token()))
+
+
+@bp.get("/me/sessions")
+@documented(
+    "My sessions (browsers and API tokens); current marks this token",
+    TAG,
+    response=SessionListOut,
+    auth=True,
+    errors=(401,),
+)
+def list_sessions() -> Response:
+    require_caller()
+    return json_response(rpc("identity", "list_sessions", bearer_token()))
+
+
+@bp.delete("/me/sessions/<handle>")
+@documented("End one of my sessions", TAG, auth=True, errors=(401, 404, 422))
+def end_session(handle: str) -> Response:
+    require_caller()
+    return json_response(rpc("identity", "end_session", {"session": handle}))
+
+
+@bp.post("/me/sessions/end-others")
+@documented("End every session of mine but this one", TAG, auth=True, errors=(401,))
+def end_other_sessions() -> Response:
+    require_caller()
+    return json_response(rpc("identity", "end_other_sessions", bearer_token()))

@@ -145,8 +145,11 @@ class Seeder:
         ]
         start = (datetime.now(UTC) + timedelta(days=10)).replace(minute=0, second=0, microsecond=0)
         talks = []
-        for index, (topic, district) in enumerate(zip(dialogue_topics[:2], ("Nord", "Altstadt"),
-                                                      strict=False)):  # fmt: skip
+        # The second table is small (two seats), so a demo guest waits in place 1 and sees
+        # the waiting position in Mein Bereich.
+        for index, (topic, district, seats) in enumerate(zip(dialogue_topics[:2],
+                                                             ("Nord", "Altstadt"), (8, 2),
+                                                             strict=False)):  # fmt: skip
             begins = start + timedelta(days=index * 3)
             talk = {
                 "title": f"Tischgespräch: {topic['title']}",
@@ -157,7 +160,7 @@ class Seeder:
                 "district": district,
                 "starts_at": begins.isoformat(),
                 "ends_at": (begins + timedelta(hours=2)).isoformat(),
-                "capacity": 8,
+                "capacity": seats,
             }
             talks.append(
                 self.wait(
@@ -167,7 +170,9 @@ class Seeder:
             )
         for guest in guests:
             self.call(guest, "POST", f"/cities/{slug}/talks/{talks[0]['id']}/registrations", {})
-        self.call(guests[0], "POST", f"/cities/{slug}/talks/{talks[1]['id']}/registrations", {})
+        # Jonas and Karl take the two seats of the second talk, Marie waits in place 1.
+        for guest in (guests[0], guests[2], guests[1]):
+            self.call(guest, "POST", f"/cities/{slug}/talks/{talks[1]['id']}/registrations", {})
         ideas = [
             ("Radweg am Fluss", "Ein durchgehender, sicherer Radweg entlang des Flusses.",
              "mobility", "Nord"),
@@ -192,6 +197,9 @@ class Seeder:
         ]
         for guest in guests:
             self.call(guest, "POST", f"/cities/{slug}/ideas/{made_ideas[0]['id']}/support")
+        # Help offers ("Ich mache mit"): Jonas at the repair café, the host with the shade.
+        self.call(guests[0], "POST", f"/cities/{slug}/ideas/{made_ideas[2]['id']}/helpers")
+        self.call(host, "POST", f"/cities/{slug}/ideas/{made_ideas[1]['id']}/helpers")
         self.log("Musterstadt: Tischgespräche mit 2 Themen, 2 Gesprächen und 3 Ideen")
 
     def seed_beispielstadt(self, op: Person) -> None:

@@ -13,7 +13,9 @@ from flask_babel import gettext as _
 from gateway.api.common import rpc
 from gateway.auth import PAGE_SESSION_KEY, current_caller
 from gateway.cache import cached
+from gateway.device_names import device_name
 from gateway.pages.legal import current_versions
+from gateway.pages.my_area import render_my_area
 from gateway.pages.rendering import page_errors, render
 from gateway.personal_export import collect, readable
 from gateway.security import remember_retry_after
@@ -91,7 +93,9 @@ def login() -> tuple[str, int] | Response:
         return render("login.html", form={})
     form = {k: request.form.get(k, "") for k in ("email", "password")}
     try:
-        result = rpc("identity", "login", form, "page")  # a page session, no API token
+        # A page session, no API token; the browser's short name for the list of sessions.
+        device = device_name(request.user_agent.string)
+        result = rpc("identity", "login", form, "page", device)
     except DomainError as exc:
         remember_retry_after(exc)  # a locked sign-in (429) says when to try again
         return render(
@@ -152,8 +156,8 @@ def reset_password() -> tuple[str, int]:
 
 @bp.get("/konto")
 def account() -> tuple[str, int]:
-    me = rpc("identity", "me")  # Unauthenticated becomes the sign-in page's error
-    return render("account.html", me=me)
+    """Mein Bereich (``gateway/pages/my_area.py`` holds its forms)."""
+    return render_my_area()
 
 
 @bp.get("/konto/meine-daten")
@@ -172,7 +176,7 @@ def delete_account() -> tuple[str, int] | Response:
     try:
         rpc("identity", "delete_account", {"password": request.form.get("password", "")})
     except DomainError as exc:
-        return render("account.html", exc.status, me=rpc("identity", "me"), errors=page_errors(exc))
+        return render_my_area(exc.status, errors=page_errors(exc))
     session.clear()
     g.caller = ANONYMOUS  # this very page already shows the person signed out
     return render(

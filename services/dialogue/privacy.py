@@ -42,7 +42,11 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
             "status": "Stand",
             "cancel_reason": "Grund der Absage",
         },
-        details={"confirmed_guests": "Bestätigte Gäste", "waiting_guests": "Auf der Warteliste"},
+        details={
+            "confirmed_guests": "Bestätigte Gäste",
+            "waiting_guests": "Auf der Warteliste",
+            "draft_saved_at": "Entwurf der Dokumentation gespeichert am",
+        },
     ),
     Registration: Holds(
         label="Anmeldungen zu Gesprächen",

@@ -109,3 +109,82 @@ account. If you forgot your password, set a new one with the first link above.{v
 If it was not you, ignore this e-mail; your account stays as it is.
 """
     return subject, body
+
+
+def email_change(name: str, link: str, token: str) -> tuple[str, str]:
+    """To the new address: it takes effect only when its owner opens the link."""
+    subject = "Stadtdialog: Neue E-Mail-Adresse bestätigen / Confirm your new e-mail address"
+    body = f"""Hallo {name},
+
+Du möchtest Deine E-Mail-Adresse bei Stadtdialog auf diese Adresse ändern. Bestätige das mit
+diesem Link:
+{link}
+
+Erst danach gilt die neue Adresse; bis dahin bleibt die alte. Der Link ist 48 Stunden gültig
+und kann einmal verwendet werden. Warst Du das nicht, ignoriere diese E-Mail einfach.
+
+---
+
+Hello {name},
+
+you asked to change your e-mail address at Stadtdialog to this one. Confirm it with the link
+above; until then the old address stays. If it was not you, ignore this e-mail.
+
+Code: {token}
+"""
+    return subject, body
+
+
+def email_change_requested(name: str) -> tuple[str, str]:
+    """To the old address when a change is asked for: a stolen session cannot move silently."""
+    subject = "Stadtdialog: Änderung Deiner E-Mail-Adresse / E-mail change requested"
+    body = f"""Hallo {name},
+
+für Dein Konto bei Stadtdialog wurde eine neue E-Mail-Adresse angegeben. Sie gilt erst, wenn
+der Link in der E-Mail an die neue Adresse geöffnet wird. Warst Du das nicht, ändere bitte
+Dein Passwort unter „Mein Bereich“ und melde dort alle anderen Sitzungen ab.
+
+---
+
+Hello {name},
+
+a new e-mail address was entered for your Stadtdialog account. It takes effect only once the
+link sent to the new address is opened. If it was not you, change your password under
+"My area" and sign out all other sessions there.
+"""
+    return subject, body
+
+
+def email_changed(name: str) -> tuple[str, str]:
+    """To the old address once the new one is confirmed."""
+    subject = "Stadtdialog: Deine E-Mail-Adresse ist geändert / Your e-mail address was changed"
+    body = f"""Hallo {name},
+
+Deine E-Mail-Adresse bei Stadtdialog ist geändert. Mails bekommst Du ab jetzt an die neue
+Adresse; mit dieser Adresse kannst Du Dich nicht mehr anmelden.
+
+---
+
+Hello {name},
+
+your e-mail address at Stadtdialog was changed. From now on mails go to the new address, and
+this address no longer signs you in.
+"""
+    return subject, body
+
+
+def password_changed(name: str) -> tuple[str, str]:
+    subject = "Stadtdialog: Dein Passwort ist geändert / Your password was changed"
+    body = f"""Hallo {name},
+
+Dein Passwort bei Stadtdialog ist geändert; alle anderen Sitzungen sind abgemeldet. Warst Du
+das nicht, lege über „Passwort vergessen?“ auf der Anmeldeseite sofort ein neues fest.
+
+---
+
+Hello {name},
+
+your Stadtdialog password was changed and every other session was signed out. If it was not
+you, set a new one right away with "Forgot your password?" on the sign-in page.
+"""
+    return subject, body

@@ -37,4 +37,9 @@ GERMAN = {
     "Agree to the privacy notice to create an account.": (
         "Bitte stimme der Datenschutzerklärung zu, um ein Konto anzulegen."
     ),
+    "This is already your e-mail address.": "Das ist schon Deine E-Mail-Adresse.",
+    "This e-mail address already belongs to another account.": (
+        "Diese E-Mail-Adresse gehört schon zu einem anderen Konto."
+    ),
+    "This session does not exist (any more).": "Diese Sitzung gibt es nicht (mehr).",
 }

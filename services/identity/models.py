@@ -74,6 +74,9 @@ class Session(Document):
     id = StringField(primary_key=True)
     account_id = StringField(required=True)
     kind = StringField(choices=SESSION_KINDS, default="api")
+    # A short description of the browser ("Firefox auf Android"), so a person can tell their
+    # sessions apart in Mein Bereich; never the full user-agent string.
+    device = StringField(max_length=80)
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField(required=True)
 

@@ -28,7 +28,7 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
     Session: Holds(
         label="Anmeldungen (Sitzungen)",
         by=("account_id",),
-        show={"created_at": "Angemeldet am", "expires_at": "Gültig bis"},
+        show={"created_at": "Angemeldet am", "expires_at": "Gültig bis", "device": "Gerät"},
     ),
     Consent: Holds(
         label="Einwilligungen und Kenntnisnahmen",

@@ -136,3 +136,55 @@ class NoticeTakenSchema(StrictSchema):
     """A signed-in person took note of a version of the privacy notice."""
 
     version = fields.Integer(required=True, validate=validate.Range(min=0, max=100_000))
+
+
+# ---------------------------------------------------------------- my own account (Mein Bereich)
+class DisplayNameSchema(StrictSchema):
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+
+    @validates("display_name")
+    def _display_name(self, value: str, **_: object) -> None:
+        if not value.strip():
+            raise ValidationError("Missing data for required field.")
+
+
+class EmailChangeSchema(StrictSchema):
+    """A new address; it takes effect when the link mailed to it is opened."""
+
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(max=256), metadata=VERBATIM
+    )
+
+
+class PasswordChangeSchema(StrictSchema):
+    current_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(max=256), metadata=VERBATIM
+    )
+    new_password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=MIN_PASSWORD, max=256),
+        metadata=VERBATIM,
+    )
+
+    @validates("new_password")
+    def _password(self, value: str, **_: object) -> None:
+        _check_password(value)
+
+
+class SessionEndSchema(StrictSchema):
+    session = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class SessionOut(StrictSchema):
+    id = fields.String(metadata={"description": "A handle to end the session with."})
+    kind = fields.String(metadata={"description": "page (a browser) or api (a bearer token)"})
+    device = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    current = fields.Boolean()
+
+
+class SessionListOut(StrictSchema):
+    items = fields.List(fields.Nested(SessionOut))

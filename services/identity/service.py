@@ -12,6 +12,7 @@ from services.identity.handlers.consents import ConsentHandlers
 from services.identity.handlers.organisations import OrganisationHandlers
 from services.identity.handlers.password_reset import PasswordResetHandlers
 from services.identity.handlers.personal_data import PersonalDataHandlers
+from services.identity.handlers.profile import ProfileHandlers
 from services.identity.handlers.registration import RegistrationHandlers
 from services.identity.handlers.roles import RoleHandlers
 from services.identity.handlers.sessions import SessionHandlers
@@ -33,6 +34,7 @@ SERVICE = "identity"
 class IdentityService(
     RegistrationHandlers,
     SessionHandlers,
+    ProfileHandlers,
     PasswordResetHandlers,
     PersonalDataHandlers,
     ConsentHandlers,

@@ -16,6 +16,7 @@ from services.kit.tokens import SignedTokens
 
 VERIFY = "verify-email"
 RESET = "reset-password"
+CHANGE_EMAIL = "change-email"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,31 @@ class TokenSigner:
         """Claims of a valid token; ``Invalid`` naming the ``token`` field otherwise."""
         payload = self.tokens.read(purpose, token, required=("a", "f"))
         return TokenClaims(account_id=payload["a"], jti=payload["j"], fingerprint=payload["f"])
+
+
+@dataclass(frozen=True)
+class EmailChangeClaims:
+    account_id: str
+    jti: str
+    new_email: str
+    fingerprint: str  # of the address the change starts from: the link dies if it changes
+
+
+def issue_email_change(signer: TokenSigner, account_id: str, old: str, new: str) -> str:
+    return signer.tokens.sign(CHANGE_EMAIL, {"a": account_id, "e": new, "f": fingerprint(old)})
+
+
+def read_email_change(signer: TokenSigner, token: str) -> EmailChangeClaims:
+    """Claims of a valid e-mail change link; ``Invalid`` naming the ``token`` field otherwise."""
+    payload = signer.tokens.read(CHANGE_EMAIL, token, required=("a", "e", "f"))
+    return EmailChangeClaims(
+        account_id=payload["a"], jti=payload["j"], new_email=payload["e"], fingerprint=payload["f"]
+    )
+
+
+def session_handle(key: str) -> str:
+    """What a person sees of one of their sessions: enough to end it, nothing to sign in with."""
+    return hashlib.sha256(f"handle:{key}".encode()).hexdigest()[:24]
 
 
 def new_session_token() -> tuple[str, str]:

@@ -19,8 +19,8 @@ def _sign_in(page: Page, base: str, email: str, password: str) -> None:
 def test_download_my_data_and_delete_the_account_on_a_phone(phone: Page, api) -> None:
     person = api.verified_login()
     _sign_in(phone, api.base, person["email"], person["password"])
-    phone.get_by_role("link", name="Mein Konto").click()
-    expect(phone.get_by_role("heading", level=1)).to_have_text("Mein Konto")
+    phone.get_by_role("link", name="Mein Bereich").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Mein Bereich")
     expect(phone.get_by_text(person["email"])).to_be_visible()
     assert fits_the_screen(phone)
     assert accessibility_violations(phone) == []

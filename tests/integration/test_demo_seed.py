@@ -43,6 +43,34 @@ def _state(api, operator: dict, year: int) -> dict:  # noqa: ANN001
     }
 
 
+def _my_area(api, email: str, password: str) -> dict:  # noqa: ANN001
+    login = api.post("/sessions", {"email": email, "password": password})
+    assert login.status_code == 201, login.text
+    area = api.get("/me/area", token=login.json()["token"])
+    assert area.status_code == 200, area.text
+    return area.json()
+
+
+def _check_my_area_is_filled(api, password: str) -> None:  # noqa: ANN001
+    """Each demo citizen opens Mein Bereich and finds their own part of the demo."""
+    host = _my_area(api, f"demo-gastgeberin@{MUSTERSTADT}.example", password)
+    assert len(host["hosted_talks"]) == 2
+    assert sorted(i["title"] for i in host["ideas"]) == ["Radweg am Fluss", "Reparaturcafé"]
+    assert [s["kind"] for s in host["supports"]] == ["helper"]
+    jonas = _my_area(api, f"demo-gast1@{MUSTERSTADT}.example", password)
+    assert [r["state"] for r in jonas["registrations"]] == ["confirmed", "confirmed"]
+    assert sorted(s["kind"] for s in jonas["supports"]) == ["helper", "support"]
+    marie = _my_area(api, f"demo-gast2@{MUSTERSTADT}.example", password)
+    assert [(r["state"], r["position"]) for r in marie["registrations"]] == [
+        ("confirmed", None),
+        ("waitlisted", 1),
+    ]
+    assert [i["title"] for i in marie["ideas"]] == ["Schattenplätze am Markt"]
+    frieda = _my_area(api, f"demo-buergerin@{BEISPIELSTADT}.example", password)
+    assert sorted(o["kind"] for o in frieda["observations"]) == ["forecast", "observation"]
+    assert all(o["path"] == f"/stadt/{BEISPIELSTADT}/beobachtungen" for o in frieda["observations"])
+
+
 def test_demo_cohort_is_seeded_through_the_api_and_reset(api, operator) -> None:
     year = fresh_year()
     inbox = SinkInbox(api.sink)
@@ -64,6 +92,7 @@ def test_demo_cohort_is_seeded_through_the_api_and_reset(api, operator) -> None:
     talks = talks["items"] if isinstance(talks, dict) else talks
     guests = api.get(f"/cities/{MUSTERSTADT}/talks/{talks[0]['id']}/guests", token=host)
     assert guests.status_code == 200 and guests.json(), guests.text
+    _check_my_area_is_filled(api, logins["password"])
 
     # Someone plays with the demo: one more idea.
     extra = {"title": "Bücherschrank", "description": "Ein offener Bücherschrank am Bahnhof.",

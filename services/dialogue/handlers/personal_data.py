@@ -15,6 +15,7 @@ from services.dialogue.handlers.base import SERVICE, DialogueBase, _aware, _now
 from services.dialogue.handlers.guests import GUEST_TTL
 from services.dialogue.models import (
     Documentation,
+    DocumentationDraft,
     EndedGuestLink,
     GuestRequest,
     Idea,
@@ -37,6 +38,7 @@ from services.kit.personal_data import PersonalDataMixin
 from services.kit.rpc import rpc
 
 ACCOUNT_DELETED = "stadtdialog.identity.account.deleted.v1"
+ACCOUNT_RENAMED = "stadtdialog.identity.account.renamed.v1"
 DELETED_NAME = "Gelöschtes Konto"
 HOST_LEFT = "Die Gastgeberin oder der Gastgeber hat das Konto bei Stadtdialog gelöscht."
 STATUS_DE = {"confirmed": "bestätigt", "waitlisted": "Warteliste", "none": "storniert"}
@@ -48,23 +50,37 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
 
     def personal_data_details(self, model: type[Document], doc: Document) -> dict[str, Any]:
         """Counts and titles, never other people: a hosted talk's guests only as numbers."""
+        # Unlabelled keys (ids, codes) go into the JSON file only; Mein Bereich links by them.
         if isinstance(doc, Talk):
             taken = Seat.scoped(doc.city, talk_id=str(doc.id)).count()
             registered = Registration.scoped(doc.city, talk_id=str(doc.id)).count()
-            return {"confirmed_guests": taken, "waiting_guests": max(registered - taken, 0)}
+            draft = DocumentationDraft.scoped(doc.city, talk_id=str(doc.id)).only("saved_at")
+            saved = draft.first()
+            return {
+                "confirmed_guests": taken,
+                "waiting_guests": max(registered - taken, 0),
+                "draft_saved_at": saved.saved_at if saved else None,
+            }
         if isinstance(doc, IdeaSupport):
             idea = Idea.scoped(doc.city, id=doc.idea_id).first()
-            return {"idea_title": idea.title if idea else None}
+            return {"idea_title": idea.title if idea else None, "idea_id": doc.idea_id}
         if not isinstance(doc, Registration | Invitation | Documentation):
             return {}
         talk = Talk.scoped(doc.city, id=doc.talk_id).first()
-        details = {"talk_title": talk and talk.title, "talk_starts_at": talk and talk.starts_at}
+        details = {
+            "talk_title": talk and talk.title,
+            "talk_starts_at": talk and talk.starts_at,
+            "talk_id": doc.talk_id,
+        }
         if isinstance(doc, Registration):
             view = self._registration_view(doc)
             details.update(
                 status=STATUS_DE[view["status"]],
+                state=view["status"],
                 seat=view.get("seat"),
                 position=view.get("position"),
+                talk_ends_at=talk and talk.ends_at,
+                talk_status=talk and talk.status,
             )
         return details
 
@@ -139,3 +155,23 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
         Invitation.across_cities(cities, created_by=account_id, revoked_at=None).update(
             set__revoked_at=now
         )
+
+    @event_handler("identity", ACCOUNT_RENAMED, requeue_on_error=True)
+    @idempotent(SERVICE)
+    def take_new_name(self, envelope: dict[str, Any]) -> None:
+        """A person's new display name on their talks and registrations that are not over
+        (a held talk keeps the name it was held under). The name is asked for, never carried
+        by the fact; asking at handling time makes a late or repeated fact harmless."""
+        account_id = (envelope.get("data") or {}).get("account_id")
+        cities = self._talk_cities()
+        account = self._account(account_id) if account_id and cities else None
+        if account is None:
+            return
+        name, now = account["display_name"][:80], _now()
+        for reg in Registration.across_cities(cities, account_id=account_id):
+            talk = Talk.scoped(reg.city, id=reg.talk_id).first()
+            if talk is not None and _aware(talk.ends_at) > now:
+                Registration.scoped(reg.city, id=reg.id).update_one(set__display_name=name)
+        for talk in Talk.across_cities(cities, host_id=account_id):
+            if _aware(talk.ends_at) > now:
+                Talk.scoped(talk.city, id=talk.id).update_one(set__host_name=name)

@@ -12,15 +12,24 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from services.identity.errors import LOCKED_MESSAGE, LoginLocked
 from services.identity.handlers.base import IdentityBase, _dump, _hasher
 from services.identity.models import SESSION_KINDS, Account, LoginFailure, Session
-from services.identity.schemas import LoginSchema
-from services.identity.tokens import new_session_token, session_key
+from services.identity.schemas import LoginSchema, SessionEndSchema
+from services.identity.tokens import new_session_token, session_handle, session_key
 from services.kit.context import Caller
-from services.kit.errors import Forbidden, Invalid, Unauthenticated
+from services.kit.errors import Forbidden, Invalid, NotFound, Unauthenticated
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 
 # Verifying against a real hash when the account is unknown keeps login timing uniform.
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+SESSION_GONE = "This session does not exist (any more)."
+
+
+def _clean_device(device: Any) -> str | None:
+    """Printable text only, short: it is shown on a page."""
+    if not isinstance(device, str):
+        return None
+    text = "".join(c for c in device if c.isprintable())[:80].strip()
+    return text or None
 
 
 class SessionHandlers(IdentityBase):
@@ -41,9 +50,10 @@ class SessionHandlers(IdentityBase):
 
     # ------------------------------------------------------------------ sessions
     @rpc
-    def login(self, data: dict[str, Any], kind: str = "api") -> dict[str, Any]:
+    def login(self, data: dict[str, Any], kind: str = "api", device: str = "") -> dict[str, Any]:
         """A new session: an API bearer token, or (``kind="page"``) the secret of a page
-        session, which the gateway keeps in its cookie and which the API does not accept."""
+        session, which the gateway keeps in its cookie and which the API does not accept.
+        ``device`` names the browser for the person's list of sessions."""
         if kind not in SESSION_KINDS:
             raise Invalid(fields={"kind": [f"Must be one of: {', '.join(SESSION_KINDS)}."]})
         values = load(LoginSchema(), data)
@@ -72,9 +82,13 @@ class SessionHandlers(IdentityBase):
             account.save()
         token, key = new_session_token()
         expires = datetime.now(UTC) + timedelta(seconds=self.settings.session_ttl_seconds)
-        Session(id=key, account_id=account.id, kind=kind, expires_at=expires).save(
-            force_insert=True
-        )
+        Session(
+            id=key,
+            account_id=account.id,
+            kind=kind,
+            device=_clean_device(device),
+            expires_at=expires,
+        ).save(force_insert=True)
         return {"token": token, "expires_at": expires.isoformat(), "account": _dump(account)}
 
     @rpc
@@ -103,3 +117,49 @@ class SessionHandlers(IdentityBase):
     @rpc
     def me(self) -> dict[str, Any]:
         return _dump(self._account(self.caller.require_authenticated()))
+
+    # ------------------------------------------------------------------ my sessions
+    def _own_sessions(self) -> list[Session]:
+        account_id = self.caller.require_authenticated()
+        return list(Session.objects(account_id=account_id).order_by("-created_at"))
+
+    @rpc
+    def list_sessions(self, current_token: str = "") -> dict[str, Any]:
+        """The caller's sessions, newest first; ``current`` marks the one asking."""
+        current = session_key(current_token) if current_token else None
+        now = datetime.now(UTC)
+        return {
+            "items": [
+                {
+                    "id": session_handle(s.id),
+                    "kind": s.kind or "api",
+                    "device": s.device,
+                    "created_at": s.created_at.replace(tzinfo=UTC).isoformat(),
+                    "expires_at": s.expires_at.replace(tzinfo=UTC).isoformat(),
+                    "current": s.id == current,
+                }
+                for s in self._own_sessions()
+                if s.expires_at.replace(tzinfo=UTC) > now
+            ]
+        }
+
+    @rpc
+    def end_session(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Ends one of the caller's own sessions, named by its handle from ``list_sessions``."""
+        handle = load(SessionEndSchema(), data)["session"]
+        for session in self._own_sessions():
+            if session_handle(session.id) == handle:
+                session.delete()
+                return {"ended": 1}
+        raise NotFound(SESSION_GONE, {"session": [SESSION_GONE]})
+
+    @rpc
+    def end_other_sessions(self, current_token: str = "") -> dict[str, Any]:
+        """Every session of the caller but the one asking ends ("alle anderen abmelden")."""
+        keep = session_key(current_token) if current_token else None
+        ended = 0
+        for session in self._own_sessions():
+            if session.id != keep:
+                session.delete()
+                ended += 1
+        return {"ended": ended}

@@ -35,7 +35,7 @@ def _csrf(browser: requests.Session, url: str) -> str:
 
 def _signed_in(browser: requests.Session, base: str) -> bool:
     page = browser.get(f"{base}/konto", timeout=30)
-    return page.status_code == 200 and "Mein Konto" in page.text
+    return page.status_code == 200 and "Mein Bereich" in page.text
 
 
 def test_page_session_cookie_holds_no_bearer_token(api) -> None:

@@ -83,10 +83,14 @@ class TalkHandlers(DialogueBase):
             return False
         if talk.host_id == user_id or self.caller.has_role(talk.city, *MODERATORS):
             return True
+        # Only a confirmed place shows where the talk is: the waiting list sees it once it
+        # moves up (the mail then carries the place too).
         person = f"account:{user_id}"
-        return (
-            Registration.scoped(talk.city, talk_id=str(talk.id), person=person).first() is not None
-        )
+        registration = Registration.scoped(talk.city, talk_id=str(talk.id), person=person).first()
+        if registration is None:
+            return False
+        seat = Seat.scoped(talk.city, talk_id=str(talk.id), registration_id=str(registration.id))
+        return seat.first() is not None
 
     def _one_talk_view(self, talk: Talk, details: bool | None = None) -> dict[str, Any]:
         taken = Seat.scoped(talk.city, talk_id=str(talk.id)).count()

@@ -190,7 +190,7 @@ def main() -> None:
             f"{'DB after':>9} {'wall ms':>8}  RPC calls"
         )
         for name, runs in results.items():
-            med = lambda f: statistics.median(f(s) for s, _ in runs)  # noqa: E731
+            med = lambda f, runs=runs: statistics.median(f(s) for s, _ in runs)  # noqa: E731
             rpc = med(lambda s: sum(s["rpc"].values()))
             events = med(lambda s: sum(s["events"].values()))
             inside = med(lambda s: sum(s["inside"].values()))

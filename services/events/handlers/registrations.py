@@ -21,8 +21,11 @@ from services.kit.seating import settle, waiting_position
 
 
 def _seats_of(event: ClosingEvent) -> DocumentSeats:
-    """The kit's seat store bound to this closing event's documents."""
-    return DocumentSeats(ClosingEvent, Seat, Registration, "event_id", event.city, str(event.id))
+    """The kit's seat store bound to this closing event's documents (the capacity as read by
+    this request starts the settle; it reads it again after each claim)."""
+    return DocumentSeats(
+        ClosingEvent, Seat, Registration, "event_id", event.city, str(event.id), event.capacity
+    )
 
 
 class RegistrationHandlers(EventsBase):

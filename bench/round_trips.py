@@ -1,6 +1,6 @@
 """Round trips of one action: RPC calls per service method and database commands per service.
 
-    .venv/bin/python bench/round_trips.py [--repeat 5] [--crowd 8] [--detail]
+    .venv/bin/python bench/round_trips.py [--repeat 3] [--crowd 8] [--detail]
 
 Starts the identity, cities and dialogue services and the gateway on fresh databases (as the
 other benchmarks do), makes a city in the table-talk phase, a talk with a few seats that

@@ -3,16 +3,19 @@
     .venv/bin/python bench/round_trips.py [--repeat 3] [--crowd 8] [--detail]
 
 Starts the identity, cities and dialogue services and the gateway on fresh databases (as the
-other benchmarks do), makes a city in the table-talk phase, a talk with a few seats that
-``--crowd`` citizens fill (so a waiting list exists), and a project idea. Then, ``--repeat``
-times each, one citizen: joins the talk, cancels, supports the idea (and withdraws it, not
-counted), and views the talk page signed in. Around each action it reads every service's
-``/metrics``: ``stadtdialog_service_entrypoint_seconds_count`` (RPC calls and event handlers
-per method) and ``stadtdialog_db_commands_total`` (database commands per service and origin,
-``services/kit/db_metrics.py``). Commands sent inside an entrypoint are the action's own;
-the outbox relay and mail sender work after the answer (``loop:…``, polls that found nothing
-left out). Prints per action: RPC calls, event handlers, database commands in the request,
-database commands after it, wall time (median). Asserts nothing about time.
+other benchmarks do), makes a city in the table-talk phase, a talk with ``--capacity`` seats
+that ``--crowd`` citizens fill (so a waiting list exists), a roomy talk and a project idea.
+Then, ``--repeat`` times each, one citizen joins the roomy talk (a seat) and cancels, joins the
+full one (waiting list) and cancels, a seated person of the full talk cancels (the first
+waiting moves up; rejoining afterwards is not counted), the citizen supports the idea
+(withdrawn afterwards, not counted) and views the talk page signed in. Around each action it
+reads every service's ``/metrics``: ``stadtdialog_service_entrypoint_seconds_count`` (RPC
+calls and event handlers per method) and ``stadtdialog_db_commands_total`` (database commands
+per service and origin, ``services/kit/db_metrics.py``), waiting until nothing moves any more.
+Commands sent inside an entrypoint are the action's own; the outbox relays and mail senders
+work after the answer (``loop:…``, polls that found nothing left out). Prints per action: RPC
+calls, event handlers, database commands in the request, database commands after it, wall
+time (medians). Asserts nothing about time.
 """
 
 from __future__ import annotations

@@ -29,6 +29,8 @@ from services.kit.outbox import public_exchange
 log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 2048
+# The blueprints whose writes change a lasting entry (the legal texts: their versions).
+LASTING_WRITERS = frozenset({"api_legal", "pages_legal"})
 
 
 class PublicCache:
@@ -201,5 +203,8 @@ def install(app: Any, amqp_uri: str, enabled: bool) -> None:
     @app.after_request
     def writes_empty_the_cache(response: Response) -> Response:
         if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
-            cache.clear()  # read-your-writes in this process, before the event arrives
+            # Read-your-writes in this process, before the event arrives; the lasting entries
+            # (the legal texts' versions) only by a write to those texts.
+            blueprint = (request.blueprint or "").rsplit(".", 1)[-1]
+            cache.clear(lasting=blueprint in LASTING_WRITERS)
         return response

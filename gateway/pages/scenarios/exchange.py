@@ -30,7 +30,8 @@ from gateway.scenario_exchange import (
     to_xlsx,
     unique_labels,
 )
-from services.kit.errors import Forbidden
+from gateway.scenario_run_export import PARTS, run_tables
+from services.kit.errors import Conflict, Forbidden
 
 MIME = {
     "csv": "text/csv; charset=utf-8",
@@ -186,3 +187,24 @@ def consistency_import(slug: str):
         lambda exc: _consistency_page(slug, exc.status, errors=page_errors(exc), **again),
         url_for("pages_scenarios.consistency", slug=slug, ok=1, _anchor="matrix"),
     )
+
+
+# ------------------------------------------------------------------ a run's result
+@bp.get("/stadt/<slug>/szenarien/werkstatt/laeufe/<run_id>/export.<fmt>")
+def run_export(slug: str, run_id: str, fmt: str) -> Response:
+    """XLSX: every table in one workbook; CSV: the table named by ``teil``."""
+    _require_workspace(slug)
+    part = request.args.get("teil", "rohszenarien")
+    if part not in PARTS:
+        abort(404)
+    found = rpc("scenarios", "get_run", slug, run_id)
+    if not found.get("result"):
+        raise Conflict("The run has no result yet.")
+    tables = run_tables(found)
+    number = found.get("number") or run_id
+    if fmt == "csv":
+        tables = [tables[PARTS[part]]]
+        stem = f"berechnung-{number}-{part}-{slug}"
+    else:
+        stem = f"berechnung-{number}-{slug}"
+    return _download(tables, fmt, stem, f"Berechnung {number}")

@@ -145,3 +145,42 @@ def test_consistency_round_trip_upper_triangle_and_mirror_conflict(scenario_city
     assert refused.status_code == 422, refused.text
     assert "weicht vom gespiegelten Feld" in refused.text
     assert labels  # the labels came from the export
+
+
+def test_a_run_result_goes_out_as_xlsx_and_csv(scenario_city) -> None:
+    city = scenario_city
+    made = small_project(city, n_factors=5, key=3, projections=3)
+    started = city.post("/runs", {"top": 10, "n_clusters": 3, "with_cib": True})
+    assert started.status_code == 202, started.text
+    run = city.wait_run(started.json()["id"])
+    titles = {
+        p["id"]: p["title"] for kf in run["snapshot"]["key_factors"] for p in kf["projections"]
+    }
+    api = city.api
+    s1 = browser(api, city.members[0])
+    page = f"{api.base}/stadt/{city.slug}/szenarien/werkstatt/laeufe/{run['id']}"
+    assert "alle Tabellen als XLSX" in s1.get(page, timeout=30).text
+    xlsx = s1.get(f"{page}/export.xlsx", timeout=30)
+    assert xlsx.status_code == 200
+    assert f'filename="berechnung-2-{city.slug}.xlsx"' in xlsx.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["Rohszenarien", "Anteile", "Bündel", "CIB", "Einstellungen"]
+    raw_rows = list(book["Rohszenarien"].iter_rows(values_only=True))
+    factors = [kf["title"] for kf in run["snapshot"]["key_factors"]]
+    assert list(raw_rows[0][3:]) == factors
+    for row, raw in zip(raw_rows[1:], run["result"]["raw_scenarios"], strict=True):
+        assert list(row[3:]) == [titles[p] for p in raw["characteristic"]]
+    bundles = list(book["Bündel"].iter_rows(values_only=True))[1:]
+    assert len(bundles) == len(run["result"]["bundles"])
+    assert [b[2] for b in bundles] == [b["sum"] for b in run["result"]["bundles"]]
+    assert len(list(book["CIB"].iter_rows())) == 1 + run["result"]["cib"]["n_scenarios"]
+
+    csv = s1.get(f"{page}/export.csv?teil=buendel", timeout=30)
+    assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf")
+    rows = list(reader(io.StringIO(csv.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Rang", "Rohszenario", "Konsistenzsumme"]
+    assert rows[1][3] == f"{run['result']['bundles'][0]['mean']:.3f}".rstrip("0").rstrip(
+        "."
+    ).replace(".", ",")
+    assert s1.get(f"{page}/export.csv?teil=unbekannt", timeout=30).status_code == 404
+    assert made["run"]["id"] != run["id"]

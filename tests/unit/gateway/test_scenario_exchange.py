@@ -174,3 +174,86 @@ def test_several_sheets_in_one_workbook():
     book = load_workbook(io.BytesIO(to_xlsx(tables, "Lauf")))
     assert book.sheetnames == ["Rohszenarien", "Bündel"]
     assert book["Rohszenarien"]["B2"].value == "'=x"
+
+
+def _run() -> dict:
+    key = [
+        {
+            "id": "k1",
+            "title": "Verkehr",
+            "projections": [{"id": "a", "title": "=mehr"}, {"id": "b", "title": "weniger"}],
+        },
+        {
+            "id": "k2",
+            "title": "Wohnen",
+            "projections": [{"id": "c", "title": "teuer"}, {"id": "d", "title": "günstig"}],
+        },
+    ]
+    return {
+        "number": 2,
+        "created_at": "2027-03-01T10:00:00+00:00",
+        "parameters": {"top": 4, "n_clusters": None, "linkage": "average", "with_cib": True},
+        "snapshot": {"key_factors": key},
+        "result": {
+            "bundles": [
+                {
+                    "rank": 1,
+                    "projections": ["a", "c"],
+                    "sum": 5,
+                    "mean": 5.0,
+                    "partial_inconsistencies": 0,
+                    "cluster": 1,
+                },
+                {
+                    "rank": 2,
+                    "projections": ["b", "d"],
+                    "sum": 4,
+                    "mean": 4.0,
+                    "partial_inconsistencies": 0,
+                    "cluster": 2,
+                },
+                {
+                    "rank": 3,
+                    "projections": ["a", "d"],
+                    "sum": 3,
+                    "mean": 3.0,
+                    "partial_inconsistencies": 1,
+                    "cluster": 1,
+                },
+            ],
+            "raw_scenarios": [
+                {
+                    "cluster": 1,
+                    "size": 2,
+                    "strongest": 1,
+                    "characteristic": ["a", "c"],
+                    "shares": [{"a": 1.0, "b": 0.0}, {"c": 0.5, "d": 0.5}],
+                },
+                {
+                    "cluster": 2,
+                    "size": 1,
+                    "strongest": 2,
+                    "characteristic": ["b", "d"],
+                    "shares": [{"a": 0.0, "b": 1.0}, {"c": 0.0, "d": 1.0}],
+                },
+            ],
+            "cib": {"scenarios": [{"projections": ["a", "c"], "ic": 0, "tis": 4}]},
+        },
+    }
+
+
+def test_run_result_tables_name_projections_by_title():
+    from gateway.scenario_run_export import run_tables
+
+    raw, shares, bundles, cib, settings = run_tables(_run())
+    assert raw.header == ["Rohszenario", "Bündel", "Profil: Bündel auf Rang", "Verkehr", "Wohnen"]
+    assert raw.rows == [[1, 2, 1, "=mehr", "teuer"], [2, 1, 2, "weniger", "günstig"]]
+    assert [1, "Wohnen", "teuer", 50.0, True] in shares.rows
+    assert bundles.rows[2] == [3, 1, 3, 3.0, 1, "=mehr", "günstig"]
+    assert cib.rows == [[0, 4, 1, "=mehr", "teuer"]]
+    assert ["Anzahl der Rohszenarien (leer = automatisch nach Silhouette)", None] in settings.rows
+    text = to_csv(raw).decode("utf-8-sig")
+    assert "1;2;1;'=mehr;teuer" in text  # the projection's formula start neutralised
+    book = load_workbook(io.BytesIO(to_xlsx(run_tables(_run()))))
+    assert book.sheetnames == ["Rohszenarien", "Anteile", "Bündel", "CIB", "Einstellungen"]
+    assert book["Bündel"]["F2"].value == "'=mehr"

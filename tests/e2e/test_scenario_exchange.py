@@ -92,3 +92,40 @@ def test_matrix_goes_to_excel_and_back_on_the_pages(
     expect(section.get_by_role("link", name="Meine Konsistenzmatrix als CSV")).to_be_visible()
     expect(section.get_by_label(FILE_FIELD)).to_be_visible()
     _check(wide, tmp_path, "exchange-consistency")
+
+
+def _printed(page: Page, tmp_path, name: str) -> None:
+    """The page as printed: no navigation, no buttons, no forms other than a matrix, nothing
+    wider than the page; a screenshot and a PDF (landscape A4) to look at."""
+    page.emulate_media(media="print")
+    for hidden in (".site-header", ".workspace-nav", ".site-footer", "button", ".no-print"):
+        for element in page.locator(hidden).all():
+            expect(element).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path=str(tmp_path / f"{name}-print.png"), full_page=True)
+    pdf = page.pdf(path=str(tmp_path / f"{name}.pdf"), prefer_css_page_size=True)
+    assert b"/MediaBox [0 0 841.9" in pdf  # A4 landscape, from the stylesheet's @page
+    page.emulate_media(media="screen")
+
+
+def test_matrices_raw_scenarios_and_the_map_print_without_the_page_around_them(
+    wide: Page, api, cities, tmp_path
+) -> None:
+    project = Project(api, cities)
+    project.start(key_factor_count=3)
+    scenario = project.published_scenario()
+    workspace = f"{api.base}/stadt/{project.slug}/szenarien/werkstatt"
+    _sign_in(wide, api.base, project.facilitator)
+    wide.goto(f"{workspace}/einfluss")
+    _printed(wide, tmp_path, "influence")
+    expect(wide.locator("table.matrix").first).to_be_visible()
+    wide.goto(f"{workspace}/konsistenz")
+    _printed(wide, tmp_path, "consistency")
+    wide.goto(f"{workspace}/laeufe/{scenario['run_id']}")
+    expect(wide.get_by_role("link", name="alle Tabellen als XLSX")).to_be_visible()
+    _check(wide, tmp_path, "run-downloads")
+    _printed(wide, tmp_path, "run")
+    expect(wide.locator(".raw-card").first).to_be_visible()
+    wide.goto(f"{api.base}/stadt/{project.slug}/szenarien")
+    _printed(wide, tmp_path, "map")
+    expect(wide.locator("figure.plot img").first).to_be_visible()

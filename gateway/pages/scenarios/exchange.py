@@ -19,7 +19,7 @@ from gateway.api.common import rpc
 from gateway.pages.rendering import page_errors
 from gateway.pages.scenarios.base import _act, _require_workspace, _roles, bp
 from gateway.pages.scenarios.projections import _consistency_page
-from gateway.pages.scenarios.workspace import _influence_page
+from gateway.pages.scenarios.workspace import _influence_page, _overview
 from gateway.scenario_exchange import (
     ExchangeError,
     Table,
@@ -208,3 +208,21 @@ def run_export(slug: str, run_id: str, fmt: str) -> Response:
     else:
         stem = f"berechnung-{number}-{slug}"
     return _download(tables, fmt, stem, f"Berechnung {number}")
+
+
+# ------------------------------------------------------------------ ScenarioWizard
+@bp.post("/stadt/<slug>/szenarien/werkstatt/scenariowizard")
+def scenariowizard_import(slug: str):
+    """A ``.scw`` file into a project without factors (the service reads it: engine/io.py)."""
+    _require_workspace(slug)
+    filename, data = _file()
+    # ScenarioWizard writes Windows-1252/Latin-1; the command line reads it as Latin-1 too.
+    body = {"filename": filename, "text": data.decode("latin-1")}
+    fields = {"file": (_("ScenarioWizard-Datei (.scw)"), "scw-datei")}
+    return _act(
+        lambda: rpc("scenarios", "import_scenariowizard", slug, body),
+        lambda exc: _overview(
+            slug, exc.status, errors=page_errors(exc), error_section="scw", error_fields=fields
+        ),
+        url_for("pages_scenarios.projections", slug=slug, ok=1),
+    )

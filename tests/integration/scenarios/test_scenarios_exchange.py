@@ -7,8 +7,12 @@ and survive the round trip, a broken file is refused with row, column and reason
 from __future__ import annotations
 
 import io
+import json
 import re
+import subprocess
+import sys
 from csv import reader
+from pathlib import Path
 
 import pytest
 import requests
@@ -184,3 +188,76 @@ def test_a_run_result_goes_out_as_xlsx_and_csv(scenario_city) -> None:
     ).replace(".", ",")
     assert s1.get(f"{page}/export.csv?teil=unbekannt", timeout=30).status_code == 404
     assert made["run"]["id"] != run["id"]
+
+
+SCW = Path(__file__).parents[2] / "fixtures/scenario-examples/scenariowizard_somewhereland.scw"
+
+
+def test_a_scenariowizard_file_gives_the_command_lines_cib_solution(scenario_city) -> None:
+    city = scenario_city
+    city.create_project()
+    city.to_scenarios()
+    api = city.api
+    fac = browser(api, city.facilitator)
+    page = f"/stadt/{city.slug}/szenarien/werkstatt"
+    html = fac.get(f"{api.base}{page}", timeout=30).text
+    assert "ScenarioWizard-Datei übernehmen" in html
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+    def send(name: str, data: bytes):
+        return fac.post(
+            f"{api.base}{page}/scenariowizard",
+            data={"csrf_token": csrf},
+            files={"datei": (name, data)},
+            timeout=30,
+            allow_redirects=False,
+        )
+
+    refused = send("kaputt.scw", b"$ ScenarioWizard 4.0\r\nx\r\n&A\r\n -A1\r\n#\r\n1,2\r\n")
+    assert refused.status_code == 422, refused.text
+    assert "lässt sich nicht als ScenarioWizard-Datei (.scw) lesen" in refused.text
+    assert send("leer.scw", b"").status_code == 422
+    assert city.get("/factors", city.facilitator).json() == []
+    # a member may not import
+    member = browser(api, city.members[0])
+    html = member.get(f"{api.base}{page}", timeout=30).text
+    assert "ScenarioWizard-Datei übernehmen" not in html
+
+    done = send(SCW.name, SCW.read_bytes())
+    assert done.status_code == 302, done.text
+    layout = city.get("/projections", city.facilitator).json()
+    assert [kf["title"] for kf in layout["key_factors"]][:2] == [
+        "A. Government",
+        "B. Foreign policy",
+    ]
+    assert layout["key_factors"][0]["projections"][0]["title"] == "A1 Patriots party"
+    # a second file is refused: the project has factors now
+    again = send(SCW.name, SCW.read_bytes())
+    assert again.status_code == 409
+    assert "hat schon Einflussfaktoren" in again.text
+
+    started = city.post("/runs", {"top": 5, "with_cib": True, "missing": "neutral"})
+    assert started.status_code == 202, started.text
+    run = city.wait_run(started.json()["id"])
+    cib = run["result"]["cib"]
+    assert cib["source"] == "cross_impacts"
+    short = {
+        p["id"]: p["title"].split(" ", 1)[0]
+        for kf in run["snapshot"]["key_factors"]
+        for p in kf["projections"]
+    }
+    cli = subprocess.run(
+        [sys.executable, "-m", "services.scenarios.engine.cli", "cib", str(SCW)],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    expected = json.loads(cli.stdout)
+    assert cib["n_scenarios"] == expected["n_scenarios"] == 10
+    assert [
+        ([short[p] for p in s["projections"]], s["ic"], s["tis"], s["cv"]) for s in cib["scenarios"]
+    ] == [(s["variants"], s["ic"], s["tis"], s["cv"]) for s in expected["scenarios"]]
+    # a rerun keeps the imported matrix
+    rerun = city.post(f"/runs/{run['id']}/rerun", {"top": 4})
+    assert rerun.status_code == 202, rerun.text
+    assert city.wait_run(rerun.json()["id"])["result"]["cib"] == cib

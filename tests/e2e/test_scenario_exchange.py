@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -129,3 +130,29 @@ def test_matrices_raw_scenarios_and_the_map_print_without_the_page_around_them(
     wide.goto(f"{api.base}/stadt/{project.slug}/szenarien")
     _printed(wide, tmp_path, "map")
     expect(wide.locator("figure.plot img").first).to_be_visible()
+
+
+SCW = Path(__file__).parents[1] / "fixtures/scenario-examples/scenariowizard_somewhereland.scw"
+
+
+def test_a_facilitator_takes_a_scenariowizard_file_into_a_new_project(
+    wide: Page, api, cities, tmp_path
+) -> None:
+    project = Project(api, cities)
+    project.start(key_factor_count=6)
+    _sign_in(wide, api.base, project.facilitator)
+    wide.goto(f"{api.base}/stadt/{project.slug}/szenarien/werkstatt")
+    section = wide.locator("section[aria-labelledby='scenariowizard']")
+    expect(section.get_by_role("heading", name="ScenarioWizard-Datei übernehmen")).to_be_visible()
+    section.get_by_role("button", name="Datei übernehmen").click()
+    expect(wide.locator(".kern-alert--danger")).to_contain_text("ScenarioWizard-Datei (.scw)")
+    expect(wide.get_by_label("ScenarioWizard-Datei (.scw)")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    _check(wide, tmp_path, "scenariowizard-error")
+    wide.get_by_label("ScenarioWizard-Datei (.scw)").set_input_files(str(SCW))
+    wide.get_by_role("button", name="Datei übernehmen").click()
+    expect(wide).to_have_url(re.compile(r"/werkstatt/projektionen"))
+    expect(wide.get_by_text("A1 Patriots party")).to_be_visible()
+    expect(wide.get_by_role("heading", name="A. Government")).to_be_visible()
+    _check(wide, tmp_path, "scenariowizard-projections")

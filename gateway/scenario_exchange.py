@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from gateway.results_export import spreadsheet_text
 Cell = str | int | float | None
 MAX_CELLS = 200  # rows or columns read from a file: a workshop matrix has a few dozen
 BOM = "\ufeff"
+MAX_UNPACKED = 20 * 1024 * 1024  # bytes of an XLSX file once unpacked
 
 
 class ExchangeError(ValueError):
@@ -145,8 +147,15 @@ def _read_csv(data: bytes) -> list[list[Cell]]:
     return [row[:MAX_CELLS] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
+def _unpacked_size(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
 def _read_xlsx(data: bytes) -> list[list[Cell]]:
     try:
+        if _unpacked_size(data) > MAX_UNPACKED:  # a zip bomb is refused before it is read
+            raise ExchangeError(["Die XLSX-Datei ist zu groß für eine Matrix."])
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         rows = [
@@ -154,6 +163,8 @@ def _read_xlsx(data: bytes) -> list[list[Cell]]:
             for row in sheet.iter_rows(max_row=MAX_CELLS, max_col=MAX_CELLS, values_only=True)
         ]
         workbook.close()
+    except ExchangeError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any broken file is the person's, not a 500
         raise ExchangeError(["Die Datei lässt sich nicht als XLSX-Tabelle lesen."]) from exc
     return rows

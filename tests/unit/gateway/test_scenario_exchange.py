@@ -257,3 +257,15 @@ def test_run_result_tables_name_projections_by_title():
     book = load_workbook(io.BytesIO(to_xlsx(run_tables(_run()))))
     assert book.sheetnames == ["Rohszenarien", "Anteile", "Bündel", "CIB", "Einstellungen"]
     assert book["Bündel"]["F2"].value == "'=mehr"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read():
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"A" * (25 * 1024 * 1024))
+    assert len(out.getvalue()) < 1024 * 1024  # under the gateway's upload limit
+    with pytest.raises(ExchangeError) as caught:
+        read_grid("bombe.xlsx", out.getvalue())
+    assert caught.value.messages == ["Die XLSX-Datei ist zu groß für eine Matrix."]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from nameko.rpc import RpcProxy
 
+from services.identity.handlers.calendar_feed import CalendarFeedHandlers
 from services.identity.handlers.consents import ConsentHandlers
 from services.identity.handlers.organisations import OrganisationHandlers
 from services.identity.handlers.password_reset import PasswordResetHandlers
@@ -38,6 +39,7 @@ class IdentityService(
     PasswordResetHandlers,
     PersonalDataHandlers,
     ConsentHandlers,
+    CalendarFeedHandlers,
     RoleHandlers,
     OrganisationHandlers,
     OperationsMixin,

@@ -44,11 +44,13 @@ _MAIL_POLICY = policy.default.clone(max_line_length=998)
 SUBJECT_LIMIT = 150
 
 
-def forget_sent(collection: Collection, row_id: Any) -> None:
-    """A sent mail is deleted: recipient and text name a person, and nothing needs them once
+def forget_sent(collection: Collection, row_ids: list[Any]) -> None:
+    """Sent mails are deleted: recipient and text name a person, and nothing needs them once
     the SMTP server has the message (deleted accounts must leave no trace). Kept rows would
-    also slow every look for pending mail (FerretDB scans the collection)."""
-    collection.delete_one({"_id": row_id})
+    also slow every look for pending mail (FerretDB scans the collection). One write per
+    batch, not per mail."""
+    if row_ids:
+        collection.delete_many({"_id": {"$in": row_ids}})
 
 
 class MailWriter:
@@ -102,16 +104,22 @@ class SmtpSender:
         batch = list(self.collection.find(query).sort("created_at", ASCENDING).limit(20))
         if not batch:
             return 0
-        with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
-            for row in batch:
-                try:
-                    smtp.send_message(_message(row, self.settings.smtp_sender))
-                except Exception as exc:  # noqa: BLE001 - isolate this mail, send the others
-                    if server_away(exc):
-                        raise
-                    record_failure(self.collection, row, exc, self.policy, "mail")
-                    continue
-                forget_sent(self.collection, row["_id"])  # nothing of the person stays
+        sent: list[Any] = []
+        try:
+            with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
+                for row in batch:
+                    try:
+                        smtp.send_message(_message(row, self.settings.smtp_sender))
+                    except Exception as exc:  # noqa: BLE001 - isolate this mail, send the others
+                        if server_away(exc):
+                            raise
+                        record_failure(self.collection, row, exc, self.policy, "mail")
+                        continue
+                    sent.append(row["_id"])
+        finally:
+            # Also when the server went away mid-batch: what it took is gone from here (a
+            # crash before this write sends those again: at-least-once, like the outbox).
+            forget_sent(self.collection, sent)  # nothing of the person stays
         return len(batch)
 
 

@@ -69,6 +69,7 @@ def build_snapshot(
     key_factors: Sequence[Mapping[str, Any]],
     values: np.ndarray,
     parameters: Parameters,
+    cross_impacts: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """``key_factors``: ``[{"id", "title", "projections": [{"id", "title", "probability"}]}]``
     in matrix order; ``values``: the (P, P) consistency matrix in the same order (NaN = no
@@ -103,7 +104,7 @@ def build_snapshot(
         [None if (np.isnan(v) or not cross[i, j]) else float(v) for j, v in enumerate(row)]
         for i, row in enumerate(values)
     ]
-    return {
+    snapshot: dict[str, Any] = {
         "key_factors": [
             {
                 "id": kf["id"],
@@ -119,6 +120,12 @@ def build_snapshot(
         "consistency": matrix,
         "parameters": parameters.as_dict(),
     }
+    if cross_impacts is not None:  # a CIB judgement matrix (imported): the run's CIB uses it
+        snapshot["cross_impacts"] = [
+            [None if (np.isnan(v) or not cross[i, j]) else float(v) for j, v in enumerate(row)]
+            for i, row in enumerate(cross_impacts)
+        ]
+    return snapshot
 
 
 def with_parameters(snapshot: Mapping[str, Any], parameters: Parameters) -> dict[str, Any]:
@@ -127,7 +134,14 @@ def with_parameters(snapshot: Mapping[str, Any], parameters: Parameters) -> dict
     values = np.array(
         [[np.nan if x is None else float(x) for x in row] for row in snapshot["consistency"]]
     ).reshape(len(snapshot["consistency"]), -1)
-    return build_snapshot(snapshot["key_factors"], values, parameters)
+    return build_snapshot(snapshot["key_factors"], values, parameters, _cross_impacts(snapshot))
+
+
+def _cross_impacts(snapshot: Mapping[str, Any]) -> np.ndarray | None:
+    rows = snapshot.get("cross_impacts")
+    if rows is None:
+        return None
+    return np.array([[np.nan if x is None else float(x) for x in row] for row in rows])
 
 
 def summary(result: Mapping[str, Any]) -> dict[str, Any]:
@@ -170,11 +184,17 @@ def consistency_model(snapshot: Mapping[str, Any]) -> consistency.ConsistencyMod
     )
 
 
-def cib_model(model: consistency.ConsistencyModel) -> cib.CIBModel:
-    """The consistency judgements as symmetric cross impacts centred on neutral."""
-    impacts = np.where(model.factor_of[:, None] != model.factor_of[None, :], 1.0, 0.0) * (
-        model.values.astype(np.float64) - model.scale.neutral
-    )
+def cib_model(
+    model: consistency.ConsistencyModel, cross_impacts: np.ndarray | None = None
+) -> cib.CIBModel:
+    """The CIB judgement matrix when the project has one (no judgement = 0), otherwise the
+    consistency judgements as symmetric cross impacts centred on neutral."""
+    cross = np.where(model.factor_of[:, None] != model.factor_of[None, :], 1.0, 0.0)
+    if cross_impacts is not None:
+        return cib.CIBModel.build(
+            model.factors, model.projections, cross * np.nan_to_num(cross_impacts, nan=0.0)
+        )
+    impacts = cross * (model.values.astype(np.float64) - model.scale.neutral)
     return cib.CIBModel.build(model.factors, model.projections, impacts)
 
 
@@ -250,9 +270,11 @@ def compute(
     if params.with_cib:
         t0 = time.perf_counter()
         report("cib", 0.8)
-        cm = cib_model(model)
+        impacts = _cross_impacts(snapshot)
+        cm = cib_model(model, impacts)
         found = cib.consistent_scenarios(cm, max_ic=params.cib_max_ic)
         cib_result = {"max_ic": params.cib_max_ic, "nodes": int(found.nodes), **found.as_dict()}
+        cib_result["source"] = "consistency" if impacts is None else "cross_impacts"
         cib_result["scenarios"] = [
             {"projections": s.pop("variants"), **s} for s in cib_result["scenarios"]
         ]

@@ -97,4 +97,19 @@ GERMAN: dict[str, str] = {
     "Submit the topic for review before publishing it.": (
         "Reiche das Thema zur Durchsicht ein, bevor es veröffentlicht wird."
     ),
+    "Choose a ScenarioWizard file (.scw).": "Bitte eine ScenarioWizard-Datei (.scw) auswählen.",
+    "The file is too large for a ScenarioWizard project.": (
+        "Die Datei ist für ein ScenarioWizard-Projekt zu groß."
+    ),
+    "Not a readable ScenarioWizard file (.scw).": (
+        "Die Datei lässt sich nicht als ScenarioWizard-Datei (.scw) lesen."
+    ),
+    "Too many descriptors or variants for a workshop (at most 40 and 12).": (
+        "Zu viele Deskriptoren oder Varianten für eine Werkstatt (höchstens 40 und 12)."
+    ),
+    "The project already has influencing factors: a ScenarioWizard file is imported into a "
+    "project without factors.": (
+        "Das Projekt hat schon Einflussfaktoren: Eine ScenarioWizard-Datei wird in ein Projekt "
+        "ohne Einflussfaktoren übernommen."
+    ),
 }

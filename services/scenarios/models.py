@@ -128,6 +128,25 @@ class ConsistencyRating(TenantDocument):
     }
 
 
+class CrossImpactRating(TenantDocument):
+    """A cross-impact (CIB) judgement matrix of one rater over the projections: row = the
+    impacting projection, −3…+3, not symmetric (own-key-factor blocks are not judged). So far
+    filled by a ScenarioWizard import; a run's CIB uses the raters' mean when there is one."""
+
+    project_id = StringField(required=True)
+    rater = StringField(required=True)
+    projection_ids = ListField(StringField())
+    values = ListField()  # row-major floats, None = not judged
+    source = StringField(max_length=300)  # the imported file's name
+    updated_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "cross_impact_ratings",
+        "indexes": [{"fields": ("city", "project_id", "rater"), "unique": True}],
+    }
+
+
 class PairResolution(TenantDocument):
     """The facilitator's value for one pair of projections (``a`` < ``b``)."""
 
@@ -274,6 +293,7 @@ MODELS = (
     KeyFactorDecision,
     Projection,
     ConsistencyRating,
+    CrossImpactRating,
     PairResolution,
     InfluenceResolution,
     Run,

@@ -10,6 +10,7 @@ from services.kit.personal_data import Holds
 from services.scenarios.models import (
     Assessment,
     ConsistencyRating,
+    CrossImpactRating,
     Factor,
     InfluenceRating,
     InfluenceResolution,
@@ -55,6 +56,11 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         label="Konsistenzbewertungen",
         by=("rater",),
         show={"project_id": "Projekt", "values": "Werte", "updated_at": "Am"},
+    ),
+    CrossImpactRating: Holds(
+        label="Cross-Impact-Bewertungen (CIB)",
+        by=("rater",),
+        show={"project_id": "Projekt", "values": "Werte", "source": "Datei", "updated_at": "Am"},
     ),
     KeyFactorDecision: Holds(
         label="Entscheidungen über Schlüsselfaktoren",

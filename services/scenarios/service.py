@@ -35,6 +35,7 @@ from services.scenarios.handlers.project import ProjectHandlers
 from services.scenarios.handlers.projections import ProjectionHandlers
 from services.scenarios.handlers.runs import RunHandlers
 from services.scenarios.handlers.scenarios import ScenarioHandlers
+from services.scenarios.handlers.scenariowizard import ScenarioWizardHandlers
 from services.scenarios.handlers.topics import TopicHandlers
 from services.scenarios.models import MODELS, Project
 from services.scenarios.privacy import PERSONAL_DATA
@@ -49,6 +50,7 @@ class ScenariosService(
     ProjectionHandlers,
     ConsistencyRatingHandlers,
     RunHandlers,
+    ScenarioWizardHandlers,
     ScenarioHandlers,
     ObservationHandlers,
     AssessmentHandlers,

@@ -104,6 +104,20 @@ def parse_scw(text: str) -> CIBModel:
     return CIBModel.build(descriptors, variants, np.array(rows))
 
 
+def scw_labels(text: str) -> list[list[str]]:
+    """The variants of a ``.scw`` file as people read them: ``-A1 "Patriots party"`` gives
+    ``A1 Patriots party`` (``parse_scw`` keeps only the short name ``A1``), per descriptor."""
+    out: list[list[str]] = []
+    for line in text.splitlines()[2:]:
+        if line.strip() == "#":
+            break
+        if line.startswith("&"):
+            out.append([])
+        elif line.strip().startswith("-") and out:
+            out[-1].append(" ".join(line.strip()[1:].replace('"', " ").split()))
+    return out
+
+
 def load_cib(path: str | Path) -> CIBModel:
     p = Path(path)
     if p.suffix.lower() == ".scw":

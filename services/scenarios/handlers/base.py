@@ -187,6 +187,10 @@ class ScenariosBase:
     ) -> InfluenceOverview:
         raise NotImplementedError
 
+    # scenariowizard.py (runs.py snapshots the CIB judgement matrix, when there is one)
+    def _cross_impacts(self, city: str, project: Project, order: list[str]) -> np.ndarray | None:
+        raise NotImplementedError
+
     # consistency_ratings.py (runs.py snapshots the aggregated consistency matrix)
     def _consistency_state(self, city: str, project: Project) -> dict[str, Any]:
         raise NotImplementedError

@@ -51,7 +51,12 @@ class RunHandlers(ScenariosBase):
             for f in state["key"]
         ]
         try:
-            snapshot = compute.build_snapshot(key_factors, state["overview"].values, parameters)
+            snapshot = compute.build_snapshot(
+                key_factors,
+                state["overview"].values,
+                parameters,
+                self._cross_impacts(city, project, state["order"]),
+            )
         except compute.RunInputError as exc:
             raise Conflict("The run cannot start yet.", exc.fields) from exc
         return self._queue_run(city, str(project.id), snapshot, user, None)

@@ -55,7 +55,11 @@ def test_the_feed_holds_dated_phases_talks_and_published_events_with_stable_uids
         "talk-t1@stadtdialog",
         "closing-e1@stadtdialog",
     }
-    assert entries == _entries(city_feed(CITY, PHASES, [TALK], [EVENT], "https://beispiel.de"))
+    again = _entries(city_feed(CITY, PHASES, [TALK], [EVENT], "https://beispiel.de"))
+    # The same UIDs and contents on the next read (DTSTAMP is the time of reading).
+    assert {uid: str(e["summary"]) for uid, e in again.items()} == {
+        uid: str(e["summary"]) for uid, e in entries.items()
+    }
     assert str(entries["phase-musterstadt-table_talks@stadtdialog"]["summary"]) == (
         "Phase: Tischgespräche"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from nameko.rpc import RpcProxy
 
 from services.identity.handlers.consents import ConsentHandlers
+from services.identity.handlers.mail_settings import MailSettingsHandlers
 from services.identity.handlers.organisations import OrganisationHandlers
 from services.identity.handlers.password_reset import PasswordResetHandlers
 from services.identity.handlers.personal_data import PersonalDataHandlers
@@ -35,6 +36,7 @@ class IdentityService(
     RegistrationHandlers,
     SessionHandlers,
     ProfileHandlers,
+    MailSettingsHandlers,
     PasswordResetHandlers,
     PersonalDataHandlers,
     ConsentHandlers,

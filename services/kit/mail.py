@@ -7,7 +7,9 @@ collection; a ``DrainLoop`` hands it to the SMTP server configured by ``SMTP_HOS
 A message may carry attachments (the dialogue's .ics file of a talk):
 ``self.mail.send(to, subject, body, [(filename, content_type, data)])``. They are stored on
 the row as ``attachments: [{"filename", "content_type", "data"}]`` (bytes) and added to the
-message when it is sent.
+message when it is sent. A mail a person may switch off carries ``List-Unsubscribe`` headers
+(``headers=unsubscribe_headers(link)``, ``services/kit/mail_choices.py``): only the names in
+``ALLOWED_HEADERS`` are taken, each value on one line, so no text becomes a header of its own.
 
 One mail that cannot be sent (a header Python's ``email`` refuses, a recipient the server
 refuses) must not hold up the others: it is tried again with backoff and finally set aside as a
@@ -32,6 +34,7 @@ from services.kit.db import connect
 from services.kit.deadletters import RetryPolicy, due, record_failure
 from services.kit.headers import header_value
 from services.kit.loop import DrainingDependency, DrainLoop
+from services.kit.mail_choices import ALLOWED_HEADERS
 
 # (filename, content type such as "text/calendar", content)
 Attachment = tuple[str, str, bytes]
@@ -57,7 +60,12 @@ class MailWriter:
         self._wake = wake
 
     def send(
-        self, to: str, subject: str, body: str, attachments: list[Attachment] | None = None
+        self,
+        to: str,
+        subject: str,
+        body: str,
+        attachments: list[Attachment] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         row: dict[str, Any] = {
             "to": to,
@@ -71,6 +79,11 @@ class MailWriter:
                 {"filename": name, "content_type": kind, "data": Binary(data)}
                 for name, kind, data in attachments
             ]
+        if headers:
+            unknown = set(headers) - set(ALLOWED_HEADERS)
+            if unknown:
+                raise ValueError(f"headers not allowed in a mail: {sorted(unknown)}")
+            row["headers"] = dict(headers)
         self.collection.insert_one(row)
         self._wake()
 
@@ -121,6 +134,9 @@ def _message(row: dict[str, Any], sender: str) -> EmailMessage:
     # Both carry people's text (a talk title in the subject): one line each, whatever they hold.
     message["To"] = header_value(row["to"])
     message["Subject"] = _subject(row["subject"])
+    for name, value in (row.get("headers") or {}).items():
+        if name in ALLOWED_HEADERS:  # checked on send too: a stored row is no trusted input
+            message[name] = header_value(str(value))
     message.set_content(row["body"])
     for item in row.get("attachments") or ():
         maintype, _, subtype = item["content_type"].partition("/")

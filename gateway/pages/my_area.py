@@ -15,7 +15,8 @@ from gateway.my_area import city_names, my_area
 from gateway.pages.rendering import page_errors, render
 from gateway.schema_forms import N_
 from services.kit.errors import DomainError
-from services.kit.mail_choices import HOST_SUMMARY, MAIL_KINDS as KINDS, TALK_REMINDER
+from services.kit.mail_choices import HOST_SUMMARY, TALK_REMINDER
+from services.kit.mail_choices import MAIL_KINDS as KINDS
 
 bp = Blueprint("pages_my_area", __name__)
 

@@ -61,7 +61,8 @@ def test_switching_mails_off_on_a_phone(phone: Page, api, tmp_path: Path) -> Non
     expect(phone.get_by_text("Deine E-Mail-Einstellungen sind gespeichert.")).to_be_visible()
     expect(phone.get_by_label("Erinnerung am Tag vor einem Tischgespräch")).not_to_be_checked()
     assert api.get("/me", token=me["token"]).json()["mail_off"] == ["talk_reminder"]
-    phone.locator("#my-mails").scroll_into_view_if_needed()
+    section = phone.locator("section[aria-labelledby=my-mails]")
+    section.screenshot(path=str(shots / "mails-mein-bereich-section-360.png"))
     _check(phone, shots, "mein-bereich")
 
     # The link of a summary's List-Unsubscribe header, opened in the browser: a question

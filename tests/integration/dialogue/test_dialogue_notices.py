@@ -193,3 +193,13 @@ def test_summary_and_reminder_are_sent_once_and_respect_the_setting(
     assert me["mail_off"] == ["talk_reminder"]
     bad = requests.post(link.replace("token=", "token=x"), timeout=10)
     assert bad.status_code in (400, 422)
+
+    # A deleted host takes the record of their summaries along.
+    gone = api.delete("/me", {"password": host["password"]}, token=host["token"])
+    assert gone.status_code in (200, 204), gone.text
+    summaries_kept = platform.infra.database("dialogue")["host_summaries"]
+    wait_until(
+        lambda: summaries_kept.count_documents({"host_id": host["id"]}) == 0,
+        30,
+        "the deleted host's summary records removed",
+    )

@@ -147,6 +147,10 @@ class MailSettingsSchema(StrictSchema):
     talk_reminder = fields.Boolean(required=True)
 
 
+class MailSettingsOut(StrictSchema):
+    mail_off = fields.List(fields.String(), metadata={"description": "Mail kinds switched off"})
+
+
 class UnsubscribeSchema(StrictSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 

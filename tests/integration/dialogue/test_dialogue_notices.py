@@ -92,10 +92,11 @@ def _guest_joins(api, slug: str, host: dict, talk_id: str) -> str:
     return email
 
 
-def _mail_settings(platform, account: dict, **wanted: bool) -> None:
+def _mail_settings(api, account: dict, **wanted: bool) -> None:
     body = {"host_summary": True, "talk_reminder": True, **wanted}
-    with _rpc(platform, Caller(user_id=account["id"])) as proxy:
-        proxy.identity.set_mail_settings(body)
+    response = api.put("/me/mail-settings", body, token=account["token"])
+    assert response.status_code == 200, response.text
+    assert sorted(response.json()["mail_off"]) == sorted(k for k, v in wanted.items() if not v)
 
 
 def _starts_in(platform, talk_id: str, hours: float) -> None:
@@ -116,8 +117,8 @@ def test_summary_and_reminder_are_sent_once_and_respect_the_setting(
     first, second, third, quiet = (api.verified_login() for _ in range(4))
     talk = create_talk(api, slug, host, city["topic"]["id"], capacity=2, title="AG Drei")
     other = create_talk(api, slug, quiet_host, city["topic"]["id"])
-    _mail_settings(platform, quiet_host, host_summary=False)
-    _mail_settings(platform, quiet, talk_reminder=False)
+    _mail_settings(api, quiet_host, host_summary=False)
+    _mail_settings(api, quiet, talk_reminder=False)
 
     for person in (first, second, third, quiet):  # two seats, then the waiting list
         _join(api, slug, talk["id"], person)
@@ -193,6 +194,10 @@ def test_summary_and_reminder_are_sent_once_and_respect_the_setting(
     assert me["mail_off"] == ["talk_reminder"]
     bad = requests.post(link.replace("token=", "token=x"), timeout=10)
     assert bad.status_code in (400, 422)
+    refused = api.put("/me/mail-settings", {"host_summary": "vielleicht"}, token=second["token"])
+    fields = refused.json()["error"]["fields"]
+    assert refused.status_code == 422 and {"host_summary", "talk_reminder"} <= set(fields)
+    assert "Englisch" not in str(fields) and fields["talk_reminder"]["de"], fields
 
     # A deleted host takes the record of their summaries along.
     gone = api.delete("/me", {"password": host["password"]}, token=host["token"])

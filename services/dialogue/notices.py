@@ -22,7 +22,7 @@ LOCAL = ZoneInfo("Europe/Berlin")
 HOUR_ENV = "STADTDIALOG_HOST_SUMMARY_HOUR"
 DEFAULT_HOUR = 18
 REMINDER_WINDOW = timedelta(hours=24)
-CHECK_EVERY_SECONDS = 600  # the timer; "once" is kept by unique inserts, not by the interval
+CHECK_EVERY_SECONDS = 1800  # the timer; "once" is kept by unique inserts, not by the interval
 
 
 def summary_hour(environ: Mapping[str, str] = os.environ) -> int:

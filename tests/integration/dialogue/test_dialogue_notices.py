@@ -143,6 +143,19 @@ def test_summary_and_reminder_are_sent_once_and_respect_the_setting(
     waiting_mail = _about(_delivered(platform, guest), "Warteliste")
     assert waiting_mail and "gast-absagen?token=" in _text(waiting_mail[0])
 
+    # The host changes the title: the guest's change mail carries the link to leave too.
+    renamed = requests.patch(
+        api.url(f"/cities/{slug}/talks/{talk['id']}"),
+        json={"title": "AG Drei am Küchentisch"},
+        headers={"Authorization": f"Bearer {host['token']}"},
+        timeout=30,
+    )
+    assert renamed.status_code == 200, renamed.text
+    change_mail = _about(_delivered(platform, guest), "geändert")
+    assert change_mail and "gast-absagen?token=" in _text(change_mail[0])
+    member_change = _about(_delivered(platform, second["email"]), "geändert")
+    assert member_change and "gast-absagen" not in _text(member_change[0])
+
     # A cancellation the same day waits for tomorrow's summary; "tomorrow" by moving the
     # record of today's summary back a day.
     path = f"/cities/{slug}/talks/{talk['id']}/registrations/me"

@@ -32,6 +32,7 @@ from gateway.pages import dialogue as pages_dialogue
 from gateway.pages import events as pages_events
 from gateway.pages import legal as pages_legal
 from gateway.pages import my_area as pages_my_area
+from gateway.pages import my_calendar  # noqa: F401 - its routes join pages_my_area.bp
 from gateway.pages import scenarios as pages_scenarios
 from gateway.pages import unsubscribe as pages_unsubscribe
 from gateway.rpc import RpcClient

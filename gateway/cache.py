@@ -5,7 +5,9 @@ are answered from memory. Whatever the platform changes reaches the gateway as a
 broker: a daemon thread per process consumes every fact of the cities service's event exchange
 and of the public stream through its own exclusive queue and empties the cache. The cache only
 serves while that consumer is connected (a missed event must never leave a stale page), and a
-write through this process empties it at once, so a person sees their own change.
+write through this process empties it at once, so a person sees their own change. A few
+entries that only the cities service's facts can change (``lasting``) outlive the facts of
+the other services.
 """
 
 from __future__ import annotations
@@ -28,36 +30,64 @@ from services.kit.outbox import public_exchange
 log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 2048
+# The blueprints whose writes change a lasting entry (the legal texts: their versions).
+LASTING_WRITERS = frozenset({"api_legal", "pages_legal"})
 
 
 class PublicCache:
+    """Public reads by key. Entries put with ``lasting=True`` hold what only the cities
+    service's own facts change (the legal texts' versions, which every page asks for): the
+    facts of other services (every join, every support) leave them, all others empty them."""
+
     def __init__(self) -> None:
         self._entries: dict[str, tuple[bytes, int, str]] = {}
+        self._lasting: dict[str, tuple[bytes, int, str]] = {}
         self._lock = threading.Lock()
         self.connected = threading.Event()  # serve from memory only while invalidation works
         # Bumped by every clear: a page read before a clear may be stale and is not kept.
         self.generation = 0
+        self.lasting_generation = 0
 
-    def get(self, key: str) -> tuple[bytes, int, str] | None:
+    def get(self, key: str, lasting: bool = False) -> tuple[bytes, int, str] | None:
         if not self.connected.is_set():
             return None
-        return self._entries.get(key)
+        return (self._lasting if lasting else self._entries).get(key)
 
-    def put(self, key: str, value: tuple[bytes, int, str], generation: int) -> None:
-        """Keep ``value`` unless the cache was cleared since its read began (``generation``)."""
+    def put(
+        self, key: str, value: tuple[bytes, int, str], generation: int, lasting: bool = False
+    ) -> None:
+        """Keep ``value`` unless the cache was cleared since its read began (``generation``,
+        or ``lasting_generation`` for a lasting entry)."""
         if not self.connected.is_set():
             return
+        entries = self._lasting if lasting else self._entries
         with self._lock:
-            if generation != self.generation:
+            if generation != (self.lasting_generation if lasting else self.generation):
                 return
-            if len(self._entries) >= MAX_ENTRIES:
-                self._entries.clear()  # simple bound; the hot pages come back at once
-            self._entries[key] = value
+            if len(entries) >= MAX_ENTRIES:
+                entries.clear()  # simple bound; the hot pages come back at once
+            entries[key] = value
 
-    def clear(self) -> None:
+    def clear(self, lasting: bool = True) -> None:
+        """Empty the cache; ``lasting=False`` keeps the lasting entries."""
         with self._lock:
             self._entries.clear()
             self.generation += 1
+            if lasting:
+                self._lasting.clear()
+                self.lasting_generation += 1
+
+
+def touches_cities(body: Any) -> bool:
+    """Whether a fact may change a lasting entry: any fact of the cities service but one
+    that only moved its counts (``tallies_only``); anything unreadable counts as yes."""
+    if not isinstance(body, dict):
+        return True
+    kind = body.get("type")
+    if not isinstance(kind, str) or kind.startswith("stadtdialog.cities."):
+        data = body.get("data")
+        return not (isinstance(data, dict) and data.get("tallies_only") is True)
+    return False
 
 
 class Invalidator(threading.Thread):
@@ -91,7 +121,7 @@ class Invalidator(threading.Thread):
         with Connection(self.amqp_uri, heartbeat=20) as connection:
 
             def on_message(body: Any, message: Any) -> None:
-                self.cache.clear()
+                self.cache.clear(lasting=touches_cities(body))
                 message.ack()
 
             with connection.Consumer([queue], callbacks=[on_message], accept=cloudevents.ACCEPT):
@@ -174,5 +204,8 @@ def install(app: Any, amqp_uri: str, enabled: bool) -> None:
     @app.after_request
     def writes_empty_the_cache(response: Response) -> Response:
         if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
-            cache.clear()  # read-your-writes in this process, before the event arrives
+            # Read-your-writes in this process, before the event arrives; the lasting entries
+            # (the legal texts' versions) only by a write to those texts.
+            blueprint = (request.blueprint or "").rsplit(".", 1)[-1]
+            cache.clear(lasting=blueprint in LASTING_WRITERS)
         return response

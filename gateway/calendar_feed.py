@@ -1,5 +1,6 @@
-"""A city's subscribable iCalendar feed: its phases with dates, its table talks and its closing
-events (pure: the views the services answer with in, the .ics bytes out).
+"""Subscribable iCalendar feeds (pure: the views the services answer with in, .ics bytes out):
+a city's (its phases with dates, its table talks and its closing events) and a person's private
+one (the talks they host, their registrations and their closing events).
 
 Every entry has a stable UID, so a calendar that subscribed replaces a changed entry on its
 next refresh and drops one that left the feed (a cancelled talk, a withdrawn event). Talks
@@ -16,6 +17,11 @@ from icalendar import Calendar, Event
 from services.dialogue.calendar import PRODID, talk_event
 
 REFRESH = "PT1H"  # how often a subscribed calendar asks again
+
+
+def private_feed_url(base_url: str, token: str) -> str:
+    """Where a person's private feed is read (gateway/pages/my_calendar.py serves it)."""
+    return f"{base_url.rstrip('/')}/kalender/{token}.ics"
 
 
 def _closing_event(event: dict[str, Any], base_url: str) -> Event:
@@ -51,6 +57,41 @@ def _phase(slug: str, phase: dict[str, Any], base_url: str) -> Event | None:
     return entry
 
 
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    return calendar
+
+
+def person_feed(
+    talks: list[tuple[dict[str, Any], str]],
+    closing_events: list[tuple[dict[str, Any], str]],
+    base_url: str,
+) -> bytes:
+    """``talks``: (talk view as the person may see it, their part: ``host``, ``confirmed`` or
+    ``waitlisted``); ``closing_events`` likewise (``confirmed`` or ``waitlisted``). A place on a
+    waiting list is TENTATIVE, a cancelled talk or event CANCELLED."""
+    calendar = _calendar("Stadtdialog – meine Termine")
+    for talk, part in talks:
+        entry = talk_event(talk, base_url, cancelled=talk.get("status") == "cancelled")
+        if part == "waitlisted" and talk.get("status") != "cancelled":
+            entry["status"] = "TENTATIVE"
+            entry["summary"] = f"Warteliste – {entry['summary']}"
+        calendar.add_component(entry)
+    for event, part in closing_events:
+        entry = _closing_event(event, base_url)
+        if part == "waitlisted" and event.get("status") != "cancelled":
+            entry["status"] = "TENTATIVE"
+            entry["summary"] = f"Warteliste – {entry['summary']}"
+        calendar.add_component(entry)
+    return calendar.to_ical()
+
+
 def city_feed(
     city: dict[str, Any],
     phases: list[dict[str, Any]],
@@ -58,13 +99,7 @@ def city_feed(
     closing_events: list[dict[str, Any]],
     base_url: str,
 ) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Stadtdialog {city['name']}")
-    calendar.add("x-published-ttl", REFRESH)
-    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar = _calendar(f"Stadtdialog {city['name']}")
     for phase in phases:
         if (entry := _phase(city["slug"], phase, base_url)) is not None:
             calendar.add_component(entry)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
 
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
 from gateway.auth import bearer_token, require_caller
+from gateway.calendar_feed import private_feed_url
 from gateway.my_area import my_area
 from gateway.personal_export import collect
 from services.identity.schemas import (
@@ -281,3 +282,32 @@ def end_session(handle: str) -> Response:
 def end_other_sessions() -> Response:
     require_caller()
     return json_response(rpc("identity", "end_other_sessions", bearer_token()))
+
+
+@bp.get("/me/calendar-feed")
+@documented("Whether my private calendar link is active (since when, until when)", TAG, auth=True)
+def calendar_feed_state() -> Response:
+    require_caller()
+    return json_response(rpc("identity", "calendar_feed_state"))
+
+
+@bp.post("/me/calendar-feed")
+@documented(
+    "A new private calendar link (shown once; an earlier one stops working)",
+    TAG,
+    status=201,
+    auth=True,
+    errors=(401,),
+)
+def create_calendar_feed() -> Response:
+    require_caller()
+    made = rpc("identity", "create_calendar_feed")
+    link = private_feed_url(current_app.config["SETTINGS"].public_base_url, made["token"])
+    return json_response({**made, "link": link}, 201)
+
+
+@bp.delete("/me/calendar-feed")
+@documented("End my private calendar link", TAG, auth=True, errors=(401,))
+def end_calendar_feed() -> Response:
+    require_caller()
+    return json_response(rpc("identity", "end_calendar_feed"))

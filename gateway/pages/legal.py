@@ -30,15 +30,17 @@ _VERSIONS_KEY = "rpc:cities.legal_versions"
 
 
 def current_versions() -> dict[str, int]:
-    """The platform texts' current versions, kept in the public cache (emptied on every
-    fact of the cities service, so also when a text changes)."""
+    """The platform texts' current versions, kept in the public cache as a lasting entry
+    (emptied on every fact of the cities service, so also when a text changes, but not by
+    the facts of other services: every page asks for these)."""
     cache = public_cache()
-    hit = cache.get(_VERSIONS_KEY)
+    hit = cache.get(_VERSIONS_KEY, lasting=True)
     if hit is not None:
         return json.loads(hit[0])
-    generation = cache.generation
+    generation = cache.lasting_generation
     versions = rpc("cities", "legal_versions")
-    cache.put(_VERSIONS_KEY, (json.dumps(versions).encode(), 200, "application/json"), generation)
+    body = (json.dumps(versions).encode(), 200, "application/json")
+    cache.put(_VERSIONS_KEY, body, generation, lasting=True)
     return versions
 
 

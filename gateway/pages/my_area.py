@@ -51,6 +51,7 @@ EMAIL_FORM_FIELDS = {"password": "email_password"}
 def render_my_area(status: int = 200, **extra: Any) -> tuple[str, int]:
     me = rpc("identity", "me")  # Unauthenticated becomes the sign-in page's error
     sessions = rpc("identity", "list_sessions", session.get(PAGE_SESSION_KEY, ""))["items"]
+    calendar = rpc("identity", "calendar_feed_state")
     names = city_names()
     return render(
         "account.html",
@@ -58,6 +59,7 @@ def render_my_area(status: int = 200, **extra: Any) -> tuple[str, int]:
         me=me,
         area=my_area(names),
         sessions=sessions,
+        calendar=calendar,
         city_names=names,
         role_names={k: _(v) for k, v in ROLE_NAMES.items()},
         mail_kinds=[(kind, _(label), _(hint)) for kind, label, hint in MAIL_KINDS],

@@ -8,6 +8,6 @@ from services.kit.seat_store import DocumentSeats
 
 
 class DatabaseSeats(DocumentSeats):
-    def __init__(self, city: str, talk_id: str) -> None:
-        super().__init__(Talk, Seat, Registration, "talk_id", city, talk_id)
+    def __init__(self, city: str, talk_id: str, capacity: int | None = None) -> None:
+        super().__init__(Talk, Seat, Registration, "talk_id", city, talk_id, capacity)
         self.talk_id = talk_id

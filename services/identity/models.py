@@ -66,7 +66,10 @@ class Account(Document):
         return grouped
 
 
-SESSION_KINDS = ("api", "page")
+SESSION_KINDS = ("api", "page")  # what a sign-in may ask for
+# A private calendar feed's secret is a session of its own kind (made in Mein Bereich, never by
+# a sign-in): it reads that person's calendar and nothing else (gateway/pages/my_calendar.py).
+CALENDAR = "calendar"
 
 
 class Session(Document):
@@ -77,7 +80,7 @@ class Session(Document):
 
     id = StringField(primary_key=True)
     account_id = StringField(required=True)
-    kind = StringField(choices=SESSION_KINDS, default="api")
+    kind = StringField(choices=(*SESSION_KINDS, CALENDAR), default="api")
     # A short description of the browser ("Firefox auf Android"), so a person can tell their
     # sessions apart in Mein Bereich; never the full user-agent string.
     device = StringField(max_length=80)

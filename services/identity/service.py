@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from nameko.rpc import RpcProxy
 
+from services.identity.handlers.calendar_feed import CalendarFeedHandlers
 from services.identity.handlers.consents import ConsentHandlers
 from services.identity.handlers.mail_settings import MailSettingsHandlers
 from services.identity.handlers.organisations import OrganisationHandlers
@@ -40,6 +41,7 @@ class IdentityService(
     PasswordResetHandlers,
     PersonalDataHandlers,
     ConsentHandlers,
+    CalendarFeedHandlers,
     RoleHandlers,
     OrganisationHandlers,
     OperationsMixin,

@@ -147,4 +147,6 @@ class CityStateListener:
 
     @event_handler("cities", CITY_CHANGED, handler_type=BROADCAST, reliable_delivery=False)
     def on_city_changed(self, envelope: dict[str, Any]) -> None:
+        if (envelope.get("data") or {}).get("tallies_only"):
+            return  # only counts of facts moved: no part of the cached state
         self.city_state.forget(envelope.get("city"))

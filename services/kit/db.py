@@ -14,6 +14,7 @@ from pymongo.database import Database
 from pymongo.errors import ConnectionFailure, OperationFailure
 
 from services.kit.config import Settings, load_settings
+from services.kit.db_metrics import register as register_command_metrics
 
 # Server answers that mean "the database is going away or failed inside", not "this request is
 # wrong": FerretDB answers a query cut off by its own shutdown with InternalError (1); MongoDB
@@ -31,6 +32,7 @@ def database_away(error: BaseException | None) -> bool:
 def connect(service: str, settings: Settings | None = None) -> Database:
     """Register (once) and return the database of ``service`` under alias ``service``."""
     settings = settings or load_settings()
+    register_command_metrics()  # before the first client: pymongo reads its listeners then
     mongoengine.connect(
         db=settings.database_name(service),
         alias=service,

@@ -15,6 +15,8 @@ from eventlet.event import Event
 from nameko.extensions import DependencyProvider
 from pymongo.collection import Collection
 
+from services.kit.db_metrics import bind_origin
+
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 10.0
@@ -45,6 +47,7 @@ class DrainLoop:
 
     def run(self) -> None:
         self._running = True
+        bind_origin(f"loop:{self.name.split()[0]}")  # this green thread's database commands
         backoff = self.poll_seconds
         while self._running:
             try:

@@ -55,11 +55,13 @@ SUBJECT_LIMIT = 150
 CLAIM_TIMEOUT = 300.0  # seconds after which a claim of a process that died is taken over
 
 
-def forget_sent(collection: Collection, row_id: Any) -> None:
-    """A sent mail is deleted: recipient and text name a person, and nothing needs them once
+def forget_sent(collection: Collection, row_ids: list[Any]) -> None:
+    """Sent mails are deleted: recipient and text name a person, and nothing needs them once
     the SMTP server has the message (deleted accounts must leave no trace). Kept rows would
-    also slow every look for pending mail (FerretDB scans the collection)."""
-    collection.delete_one({"_id": row_id})
+    also slow every look for pending mail (FerretDB scans the collection). One write per
+    batch, not per mail."""
+    if row_ids:
+        collection.delete_many({"_id": {"$in": row_ids}})
 
 
 class MailWriter:
@@ -147,23 +149,35 @@ class SmtpSender:
         if not batch:
             return 0
         tried = 0
-        with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
-            for row in batch:
-                claim = self._claim(row)
-                if claim is None:
-                    continue
-                tried += 1
-                try:
-                    smtp.send_message(_message(row, self.settings.smtp_sender))
-                except Exception as exc:  # noqa: BLE001 - isolate this mail, send the others
-                    if not server_away(exc):
-                        record_failure(self.collection, row, exc, self.policy, "mail")
-                    self.claims.delete_one({"_id": claim})  # tried again later, by anyone
-                    if server_away(exc):
-                        raise
-                    continue
-                forget_sent(self.collection, row["_id"])  # nothing of the person stays
-                self.claims.delete_many({"_id": {"$in": [claim, claim.removesuffix(":late")]}})
+        sent: list[Any] = []
+        claims: list[str] = []
+        try:
+            with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
+                for row in batch:
+                    claim = self._claim(row)
+                    if claim is None:
+                        continue  # another process of this service sends it
+                    tried += 1
+                    try:
+                        smtp.send_message(_message(row, self.settings.smtp_sender))
+                    except Exception as exc:  # noqa: BLE001 - isolate this mail, send the others
+                        if not server_away(exc):
+                            record_failure(self.collection, row, exc, self.policy, "mail")
+                        self.claims.delete_one({"_id": claim})  # tried again later, by anyone
+                        if server_away(exc):
+                            raise
+                        continue
+                    sent.append(row["_id"])
+                    claims.append(claim)
+        finally:
+            # Also when the server went away mid-batch: what it took is gone from here (a
+            # crash before this write sends those again: at-least-once, like the outbox).
+            forget_sent(self.collection, sent)  # nothing of the person stays
+            # Claims go after their rows: a process whose older batch still lists a row
+            # claims it, finds it gone and sends nothing (``_claim``).
+            if claims:
+                keys = [*claims, *(c.removesuffix(":late") for c in claims)]
+                self.claims.delete_many({"_id": {"$in": keys}})
         return tried
 
 

@@ -33,6 +33,7 @@ from services.kit.correlation import (
     reset_correlation_id,
     valid_correlation_id,
 )
+from services.kit.db_metrics import bind_origin, origin, reset_origin
 from services.kit.deadletters import DeadLetters
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,10 @@ class ServiceState(Collector):
         self.amqp_uri = amqp_uri
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
+        with origin("scrape"):  # not counted as the service's own database work
+            yield from self._collect()
+
+    def _collect(self) -> Iterator[GaugeMetricFamily]:
         outbox = GaugeMetricFamily(
             "stadtdialog_outbox_pending",
             "Facts stored in the outbox and not yet confirmed by the broker.",
@@ -148,7 +153,7 @@ class ServiceObservability(DependencyProvider):
     ``/metrics``. Needs nothing from the service; ``self.<attr>`` is the correlation id."""
 
     def __init__(self) -> None:
-        self._running: dict[int, tuple[float, contextvars.Token]] = {}
+        self._running: dict[int, tuple[float, contextvars.Token, contextvars.Token]] = {}
 
     def setup(self) -> None:
         from services.kit.config import load_settings
@@ -193,13 +198,18 @@ class ServiceObservability(DependencyProvider):
             # Nested RPC calls and the outbox read it from here.
             worker_ctx.data[CORRELATION_KEY] = correlation
         # Not in worker_ctx.data: that travels with nested calls and must stay JSON.
-        self._running[id(worker_ctx)] = (time.perf_counter(), bind_correlation_id(correlation))
+        kind = "event" if envelope is not None else _kind(worker_ctx.entrypoint)
+        self._running[id(worker_ctx)] = (
+            time.perf_counter(),
+            bind_correlation_id(correlation),
+            bind_origin(f"{kind}:{worker_ctx.entrypoint.method_name}"),
+        )
 
     def get_dependency(self, worker_ctx) -> str | None:  # noqa: ANN001
         return valid_correlation_id(worker_ctx.data.get(CORRELATION_KEY))
 
     def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:  # noqa: ANN001
-        started, _ = self._running.get(id(worker_ctx), (None, None))
+        started = self._running.get(id(worker_ctx), (None,))[0]
         seconds = time.perf_counter() - started if started else 0.0
         service = self.container.service_name
         method = worker_ctx.entrypoint.method_name
@@ -222,9 +232,11 @@ class ServiceObservability(DependencyProvider):
         log.info("%s %s.%s %s", kind, service, method, outcome, extra=fields)
 
     def worker_teardown(self, worker_ctx) -> None:  # noqa: ANN001
-        _, token = self._running.pop(id(worker_ctx), (None, None))
+        _, token, where = self._running.pop(id(worker_ctx), (None, None, None))
         if token is not None:
             reset_correlation_id(token)
+        if where is not None:
+            reset_origin(where)
 
 
 def _kind(entrypoint: Any) -> str:

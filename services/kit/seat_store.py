@@ -31,6 +31,7 @@ class DocumentSeats:
         owner_field: str,
         city: str,
         owner_id: str,
+        capacity: int | None = None,
     ) -> None:
         self.owner = owner
         self.seat = seat
@@ -38,12 +39,18 @@ class DocumentSeats:
         self.owner_field = owner_field
         self.city = city
         self.owner_id = owner_id
+        # The capacity the caller read in this request serves the first look only; every
+        # later one (after a claim) reads it fresh (``seating.settle``).
+        self._known_capacity = capacity
 
     def _of_owner(self) -> dict[str, Any]:
         """The filter on the owner-id field (``talk_id=…`` or ``event_id=…``)."""
         return {self.owner_field: self.owner_id}
 
     def capacity(self) -> int:
+        if self._known_capacity is not None:
+            known, self._known_capacity = self._known_capacity, None
+            return known
         owner = self.owner.scoped(self.city, id=self.owner_id).only("capacity").first()
         return owner.capacity if owner is not None else 0
 

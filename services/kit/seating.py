@@ -84,33 +84,52 @@ def free_numbers(capacity: int, taken: Iterable[int]) -> list[int]:
     return [n for n in range(1, capacity + 1) if n not in used]
 
 
-def settle(store: SeatStore) -> list[Seated]:
+def settle(store: SeatStore, held_after: dict[int, str] | None = None) -> list[Seated]:
     """Give free seats to waiting registrations in arrival order; returns whom *this* call
-    seated (to announce: each seat is inserted by exactly one caller)."""
+    seated (to announce: each seat is inserted by exactly one caller).
+
+    One round of reads is enough unless something raced it: everything that can free a seat
+    or add a waiting registration runs ``settle`` itself after its own write, so whatever
+    happened after this round's reads is seen by that later call. A claim that fails or a seat
+    given back means someone else moved in between: then read again. ``held_after``, when
+    given, receives the seats as last read plus those seated here (who holds what now, as far
+    as this call knows)."""
     seated_here: list[Seated] = []
     for _ in range(MAX_ROUNDS):
         seats = store.seats()  # seats first: a registration always exists before its seat
-        live = store.existing(seats.values())
+        live = store.existing(seats.values()) if seats else set()
         for number, holder in seats.items():
             if holder not in live:  # its registration was cancelled: the place is free again
                 store.release(number, holder)
         held = {n: r for n, r in seats.items() if r in live}
+        if held_after is not None:
+            held_after.clear()
+            held_after.update(held)
+            held_after.update((s.number, s.registration_id) for s in seated_here)
         free = free_numbers(store.capacity(), held)
         if not free:
             return seated_here
         waiting = store.waiting(set(held.values()), len(free))
         if not waiting:
             return seated_here
+        raced = False
         for number, registration_id in zip(free, waiting, strict=False):
             if not store.claim(number, registration_id):
-                break  # someone else took the seat or seated this person: read again
+                raced = True  # someone else took the seat or seated this person: read again
+                break
             if registration_id not in store.existing([registration_id]):
                 store.release(number, registration_id)  # cancelled meanwhile
+                raced = True
                 break
             if number > store.capacity():
                 store.release(number, registration_id)  # capacity lowered meanwhile
+                raced = True
                 break
             seated_here.append(Seated(registration_id, number))
+            if held_after is not None:
+                held_after[number] = registration_id
+        if not raced:
+            return seated_here
     log.error("settle gave up after %d rounds", MAX_ROUNDS)
     return seated_here
 

@@ -143,11 +143,11 @@ NOTICES = {
 
 
 def _talk_page(slug: str, talk_id: str, status: int = 200, **extra: Any) -> tuple[str, int]:
-    talk = rpc("dialogue", "get_talk", slug, talk_id)
     caller = current_caller()
-    mine = guests = invitations = documentation = None
-    if caller.authenticated and not talk["is_host"]:
-        mine = rpc("dialogue", "my_registration", slug, talk_id)
+    # Signed in: the talk and the caller's registration in one call.
+    talk = rpc("dialogue", "get_talk", slug, talk_id, caller.authenticated)
+    mine = talk.pop("my_registration", None)
+    guests = invitations = documentation = None
     if talk["is_host"]:
         guests = rpc("dialogue", "guests", slug, talk_id)
         invitations = rpc("dialogue", "list_invitations", slug, talk_id)

@@ -69,9 +69,16 @@ class CitiesBase:
         if city.status != "active":
             raise Conflict("The city is archived.", {"city": ["The city is archived."]})
 
-    def _changed(self, city: City) -> None:
-        """Tell every service to drop its cached state of this city (internal fact)."""
-        self.outbox.add("city", "changed", {"slug": city.id}, city=city.id, subject=city.id)
+    def _changed(self, city: City, tallies_only: bool = False) -> None:
+        """Tell every service to drop its cached state of this city (internal fact).
+
+        ``tallies_only``: only the counted facts moved (every registration, support, … does
+        that). The state the services cache holds no tallies, so they keep it; the gateway
+        empties its public cache on every fact of this service all the same."""
+        data: dict[str, object] = {"slug": city.id}
+        if tallies_only:
+            data["tallies_only"] = True
+        self.outbox.add("city", "changed", data, city=city.id, subject=city.id)
 
     def _record_phase_change(
         self, city: City, previous: str, reason: str | None, override: str | None = None

@@ -70,8 +70,9 @@ class FactHandlers(CitiesBase):
                 pass  # the same fact delivered again: counted once
         if counted:
             # Step progress and guards read these counts: readers that cached the city's state
-            # (the gateway's public pages, the other services) must read it again now.
-            self._changed(known)
+            # (the gateway's public pages) must read it again now. The other services cache no
+            # tallies: they keep their city state (services.kit.city_state).
+            self._changed(known, tallies_only=True)
 
     @event_handler("identity", ACCOUNT_DELETED, requeue_on_error=True)
     @idempotent(SERVICE)

@@ -90,10 +90,16 @@ class DialogueBase:
         return f"{self.settings.public_base_url}{path}?token={token}"
 
     def _account(self, account_id: str) -> dict[str, Any] | None:
-        try:
-            return self.identity.account_summary(account_id)
-        except NotFound:
-            return None
+        """Identity's summary of an account, asked once per request (a join needs the name for
+        the registration and the address for its mail; nameko makes a service instance per
+        worker, so this cache lives as long as one request)."""
+        known: dict[str, dict[str, Any] | None] = self.__dict__.setdefault("_accounts", {})
+        if account_id not in known:
+            try:
+                known[account_id] = self.identity.account_summary(account_id)
+            except NotFound:
+                known[account_id] = None
+        return known[account_id]
 
     # ------------------------------------------------------------------ cross-aggregate calls
     # talks.py
@@ -101,6 +107,16 @@ class DialogueBase:
         raise NotImplementedError
 
     def _cancel_talk(self, talk: Talk, reason: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _talk_view(
+        self,
+        talk: Talk,
+        taken: int,
+        registered: int,
+        details: bool | None = None,
+        topics: dict[str, Topic] | None = None,
+    ) -> dict[str, Any]:
         raise NotImplementedError
 
     # registrations.py
@@ -119,13 +135,15 @@ class DialogueBase:
     ) -> Registration:
         raise NotImplementedError
 
-    def _settle(self, talk: Talk, own: Registration | None) -> None:
+    def _settle(self, talk: Talk, own: Registration | None) -> dict[str, Any] | None:
         raise NotImplementedError
 
     def _cancel(self, talk: Talk, reg: Registration) -> dict[str, Any]:
         raise NotImplementedError
 
-    def _registration_view(self, reg: Registration) -> dict[str, Any]:
+    def _registration_view(
+        self, reg: Registration, seats: dict[int, str] | None = None
+    ) -> dict[str, Any]:
         raise NotImplementedError
 
     def _mail_person(

@@ -86,8 +86,9 @@ class GuestHandlers(DialogueBase):
             invitation=request.invitation_id,
             guest_request=request_id,
         )
-        self._settle(talk, own=reg)
-        return self._registration_view(reg)
+        view = self._settle(talk, own=reg)
+        assert view is not None
+        return view
 
     @rpc
     def cancel_guest_registration(self, data: dict[str, Any]) -> dict[str, Any]:

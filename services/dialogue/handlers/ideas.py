@@ -39,11 +39,11 @@ class IdeaHandlers(DialogueBase):
 
     def _idea_view(self, idea: Idea, counts: dict[tuple[str, str], int] | None = None) -> dict:
         idea_id = str(idea.id)
-        if counts is None:
-            counts = {
-                (idea_id, kind): IdeaSupport.scoped(idea.city, idea_id=idea_id, kind=kind).count()
-                for kind in ("support", "helper")
-            }
+        if counts is None:  # both kinds in one look
+            rows = IdeaSupport.scoped(idea.city, idea_id=idea_id).aggregate(
+                [{"$group": {"_id": "$kind", "n": {"$sum": 1}}}]
+            )
+            counts = {(idea_id, row["_id"]): int(row["n"]) for row in rows}
         mine: set[str] = set()
         if self.caller.user_id:
             mine = {

@@ -23,13 +23,18 @@ from services.kit.seating import settle, waiting_position
 
 
 class RegistrationHandlers(DialogueBase):
-    def _registration_view(self, reg: Registration) -> dict[str, Any]:
+    def _registration_view(
+        self, reg: Registration, seats: dict[int, str] | None = None
+    ) -> dict[str, Any]:
+        """Seat or waiting position of ``reg``; ``seats`` (number -> registration id) as a
+        settle just read them, else read here."""
         talk_id = reg.talk_id
-        seats = {
-            s.registration_id: s.number
-            for s in Seat.scoped(reg.city, talk_id=talk_id).only("registration_id", "number")
-        }
-        number = seats.get(str(reg.id))
+        if seats is None:
+            seats = {
+                s.number: s.registration_id
+                for s in Seat.scoped(reg.city, talk_id=talk_id).only("registration_id", "number")
+            }
+        number = next((n for n, r in seats.items() if r == str(reg.id)), None)
         position = None
         if number is None:
             arrivals = [
@@ -37,7 +42,7 @@ class RegistrationHandlers(DialogueBase):
                 for r in Registration.scoped(reg.city, talk_id=talk_id).only("arrival", "id")
             ]
             try:
-                position = waiting_position(arrivals, set(seats), str(reg.id))
+                position = waiting_position(arrivals, set(seats.values()), str(reg.id))
             except KeyError:  # cancelled in the meantime
                 return {"registration_id": str(reg.id), "talk_id": talk_id, "status": "none"}
         return {
@@ -87,21 +92,39 @@ class RegistrationHandlers(DialogueBase):
                 )
             return existing
 
-    def _settle(self, talk: Talk, own: Registration | None) -> None:
-        """Hand out free seats in order and tell everyone seated here; then tell ``own``."""
-        store = DatabaseSeats(talk.city, str(talk.id))
-        for seated in settle(store):
+    def _settle(self, talk: Talk, own: Registration | None) -> dict[str, Any] | None:
+        """Hand out free seats in order and tell everyone seated here; then tell ``own`` and
+        return its registration view (from the seats the settle read last: no second read)."""
+        # The talk was read by this request: its capacity starts the settle, which reads it
+        # again after each claim (so a capacity lowered meanwhile is still seen).
+        store = DatabaseSeats(talk.city, str(talk.id), capacity=talk.capacity)
+        held: dict[int, str] = {}
+        for seated in settle(store, held_after=held):
             if own is None or seated.registration_id != str(own.id):
                 self._announce(talk, seated.registration_id, seated=True)
-        if own is not None:
-            self._announce(talk, str(own.id), seated=store.seat_of(str(own.id)) is not None)
+        if own is None:
+            return None
+        view = self._registration_view(own, seats=held)
+        if view["status"] != "none":
+            seated_own = view["status"] == "confirmed"
+            self._announce(talk, str(own.id), seated_own, reg=own, position=view["position"])
+        else:
+            self._announce(talk, str(own.id), seated=False, reg=own)
+        return view
 
-    def _announce(self, talk: Talk, registration_id: str, seated: bool) -> None:
+    def _announce(
+        self,
+        talk: Talk,
+        registration_id: str,
+        seated: bool,
+        reg: Registration | None = None,
+        position: int | None = None,
+    ) -> None:
         """Publish and mail what happened to a registration, exactly once per fact.
 
         ``entered`` is decided by whoever inserts it first (the joiner after its own settle,
         or a settler that seated the registration); a seat given after a waiting-list
-        notice is a ``promoted``."""
+        notice is a ``promoted``. ``reg`` and ``position`` when the caller has them."""
         city = talk.city
         value = "confirmed" if seated else "waitlisted"
         entered = Announcement(
@@ -117,7 +140,8 @@ class RegistrationHandlers(DialogueBase):
             if not record_promotion(Announcement, city, registration_id, talk_id=str(talk.id)):
                 return
             value = "promoted"
-        reg = Registration.scoped(city, id=registration_id).first()
+        if reg is None:
+            reg = Registration.scoped(city, id=registration_id).first()
         self.outbox.add(
             "registration",
             value,
@@ -131,17 +155,22 @@ class RegistrationHandlers(DialogueBase):
             public=True,
         )
         if reg is not None:
-            self._mail_registration(talk, reg, value)
+            self._mail_registration(talk, reg, value, position)
 
-    def _mail_registration(self, talk: Talk, reg: Registration, value: str) -> None:
-        view = self._one_talk_view(talk, details=True)
+    def _mail_registration(
+        self, talk: Talk, reg: Registration, value: str, position: int | None = None
+    ) -> None:
+        # The mails and the .ics use the talk's own fields, no seat counts and no topic.
+        view = self._talk_view(talk, 0, 0, details=True, topics={})
         if reg.account_id is None:
             hint = mails.guest_cancel_hint(self._leave_link(reg))
         else:
             hint = mails.ACCOUNT_CANCEL_HINT
         if value == "waitlisted":
-            position = self._registration_view(reg).get("position") or 1
-            self._mail_person(reg, lambda name: mails.waitlisted(view, name, position), leave=True)
+            if position is None:
+                position = self._registration_view(reg).get("position")
+            place = position or 1
+            self._mail_person(reg, lambda name: mails.waitlisted(view, name, place), leave=True)
             return
         build = mails.confirmed if value == "confirmed" else mails.promoted
         ics = talk_ics(view, self.settings.public_base_url)
@@ -176,17 +205,22 @@ class RegistrationHandlers(DialogueBase):
             invitation = self._check_invitation(talk, values["token"])
         if talk.host_id == user_id:
             raise Conflict("You host this talk.", {"talk": ["You host this talk."]})
-        person = f"account:{user_id}"
-        reg = Registration.scoped(city, talk_id=talk_id, person=person).first()
-        if reg is None:
-            account = self._account(user_id)
-            if account is None:
-                raise NotFound("Account not found.")
-            reg = self._register(
-                talk, person, account["display_name"], account_id=user_id, invitation=invitation
-            )
-        self._settle(talk, own=reg)
-        return self._registration_view(reg)
+        # Insert first (a repeat finds its registration through the unique index): no look
+        # for an earlier one that would scan the talk's registrations on every join. The
+        # account is asked once; the mail below reuses the answer (``_account``).
+        account = self._account(user_id)
+        if account is None:
+            raise NotFound("Account not found.")
+        reg = self._register(
+            talk,
+            f"account:{user_id}",
+            account["display_name"],
+            account_id=user_id,
+            invitation=invitation,
+        )
+        view = self._settle(talk, own=reg)
+        assert view is not None
+        return view
 
     @rpc
     def my_registration(self, city: str, talk_id: str) -> dict[str, Any]:

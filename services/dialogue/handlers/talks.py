@@ -83,10 +83,14 @@ class TalkHandlers(DialogueBase):
             return False
         if talk.host_id == user_id or self.caller.has_role(talk.city, *MODERATORS):
             return True
+        # Only a confirmed place shows where the talk is: the waiting list sees it once it
+        # moves up (the mail then carries the place too).
         person = f"account:{user_id}"
-        return (
-            Registration.scoped(talk.city, talk_id=str(talk.id), person=person).first() is not None
-        )
+        registration = Registration.scoped(talk.city, talk_id=str(talk.id), person=person).first()
+        if registration is None:
+            return False
+        seat = Seat.scoped(talk.city, talk_id=str(talk.id), registration_id=str(registration.id))
+        return seat.first() is not None
 
     def _one_talk_view(self, talk: Talk, details: bool | None = None) -> dict[str, Any]:
         taken = Seat.scoped(talk.city, talk_id=str(talk.id)).count()
@@ -164,8 +168,23 @@ class TalkHandlers(DialogueBase):
         return found
 
     @rpc
-    def get_talk(self, city: str, talk_id: str) -> dict[str, Any]:
-        return self._one_talk_view(self._talk(city, talk_id))
+    def get_talk(self, city: str, talk_id: str, mine: bool = False) -> dict[str, Any]:
+        """The talk; with ``mine`` (the talk page) also the caller's own registration as
+        ``my_registration`` (what ``my_registration`` answers), so a page needs one call."""
+        talk = self._talk(city, talk_id)
+        user_id = self.caller.user_id
+        if not mine or user_id is None or talk.host_id == user_id:
+            return self._one_talk_view(talk)
+        reg = Registration.scoped(city, talk_id=talk_id, person=f"account:{user_id}").first()
+        # The place is shown to the registered and to moderators (as ``_may_see_place``).
+        details = reg is not None or self.caller.has_role(city, *MODERATORS)
+        view = self._one_talk_view(talk, details=details)
+        view["my_registration"] = (
+            self._registration_view(reg)
+            if reg is not None
+            else {"registration_id": None, "talk_id": talk_id, "status": "none"}
+        )
+        return view
 
     def _talk_input(self, talk: Talk) -> dict[str, Any]:
         """The stored talk as the create body had it, so an update re-validates the whole."""

@@ -21,22 +21,26 @@ from services.kit.seating import settle, waiting_position
 
 
 def _seats_of(event: ClosingEvent) -> DocumentSeats:
-    """The kit's seat store bound to this closing event's documents."""
-    return DocumentSeats(ClosingEvent, Seat, Registration, "event_id", event.city, str(event.id))
+    """The kit's seat store bound to this closing event's documents (the capacity as read by
+    this request starts the settle; it reads it again after each claim)."""
+    return DocumentSeats(
+        ClosingEvent, Seat, Registration, "event_id", event.city, str(event.id), event.capacity
+    )
 
 
 class RegistrationHandlers(EventsBase):
     """Register, look up, cancel; the organisers' list."""
 
-    def _fill(self, event: ClosingEvent) -> list[str]:
+    def _fill(self, event: ClosingEvent, held: dict[int, str] | None = None) -> list[str]:
         """Seat waiting registrations in arrival order while places are free, and tell whom this
         call seated that they moved up. Returns the registration ids this call seated.
 
         The kit's seat-keeping does the seating (``services.kit.seating.settle``): each claim is
         an insert against two unique indexes (number; registration), so concurrent fillers can
-        never exceed the capacity nor seat anyone twice.
+        never exceed the capacity nor seat anyone twice. ``held`` receives the seats as the
+        settle last read them (seat number -> registration id).
         """
-        seated = [s.registration_id for s in settle(_seats_of(event))]
+        seated = [s.registration_id for s in settle(_seats_of(event), held_after=held)]
         for registration_id in seated:
             self._announce_promotion(event, registration_id)
         return seated
@@ -64,9 +68,8 @@ class RegistrationHandlers(EventsBase):
         status: str,
         position: int | None = None,
     ) -> None:
-        try:
-            summary = self.identity.account_summary(registration.account_id)
-        except NotFound:
+        summary = self._summary(registration.account_id)
+        if summary is None:
             return
         venue = event.venue.name
         self.mail.send(
@@ -74,8 +77,27 @@ class RegistrationHandlers(EventsBase):
             *mails.registration(status, event.title, _aware(event.starts_at), venue, position),
         )
 
-    def _status(self, event: ClosingEvent, registration: Registration) -> dict[str, Any]:
-        seats = self._seats(event)
+    def _summary(self, account_id: str) -> dict[str, Any] | None:
+        """Identity's summary of an account, asked once per request (nameko makes a service
+        instance per worker): a registration needs the name, its mail the address."""
+        known: dict[str, dict[str, Any] | None] = self.__dict__.setdefault("_summaries", {})
+        if account_id not in known:
+            try:
+                known[account_id] = self.identity.account_summary(account_id)
+            except NotFound:
+                known[account_id] = None
+        return known[account_id]
+
+    def _status(
+        self,
+        event: ClosingEvent,
+        registration: Registration,
+        seats: dict[str, int] | None = None,
+    ) -> dict[str, Any]:
+        """Confirmed or waiting with position; ``seats`` (registration id -> number) as just
+        read, else read here."""
+        if seats is None:
+            seats = self._seats(event)
         registration_id = str(registration.id)
         if registration_id in seats:
             return {"registration_id": registration_id, "status": "confirmed", "position": None}
@@ -98,7 +120,9 @@ class RegistrationHandlers(EventsBase):
         if not self._registration_open(event):
             message = "Registration for this closing event is closed."
             raise Conflict(message, {"event": [message]})
-        summary = self.identity.account_summary(user_id)
+        summary = self._summary(user_id)
+        if summary is None:
+            raise NotFound("Account not found.")
         try:
             registration = Registration(
                 city=city,
@@ -111,8 +135,9 @@ class RegistrationHandlers(EventsBase):
         except NotUniqueError:
             registration = Registration.scoped(city, event_id=event_id, account_id=user_id).first()
             return self._status(event, registration)
-        self._fill(event)
-        status = self._status(event, registration)
+        held: dict[int, str] = {}
+        self._fill(event, held)
+        status = self._status(event, registration, {r: n for n, r in held.items()})
         entered = Notice(
             city=city,
             registration_id=str(registration.id),
@@ -147,9 +172,10 @@ class RegistrationHandlers(EventsBase):
         self._mail_status(event, registration, status["status"], status["position"])
         if status["status"] == "waitlisted":
             # A place freed between our fill and our notice: the promotion is ours to tell.
-            if str(registration.id) in self._seats(event):
+            seats = self._seats(event)
+            if str(registration.id) in seats:
                 self._announce_promotion(event, str(registration.id))
-            status = self._status(event, registration)
+            status = self._status(event, registration, seats)
         return status
 
     @rpc

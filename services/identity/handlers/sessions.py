@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from services.identity.errors import LOCKED_MESSAGE, LoginLocked
 from services.identity.handlers.base import IdentityBase, _dump, _hasher
-from services.identity.models import SESSION_KINDS, Account, LoginFailure, Session
+from services.identity.models import CALENDAR, SESSION_KINDS, Account, LoginFailure, Session
 from services.identity.schemas import LoginSchema, SessionEndSchema
 from services.identity.tokens import new_session_token, session_handle, session_key
 from services.kit.context import Caller
@@ -120,8 +120,10 @@ class SessionHandlers(IdentityBase):
 
     # ------------------------------------------------------------------ my sessions
     def _own_sessions(self) -> list[Session]:
+        """Sign-ins (the calendar feed's secret is managed with the feed, calendar_feed.py)."""
         account_id = self.caller.require_authenticated()
-        return list(Session.objects(account_id=account_id).order_by("-created_at"))
+        query = Session.objects(account_id=account_id, kind__ne=CALENDAR)
+        return list(query.order_by("-created_at"))
 
     @rpc
     def list_sessions(self, current_token: str = "") -> dict[str, Any]:

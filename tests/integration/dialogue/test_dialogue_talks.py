@@ -42,8 +42,11 @@ def test_waiting_list_promotion_changes_and_cancellation_reach_the_guests(
     mine = api.get(f"{path}/registrations/me", token=third["token"]).json()
     assert mine["status"] == "waitlisted" and mine["position"] == 2
 
-    # Registered people see where the talk takes place; the public does not.
-    assert api.get(path, token=second["token"]).json()["address"] == "Lindenstraße 5"
+    # People with a confirmed place see where the talk takes place (issue 17: "the private
+    # address only for confirmed participants and the host"); the waiting list and the public
+    # do not.
+    assert api.get(path, token=first["token"]).json()["address"] == "Lindenstraße 5"
+    assert api.get(path, token=second["token"]).json()["address"] is None
     assert api.get(path).json()["address"] is None
     assert api.get(path).json()["free_seats"] == 0 and api.get(path).json()["waiting"] == 2
 
@@ -61,6 +64,7 @@ def test_waiting_list_promotion_changes_and_cancellation_reach_the_guests(
     )
     promotion = platform.mail_sink.wait_for(second["email"], count=3)[2]
     assert "nachgerückt" in promotion["Subject"]
+    assert api.get(path, token=second["token"]).json()["address"] == "Lindenstraße 5"  # moved up
     assert next(promotion.iter_attachments()).get_content_type() == "text/calendar"
     assert api.get(f"{path}/registrations/me", token=third["token"]).json()["position"] == 1
     kinds = [e["type"].split(".")[3] for e in outbox_events(platform, talk["id"])]

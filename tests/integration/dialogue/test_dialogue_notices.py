@@ -193,6 +193,14 @@ def test_summary_and_reminder_are_sent_once_and_respect_the_setting(
     assert "Lindenstraße" not in guest_text  # the address only for a seat
     assert guest_reminder[0]["List-Unsubscribe"] is None  # a guest leaves the talk instead
 
+    # A restart of both dialogue processes forgets nothing: the records are in the database.
+    platform.stop_service("dialogue-2")
+    platform.stop_service("dialogue")
+    platform.service("dialogue")
+    platform.replica("dialogue", 2)
+    assert _run_pass(platform, operator) == {"summaries": 0, "reminders": 0}
+    assert len(_about(_delivered(platform, third["email"]), "Erinnerung")) == 1
+
     # One click from the mail program switches reminders off (RFC 8058), a repeat too.
     message = _about(_delivered(platform, second["email"]), "Erinnerung")[0]
     link = message["List-Unsubscribe"].strip("<>")

@@ -7,6 +7,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 from pathlib import Path
 
 import requests
@@ -92,9 +93,16 @@ def _home_page_requests(port: int) -> float:
 
 
 def test_ctrl_c_after_the_demo_stops_the_broker_and_database_the_run_started(tmp_path) -> None:
-    """With nothing given, the run starts its own RabbitMQ node and FerretDB (on free ports,
-    beside whatever else runs here); Ctrl-C after the demo seed stops both and every process."""
-    ports = {name: free_port() for name in ("gateway", "smtp", "amqp", "dist", "database")}
+    """With nothing given, the run starts its own RabbitMQ node and FerretDB (with the
+    PostgreSQL cluster behind it, all on free ports beside whatever else runs here); Ctrl-C
+    after the demo seed stops them all and every process."""
+    names = ("gateway", "smtp", "amqp", "dist", "database", "postgres")
+    ports = {name: free_port() for name in names}
+    postgresql = os.environ.get("STADTDIALOG_DB_BACKEND", "postgresql") == "postgresql"
+    # A state dir the `postgres` user can reach (pytest's tmp_path is private to root), so that
+    # the cluster lives in it and goes with it.
+    state = Path(tempfile.mkdtemp(prefix="stadtdialog-run-"))
+    state.chmod(0o755)
     node = f"stadtdialog-{ports['amqp']}@localhost"
     env = {
         key: value
@@ -108,7 +116,8 @@ def test_ctrl_c_after_the_demo_stops_the_broker_and_database_the_run_started(tmp
         RABBITMQ_PORT=str(ports["amqp"]),
         RABBITMQ_DIST_PORT=str(ports["dist"]),
         FERRETDB_PORT=str(ports["database"]),
-        STADTDIALOG_STATE=str(tmp_path / "state"),
+        POSTGRES_PORT=str(ports["postgres"]),
+        STADTDIALOG_STATE=str(state),
         STADTDIALOG_METRICS_PORT="0",
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"),
     )
@@ -122,7 +131,7 @@ def test_ctrl_c_after_the_demo_stops_the_broker_and_database_the_run_started(tmp
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    pidfile = tmp_path / "state" / "ferretdb" / "ferretdb.pid"
+    pidfile = state / "ferretdb" / "ferretdb.pid"
     try:
         # Until the seeder printed the logins, or the run ended early (then what it printed
         # says why: the broker, the database or the seeder).
@@ -142,6 +151,7 @@ def test_ctrl_c_after_the_demo_stops_the_broker_and_database_the_run_started(tmp
         assert "demo: logins" in printed, f"the run ended early:\n{printed[-6000:]}"
         database_pid = int(pidfile.read_text())
         assert _listening(ports["amqp"]) and _listening(ports["database"])
+        assert _listening(ports["postgres"]) == postgresql
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
@@ -161,6 +171,9 @@ def test_ctrl_c_after_the_demo_stops_the_broker_and_database_the_run_started(tmp
     wait_until(lambda: not _group_alive(process.pid), 30, "the run's process group gone")
     assert f"stopping RabbitMQ on 127.0.0.1:{ports['amqp']}" in output, output[-3000:]
     assert f"stopping FerretDB on 127.0.0.1:{ports['database']}" in output, output[-3000:]
+    if postgresql:
+        assert f"stopping PostgreSQL on 127.0.0.1:{ports['postgres']}" in output, output[-3000:]
+    shutil.rmtree(state, ignore_errors=True)
 
 
 def _tail(log_path: Path) -> str:

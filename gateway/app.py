@@ -34,6 +34,7 @@ from gateway.pages import legal as pages_legal
 from gateway.pages import my_area as pages_my_area
 from gateway.pages import my_calendar  # noqa: F401 - its routes join pages_my_area.bp
 from gateway.pages import scenarios as pages_scenarios
+from gateway.pages import unsubscribe as pages_unsubscribe
 from gateway.rpc import RpcClient
 from services.kit.config import Settings, check_secret_key, load_settings
 from services.kit.context import CallerSeal
@@ -80,6 +81,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pages_events.bp)
     app.register_blueprint(pages_a11y.bp)
     app.register_blueprint(pages_legal.bp)
+    app.register_blueprint(pages_unsubscribe.bp)
+    # A mail program's one-click post carries no CSRF token: the signed link authorises it.
+    csrf.exempt(pages_unsubscribe.bp)
     app.register_blueprint(assets.bp)
     for blueprint in (
         identity.bp,

@@ -25,6 +25,7 @@ from gateway.pages.dialogue.base import (
 )
 from services.cities.phases import PHASE_TITLES
 from services.kit.errors import Unauthenticated
+from services.kit.mail_choices import MAIL_KIND_LABELS
 from services.kit.registry import SERVICES
 
 FORMAT = "stadtdialog.personal-data.v1"
@@ -57,6 +58,7 @@ CODES: dict[str, str] = {
     **IDEA_STATUSES,
     **LANGUAGE_NAMES,
     **{code: titles[0] for code, titles in PHASE_TITLES.items()},
+    **MAIL_KIND_LABELS,  # mails a person switched off
     # talks, registrations, closing events, next steps, runs, scenarios
     "scheduled": "Geplant",
     "cancelled": "Abgesagt",

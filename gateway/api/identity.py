@@ -18,6 +18,8 @@ from services.identity.schemas import (
     EmailSchema,
     LoginOut,
     LoginSchema,
+    MailSettingsOut,
+    MailSettingsSchema,
     OrganisationSchema,
     PasswordChangeSchema,
     PasswordResetSchema,
@@ -202,6 +204,17 @@ def area() -> Response:
 def change_display_name() -> Response:
     require_caller()
     return json_response(rpc("identity", "change_display_name", json_body()))
+
+
+@bp.put("/me/mail-settings")
+@documented(
+    "Which reminders and summaries I want (true: send it): the host's daily summary and the "
+    "reminder the day before a talk; transactional mails always go out",
+    TAG, body=MailSettingsSchema, response=MailSettingsOut, auth=True, errors=(401, 422),
+)  # fmt: skip
+def change_mail_settings() -> Response:
+    require_caller()
+    return json_response(rpc("identity", "set_mail_settings", json_body()))
 
 
 @bp.post("/me/email")

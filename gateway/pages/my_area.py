@@ -15,6 +15,8 @@ from gateway.my_area import city_names, my_area
 from gateway.pages.rendering import page_errors, render
 from gateway.schema_forms import N_
 from services.kit.errors import DomainError
+from services.kit.mail_choices import HOST_SUMMARY, TALK_REMINDER
+from services.kit.mail_choices import MAIL_KINDS as KINDS
 
 bp = Blueprint("pages_my_area", __name__)
 
@@ -26,6 +28,22 @@ ROLE_NAMES = {
     "city_admin": N_("Stadt-Admin"),
     "partner": N_("Partner"),
 }
+# The mails a person may switch off (services/kit/mail_choices.py), in words.
+MAIL_KINDS = (
+    (
+        HOST_SUMMARY,
+        N_("Tägliche Zusammenfassung für Gastgeberinnen und Gastgeber"),
+        N_(
+            "Höchstens eine Mail am Tag, wenn sich bei Deinen kommenden Gesprächen Anmeldungen "
+            "geändert haben: neu angemeldet, abgesagt, von der Warteliste nachgerückt, voll."
+        ),
+    ),
+    (
+        TALK_REMINDER,
+        N_("Erinnerung am Tag vor einem Tischgespräch"),
+        N_("Mit Zeit, Ort oder Link, dem Kalendereintrag und dem Link zum Absagen."),
+    ),
+)
 # Several forms on one page: a field name the service uses twice gets the form's own id.
 EMAIL_FORM_FIELDS = {"password": "email_password"}
 
@@ -44,6 +62,7 @@ def render_my_area(status: int = 200, **extra: Any) -> tuple[str, int]:
         calendar=calendar,
         city_names=names,
         role_names={k: _(v) for k, v in ROLE_NAMES.items()},
+        mail_kinds=[(kind, _(label), _(hint)) for kind, label, hint in MAIL_KINDS],
         form={},
         **extra,
     )
@@ -134,3 +153,14 @@ def end_other_sessions() -> tuple[str, int]:
     return render_my_area(
         notice=_("Alle anderen Sitzungen sind abgemeldet (%(count)s).", count=ended)
     )
+
+
+@bp.post("/konto/mails")
+def change_mails() -> tuple[str, int]:
+    """Checked boxes are the mails the person wants; an unchecked box is not sent at all."""
+    body = {kind: request.form.get(kind) == "on" for kind in KINDS}
+    try:
+        rpc("identity", "set_mail_settings", body)
+    except DomainError as exc:
+        return _refused(exc)
+    return render_my_area(notice=_("Deine E-Mail-Einstellungen sind gespeichert."))

@@ -163,3 +163,103 @@ def guest_cancel_hint(link: str) -> str:
 
 
 ACCOUNT_CANCEL_HINT = "Falls Du doch nicht kommen kannst, gib Deinen Platz bitte frei."
+
+
+def leave_footer(link: str) -> str:
+    """The line every mail to a guest without an account ends with."""
+    return f"""Du möchtest nicht mehr teilnehmen (oder nicht mehr auf der Warteliste stehen)?
+Hier meldest Du Dich ab: {link}
+(You no longer want to take part or wait for a seat? Leave here: {link})"""
+
+
+def settings_footer(settings: str, unsubscribe: str) -> str:
+    """The end of a mail an account holder may switch off."""
+    return f"""Diese Mails kannst Du in Mein Bereich abbestellen ({settings})
+oder mit einem Klick: {unsubscribe}
+(You can switch these mails off in Mein Bereich or with the link above.)"""
+
+
+def reminder(
+    talk: dict[str, Any], name: str, position: int | None, leave: str, footer: str
+) -> tuple[str, str]:
+    """The reminder the day before. ``position`` is None for a confirmed participant (who
+    gets place and link); a person on the waiting list gets time, district and position."""
+    subject = f"Erinnerung: Tischgespräch „{talk['title']}“ / reminder"
+    if position is None:
+        status_de = f"Wo: {_where(talk)}\n\nDen Termin für Deinen Kalender findest Du im Anhang."
+        status_en = f"Where: {_where(talk)}. The calendar entry is attached (.ics)."
+    else:
+        district = talk.get("district") or "—"
+        status_de = (
+            f"Stadtteil: {district}\n\nDu stehst noch auf Platz {position} der Warteliste. "
+            "Wird ein Platz frei, bekommst Du eine E-Mail mit Ort oder Link."
+        )
+        status_en = (
+            f"You are still number {position} on the waiting list; if a seat frees up you get "
+            "an e-mail with the place or link."
+        )
+    body = f"""Hallo {name},
+
+bald ist es so weit: das Tischgespräch „{talk["title"]}“ beginnt in weniger als 24 Stunden.
+
+Wann: {_when(talk)}
+{status_de}
+
+{leave}
+
+---
+
+Reminder: the table talk "{talk["title"]}" is on {_when(talk)}. {status_en}
+"""
+    if footer:
+        body += f"\n--\n{footer}\n"
+    return subject, body
+
+
+def _names(ids: list[str], names: dict[str, str]) -> str:
+    return ", ".join(names.get(i, "Gast") for i in ids)
+
+
+def host_summary(host: str, items: list[dict[str, Any]], footer: str) -> tuple[str, str]:
+    """The host's daily summary: one block per upcoming talk whose registrations changed.
+    Each item: ``talk`` (view), ``changes`` (``notices.talk_changes``), ``names`` (id→name)."""
+    blocks = []
+    for item in items:
+        talk, ch, names = item["talk"], item["changes"], item["names"]
+        lines = [f"„{talk['title']}“ – {_when(talk)}"]
+        if ch["joined"]:
+            lines.append(f"  Neu angemeldet: {_names(ch['joined'], names)}")
+        if ch["joined_waiting"]:
+            lines.append(f"  Neu auf der Warteliste: {_names(ch['joined_waiting'], names)}")
+        if ch["moved_up"]:
+            lines.append(f"  Von der Warteliste nachgerückt: {_names(ch['moved_up'], names)}")
+        if ch["cancelled"]:
+            lines.append(f"  Abgemeldet: {ch['cancelled']}")
+        if ch["full"]:
+            lines.append("  Das Gespräch ist jetzt voll.")
+        lines.append(
+            f"  Stand: {talk['seats_taken']} von {talk['capacity']} Plätzen belegt, "
+            f"{talk['waiting']} auf der Warteliste"
+        )
+        lines.append(f"  Gästeliste: {item['url']}")
+        blocks.append("\n".join(lines))
+    count = len(items)
+    subject = f"Deine Tischgespräche: Neues bei den Anmeldungen ({count}) / registrations changed"
+    body = f"""Hallo {host},
+
+seit der letzten Zusammenfassung hat sich bei den Anmeldungen zu Deinen kommenden
+Gesprächen etwas geändert:
+
+{chr(10).join(blocks)}
+
+Du bekommst höchstens eine solche Mail am Tag.
+
+---
+
+The registrations of your upcoming talks changed (see above: joined, waiting list, moved up,
+cancelled, full). You get at most one such e-mail a day.
+
+--
+{footer}
+"""
+    return subject, body

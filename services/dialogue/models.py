@@ -9,6 +9,9 @@ Contended facts are inserted documents with unique keys, never counters updated 
 * what a person was told about their registration is an ``Announcement`` unique on
   (city, registration_id, kind), so each confirmation, waiting-list notice and promotion is
   mailed and published exactly once however many workers race for it;
+* a host's daily summary is a ``HostSummary`` unique on (city, host_id, day) and a reminder a
+  ``Reminder`` unique on (city, talk_id, person): inserted before the mail goes out, so two
+  dialogue processes, a restart or a second timer run never send one twice (``notices.py``);
 * a talk is documented once (``Documentation`` unique on (city, talk_id)); an idea is
   supported, and joined with "Ich mache mit", once per person (``IdeaSupport``).
 """
@@ -172,6 +175,42 @@ class EndedGuestLink(TenantDocument):
     meta = {"db_alias": ALIAS, "collection": "ended_guest_links", "indexes": [("city", "at")]}
 
 
+class HostSummary(TenantDocument):
+    """The summary mail of one host on one day (Europe/Berlin), with what it told: per
+    upcoming talk the registration ids then confirmed (``c``) and waiting (``w``) and whether
+    the talk was full (``f``). The next summary compares against it; no names are kept."""
+
+    host_id = StringField(required=True)
+    day = StringField(required=True, max_length=10)  # YYYY-MM-DD
+    seen = DictField()  # talk id -> {"c": [registration ids], "w": [...], "f": bool}
+    at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "host_summaries",
+        "indexes": [
+            {"fields": ("city", "host_id", "day"), "unique": True},
+            ("city", "at"),
+        ],
+    }
+
+
+class Reminder(TenantDocument):
+    """The reminder the day before a talk, once per person and talk. ``person_key`` is a hash
+    of ``Registration.person`` (a guest's address is not copied here)."""
+
+    talk_id = StringField(required=True)
+    person_key = StringField(required=True, max_length=64)
+    account_id = StringField()  # None for a guest
+    at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "reminders",
+        "indexes": [{"fields": ("city", "talk_id", "person_key"), "unique": True}],
+    }
+
+
 class DocumentationDraft(TenantDocument):
     talk_id = StringField(required=True)
     # The draft as the host typed it, as JSON text: form keys may contain anything.
@@ -261,6 +300,8 @@ MODELS = (
     Invitation,
     GuestRequest,
     EndedGuestLink,
+    HostSummary,
+    Reminder,
     DocumentationDraft,
     Documentation,
     Idea,

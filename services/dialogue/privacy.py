@@ -12,10 +12,12 @@ from mongoengine import Document
 from services.dialogue.models import (
     Documentation,
     GuestRequest,
+    HostSummary,
     Idea,
     IdeaSupport,
     Invitation,
     Registration,
+    Reminder,
     Report,
     Talk,
     Topic,
@@ -59,6 +61,17 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
     # links expire (retention pass), then the document goes; it belongs to no account.
     GuestRequest: Holds(
         label="Gast-Anfragen", by=(), show={}, names=("name", "email"), without_account=True
+    ),
+    HostSummary: Holds(
+        label="Tägliche Zusammenfassungen an mich als Gastgeber/in",
+        by=("host_id",),
+        show={"day": "Tag", "at": "Gesendet am"},
+    ),
+    Reminder: Holds(
+        label="Erinnerungen an Gespräche",
+        by=("account_id",),
+        show={"at": "Gesendet am"},
+        names=("person_key",),  # a hash of "account:<id>" or of a guest's address
     ),
     Invitation: Holds(
         label="Erstellte Einladungen",

@@ -14,6 +14,7 @@ from services.dialogue.handlers.documentation import DocumentationHandlers
 from services.dialogue.handlers.guests import GUEST_TTL, GuestHandlers
 from services.dialogue.handlers.ideas import IdeaHandlers
 from services.dialogue.handlers.invitations import INVITATION_TTL, InvitationHandlers
+from services.dialogue.handlers.notices import NoticeHandlers
 from services.dialogue.handlers.personal_data import PersonalDataHandlers
 from services.dialogue.handlers.registrations import RegistrationHandlers
 from services.dialogue.handlers.talks import TalkHandlers
@@ -40,6 +41,7 @@ class DialogueService(
     DocumentationHandlers,
     IdeaHandlers,
     PersonalDataHandlers,
+    NoticeHandlers,
     CityStateListener,
     OperationsMixin,
     PurgeMixin,

@@ -13,10 +13,12 @@ from mongoengine import (
     EmbeddedDocument,
     EmbeddedDocumentListField,
     IntField,
+    ListField,
     StringField,
 )
 
 from services.kit.context import ROLES
+from services.kit.mail_choices import MAIL_KINDS
 from services.kit.tenancy import SLUG_PATTERN
 
 ORGANISATION_KINDS = ("association", "initiative", "foundation", "administration")
@@ -46,6 +48,8 @@ class Account(Document):
     display_name = StringField(required=True, max_length=80)
     password_hash = StringField()
     locale = StringField(default="de", choices=("de", "en"))
+    # Mail kinds the person switched off (services/kit/mail_choices.py): reminders, summaries.
+    mail_off = ListField(StringField(choices=MAIL_KINDS))
     verified_at = DateTimeField()
     operator = BooleanField(default=False)
     roles = EmbeddedDocumentListField(RoleGrant)

@@ -17,6 +17,7 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
             "email": "E-Mail-Adresse",
             "display_name": "Angezeigter Name",
             "locale": "Sprache",
+            "mail_off": "Abbestellte E-Mails",
             "verified_at": "Bestätigt am",
             "operator": "Betreiberkonto",
             "created_at": "Angelegt am",

@@ -121,6 +121,7 @@ class AccountOut(StrictSchema):
     locale = fields.String()
     verified = fields.Boolean()
     operator = fields.Boolean()
+    mail_off = fields.List(fields.String(), metadata={"description": "Mail kinds switched off"})
     roles = fields.List(fields.Nested(RoleOut))
     organisations = fields.List(fields.Nested(OrganisationOut))
     created_at = fields.DateTime()
@@ -139,6 +140,21 @@ class NoticeTakenSchema(StrictSchema):
 
 
 # ---------------------------------------------------------------- my own account (Mein Bereich)
+class MailSettingsSchema(StrictSchema):
+    """Which of the mails a person may switch off they want: each kind true (wanted) or false."""
+
+    host_summary = fields.Boolean(required=True)
+    talk_reminder = fields.Boolean(required=True)
+
+
+class MailSettingsOut(StrictSchema):
+    mail_off = fields.List(fields.String(), metadata={"description": "Mail kinds switched off"})
+
+
+class UnsubscribeSchema(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
 class DisplayNameSchema(StrictSchema):
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
 

@@ -10,6 +10,7 @@ from nameko.rpc import RpcProxy
 
 from services.identity.handlers.calendar_feed import CalendarFeedHandlers
 from services.identity.handlers.consents import ConsentHandlers
+from services.identity.handlers.mail_settings import MailSettingsHandlers
 from services.identity.handlers.organisations import OrganisationHandlers
 from services.identity.handlers.password_reset import PasswordResetHandlers
 from services.identity.handlers.personal_data import PersonalDataHandlers
@@ -36,6 +37,7 @@ class IdentityService(
     RegistrationHandlers,
     SessionHandlers,
     ProfileHandlers,
+    MailSettingsHandlers,
     PasswordResetHandlers,
     PersonalDataHandlers,
     ConsentHandlers,

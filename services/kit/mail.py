@@ -7,7 +7,15 @@ collection; a ``DrainLoop`` hands it to the SMTP server configured by ``SMTP_HOS
 A message may carry attachments (the dialogue's .ics file of a talk):
 ``self.mail.send(to, subject, body, [(filename, content_type, data)])``. They are stored on
 the row as ``attachments: [{"filename", "content_type", "data"}]`` (bytes) and added to the
-message when it is sent.
+message when it is sent. A mail a person may switch off carries ``List-Unsubscribe`` headers
+(``headers=unsubscribe_headers(link)``, ``services/kit/mail_choices.py``): only the names in
+``ALLOWED_HEADERS`` are taken, each value on one line, so no text becomes a header of its own.
+
+Two processes of one service drain the same collection: before a row is handed to the SMTP
+server it is claimed by inserting ``<row id>:<attempts>`` into ``mail_outbox_claims`` (an insert
+against the unique ``_id`` is atomic on FerretDB too; an update is not), so each mail is sent by
+one process only. A claim whose process died before sending is taken over, once, after
+``CLAIM_TIMEOUT``.
 
 One mail that cannot be sent (a header Python's ``email`` refuses, a recipient the server
 refuses) must not hold up the others: it is tried again with backoff and finally set aside as a
@@ -26,12 +34,14 @@ from typing import Any
 from bson import Binary
 from pymongo import ASCENDING
 from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
 
 from services.kit.config import Settings, load_settings
 from services.kit.db import connect
 from services.kit.deadletters import RetryPolicy, due, record_failure
 from services.kit.headers import header_value
 from services.kit.loop import DrainingDependency, DrainLoop
+from services.kit.mail_choices import ALLOWED_HEADERS
 
 # (filename, content type such as "text/calendar", content)
 Attachment = tuple[str, str, bytes]
@@ -42,6 +52,7 @@ Attachment = tuple[str, str, bytes]
 # whose encoded form always fits that line.
 _MAIL_POLICY = policy.default.clone(max_line_length=998)
 SUBJECT_LIMIT = 150
+CLAIM_TIMEOUT = 300.0  # seconds after which a claim of a process that died is taken over
 
 
 def forget_sent(collection: Collection, row_ids: list[Any]) -> None:
@@ -59,7 +70,12 @@ class MailWriter:
         self._wake = wake
 
     def send(
-        self, to: str, subject: str, body: str, attachments: list[Attachment] | None = None
+        self,
+        to: str,
+        subject: str,
+        body: str,
+        attachments: list[Attachment] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         row: dict[str, Any] = {
             "to": to,
@@ -73,6 +89,11 @@ class MailWriter:
                 {"filename": name, "content_type": kind, "data": Binary(data)}
                 for name, kind, data in attachments
             ]
+        if headers:
+            unknown = set(headers) - set(ALLOWED_HEADERS)
+            if unknown:
+                raise ValueError(f"headers not allowed in a mail: {sorted(unknown)}")
+            row["headers"] = dict(headers)
         self.collection.insert_one(row)
         self._wake()
 
@@ -94,33 +115,70 @@ class SmtpSender:
         self, collection: Collection, settings: Settings, policy: RetryPolicy | None = None
     ) -> None:
         self.collection = collection
+        self.claims = collection.database[f"{collection.name}_claims"]
         self.settings = settings
         self.policy = policy or RetryPolicy.from_settings(settings)
 
+    def _claim(self, row: dict[str, Any]) -> str | None:
+        """The claim key when this process may send ``row`` now; None: another one does."""
+        attempts = int(row.get("attempts") or 0)
+        key = f"{row['_id']}:{attempts}"
+        for candidate in (key, f"{key}:late"):
+            try:
+                self.claims.insert_one({"_id": candidate, "at": datetime.now(UTC)})
+            except DuplicateKeyError:
+                held = self.claims.find_one({"_id": candidate})
+                at = held and held["at"].replace(tzinfo=UTC)
+                if at is None or (datetime.now(UTC) - at).total_seconds() < CLAIM_TIMEOUT:
+                    return None  # held by a live process (or its late taker): not ours
+                continue
+            # Our batch may be older than a send by another process, which deletes the row
+            # before its claim: only a row still stored as we read it is ours to send.
+            now = self.collection.find_one({"_id": row["_id"], "dead_at": None})
+            if now is None or int(now.get("attempts") or 0) != attempts:
+                self.claims.delete_one({"_id": candidate})
+                return None
+            return candidate
+        return None
+
     def send_pending(self) -> int:
-        """Send one batch of due rows; returns how many were tried. Raises while the SMTP
-        server is away; a row that fails on its own is counted (``record_failure``)."""
+        """Send one batch of due rows; returns how many this process tried. Raises while the
+        SMTP server is away; a row that fails on its own is counted (``record_failure``)."""
         query = {"sent_at": None, **due()}
         batch = list(self.collection.find(query).sort("created_at", ASCENDING).limit(20))
         if not batch:
             return 0
+        tried = 0
         sent: list[Any] = []
+        claims: list[str] = []
         try:
             with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
                 for row in batch:
+                    claim = self._claim(row)
+                    if claim is None:
+                        continue  # another process of this service sends it
+                    tried += 1
                     try:
                         smtp.send_message(_message(row, self.settings.smtp_sender))
                     except Exception as exc:  # noqa: BLE001 - isolate this mail, send the others
+                        if not server_away(exc):
+                            record_failure(self.collection, row, exc, self.policy, "mail")
+                        self.claims.delete_one({"_id": claim})  # tried again later, by anyone
                         if server_away(exc):
                             raise
-                        record_failure(self.collection, row, exc, self.policy, "mail")
                         continue
                     sent.append(row["_id"])
+                    claims.append(claim)
         finally:
             # Also when the server went away mid-batch: what it took is gone from here (a
             # crash before this write sends those again: at-least-once, like the outbox).
             forget_sent(self.collection, sent)  # nothing of the person stays
-        return len(batch)
+            # Claims go after their rows: a process whose older batch still lists a row
+            # claims it, finds it gone and sends nothing (``_claim``).
+            if claims:
+                keys = [*claims, *(c.removesuffix(":late") for c in claims)]
+                self.claims.delete_many({"_id": {"$in": keys}})
+        return tried
 
 
 def _message(row: dict[str, Any], sender: str) -> EmailMessage:
@@ -129,6 +187,9 @@ def _message(row: dict[str, Any], sender: str) -> EmailMessage:
     # Both carry people's text (a talk title in the subject): one line each, whatever they hold.
     message["To"] = header_value(row["to"])
     message["Subject"] = _subject(row["subject"])
+    for name, value in (row.get("headers") or {}).items():
+        if name in ALLOWED_HEADERS:  # checked on send too: a stored row is no trusted input
+            message[name] = header_value(str(value))
     message.set_content(row["body"])
     for item in row.get("attachments") or ():
         maintype, _, subtype = item["content_type"].partition("/")

@@ -159,6 +159,9 @@ class Platform:
         # argon2's test profile: the suite signs in thousands of people, each hash would cost
         # 0.4 s of a core with the production parameters (services/identity/passwords.py).
         env.setdefault("STADTDIALOG_PASSWORD_HASHING", "cheapest")
+        # Hosts' daily summaries at any hour (production: from 18 o'clock), so a test at any
+        # time of day sees them (services/dialogue/notices.py).
+        env.setdefault("STADTDIALOG_HOST_SUMMARY_HOUR", "0")
         # A failing mail, fact or consumed message becomes a dead letter within about a second
         # (tests/integration/kit/test_kit_dead_letters.py watches it happen).
         env.setdefault("STADTDIALOG_RETRY_ATTEMPTS", "3")

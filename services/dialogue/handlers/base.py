@@ -151,7 +151,16 @@ class DialogueBase:
         reg: Registration,
         texts: Callable[[str], tuple[str, str]],
         ics: bytes | None = None,
+        leave: bool = False,
     ) -> None:
+        raise NotImplementedError
+
+    # personal_data.py
+    def _talk_cities(self) -> list[str]:
+        raise NotImplementedError
+
+    # guests.py
+    def _leave_link(self, reg: Registration) -> str:
         raise NotImplementedError
 
     # invitations.py

@@ -32,6 +32,12 @@ def _ended() -> Conflict:
 
 
 class GuestHandlers(DialogueBase):
+    def _leave_link(self, reg: Registration) -> str:
+        """A guest's signed link to leave the talk (or its waiting list): in every mail."""
+        claims = {"c": reg.city, "r": str(reg.id), "g": reg.guest_request or str(reg.id)}
+        token = self.guest_tokens.sign(GUEST_CANCEL, claims)
+        return self._link("/tischgespraeche/gast-absagen", token)
+
     @rpc
     def request_guest_registration(self, data: dict[str, Any]) -> dict[str, Any]:
         """A person without an account: name and e-mail; the mailed link confirms both."""

@@ -18,10 +18,12 @@ from services.dialogue.models import (
     DocumentationDraft,
     EndedGuestLink,
     GuestRequest,
+    HostSummary,
     Idea,
     IdeaSupport,
     Invitation,
     Registration,
+    Reminder,
     Seat,
     Talk,
 )
@@ -111,6 +113,7 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
                 )
                 counts["guests"] += 1
             GuestRequest.scoped(talk.city, talk_id=str(talk.id)).delete()
+            Reminder.scoped(talk.city, talk_id=str(talk.id)).delete()  # hashes of addresses
             Talk.scoped(talk.city, id=talk.id).update_one(set__guests_forgotten=True)
             counts["talks"] += 1
         self._forget_guest_requests()
@@ -151,6 +154,9 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
             Talk.scoped(talk.city, id=talk.id).update_one(
                 set__host_name=DELETED_NAME, set__address=None, set__link=None
             )
+        # What the person's summaries and reminders recorded goes with the account.
+        HostSummary.across_cities(cities, host_id=account_id).delete()
+        Reminder.across_cities(cities, account_id=account_id).delete()
         # Invitation links of the person's talks stop working (the join paths check this).
         Invitation.across_cities(cities, created_by=account_id, revoked_at=None).update(
             set__revoked_at=now

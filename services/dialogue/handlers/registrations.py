@@ -11,7 +11,6 @@ from mongoengine.errors import NotUniqueError
 from services.dialogue import mails
 from services.dialogue.calendar import talk_ics
 from services.dialogue.handlers.base import DialogueBase, _aware, _iso, _now
-from services.dialogue.handlers.guests import GUEST_CANCEL
 from services.dialogue.models import Announcement, Registration, Seat, Talk
 from services.dialogue.rules import require_join_phase
 from services.dialogue.schemas import JoinSchema
@@ -164,24 +163,25 @@ class RegistrationHandlers(DialogueBase):
         # The mails and the .ics use the talk's own fields, no seat counts and no topic.
         view = self._talk_view(talk, 0, 0, details=True, topics={})
         if reg.account_id is None:
-            claims = {"c": reg.city, "r": str(reg.id), "g": reg.guest_request or str(reg.id)}
-            token = self.guest_tokens.sign(GUEST_CANCEL, claims)
-            hint = mails.guest_cancel_hint(self._link("/tischgespraeche/gast-absagen", token))
+            hint = mails.guest_cancel_hint(self._leave_link(reg))
         else:
             hint = mails.ACCOUNT_CANCEL_HINT
         if value == "waitlisted":
             if position is None:
                 position = self._registration_view(reg).get("position")
             place = position or 1
-            self._mail_person(reg, lambda name: mails.waitlisted(view, name, place))
+            self._mail_person(reg, lambda name: mails.waitlisted(view, name, place), leave=True)
             return
         build = mails.confirmed if value == "confirmed" else mails.promoted
         ics = talk_ics(view, self.settings.public_base_url)
         self._mail_person(reg, lambda name: build(view, name, hint), ics)
 
-    def _mail_person(self, reg: Registration, texts: Any, ics: bytes | None = None) -> None:
+    def _mail_person(
+        self, reg: Registration, texts: Any, ics: bytes | None = None, leave: bool = False
+    ) -> None:
         """Mail one registered person: a guest at their address, an account at the address
-        identity holds (never copied here)."""
+        identity holds (never copied here). ``leave``: a guest's mail ends with the link to
+        leave the talk (mails that carry it in their text already pass False)."""
         address = reg.email
         if reg.account_id is not None:
             account = self._account(reg.account_id)
@@ -189,6 +189,8 @@ class RegistrationHandlers(DialogueBase):
         if not address:
             return
         subject, body = texts(reg.display_name)
+        if leave and reg.account_id is None:
+            body = f"{body}\n--\n{mails.leave_footer(self._leave_link(reg))}\n"
         attachments = [("tischgespraech.ics", "text/calendar", ics)] if ics else None
         self.mail.send(address, subject, body, attachments)
 

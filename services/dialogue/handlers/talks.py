@@ -254,7 +254,9 @@ class TalkHandlers(DialogueBase):
             view = self._one_talk_view(talk, details=True)
             ics = talk_ics(view, self.settings.public_base_url)
             for reg in Registration.scoped(city, talk_id=talk_id):
-                self._mail_person(reg, lambda name, v=view: mails.changed(v, name, notify), ics)
+                self._mail_person(
+                    reg, lambda name, v=view: mails.changed(v, name, notify), ics, leave=True
+                )
         return self._one_talk_view(talk, details=True)
 
     def _check_lowered_capacity(self, talk: Talk, old_capacity: int) -> None:

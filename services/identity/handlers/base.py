@@ -30,6 +30,7 @@ def _dump(account: Account) -> dict[str, Any]:
             "email": account.email,
             "display_name": account.display_name,
             "locale": account.locale,
+            "mail_off": list(account.mail_off or ()),
             "verified": account.verified_at is not None,
             "operator": account.operator,
             "roles": [{"city": g.city, "role": g.role} for g in account.roles],

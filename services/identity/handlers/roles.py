@@ -68,6 +68,9 @@ class RoleHandlers(IdentityBase):
             "email": account.email,
             "display_name": account.display_name,
             "verified": account.verified_at is not None,
+            "locale": account.locale,
+            # Reminders and summaries the person switched off (services/kit/mail_choices.py).
+            "mail_off": list(account.mail_off or ()),
         }
 
     @rpc

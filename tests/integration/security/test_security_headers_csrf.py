@@ -14,6 +14,7 @@ from flask import Response
 from gateway.app import create_app
 from gateway.security import CONTENT_SECURITY_POLICY
 from services.kit.config import load_settings
+from services.kit.mail_choices import PATH as UNSUBSCRIBE_PATH
 
 pytestmark = pytest.mark.integration
 
@@ -97,12 +98,13 @@ def test_pages_load_only_what_the_policy_allows(api) -> None:
 
 def _page_forms() -> list[tuple[str, str]]:
     """Every page route that changes state: (method, example path). API routes are exempt
-    because they accept bearer tokens only."""
+    because they accept bearer tokens only; one-click unsubscribe (RFC 8058) because a mail
+    program posts it without a session, its signed token being the authorisation."""
     app = create_app()
     forms = []
     for rule in app.url_map.iter_rules():
         methods = (rule.methods or set()) & STATE_CHANGING
-        if not methods or rule.rule.startswith("/api/"):
+        if not methods or rule.rule.startswith("/api/") or rule.rule == UNSUBSCRIBE_PATH:
             continue
         path = rule.rule
         for name, converter in rule._converters.items():  # noqa: SLF001 - the converter kind
@@ -145,3 +147,11 @@ def test_every_page_form_refuses_a_post_without_a_valid_csrf_token(api) -> None:
         f"{api.base}/abmelden", data={"csrf_token": token}, allow_redirects=False, timeout=30
     )
     assert answer.status_code == 302
+
+
+def test_one_click_unsubscribe_needs_no_csrf_token_but_a_signed_one(api) -> None:
+    """The one route outside the CSRF check refuses anything but its own signed token."""
+    for form in ({"email": "a@example.org"}, {"token": "gefälscht"}, {}):
+        answer = requests.post(f"{api.base}{UNSUBSCRIBE_PATH}", data=form, timeout=30)
+        assert answer.status_code in (400, 422), (form, answer.status_code)
+        assert "Abbestellen nicht möglich" in answer.text

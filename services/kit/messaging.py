@@ -27,6 +27,7 @@ from nameko.messaging import Consumer as NamekoConsumer
 
 from services.kit.db import database_away
 from services.kit.errors import Unavailable
+from services.kit.queues import replicated
 from services.kit.retries import ConsumerRetries
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class _Isolating(_AckMayBeLost):
 
     def setup(self) -> None:
         super().setup()  # type: ignore[misc]
+        replicated(self.queue)  # quorum on a cluster (services/kit/queues.py)
         if self.requeue_on_error:
             self.retries.register()
 

@@ -13,15 +13,27 @@ import logging
 from typing import Any
 
 from nameko.rpc import Rpc as NamekoRpc
+from nameko.rpc import RpcConsumer
 
 from services.kit.db import database_away
 from services.kit.errors import DomainError, Unavailable
 from services.kit.messaging import BROKER_GONE
+from services.kit.queues import replicated
 
 log = logging.getLogger(__name__)
 
 
+class ReplicatedRpcConsumer(RpcConsumer):
+    """nameko's RPC queue of the service, a quorum queue on a cluster (services/kit/queues.py)."""
+
+    def setup(self) -> None:
+        super().setup()
+        replicated(self.queue)
+
+
 class Rpc(NamekoRpc):
+    rpc_consumer = ReplicatedRpcConsumer()
+
     def __init__(self, expected_exceptions: Any = (DomainError,), **kwargs: Any) -> None:
         # Domain errors are answers, not failures: nameko logs them as expected.
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)

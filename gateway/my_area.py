@@ -61,23 +61,26 @@ def arrange(parts: dict[str, Any], city_names: dict[str, str], now: datetime) ->
 
     hosted, drafts = [], []
     for talk in _section(parts, "dialogue", "talks"):
-        ends = _time(talk.get("ends_at"))
+        starts, ends = _time(talk.get("starts_at")), _time(talk.get("ends_at"))
         base = f"/stadt/{talk['city']}/tischgespraeche/{talk['id']}"
         past = bool(ends and ends <= now)
+        documented = bool(talk.get("documented"))
+        scheduled = talk.get("status") == "scheduled"
         hosted.append(
             {
                 **city(talk["city"]),
                 "id": talk["id"],
                 "title": talk.get("title"),
                 "starts_at": talk.get("starts_at"),
-                "status": talk.get("status"),
+                "status": "documented" if documented and scheduled else talk.get("status"),
                 "past": past,
+                "running": bool(scheduled and starts and starts <= now and not past),
                 "confirmed_guests": talk.get("confirmed_guests", 0),
                 "waiting_guests": talk.get("waiting_guests", 0),
                 "path": base,
                 # A held talk that is not documented yet: its host is asked to document it.
                 "documentation_path": f"{base}/dokumentation"
-                if past and talk.get("status") == "scheduled"
+                if past and scheduled and not documented
                 else None,
             }
         )

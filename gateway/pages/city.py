@@ -71,7 +71,9 @@ def calendar_feed(slug: str) -> Response:
     body = city_feed(
         city,
         rpc("cities", "phases", slug)["phases"],
-        rpc("dialogue", "list_talks", slug, {}),
+        # Held talks stay in a subscribed calendar (the list pages show them apart).
+        rpc("dialogue", "list_talks", slug, {"past": True})
+        + rpc("dialogue", "list_talks", slug, {}),
         rpc("events", "list_closing_events", slug),
         current_app.config["SETTINGS"].public_base_url,
     )

@@ -15,9 +15,7 @@ GERMAN: dict[str, str] = {
         "Ein Gespräch vor Ort braucht eine Adresse und einen Stadtteil."
     ),
     "An online talk needs a link.": "Ein Online-Gespräch braucht einen Link.",
-    "A talk may start at most 30 days in the past.": (
-        "Ein Tischgespräch darf höchstens 30 Tage in der Vergangenheit beginnen."
-    ),
+    "The start must lie in the future.": "Der Beginn muss in der Zukunft liegen.",
     "A talk may start at most two years ahead.": (
         "Ein Tischgespräch darf höchstens zwei Jahre im Voraus beginnen."
     ),
@@ -27,6 +25,9 @@ GERMAN: dict[str, str] = {
     ),
     "The talk was cancelled.": "Das Tischgespräch wurde abgesagt.",
     "The talk is over.": "Das Tischgespräch ist schon vorbei.",
+    "The talk has begun; joining is no longer possible.": (
+        "Das Tischgespräch hat schon begonnen; anmelden kann man sich nicht mehr."
+    ),
     "This talk is by invitation only.": "Zu diesem Tischgespräch kommt man nur mit Einladung.",
     "This invitation is for another talk.": "Diese Einladung gilt für ein anderes Gespräch.",
     "The invitation was revoked.": "Die Einladung wurde zurückgezogen.",

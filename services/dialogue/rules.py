@@ -1,7 +1,8 @@
 """Domain rules of the dialogue service (pure: no nameko, no database).
 
 Which phase lets whom host or join which kind of talk, when a talk's times are acceptable,
-and how a project idea's status may move.
+where a talk stands in time (upcoming, running, ended), and how a project idea's status may
+move.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ TABLE_TALK = "table_talk"
 CONVERSATION = "scenario_conversation"
 # Who hosts conversations while the scenarios are being built.
 WORKING_GROUP_ROLES = ("working_group_member", "facilitator", "city_admin")
-# How far back a talk may start: hosts document spontaneous conversations after the fact.
-MAX_PAST = timedelta(days=30)
 MAX_AHEAD = timedelta(days=2 * 365)
 # Dates a person types (the list filter) are dates where the cities are.
 LOCAL = ZoneInfo("Europe/Berlin")
@@ -74,14 +73,37 @@ def require_join_phase(state: dict[str, Any], kind: str) -> None:
     require_phase(state, "scenarios" if kind == CONVERSATION else "table_talks")
 
 
+# Where a talk stands in time.
+UPCOMING, RUNNING, ENDED = "upcoming", "running", "ended"
+START_IN_FUTURE = "The start must lie in the future."
+HAS_BEGUN = "The talk has begun; joining is no longer possible."
+IS_OVER = "The talk is over."
+
+
 def time_errors(starts: datetime, ends: datetime, now: datetime) -> dict[str, list[str]]:
-    """Times a host may choose: not long past (documenting a talk held), not absurdly far."""
+    """A start a host may choose (creating or moving a talk): ahead of now, so that guests can
+    still join, and not absurdly far. That the end follows the start the schema checks."""
     errors: dict[str, list[str]] = {}
-    if starts < now - MAX_PAST:
-        errors["starts_at"] = ["A talk may start at most 30 days in the past."]
+    if starts <= now:
+        errors["starts_at"] = [START_IN_FUTURE]
     elif starts > now + MAX_AHEAD:
         errors["starts_at"] = ["A talk may start at most two years ahead."]
     return errors
+
+
+def timing(starts: datetime, ends: datetime, now: datetime) -> str:
+    """``upcoming`` before the start, ``running`` from the start until the end, then ``ended``."""
+    if now < starts:
+        return UPCOMING
+    return RUNNING if now < ends else ENDED
+
+
+def join_errors(starts: datetime, ends: datetime, now: datetime) -> dict[str, list[str]]:
+    """Joining (with an account, by invitation, as a guest) is open until the talk begins."""
+    state = timing(starts, ends, now)
+    if state == UPCOMING:
+        return {}
+    return {"talk": [HAS_BEGUN if state == RUNNING else IS_OVER]}
 
 
 def idea_status_errors(current: str, target: str) -> dict[str, list[str]]:
@@ -93,7 +115,8 @@ def idea_status_errors(current: str, target: str) -> dict[str, list[str]]:
 
 
 def talk_matches(talk: dict[str, Any], free_seats: int, filters: dict[str, Any]) -> bool:
-    """The list filters: topic, district (case-insensitive), date (of the start), free seats."""
+    """The list filters: topic, district (case-insensitive), date (of the start), free seats;
+    ``past`` is applied by the query (see ``services.dialogue.handlers.talks``)."""
     if filters.get("topic") and talk["topic_id"] != filters["topic"]:
         return False
     if filters.get("kind") and talk["kind"] != filters["kind"]:

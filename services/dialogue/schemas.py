@@ -97,6 +97,8 @@ class TalkFilterSchema(StrictSchema):
     district = fields.String(load_default=None, validate=validate.Length(max=80))
     date = fields.Date(load_default=None)
     free = fields.Boolean(load_default=None)
+    # Vergangene Gespräche: only the talks that have ended, the latest first.
+    past = fields.Boolean(load_default=False)
     kind = fields.String(
         load_default=None, validate=validate.OneOf(["table_talk", "scenario_conversation"])
     )

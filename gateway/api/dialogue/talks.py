@@ -30,14 +30,15 @@ def create_talk(slug: str) -> Response:
 
 @bp.get(f"{CITY}/talks")
 @documented(
-    "Upcoming talks; filter with ?topic=<id>&district=<name>&date=YYYY-MM-DD&free=true",
+    "Talks not over yet (running ones too, `timing`: upcoming/running), soonest first; filter "
+    "with ?topic=<id>&district=<name>&date=YYYY-MM-DD&free=true; ?past=true lists only the "
+    "ended ones (Vergangene Gespräche), the latest first",
     TAG,
     errors=(404, 422),
 )
 def list_talks(slug: str) -> Response:
-    filters = {
-        k: v for k, v in request.args.items() if k in ("topic", "district", "date", "free", "kind")
-    }
+    wanted = ("topic", "district", "date", "free", "kind", "past")
+    filters = {k: v for k, v in request.args.items() if k in wanted}
     return json_response(rpc("dialogue", "list_talks", slug, filters))
 
 
@@ -74,7 +75,8 @@ def cancel_talk(slug: str, talk_id: str) -> Response:
 # ---------------------------------------------------------------- registrations
 @bp.post(f"{TALK}/registrations")
 @documented(
-    "Join a talk: a seat or a place on the waiting list (invitation token if by invitation)",
+    "Join a talk before it begins: a seat or a place on the waiting list (invitation token "
+    "if by invitation); 409 once it has begun",
     TAG,
     body=JoinSchema,
     auth=True,

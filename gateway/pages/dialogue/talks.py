@@ -3,7 +3,6 @@ citizen's own topic (proposed on the way to hosting a talk on it)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Response, redirect, request, url_for
@@ -18,7 +17,6 @@ from gateway.pages.dialogue.base import (
     bp,
 )
 from gateway.pages.dialogue.forms import (
-    LOCAL,
     from_local_input,
     local_input,
 )
@@ -31,8 +29,9 @@ from services.kit.errors import DomainError, Forbidden
 def _filters() -> dict[str, Any]:
     wanted = {k: request.args.get(k, "").strip() for k in ("topic", "district", "date")}
     found: dict[str, Any] = {k: v for k, v in wanted.items() if v}
-    if request.args.get("free"):
-        found["free"] = True
+    for name in ("free", "past"):  # checkboxes: present means ticked
+        if request.args.get(name):
+            found[name] = True
     return found
 
 
@@ -164,7 +163,6 @@ def _talk_page(slug: str, talk_id: str, status: int = 200, **extra: Any) -> tupl
         guests=guests,
         invitations=invitations,
         documentation=documentation,
-        started=datetime.fromisoformat(talk["starts_at"]) <= datetime.now(LOCAL),
         notice=notice,
         **extra,
     )

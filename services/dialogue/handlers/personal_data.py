@@ -58,10 +58,13 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
             registered = Registration.scoped(doc.city, talk_id=str(doc.id)).count()
             draft = DocumentationDraft.scoped(doc.city, talk_id=str(doc.id)).only("saved_at")
             saved = draft.first()
+            documented = Documentation.scoped(doc.city, talk_id=str(doc.id)).first()
             return {
                 "confirmed_guests": taken,
                 "waiting_guests": max(registered - taken, 0),
                 "draft_saved_at": saved.saved_at if saved else None,
+                # Mein Bereich asks the host to document a talk that is over, once.
+                "documented": documented is not None,
             }
         if isinstance(doc, IdeaSupport):
             idea = Idea.scoped(doc.city, id=doc.idea_id).first()

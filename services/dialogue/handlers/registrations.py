@@ -12,7 +12,7 @@ from services.dialogue import mails
 from services.dialogue.calendar import talk_ics
 from services.dialogue.handlers.base import DialogueBase, _aware, _iso, _now
 from services.dialogue.models import Announcement, Registration, Seat, Talk
-from services.dialogue.rules import require_join_phase
+from services.dialogue.rules import join_errors, require_join_phase
 from services.dialogue.schemas import JoinSchema
 from services.dialogue.store import DatabaseSeats
 from services.kit.errors import Conflict, NotFound
@@ -58,8 +58,10 @@ class RegistrationHandlers(DialogueBase):
         require_join_phase(self._state(talk.city), talk.kind)
         if talk.status != "scheduled":
             raise Conflict("The talk was cancelled.", {"talk": ["The talk was cancelled."]})
-        if _aware(talk.ends_at) <= _now():
-            raise Conflict("The talk is over.", {"talk": ["The talk is over."]})
+        # Until the talk begins (a table of 5–8 is set by then); the pages offer no button later.
+        refused = join_errors(_aware(talk.starts_at), _aware(talk.ends_at), _now())
+        if refused:
+            raise Conflict(refused["talk"][0], refused)
 
     def _register(
         self,

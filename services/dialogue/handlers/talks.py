@@ -16,6 +16,7 @@ from services.dialogue.rules import (
     prepare_days,
     talk_matches,
     time_errors,
+    timing,
 )
 from services.dialogue.schemas import CancelTalkSchema, TalkFilterSchema, TalkSchema
 from services.kit.errors import Conflict, Invalid
@@ -72,6 +73,9 @@ class TalkHandlers(DialogueBase):
             "host_name": talk.host_name,
             "is_host": self.caller.user_id is not None and talk.host_id == self.caller.user_id,
             "status": talk.status,
+            # upcoming / running / ended: pages show "läuft gerade" and offer joining only
+            # while upcoming (what ``_check_joinable`` enforces).
+            "timing": timing(_aware(talk.starts_at), _aware(talk.ends_at), _now()),
             "cancel_reason": talk.cancel_reason,
             "sequence": talk.sequence,
         }
@@ -152,12 +156,19 @@ class TalkHandlers(DialogueBase):
 
     @rpc
     def list_talks(self, city: str, filters: dict[str, Any] | None = None) -> list[dict]:
+        """Talks not yet over (running ones too), soonest first; with ``past`` only the ended
+        ones, the latest first."""
         self._state(city)
         wanted = load(TalkFilterSchema(), filters or {})
         seats, regs = self._seat_counts(city)
         topics = {str(t.id): t for t in Topic.scoped(city)}
         found = []
-        for talk in Talk.scoped(city, status="scheduled").order_by("starts_at"):
+        now = _now()
+        if wanted["past"]:
+            talks = Talk.scoped(city, status="scheduled", ends_at__lte=now).order_by("-starts_at")
+        else:
+            talks = Talk.scoped(city, status="scheduled", ends_at__gt=now).order_by("starts_at")
+        for talk in talks:
             taken = seats.get(str(talk.id), 0)
             view = self._talk_view(
                 talk, taken, regs.get(str(talk.id), 0), details=False, topics=topics
@@ -217,7 +228,9 @@ class TalkHandlers(DialogueBase):
         values = load(TalkSchema(), merged)
         for name in TalkSchema().fields:
             values.setdefault(name, None)
-        if "starts_at" in data:
+        # A talk moved must start ahead of now; the start of a running talk may stay as it is
+        # (the edit form sends every field).
+        if _iso(values["starts_at"]) != before["starts_at"]:
             errors = time_errors(values["starts_at"], values["ends_at"], _now())
             if errors:
                 raise Invalid(fields=errors)

@@ -4,13 +4,14 @@ talks, guests, documentation or ideas."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from unittest import mock
 
 import pytest
 import requests
 from dialogue_support import create_talk, table_talk_city, talk_body
 from guest_support import CONSENT
+from talk_time_support import begun
 
 from services.kit.config import load_settings
 from services.kit.tokens import SignedTokens
@@ -18,23 +19,21 @@ from services.kit.tokens import SignedTokens
 
 @pytest.fixture(scope="module")
 def world(api, cities, platform) -> dict:
-    """Two cities in the table-talk phase; in A a host with a talk that started a moment ago
-    (so it can be documented), a confirmed guest, and an outsider."""
+    """Two cities in the table-talk phase; in A a host with an upcoming talk and a confirmed
+    guest, a second talk of the host that began a moment ago (so it can be documented), and an
+    outsider."""
     a = table_talk_city(api, cities, platform)
     b = table_talk_city(api, cities, platform)
     host, guest, outsider = api.verified_login(), api.verified_login(), api.verified_login()
-    started = datetime.now(UTC) - timedelta(minutes=5)
-    talk = create_talk(
-        api,
-        a["slug"],
-        host,
-        a["topic"]["id"],
-        starts_at=started.isoformat(),
-        ends_at=(started + timedelta(hours=2)).isoformat(),
-    )
+    talk = create_talk(api, a["slug"], host, a["topic"]["id"])
     joined = api.post(f"/cities/{a['slug']}/talks/{talk['id']}/registrations", token=guest["token"])
     assert joined.status_code == 200, joined.text
-    return {"a": a, "b": b, "host": host, "guest": guest, "outsider": outsider, "talk": talk}
+    held = create_talk(api, a["slug"], host, a["topic"]["id"])
+    begun(platform, held["id"], minutes=5)
+    return {
+        "a": a, "b": b, "host": host, "guest": guest, "outsider": outsider, "talk": talk,
+        "held": held,
+    }  # fmt: skip
 
 
 def _fields(response: requests.Response) -> dict:
@@ -141,7 +140,7 @@ def test_bad_invitations_name_the_token(api, world) -> None:
 
 
 def test_bad_documentation_and_ideas_name_the_field(api, world) -> None:
-    slug, talk, host = world["a"]["slug"], world["talk"], world["host"]
+    slug, talk, host = world["a"]["slug"], world["held"], world["host"]
     path = f"/cities/{slug}/talks/{talk['id']}/documentation"
     bad = api.post(
         path,

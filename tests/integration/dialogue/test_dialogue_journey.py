@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
 
 from dialogue_support import GUIDING_QUESTION, create_talk, outbox_events, table_talk_city
 from guest_support import CONSENT
 from kombu import Connection, Queue
+from talk_time_support import begun
 
 from services.kit.outbox import public_exchange
 from services.kit.testing import wait_until
@@ -47,11 +47,7 @@ def test_host_invites_a_guest_documents_and_an_idea_is_supported(api, cities, pl
     assert enabled.status_code == 200, enabled.text
 
     host = api.verified_login()
-    started = datetime.now(UTC) - timedelta(minutes=30)
-    talk = create_talk(
-        api, slug, host, topic["id"], access="invitation_only", capacity=4,
-        starts_at=started.isoformat(), ends_at=(started + timedelta(hours=2)).isoformat(),
-    )  # fmt: skip
+    talk = create_talk(api, slug, host, topic["id"], access="invitation_only", capacity=4)
     talk_id = talk["id"]
     assert talk["topic_title"] == topic["title"] and talk["address"] == "Lindenstraße 5"
 
@@ -101,6 +97,11 @@ def test_host_invites_a_guest_documents_and_an_idea_is_supported(api, cities, pl
     guests = api.get(f"/cities/{slug}/talks/{talk_id}/guests", token=host["token"]).json()
     assert [g["display_name"] for g in guests["confirmed"]] == ["Nachbarin Erika", "Test Person"]
     assert "@" not in json.dumps(guests)
+
+    # The evening of the talk: it began half an hour ago, the host documents it.
+    begun(platform, talk_id, minutes=30)
+    late = api.post(path, {"token": token}, token=api.verified_login()["token"])
+    assert late.status_code == 409 and "talk" in late.json()["error"]["fields"]
 
     # The form carries the plugin field here, and not in a city without the plugin.
     form = api.get(f"/cities/{slug}/forms/talk_documentation").json()["schema"]

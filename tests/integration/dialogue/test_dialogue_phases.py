@@ -16,6 +16,7 @@ from dialogue_support import (
     to_scenarios,
     until_status,
 )
+from talk_time_support import begun
 
 
 def test_hosts_prepare_before_the_window_guests_wait_for_it(api, cities, platform) -> None:
@@ -81,13 +82,11 @@ def test_working_groups_hold_conversations_in_the_scenario_phase(api, cities, pl
     member = cities.person_with_role(slug, "working_group_member", admin)
     citizen = api.verified_login()
 
-    started = datetime.now(UTC) - timedelta(minutes=10)
-    talk = create_talk(api, slug, member, None, title="Wie sieht Jena 2040 aus?",
-                       starts_at=started.isoformat(),
-                       ends_at=(started + timedelta(hours=2)).isoformat())  # fmt: skip
+    talk = create_talk(api, slug, member, None, title="Wie sieht Jena 2040 aus?")
     assert talk["kind"] == "scenario_conversation"
     path = f"/cities/{slug}/talks/{talk['id']}"
     assert api.post(f"{path}/registrations", token=citizen["token"]).json()["status"] == "confirmed"
+    begun(platform, talk["id"], minutes=10)  # the conversation is held, then documented
     refused = api.post(f"/cities/{slug}/talks", talk_body(None), token=citizen["token"])
     assert refused.status_code == 409
 

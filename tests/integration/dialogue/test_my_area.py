@@ -5,9 +5,8 @@ never anything of another person."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from dialogue_support import create_talk, table_talk_city
+from talk_time_support import begun, ended
 
 from services.kit.testing import wait_until
 
@@ -45,11 +44,8 @@ def test_my_area_shows_my_own_activity_in_every_city_and_nobody_elses(
     assert api.post(path, {}, token=bo["token"]).json()["status"] == "waitlisted"
     # Ada hosts in the other city; a talk that began half an hour ago has the host's draft.
     elsewhere = create_talk(api, other_slug, ada, second["topic"]["id"], title="Anderswo")
-    begun = datetime.now(UTC) - timedelta(minutes=30)
-    held = create_talk(
-        api, slug, host, first["topic"]["id"], title="Schon begonnen",
-        starts_at=begun.isoformat(), ends_at=(begun + timedelta(hours=2)).isoformat(),
-    )  # fmt: skip
+    held = create_talk(api, slug, host, first["topic"]["id"], title="Schon begonnen")
+    begun(platform, held["id"], minutes=30)
     draft = api.put(
         f"/cities/{slug}/talks/{held['id']}/documentation/draft",
         {"summary": "Noch unfertig"},
@@ -114,11 +110,8 @@ def test_a_new_display_name_reaches_upcoming_talks_and_registrations(api, cities
     slug = city["slug"]
     host, guest = api.verified_login(), api.verified_login()
     talk = create_talk(api, slug, host, city["topic"]["id"], title="Umbenannt")
-    begun = datetime.now(UTC) - timedelta(hours=3)
-    held = create_talk(
-        api, slug, host, city["topic"]["id"], title="Schon vorbei",
-        starts_at=begun.isoformat(), ends_at=(begun + timedelta(hours=1)).isoformat(),
-    )  # fmt: skip
+    held = create_talk(api, slug, host, city["topic"]["id"], title="Schon vorbei")
+    ended(platform, held["id"], hours_ago=2, hours=1)
     path = f"/cities/{slug}/talks/{talk['id']}"
     assert api.post(f"{path}/registrations", {}, token=guest["token"]).ok
 

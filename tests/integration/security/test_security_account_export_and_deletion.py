@@ -18,7 +18,6 @@ import json
 import re
 import sys
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -43,6 +42,7 @@ from dialogue_support import (  # noqa: E402
 from events_support import event_body  # noqa: E402
 from guest_support import CONSENT  # noqa: E402
 from personal_data_support import PASSWORD, _database_leaks, _leaks, _person  # noqa: E402
+from talk_time_support import begun  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -131,11 +131,8 @@ def test_a_rich_account_is_exported_whole_and_deleted_without_trace(api, cities,
     assert confirm.status_code == 200, confirm.text
 
     # A documented talk of the person (it began half an hour ago).
-    began = datetime.now(UTC) - timedelta(minutes=30)
-    past = create_talk(
-        api, slug, rich, topic_id, title="Schon begonnen",
-        starts_at=began.isoformat(), ends_at=(began + timedelta(hours=2)).isoformat(),
-    )  # fmt: skip
+    past = create_talk(api, slug, rich, topic_id, title="Schon begonnen")
+    begun(platform, past["id"], minutes=30)
     documented = api.post(
         f"/cities/{slug}/talks/{past['id']}/documentation",
         {

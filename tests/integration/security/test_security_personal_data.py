@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import sys
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from dialogue_support import GUIDING_QUESTION, create_talk, table_talk_city  # n
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from guest_support import CONSENT
 from personal_data_support import PASSWORD, _database_leaks, _leaks, _person  # noqa: E402
+from talk_time_support import begun  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -46,11 +46,7 @@ def test_no_personal_data_in_public_facts_logs_or_after_deletion(api, cities, pl
     slug, topic = city["slug"], city["topic"]
     host, citizen = _person(api, "Gastgeberin"), _person(api, "Buerger")
 
-    started = datetime.now(UTC) - timedelta(minutes=30)
-    talk = create_talk(
-        api, slug, host, topic["id"], access="invitation_only", capacity=4,
-        starts_at=started.isoformat(), ends_at=(started + timedelta(hours=2)).isoformat(),
-    )  # fmt: skip
+    talk = create_talk(api, slug, host, topic["id"], access="invitation_only", capacity=4)
     talk_path = f"/cities/{slug}/talks/{talk['id']}"
     invitation = api.post(f"{talk_path}/invitations", {}, token=host["token"])
     assert invitation.status_code == 201, invitation.text
@@ -72,6 +68,7 @@ def test_no_personal_data_in_public_facts_logs_or_after_deletion(api, cities, pl
     )
     assert registered.status_code == 200, registered.text
 
+    begun(platform, talk["id"], minutes=30)  # held: now the host documents it
     documented = api.post(
         f"{talk_path}/documentation",
         {

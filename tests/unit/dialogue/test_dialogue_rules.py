@@ -9,14 +9,22 @@ from marshmallow import ValidationError
 
 from services.dialogue.rules import (
     CONVERSATION,
+    ENDED,
+    HAS_BEGUN,
+    IS_OVER,
+    RUNNING,
+    START_IN_FUTURE,
     TABLE_TALK,
+    UPCOMING,
     idea_status_errors,
+    join_errors,
     kind_to_create,
     prepare_days,
     preparing,
     require_join_phase,
     talk_matches,
     time_errors,
+    timing,
 )
 from services.dialogue.schemas import TalkSchema
 from services.kit.errors import PhaseClosed
@@ -77,10 +85,37 @@ def test_prepare_days_come_from_the_environment(monkeypatch) -> None:
     assert prepare_days() == 3
 
 
-def test_times_far_in_the_past_or_future_are_refused() -> None:
-    assert time_errors(NOW - timedelta(days=2), NOW, NOW) == {}
-    assert "starts_at" in time_errors(NOW - timedelta(days=31), NOW, NOW)
+def test_a_talk_starts_in_the_future_and_not_absurdly_far() -> None:
+    hour = timedelta(hours=1)
+    assert time_errors(NOW + timedelta(minutes=1), NOW + hour, NOW) == {}
+    assert time_errors(NOW + timedelta(days=700), NOW + timedelta(days=700) + hour, NOW) == {}
+    for start in (NOW, NOW - timedelta(minutes=1), NOW - timedelta(days=2)):
+        assert time_errors(start, start + hour, NOW) == {"starts_at": [START_IN_FUTURE]}
     assert "starts_at" in time_errors(NOW + timedelta(days=800), NOW + timedelta(days=801), NOW)
+
+
+def test_a_talk_is_upcoming_then_running_then_ended() -> None:
+    starts, ends = NOW, NOW + timedelta(hours=2)
+    assert timing(starts, ends, NOW - timedelta(seconds=1)) == UPCOMING
+    assert timing(starts, ends, NOW) == RUNNING  # from the first moment
+    assert timing(starts, ends, ends - timedelta(seconds=1)) == RUNNING
+    assert timing(starts, ends, ends) == ENDED
+    assert timing(starts, ends, ends + timedelta(days=3)) == ENDED
+
+
+def test_joining_is_open_until_the_talk_begins() -> None:
+    starts, ends = NOW, NOW + timedelta(hours=2)
+    assert join_errors(starts, ends, NOW - timedelta(seconds=1)) == {}
+    assert join_errors(starts, ends, NOW) == {"talk": [HAS_BEGUN]}
+    assert join_errors(starts, ends, ends) == {"talk": [IS_OVER]}
+
+
+def test_the_time_messages_have_german_texts() -> None:
+    from services.dialogue.messages_de import GERMAN
+
+    assert GERMAN[START_IN_FUTURE] == "Der Beginn muss in der Zukunft liegen."
+    assert GERMAN[HAS_BEGUN].startswith("Das Tischgespräch hat schon begonnen")
+    assert GERMAN[IS_OVER]
 
 
 def _talk(**overrides) -> dict:

@@ -85,6 +85,31 @@ def test_a_held_undocumented_talk_offers_documentation_and_its_draft_is_listed()
     assert [d["talk_id"] for d in area["documentation_drafts"]] == ["t1"]
 
 
+def test_a_talk_documented_is_offered_no_more_and_a_running_one_is_marked() -> None:
+    held = {
+        "city": "x",
+        "id": "t1",
+        "title": "T",
+        "status": "scheduled",
+        "documented": True,
+        "starts_at": "2027-04-30T10:00:00+00:00",
+        "ends_at": "2027-04-30T12:00:00+00:00",
+    }
+    running = {
+        **held,
+        "id": "t2",
+        "documented": False,
+        "starts_at": "2027-05-01T11:00:00+00:00",
+        "ends_at": "2027-05-01T13:00:00+00:00",
+    }
+    area = arrange(_parts(dialogue={"talks": [held, running]}), {}, NOW)
+    shown = {t["id"]: t for t in area["hosted_talks"]}
+    assert shown["t1"]["documentation_path"] is None and shown["t1"]["status"] == "documented"
+    assert shown["t2"]["running"] and not shown["t2"]["past"]
+    assert shown["t2"]["documentation_path"] is None  # offered once it is over
+    assert not shown["t1"]["running"]
+
+
 def test_observations_are_shortened_and_link_to_their_city() -> None:
     note = {"city": "y", "id": "o1", "kind": "observation", "text": "Bäcker  zu " * 40,
             "hidden": False, "created_at": "2027-04-01T10:00:00+00:00"}  # fmt: skip

@@ -14,7 +14,15 @@ GERMAN: dict[str, str] = {
     "A talk in person needs an address and a district.": (
         "Ein Gespräch vor Ort braucht eine Adresse und einen Stadtteil."
     ),
-    "An online talk needs a link.": "Ein Online-Gespräch braucht einen Link.",
+    "A talk in person needs an address.": (
+        "Adresse fehlt: Ein Gespräch vor Ort braucht eine Adresse, damit die Gäste hinfinden."
+    ),
+    "A talk in person needs a district.": (
+        "Stadtteil fehlt: Ein Gespräch vor Ort braucht einen Stadtteil; er erscheint in der Liste."
+    ),
+    "An online talk needs a link.": (
+        "Link fehlt: Ein Online-Gespräch braucht einen Link zum Online-Treffen."
+    ),
     "A talk may start at most 30 days in the past.": (
         "Ein Tischgespräch darf höchstens 30 Tage in der Vergangenheit beginnen."
     ),

@@ -56,9 +56,17 @@ def error_links(
     return rows
 
 
+# Pages with a link token worth coming back to (an invitation to accept once signed in); other
+# token pages (confirm, reset, unsubscribe, guest links) are one-time links: no way back, and
+# their token stays out of the sign-in link.
+RETURN_WITH_TOKEN = ("pages_dialogue.invitation", "pages_city.invitation")
+
+
 def here() -> str | None:
     """The page being shown as a ``next`` value (a GET's path and query), else None."""
     if request.method != "GET":
+        return None
+    if "token" in request.args and request.endpoint not in RETURN_WITH_TOKEN:
         return None
     path = request.full_path
     return safe_next(path[:-1] if path.endswith("?") else path)

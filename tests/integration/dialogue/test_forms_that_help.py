@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
-from dialogue_support import table_talk_city, talk_body
+from dialogue_support import create_talk, table_talk_city, talk_body
 
 pytestmark = pytest.mark.integration
 
@@ -227,3 +227,25 @@ def test_signing_in_unconfirmed_offers_the_mail_again(api) -> None:
         timeout=30,
     )
     assert bad.status_code == 422 and 'href="#email"' in _summary(bad.text)
+
+
+def test_the_invitation_page_signs_in_and_comes_back_with_its_link(api, cities, platform) -> None:
+    city = table_talk_city(api, cities, platform)
+    host = api.verified_login()
+    talk = create_talk(api, city["slug"], host, city["topic"]["id"], access="invitation_only")
+    made = api.post(
+        f"/cities/{city['slug']}/talks/{talk['id']}/invitations", {}, token=host["token"]
+    )
+    assert made.status_code == 201, made.text
+    invitation = f"/tischgespraeche/einladung?token={made.json()['token']}"
+    page = requests.get(f"{api.base}{invitation}", timeout=30).text
+    assert "öffne den Link dann noch einmal" not in page
+    assert invitation in _next_of_links(page, "/anmelden")
+    guest = api.verified_login()
+    browser, where = _sign_in(api, guest, invitation)
+    assert where == invitation
+    back = browser.get(f"{api.base}{where}", timeout=30).text
+    assert "Mit meinem Konto teilnehmen" in back
+    # One-time links (confirm, reset) keep their token out of the sign-in link.
+    reset = requests.get(f"{api.base}/konto/passwort-neu?token=abc", timeout=30).text
+    assert _next_of_links(reset, "/anmelden") == [""]

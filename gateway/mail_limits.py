@@ -82,6 +82,7 @@ MAIL_ROUTES = (
     MailRoute("api_identity.register"),
     MailRoute("pages.register"),
     MailRoute("api_identity.resend_verification"),
+    MailRoute("pages.resend_verification"),
     MailRoute("api_identity.request_password_reset"),
     MailRoute("pages.forgot_password"),
     MailRoute("api_identity.request_email_change"),

@@ -14,9 +14,10 @@ from gateway.api.common import rpc
 from gateway.auth import PAGE_SESSION_KEY, current_caller
 from gateway.cache import cached
 from gateway.device_names import device_name
+from gateway.next_path import safe_next
 from gateway.pages.legal import current_versions
 from gateway.pages.my_area import render_my_area
-from gateway.pages.rendering import page_errors, render
+from gateway.pages.rendering import account_url, error_links, page_errors, render
 from gateway.personal_export import collect, readable
 from gateway.security import remember_retry_after
 from services.kit.context import ANONYMOUS
@@ -27,7 +28,23 @@ bp = Blueprint("pages", __name__)
 
 @bp.app_context_processor
 def page_context() -> dict[str, Any]:
-    return {"caller": current_caller(), "current_locale": str(get_locale())}
+    return {
+        "caller": current_caller(),
+        "current_locale": str(get_locale()),
+        "error_links": error_links,
+        "sign_in_url": lambda next_path=None: account_url("pages.login", next_path),
+        "register_url": lambda next_path=None: account_url("pages.register", next_path),
+    }
+
+
+# Where a person registering goes after confirming: the session remembers the page they came
+# from, so the sign-in after the mail's link returns them there (same browser).
+NEXT_AFTER_VERIFY = "next_after_verify"
+
+
+def _next() -> str | None:
+    """The ``next`` of this request (query or form), if it is a local path."""
+    return safe_next(request.values.get("next"))
 
 
 @bp.get("/")
@@ -41,8 +58,14 @@ def start() -> tuple[str, int]:
 
 @bp.route("/registrieren", methods=["GET", "POST"])
 def register() -> tuple[str, int]:
+    next_path = _next()
     if request.method == "GET":
-        return render("register.html", form={}, privacy_version=current_versions()["privacy"])
+        return render(
+            "register.html",
+            form={},
+            next_path=next_path,
+            privacy_version=current_versions()["privacy"],
+        )
     form: dict[str, Any] = {
         k: request.form.get(k, "") for k in ("email", "display_name", "password")
     }
@@ -58,8 +81,11 @@ def register() -> tuple[str, int]:
             422 if exc.status == 422 else exc.status,
             form={k: v for k, v in form.items() if k != "password"},
             errors=page_errors(exc),
+            next_path=next_path,
             privacy_version=current_versions()["privacy"],
         )
+    if next_path:
+        session[NEXT_AFTER_VERIFY] = next_path
     return render(
         "message.html",
         title=_("Fast geschafft"),
@@ -82,15 +108,16 @@ def verify() -> tuple[str, int]:
         "message.html",
         title=_("E-Mail-Adresse bestätigt"),
         text=_("Danke! Du kannst Dich jetzt anmelden."),
-        link=url_for("pages.login"),
+        link=account_url("pages.login", session.get(NEXT_AFTER_VERIFY)),
         link_text=_("Zur Anmeldung"),
     )
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
 def login() -> tuple[str, int] | Response:
+    next_path = _next()
     if request.method == "GET":
-        return render("login.html", form={})
+        return render("login.html", form={}, next_path=next_path)
     form = {k: request.form.get(k, "") for k in ("email", "password")}
     try:
         # A page session, no API token; the browser's short name for the list of sessions.
@@ -99,12 +126,47 @@ def login() -> tuple[str, int] | Response:
     except DomainError as exc:
         remember_retry_after(exc)  # a locked sign-in (429) says when to try again
         return render(
-            "login.html", exc.status, form={"email": form["email"]}, errors=page_errors(exc)
+            "login.html",
+            exc.status,
+            form={"email": form["email"]},
+            errors=page_errors(exc),
+            next_path=next_path,
+            # The right password but an unconfirmed address: offer the mail again.
+            unverified=exc.status == 403 and "email" in exc.fields,
         )
+    next_path = next_path or safe_next(session.get(NEXT_AFTER_VERIFY))
     session.clear()  # a new session id at sign-in: no fixation
     session[PAGE_SESSION_KEY] = result["token"]
     session.permanent = True
-    return redirect(url_for("pages.start"))
+    return redirect(next_path or url_for("pages.start"))
+
+
+@bp.route("/konto/bestaetigung-erneut", methods=["GET", "POST"])
+def resend_verification() -> tuple[str, int]:
+    """The confirmation mail once more (limited like every mail route: gateway/mail_limits.py);
+    the same answer whether or not the address has an unconfirmed account."""
+    next_path = _next()
+    if request.method == "GET":
+        return render(
+            "resend.html", form={"email": request.args.get("email", "")[:254]}, next_path=next_path
+        )
+    form = {"email": request.form.get("email", "").strip()}
+    try:
+        rpc("identity", "resend_verification", form)
+    except DomainError as exc:
+        return render(
+            "resend.html", exc.status, form=form, errors=page_errors(exc), next_path=next_path
+        )
+    if next_path:
+        session[NEXT_AFTER_VERIFY] = next_path
+    return render(
+        "message.html",
+        title=_("E-Mail unterwegs"),
+        text=_(
+            "Wenn zu dieser Adresse ein Konto auf seine Bestätigung wartet, bekommst Du gleich "
+            "eine neue E-Mail mit dem Link zur Bestätigung."
+        ),
+    )
 
 
 @bp.post("/abmelden")

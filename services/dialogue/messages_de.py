@@ -14,7 +14,15 @@ GERMAN: dict[str, str] = {
     "A talk in person needs an address and a district.": (
         "Ein Gespräch vor Ort braucht eine Adresse und einen Stadtteil."
     ),
-    "An online talk needs a link.": "Ein Online-Gespräch braucht einen Link.",
+    "A talk in person needs an address.": (
+        "Adresse fehlt: Ein Gespräch vor Ort braucht eine Adresse, damit die Gäste hinfinden."
+    ),
+    "A talk in person needs a district.": (
+        "Stadtteil fehlt: Ein Gespräch vor Ort braucht einen Stadtteil; er erscheint in der Liste."
+    ),
+    "An online talk needs a link.": (
+        "Link fehlt: Ein Online-Gespräch braucht einen Link zum Online-Treffen."
+    ),
     "The start must lie in the future.": "Der Beginn muss in der Zukunft liegen.",
     "A talk may start at most two years ahead.": (
         "Ein Tischgespräch darf höchstens zwei Jahre im Voraus beginnen."

@@ -72,8 +72,10 @@ class TalkSchema(StrictSchema):
     language = fields.String(load_default="de", validate=validate.Regexp(r"^[a-z]{2}$"))
     accessibility = _long_text(0, 1000, load_default="")
 
-    @validates_schema
-    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
+    # Run even when some fields failed (``skip_on_field_errors=False``): every error of a
+    # submit at once. ``original`` tells a field left empty from one refused for its own reason.
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _consistent(self, data: dict[str, Any], original: Any, **_: Any) -> None:
         errors: dict[str, list[str]] = {}
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends:
@@ -81,15 +83,29 @@ class TalkSchema(StrictSchema):
                 errors["ends_at"] = ["The end must be after the start."]
             elif ends - starts > MAX_DURATION:
                 errors["ends_at"] = ["A talk lasts at most 24 hours."]
+        given = original if isinstance(original, dict) else {}
         kind = data.get("format")
-        if kind in ("in_person", "hybrid"):
-            for name in ("address", "district"):
-                if not data.get(name):
-                    errors[name] = ["A talk in person needs an address and a district."]
-        if kind in ("online", "hybrid") and not data.get("link"):
-            errors["link"] = ["An online talk needs a link."]
+        needed = dict(IN_PERSON_NEEDS) if kind in ("in_person", "hybrid") else {}
+        if kind in ("online", "hybrid"):
+            needed["link"] = "An online talk needs a link."
+        for name, message in needed.items():
+            if not data.get(name) and not _refused(given, data, name):
+                errors[name] = [message]
         if errors:
             raise ValidationError(errors)
+
+
+# What a talk in person needs, each named in its own message (the form marks both fields
+# "Pflicht bei Gespräch vor Ort").
+IN_PERSON_NEEDS = {
+    "address": "A talk in person needs an address.",
+    "district": "A talk in person needs a district.",
+}
+
+
+def _refused(original: dict[str, Any], data: dict[str, Any], name: str) -> bool:
+    """``name`` was sent but did not load: the field's own message speaks for it."""
+    return original.get(name) is not None and name not in data
 
 
 class TalkFilterSchema(StrictSchema):

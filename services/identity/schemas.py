@@ -62,6 +62,12 @@ class LoginSchema(StrictSchema):
         required=True, load_only=True, validate=validate.Length(max=256), metadata=VERBATIM
     )
 
+    @validates("password")
+    def _given(self, value: str, **_: object) -> None:
+        # An empty password is named with the address in one answer, not a wrong sign-in later.
+        if not value:
+            raise ValidationError("Missing data for required field.")
+
 
 class TokenSchema(StrictSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=1000))

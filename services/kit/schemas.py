@@ -6,6 +6,7 @@ Every string field of a ``StrictSchema`` gets the kit's text hygiene when it is 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError
@@ -32,10 +33,31 @@ def multiline(**metadata: Any) -> dict[str, Any]:
     return {**metadata, "multiline": True}
 
 
-def load(schema: Schema, data: Any) -> dict[str, Any]:
+# A rule beyond the schema (a time window, a reference to another document): it gets what
+# loaded and answers {field: [messages]} (empty when all is well).
+Check = Callable[[dict[str, Any]], Mapping[str, list[str]] | None]
+
+
+def load(schema: Schema, data: Any, *checks: Check) -> dict[str, Any]:
+    """``data`` through ``schema`` and ``checks``; one ``Invalid`` naming every field at once.
+
+    The checks run on the fields that loaded even when others did not, so a form is not
+    refused in rounds (first the missing title, then the time, then the topic). A field's own
+    complaint comes first: a check does not add to a field the schema already refused. Checks
+    must therefore cope with absent fields."""
     if not isinstance(data, dict):
         raise Invalid("The request body must be a JSON object.")
+    errors: dict[str, Any] = {}
     try:
-        return schema.load(data)
+        values = schema.load(data)
     except ValidationError as exc:
-        raise Invalid(fields=exc.messages_dict if isinstance(exc.messages, dict) else None) from exc
+        if not isinstance(exc.messages, dict):
+            raise Invalid() from exc
+        errors = dict(exc.messages_dict)
+        values = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+    for check in checks:
+        for name, messages in (check(values) or {}).items():
+            errors.setdefault(name, list(messages))
+    if errors:
+        raise Invalid(fields=errors)
+    return values

@@ -181,7 +181,7 @@ def test_host_join_document_and_ideas_on_a_phone(
     district = phone.get_by_label(re.compile("^Stadtteil"))
     expect(district).to_have_attribute("aria-invalid", "true")
     expect(phone.locator("#district-error")).to_have_text(
-        "Ein Gespräch vor Ort braucht eine Adresse und einen Stadtteil."
+        "Stadtteil fehlt: Ein Gespräch vor Ort braucht einen Stadtteil; er erscheint in der Liste."
     )
     expect(phone.get_by_label("Titel des Gesprächs")).to_have_value("Wie kommen wir zur Arbeit?")
     pages.check(phone, "host-form-error")

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from babel.dates import format_datetime
-from flask import Blueprint, url_for
+from flask import Blueprint
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -16,8 +16,9 @@ from gateway.api.common import rpc
 from gateway.pages.city import city_section
 from gateway.pages.dialogue.forms import (
     LOCAL,
+    field_labels,
 )
-from gateway.pages.rendering import render
+from gateway.pages.rendering import account_url, render
 from gateway.rpc import ServiceUnavailable
 from gateway.schema_forms import N_
 from services.kit.errors import DomainError
@@ -95,6 +96,7 @@ def dialogue_names() -> dict[str, Any]:
         "idea_categories": _translated(CATEGORIES),
         "idea_statuses": _translated(IDEA_STATUSES),
         "language_names": _translated(LANGUAGE_NAMES),
+        "field_labels": field_labels,
     }
 
 
@@ -102,13 +104,15 @@ def _translated(names: dict[str, str]) -> dict[str, str]:
     return {key: _(text) for key, text in names.items()}
 
 
-def _sign_in_first(text: str) -> tuple[str, int]:
+def _sign_in_first(text: str, next_path: str | None = None) -> tuple[str, int]:
+    """A page for the signed-out; its link signs in and returns to ``next_path`` (default:
+    this page when it was a GET, e.g. the host form)."""
     return render(
         "message.html",
         401,
         title=_("Bitte melde Dich an"),
         text=text,
-        link=url_for("pages.login"),
+        link=account_url("pages.login", next_path),
         link_text=_("Zur Anmeldung"),
     )
 

@@ -40,7 +40,11 @@ def document(slug: str, talk_id: str) -> tuple[str, int] | Response:
                 notice = _("Entwurf gespeichert.")
             else:
                 rpc("dialogue", "submit_documentation", slug, talk_id, values)
-                return redirect(url_for(".talk", slug=slug, talk_id=talk_id, ok="dokumentiert"))
+                return redirect(
+                    url_for(
+                        ".talk", slug=slug, talk_id=talk_id, ok="dokumentiert", _anchor="meldung"
+                    )
+                )
         except DomainError as exc:
             status, errors = exc.status, page_errors(exc)
     else:

@@ -208,6 +208,28 @@ def _rows_from_form(name: str, items: dict[str, Any], form: Any) -> list[dict[st
     return rows
 
 
+def field_labels(fields: list[PageField]) -> dict[str, Any]:
+    """The error summary's names of the fields: form name → label, or (label, id) where the
+    control's id is not its name (checkboxes of a choice are ``name-1`` …)."""
+    labels: dict[str, Any] = {}
+    for f in fields:
+        if f.widget == "hidden":
+            continue
+        if f.widget == "choices":
+            labels[f.name] = (f.label, f"{f.name}-1")
+        elif f.widget == "rows":
+            # The group's own errors point at its first control; a sub-field at itself.
+            first = next(
+                (sub.name for row in f.rows for sub in row if sub.widget != "hidden"), None
+            )
+            labels[f.name] = (f.label, first)
+            for row in f.rows:
+                labels.update(field_labels(row))
+        else:
+            labels[f.name] = f.label
+    return labels
+
+
 def errors_for(name: str, fields: dict[str, list[str]]) -> list[str]:
     """Messages of a field and of its items (``ideas.1``), for fields shown as one control."""
     found: list[str] = []

@@ -82,7 +82,11 @@ def propose(slug: str) -> tuple[str, int] | Response:
         except DomainError as exc:
             status, errors = exc.status, page_errors(exc)
         else:
-            return redirect(url_for(".idea", slug=slug, idea_id=made["id"], ok="vorgeschlagen"))
+            return redirect(
+                url_for(
+                    ".idea", slug=slug, idea_id=made["id"], ok="vorgeschlagen", _anchor="meldung"
+                )
+            )
     fields = page_fields(schema, values, _lang(), _labels(), hidden={"talk_id": talk_id})
     return render(
         "idea_form.html",
@@ -100,14 +104,17 @@ def _idea_action(slug: str, idea_id: str, ok: str, call: Any) -> Any:
         call()
     except DomainError as exc:
         return _idea_page(slug, idea_id, exc.status, errors=page_errors(exc))
-    return redirect(url_for(".idea", slug=slug, idea_id=idea_id, ok=ok, _anchor="mitmachen"))
+    return redirect(url_for(".idea", slug=slug, idea_id=idea_id, ok=ok, _anchor="meldung"))
 
 
 @bp.post("/stadt/<slug>/ideen/<idea_id>/<kind>")
 def back_idea(slug: str, idea_id: str, kind: str) -> Any:
     """``unterstuetzen`` (support) or ``mitmachen`` (help); ``withdraw`` takes it back."""
     if not current_caller().authenticated:
-        return _sign_in_first(_("Um Ideen zu unterstützen, melde Dich bitte an."))
+        return _sign_in_first(
+            _("Um Ideen zu unterstützen, melde Dich bitte an."),
+            url_for(".idea", slug=slug, idea_id=idea_id),
+        )
     if kind == "melden":
         body = {"reason": request.form.get("reason", "").strip()}
         return _idea_action(

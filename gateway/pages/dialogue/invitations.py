@@ -45,7 +45,9 @@ def invitation() -> tuple[str, int] | Response:
             rpc("dialogue", "join_talk", talk["city"], talk["id"], {"token": token})
         except DomainError as exc:
             return _invitation_page(talk, token, exc.status, errors=page_errors(exc))
-        return redirect(url_for(".talk", slug=talk["city"], talk_id=talk["id"], ok="dabei"))
+        return redirect(
+            url_for(".talk", slug=talk["city"], talk_id=talk["id"], ok="dabei", _anchor="meldung")
+        )
     form: dict[str, Any] = {k: request.form.get(k, "").strip() for k in ("name", "email")}
     # An unticked box sends nothing: the service refuses that with a German message at the box.
     form["privacy_consent"] = request.form.get("privacy_consent") == "1"

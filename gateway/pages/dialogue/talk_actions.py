@@ -23,13 +23,16 @@ def _talk_action(slug: str, talk_id: str, ok: str, section: str, call: Any) -> A
         call()
     except DomainError as exc:
         return _talk_page(slug, talk_id, exc.status, errors=page_errors(exc), error_section=section)
-    return redirect(url_for(".talk", slug=slug, talk_id=talk_id, ok=ok, _anchor=section))
+    return redirect(url_for(".talk", slug=slug, talk_id=talk_id, ok=ok, _anchor="meldung"))
 
 
 @bp.post("/stadt/<slug>/tischgespraeche/<talk_id>/anmeldung")
 def join(slug: str, talk_id: str) -> Any:
     if not current_caller().authenticated:
-        return _sign_in_first(_("Um teilzunehmen, melde Dich bitte an."))
+        return _sign_in_first(
+            _("Um teilzunehmen, melde Dich bitte an."),
+            url_for(".talk", slug=slug, talk_id=talk_id),
+        )
     token = request.form.get("token", "").strip()
     body = {"token": token} if token else {}
     return _talk_action(

@@ -105,7 +105,9 @@ def host(slug: str) -> tuple[str, int] | Response:
         created = rpc("dialogue", "create_talk", slug, _talk_body(request.form))
     except DomainError as exc:
         return _host_form(slug, None, request.form.to_dict(), exc.status, errors=page_errors(exc))
-    return redirect(url_for(".talk", slug=slug, talk_id=created["id"], ok="angelegt"))
+    return redirect(
+        url_for(".talk", slug=slug, talk_id=created["id"], ok="angelegt", _anchor="meldung")
+    )
 
 
 @bp.route("/stadt/<slug>/tischgespraeche/<talk_id>/bearbeiten", methods=["GET", "POST"])
@@ -126,7 +128,9 @@ def edit(slug: str, talk_id: str) -> tuple[str, int] | Response:
         rpc("dialogue", "update_talk", slug, talk_id, _talk_body(request.form))
     except DomainError as exc:
         return _host_form(slug, talk, request.form.to_dict(), exc.status, errors=page_errors(exc))
-    return redirect(url_for(".talk", slug=slug, talk_id=talk_id, ok="gespeichert"))
+    return redirect(
+        url_for(".talk", slug=slug, talk_id=talk_id, ok="gespeichert", _anchor="meldung")
+    )
 
 
 NOTICES = {

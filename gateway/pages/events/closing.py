@@ -82,7 +82,13 @@ def closing_register(slug: str, event_id: str) -> tuple[str, int] | Response:
     except DomainError as exc:
         return _event_page(slug, event_id, exc.status, errors=page_errors(exc), form=body)
     return redirect(
-        url_for("pages_events.closing_event", slug=slug, event_id=event_id, ok=answer["status"])
+        url_for(
+            "pages_events.closing_event",
+            slug=slug,
+            event_id=event_id,
+            ok=answer["status"],
+            _anchor="meldung",
+        )
     )
 
 
@@ -90,7 +96,13 @@ def closing_register(slug: str, event_id: str) -> tuple[str, int] | Response:
 def closing_unregister(slug: str, event_id: str) -> Response:
     rpc("events", "cancel_registration", slug, event_id)
     return redirect(
-        url_for("pages_events.closing_event", slug=slug, event_id=event_id, ok="cancelled")
+        url_for(
+            "pages_events.closing_event",
+            slug=slug,
+            event_id=event_id,
+            ok="cancelled",
+            _anchor="meldung",
+        )
     )
 
 

@@ -105,15 +105,22 @@ class TalkHandlers(DialogueBase):
         )
         return view
 
-    def _check_topic(self, city: str, kind: str, topic_id: str | None) -> None:
+    def _topic_errors(self, city: str, kind: str, topic_id: str | None) -> dict[str, list[str]]:
         if topic_id is None:
             if kind == TABLE_TALK:
-                raise Invalid(fields={"topic_id": ["Missing data for required field."]})
-            return
+                return {"topic_id": ["Missing data for required field."]}
+            return {}
         topic = self._topic(city, topic_id)
         if topic is None or topic.hidden:
-            message = "No topic with this id in this city."
-            raise Invalid(message, {"topic_id": [message]})
+            return {"topic_id": ["No topic with this id in this city."]}
+        return {}
+
+    @staticmethod
+    def _time_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+        """The time rules on what loaded (nothing to say while a time is missing)."""
+        if values.get("starts_at") is None or values.get("ends_at") is None:
+            return {}
+        return time_errors(values["starts_at"], values["ends_at"], _now())
 
     @rpc
     def create_talk(self, city: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -121,11 +128,13 @@ class TalkHandlers(DialogueBase):
         state = self._state(city)
         in_group = self.caller.has_role(city, *WORKING_GROUP_ROLES)
         kind = kind_to_create(state, in_group, _now(), prepare_days())
-        values = load(TalkSchema(), data)
-        errors = time_errors(values["starts_at"], values["ends_at"], _now())
-        if errors:
-            raise Invalid(fields=errors)
-        self._check_topic(city, kind, values["topic_id"])
+        # Every error at once: the schema's, the time rules' and the topic's (issue 17).
+        values = load(
+            TalkSchema(),
+            data,
+            self._time_errors,
+            lambda loaded: self._topic_errors(city, kind, loaded.get("topic_id")),
+        )
         account = self._account(user_id) or {}
         talk = Talk(
             city=city,
@@ -225,17 +234,25 @@ class TalkHandlers(DialogueBase):
             raise Invalid("The request body must be a JSON object.")
         before = self._talk_input(talk)
         merged = {k: v for k, v in {**before, **data}.items() if v is not None}
-        values = load(TalkSchema(), merged)
+        values = load(
+            TalkSchema(),
+            merged,
+            # A talk moved must start ahead of now; the start of a running talk may stay as it
+            # is (the edit form sends every field).
+            lambda loaded: (
+                self._time_errors(loaded)
+                if loaded.get("starts_at") is not None
+                and _iso(loaded["starts_at"]) != before["starts_at"]
+                else {}
+            ),
+            lambda loaded: (
+                self._topic_errors(city, talk.kind, loaded.get("topic_id"))
+                if loaded.get("topic_id") != talk.topic_id
+                else {}
+            ),
+        )
         for name in TalkSchema().fields:
             values.setdefault(name, None)
-        # A talk moved must start ahead of now; the start of a running talk may stay as it is
-        # (the edit form sends every field).
-        if _iso(values["starts_at"]) != before["starts_at"]:
-            errors = time_errors(values["starts_at"], values["ends_at"], _now())
-            if errors:
-                raise Invalid(fields=errors)
-        if values["topic_id"] != talk.topic_id:
-            self._check_topic(city, talk.kind, values["topic_id"])
         old_capacity = talk.capacity
         changed = [
             name

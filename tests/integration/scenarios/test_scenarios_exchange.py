@@ -116,7 +116,7 @@ def test_influence_round_trip_with_hostile_names_and_import_as_own_rating(scenar
     assert "Zeile 1, Spalte C: „Unbekannt“ ist kein Einflussfaktor dieses Projekts." in text
     assert "Zeile 2, Spalte B: Dieses Feld wird nicht bewertet" in text
     assert "Zeile 3, Spalte B: „7“ ist kein Wert von 0 bis 3" in text
-    assert 'aria-invalid="true"' in text and "Bitte prüfe:" in text
+    assert 'aria-invalid="true"' in text and "Bitte korrigiere Folgendes:" in text
     assert city.get("/influence/rating", m2).json()["matrix"] == mine["matrix"]
     for name, data in (("leer.xlsx", b""), ("x.xlsx", b"PK\x03\x04kaputt"), ("x.xlsx", b"\x00")):
         assert upload(api, s2, page, name, data).status_code == 422

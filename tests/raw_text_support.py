@@ -77,7 +77,8 @@ def findings(text: str, codes: frozenset[str] = frozenset()) -> list[str]:
     found = []
     patterns = [SNAKE_CASE, PLACEHOLDERS]
     if codes:
-        patterns.append(re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(sorted(codes))))
+        words = "|".join(sorted(codes))
+        patterns.append(re.compile(rf"(?<![\w-])(?:{words})(?![\w-])"))
     for pattern in patterns:
         for match in pattern.finditer(cleaned):
             start, end = max(match.start() - 40, 0), min(match.end() + 40, len(cleaned))

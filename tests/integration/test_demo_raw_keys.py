@@ -46,7 +46,9 @@ def _in_scope(url: str, base: str, year: int) -> bool:
         return False
     city = re.match(r"/(?:api/v1/cities|stadt)/([^/?]+)", parts.path)
     cohort = re.match(r"/(?:api/v1/cohorts|jahrgang)/(\d+)", parts.path)
-    return (not city or city.group(1) in DEMO_CITIES) and (not cohort or cohort.group(1) == str(year))
+    return (not city or city.group(1) in DEMO_CITIES) and (
+        not cohort or cohort.group(1) == str(year)
+    )
 
 
 def _export_text(response: requests.Response) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from gateway.pages.dialogue.base import CATEGORIES
 from gateway.pages.events.base import IDEA_STATUS
 
 
@@ -88,7 +89,7 @@ def result_charts(results: dict[str, Any]) -> list[Chart]:
             Chart(
                 "chart-category",
                 _("Projektideen nach Kategorie"),
-                [Bar(_unknown(k), v) for k, v in ideas["by_category"].items()],
+                [Bar(_unknown(k, CATEGORIES), v) for k, v in ideas["by_category"].items()],
             )
         )
     if ideas["by_district"]:
@@ -113,5 +114,8 @@ def result_charts(results: dict[str, Any]) -> list[Chart]:
     return charts
 
 
-def _unknown(key: str) -> str:
-    return _("ohne Angabe") if key == "unknown" else key
+def _unknown(key: str, names: dict[str, str] | None = None) -> str:
+    """A district as typed, or a code (category) in the page's language; "unknown" in words."""
+    if key == "unknown":
+        return _("ohne Angabe")
+    return _(names[key]) if names and key in names else key

@@ -8,7 +8,7 @@ from raw_text_support import findings, page_text
 
 def test_visible_text_only_without_tags_attributes_scripts_and_styles() -> None:
     html = (
-        '<html><head><title>Ergebnisse</title><style>.in_discussion{color:red}</style></head>'
+        "<html><head><title>Ergebnisse</title><style>.in_discussion{color:red}</style></head>"
         '<body><p class="kern_body" data-x="starts_at">Umwelt und Klima</p>'
         '<script>var by_category = 1;</script><a href="/stadt/x?seite_2=1">Weiter</a>'
         "<svg><text>environment</text></svg></body></html>"

@@ -1,6 +1,6 @@
 """What a person reads, checked for leftovers of the code: ``snake_case`` keys (``in_discussion``,
-``starts_at``) and unfilled placeholders (``%(name)s``, ``{name}``, ``{{``, ``None``,
-``undefined``). Pure: text in, findings out; the demo scan (tests/integration) feeds it
+``starts_at``), unfilled placeholders (``%(name)s``, ``{name}``, ``{{``, ``None``,
+``undefined``) and ISO times (``2026-12-04T14:45:50.472443+00:00``). Pure: text in, findings out; the demo scan (tests/integration) feeds it
 pages, mails and exports, and a unit test shows that it finds what it should."""
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ PLACEHOLDERS = re.compile(
     r"|\{\{|\}\}"  # Jinja's, left in the text
     r"|\bNone\b|\bundefined\b"  # Python's and JavaScript's "nothing", printed
 )
+# A machine's time where a German reader expects "04.12.2026, 15:45" (or "04.12.2026").
+ISO_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\b")
 # Legitimate text that may look like a key, removed before the scan:
 ALLOWED = re.compile(
     # web addresses: paths, query strings and tokens (base64url has "_") are no words
@@ -75,7 +77,7 @@ def findings(text: str, codes: frozenset[str] = frozenset()) -> list[str]:
     text either; a German text does not use these English words in lower case."""
     cleaned = ALLOWED.sub(" ", text)
     found = []
-    patterns = [SNAKE_CASE, PLACEHOLDERS]
+    patterns = [SNAKE_CASE, PLACEHOLDERS, ISO_TIME]
     if codes:
         words = "|".join(sorted(codes))
         patterns.append(re.compile(rf"(?<![\w-])(?:{words})(?![\w-])"))

@@ -42,3 +42,12 @@ def test_one_word_codes_are_found_when_named() -> None:
     assert findings(text) == []
     found = findings(text, frozenset({"environment", "mobility", "social"}))
     assert [f.split(" in ")[0] for f in found] == ["'environment'", "'mobility'"]
+
+
+def test_iso_times_are_found_german_ones_pass() -> None:
+    stamped = "Stand / as of 2026-12-04T14:45:50.472443+00:00, fällig 2027-03-01"
+    assert [f.split(" in ")[0] for f in findings(stamped)] == [
+        "'2026-12-04T14:45:50.472443'",
+        "'2027-03-01'",
+    ]
+    assert findings("Stand: 04.12.2026, 15:45") == []

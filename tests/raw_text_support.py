@@ -1,7 +1,8 @@
-"""What a person reads, checked for leftovers of the code: ``snake_case`` keys (``in_discussion``,
-``starts_at``), unfilled placeholders (``%(name)s``, ``{name}``, ``{{``, ``None``,
-``undefined``) and ISO times (``2026-12-04T14:45:50.472443+00:00``). Pure: text in, findings out; the demo scan (tests/integration) feeds it
-pages, mails and exports, and a unit test shows that it finds what it should."""
+"""What a person reads, checked for leftovers of the code: ``snake_case`` keys
+(``in_discussion``, ``starts_at``), unfilled placeholders (``%(name)s``, ``{name}``, ``{{``,
+``None``, ``undefined``) and ISO times (``2026-12-04T14:45:50.472443+00:00``). Pure: text in,
+findings out; the demo scan (tests/integration) feeds it pages, mails and exports, and a unit
+test shows that it finds what it should."""
 
 from __future__ import annotations
 

@@ -105,7 +105,8 @@ def test_results_match_the_facts_and_every_export_agrees(api, closing_city, plat
     summary = list(workbook["Überblick"].iter_rows(values_only=True))[1:]
     assert {r[1]: r[2] for r in summary if r[1] in labels} == labels
     topics = list(workbook["Themen"].iter_rows(values_only=True))[1:]
-    assert topics == [("Thema ohne Titel", 2, 12)]
+    # d1 (no title: the facts were scripted) with its talks, then the city's published topics
+    assert topics[0] == ("Thema ohne Titel", 2, 12) and all(t[1:] == (0, 0) for t in topics[1:])
 
     report = requests.get(api.url(f"/cities/{slug}/results/report"), timeout=30)
     assert report.status_code == 200 and report.headers["Content-Type"].startswith("text/html")

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from services.dialogue import mails
 
-TALK = {"title": "Grüne Innenstadt", "starts_at": "2027-06-12T16:30:00+00:00",
-        "ends_at": "2027-06-12T18:30:00+00:00", "address": "Marktplatz 3", "district": "Nord"}  # fmt: skip
+TALK = {
+    "title": "Grüne Innenstadt",
+    "starts_at": "2027-06-12T16:30:00+00:00",
+    "ends_at": "2027-06-12T18:30:00+00:00",
+    "address": "Marktplatz 3",
+    "district": "Nord",
+}
 
 
 def test_change_mail_names_the_changed_fields_in_words() -> None:

@@ -27,8 +27,11 @@ from services.events import models as events
 from services.scenarios import models as scenarios
 
 MAX_PAGES = 250  # per person and language; the demo has far fewer
-# Links a crawler must not follow: they sign out, switch the language or are machine files.
-SKIP = re.compile(r"abmelden|lang=|\.(ics|svg|png|json)(\?|$)|/api/v1/(?!.*(results|report))")
+# Links a crawler must not follow: they sign out, switch the language or are machine files
+# (and the barrier form once per page it names: the same form each time).
+SKIP = re.compile(
+    r"abmelden|lang=|melden\?seite=|\.(ics|svg|png|json)(\?|$)|/api/v1/(?!.*(results|report))"
+)
 # One-word codes of the services (categories, statuses, kinds, phases) that a German page must
 # not show as they are; "online", "hybrid", "open" and "digital" are German words as well.
 CODES = frozenset(
@@ -147,7 +150,9 @@ def _scan_pages(api, year: int, logins: dict) -> tuple[dict[str, list[str]], int
             browser.get(f"{api.base}/?lang={lang}", timeout=30)
             codes = CODES if lang == "de" else frozenset()
             found = _crawl(browser, api.base, starts, year, codes)
-            pages += found.pop("(pages)")
+            read = found.pop("(pages)")
+            print(f"raw-key scan: {who or 'visitor'} ({lang}): {read} pages")  # noqa: T201
+            pages += read
             for url, hits in found.items():
                 report.setdefault(f"{lang} {who or 'visitor'} {url}", hits)
     return report, pages

@@ -13,6 +13,7 @@ from gateway.api.docs import documented
 from gateway.event_catalogue import ASYNCAPI_FILE
 from gateway.results_export import Extras, to_csv, to_xlsx
 from gateway.results_report import to_html
+from gateway.rpc import ServiceUnavailable
 from services.events.schemas import (
     CancelSchema,
     ClosingEventSchema,
@@ -147,9 +148,15 @@ def results(slug: str) -> Response:
 
 def _city_extras(slug: str) -> Extras:
     """What a city's workbook and report show beside the results: every published topic, the
-    ideas' next steps and the public closing events with their registrations (counts only)."""
+    ideas' next steps and the public closing events with their registrations (counts only).
+    The topics come from the dialogue service: without it the export lists the topics the
+    results know (those with talks) rather than failing."""
+    try:
+        topics = rpc("dialogue", "list_topics", slug)
+    except ServiceUnavailable:
+        topics = None
     return Extras(
-        topics=rpc("dialogue", "list_topics", slug),
+        topics=topics,
         next_steps=rpc("events", "next_steps", slug)["ideas"],
         closing_events=rpc("events", "list_closing_events", slug),
     )

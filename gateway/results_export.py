@@ -93,6 +93,7 @@ def value_label(group: str, key: str | None) -> str:
 class Extras:
     """What the gateway asks beside the results for a city's workbook (None: not asked)."""
 
+    scenarios: list[dict[str, Any]] | None = None  # the scenario phase's published scenarios
     topics: list[dict[str, Any]] | None = None  # the dialogue's topics (published ones too)
     next_steps: list[dict[str, Any]] | None = None  # the ideas with their next steps
     closing_events: list[dict[str, Any]] | None = None  # public closing events
@@ -179,6 +180,18 @@ def _next_steps(ideas: list[dict[str, Any]]) -> Table:
     return Table("Nächste Schritte", header, rows, "A2", True, False)
 
 
+def _scenarios(scenarios: list[dict[str, Any]]) -> Table:
+    """The published scenarios: title, narrative and each key factor's projection."""
+    rows: list[list[Cell]] = [
+        [s.get("title") or "Szenario", s.get("narrative") or ""]
+        + ["; ".join(f"{p['factor_title']}: {p['title']}" for p in s.get("projections", []))]
+        for s in scenarios
+        if s.get("status", "published") == "published"
+    ]
+    header = ["Szenario", "Beschreibung", "Projektionen (Schlüsselfaktor: Projektion)"]
+    return Table("Szenarien", header, rows, "A2", True, False)
+
+
 def _closing_events(events: list[dict[str, Any]]) -> Table:
     header = ["Veranstaltung", "Beginn", "Ende", "Ort", "Stadtteil", "Stand", "Plätze"]
     header += ["Angemeldet", "Warteliste", "Frei"]
@@ -207,7 +220,10 @@ def tables(results: dict[str, Any], extras: Extras | None = None) -> list[Table]
         True,
         False,
     )
-    sheets = [_overview(results, extras), topics, _ideas(results, extras)]
+    sheets = [_overview(results, extras)]
+    if extras.scenarios is not None:
+        sheets.append(_scenarios(extras.scenarios))
+    sheets += [topics, _ideas(results, extras)]
     if extras.next_steps is not None:
         sheets.append(_next_steps(extras.next_steps))
     if extras.closing_events is not None:

@@ -21,6 +21,7 @@ from services.events.schemas import (
     NextStepSchema,
     RegistrationSchema,
 )
+from services.kit.errors import DomainError
 
 bp = Blueprint("api_events", __name__, url_prefix="/api/v1")
 TAG = "events"
@@ -146,17 +147,23 @@ def results(slug: str) -> Response:
     return json_response(rpc("events", "results", slug))
 
 
-def _city_extras(slug: str) -> Extras:
-    """What a city's workbook and report show beside the results: every published topic, the
-    ideas' next steps and the public closing events with their registrations (counts only).
-    The topics come from the dialogue service: without it the export lists the topics the
-    results know (those with talks) rather than failing."""
+def _optional(service: str, method: str, slug: str) -> list[dict[str, Any]] | None:
+    """A part of the export another service gives; without it the export leaves it out."""
     try:
-        topics = rpc("dialogue", "list_topics", slug)
-    except ServiceUnavailable:
-        topics = None
+        return rpc(service, method, slug)
+    except (ServiceUnavailable, DomainError):
+        return None
+
+
+def _city_extras(slug: str) -> Extras:
+    """What a city's workbook and report show beside the results: the published scenarios,
+    every published topic, the ideas' next steps and the public closing events with their
+    registrations (counts only). Scenarios and topics come from their services: without them
+    the export leaves the scenarios out and lists the topics the results know (those with
+    talks) rather than failing."""
     return Extras(
-        topics=topics,
+        scenarios=_optional("scenarios", "list_scenarios", slug),
+        topics=_optional("dialogue", "list_topics", slug),
         next_steps=rpc("events", "next_steps", slug)["ideas"],
         closing_events=rpc("events", "list_closing_events", slug),
     )

@@ -100,7 +100,8 @@ def test_results_match_the_facts_and_every_export_agrees(api, closing_city, plat
     assert "attachment" in as_xlsx.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(as_xlsx.content), read_only=True)
     assert workbook.sheetnames == [
-        "Überblick", "Themen", "Ideen", "Nächste Schritte", "Abschlussveranstaltungen",
+        "Überblick", "Szenarien", "Themen", "Ideen", "Nächste Schritte",
+        "Abschlussveranstaltungen",
     ]  # fmt: skip
     summary = list(workbook["Überblick"].iter_rows(values_only=True))[1:]
     assert {r[1]: r[2] for r in summary if r[1] in labels} == labels

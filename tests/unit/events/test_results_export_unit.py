@@ -17,7 +17,17 @@ from services.events.results import cohort_results
 STEP = {"what": "Antrag im Bauausschuss", "owner_organisation": "ADFC", "contact_role": "Vorstand",
         "due_date": "2028-03-01T00:00:00+00:00", "status": "in_progress", "note": "",
         "updated_at": "2027-12-04T14:45:50.472443+00:00"}  # fmt: skip
+SCENARIO = {
+    "title": "Die kurze Stadt",
+    "narrative": "Alles ist zu Fuß erreichbar.",
+    "status": "published",
+    "projections": [
+        {"factor_title": "Mobilität", "title": "zu Fuß"},
+        {"factor_title": "Wohnen", "title": "dicht"},
+    ],
+}
 EXTRAS = Extras(
+    scenarios=[SCENARIO, {**SCENARIO, "title": "Entwurf", "status": "draft"}],
     topics=[{"id": "d1", "title": "Mobilität"}, {"id": "d9", "title": "Grüne Innenstadt"},
             {"id": "h1", "title": "Versteckt", "hidden": True}],  # fmt: skip
     next_steps=[{"idea_id": "i1", "title": "Radweg am Fluss", "next_steps": [STEP]}],
@@ -58,13 +68,15 @@ def test_csv_is_semicolon_utf8_with_bom_german_labels_and_the_json_numbers() -> 
 
 def test_xlsx_has_a_german_sheet_per_subject_with_frozen_headers_and_filters() -> None:
     book = load_workbook(io.BytesIO(to_xlsx(results_document(), EXTRAS)))
-    assert book.sheetnames == ["Überblick", "Themen", "Ideen", "Nächste Schritte",
+    assert book.sheetnames == ["Überblick", "Szenarien", "Themen", "Ideen", "Nächste Schritte",
                                "Abschlussveranstaltungen"]  # fmt: skip
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
         assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), sheet.title
         assert sheet["A1"].font.bold
     rows = {s.title: list(s.iter_rows(values_only=True)) for s in book.worksheets}
+    assert rows["Szenarien"][1:] == [("Die kurze Stadt", "Alles ist zu Fuß erreichbar.",
+                                      "Mobilität: zu Fuß; Wohnen: dicht")]  # fmt: skip
     assert rows["Themen"][1:] == [("Mobilität", 2, 10), ("Thema ohne Titel", 1, 9),
                                   ("Grüne Innenstadt", 0, 0)]  # fmt: skip
     assert rows["Ideen"][0] == ("Idee", "Kategorie", "Stadtteil", "Stand", "Unterstützungen",

@@ -153,6 +153,14 @@ def _overview(results: dict[str, Any], extras: Extras) -> Table:
     return Table("Überblick", ["Bereich", "Kennzahl", "Wert"], rows, "A2", True, False)
 
 
+def _all_ideas(results: dict[str, Any], extras: Extras) -> list[dict[str, Any]]:
+    """Every visible idea of a city (the next-steps overview has them all), most supported
+    first; a cohort's ten most supported otherwise."""
+    if extras.next_steps is None or "year" in results:
+        return results.get("ideas", {}).get("most_supported", [])
+    return sorted(extras.next_steps, key=lambda i: (-i["supports"], -i["helpers"]))
+
+
 def _ideas(results: dict[str, Any], extras: Extras) -> Table:
     cohort = "year" in results
     header = ["Idee", "Kategorie", "Stadtteil", "Stand", "Unterstützungen", "Machen mit"]
@@ -161,7 +169,7 @@ def _ideas(results: dict[str, Any], extras: Extras) -> Table:
         + [i["district"] if i["district"] not in ("", None, "unknown") else NO_ANSWER]
         + [value_label("status", i["status"]), i["supports"], i["helpers"]]
         + ([extras.names.get(i["city"], i["city"])] if cohort else [])
-        for i in results.get("ideas", {}).get("most_supported", [])
+        for i in _all_ideas(results, extras)
     ]
     return Table("Ideen", header + (["Stadt"] if cohort else []), rows, "A2", True, False)
 

@@ -30,7 +30,12 @@ EXTRAS = Extras(
     scenarios=[SCENARIO, {**SCENARIO, "title": "Entwurf", "status": "draft"}],
     topics=[{"id": "d1", "title": "Mobilität"}, {"id": "d9", "title": "Grüne Innenstadt"},
             {"id": "h1", "title": "Versteckt", "hidden": True}],  # fmt: skip
-    next_steps=[{"idea_id": "i1", "title": "Radweg am Fluss", "next_steps": [STEP]}],
+    next_steps=[
+        {"idea_id": "i1", "title": "Radweg am Fluss", "category": "mobility", "district": "Nord",
+         "status": "in_progress", "supports": 1, "helpers": 0, "next_steps": [STEP]},
+        {"idea_id": "i7", "title": "Bänke", "category": "social", "district": "unknown",
+         "status": "proposed", "supports": 5, "helpers": 2, "next_steps": []},
+    ],  # every visible idea, as the next-steps overview gives them
     closing_events=[
         {"title": "Abschlussabend", "starts_at": "2028-06-12T16:30:00+00:00",
          "ends_at": "2028-06-12T19:00:00+00:00", "status": "published",
@@ -81,8 +86,13 @@ def test_xlsx_has_a_german_sheet_per_subject_with_frozen_headers_and_filters() -
                                   ("Grüne Innenstadt", 0, 0)]  # fmt: skip
     assert rows["Ideen"][0] == ("Idee", "Kategorie", "Stadtteil", "Stand", "Unterstützungen",
                                 "Machen mit")  # fmt: skip
-    assert {r[3] for r in rows["Ideen"][1:]} <= {"Vorgeschlagen", "In Umsetzung",
-                                                  "Nicht weiterverfolgt"}  # fmt: skip
+    assert rows["Ideen"][1:] == [  # every idea, most supported first, in words
+        ("Bänke", "Soziales und Miteinander", "ohne Angabe", "Vorgeschlagen", 5, 2),
+        ("Radweg am Fluss", "Mobilität", "Nord", "In Umsetzung", 1, 0),
+    ]
+    without = load_workbook(io.BytesIO(to_xlsx(results_document())))["Ideen"]
+    shown = {r[3] for r in without.iter_rows(min_row=2, values_only=True)}
+    assert shown <= {"Vorgeschlagen", "In Umsetzung", "Nicht weiterverfolgt"}
     assert rows["Nächste Schritte"][1] == ("Radweg am Fluss", "Antrag im Bauausschuss", "ADFC",
                                            "Vorstand", "01.03.2028", "läuft", None,
                                            "04.12.2027, 15:45")  # fmt: skip

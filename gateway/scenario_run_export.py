@@ -61,6 +61,7 @@ def run_tables(run: dict[str, Any]) -> list[Table]:
                 [r["cluster"], r["size"], r.get("strongest")] + _profile(r["characteristic"], names)
                 for r in raw
             ],
+            filters=True,
         ),
         Table(
             "Anteile",
@@ -79,6 +80,7 @@ def run_tables(run: dict[str, Any]) -> list[Table]:
                 for pid, share in (r.get("shares") or [{}] * len(factors))[k].items()
             ],
             freeze="A2",
+            filters=True,
         ),
         Table(
             "Bündel",
@@ -90,6 +92,7 @@ def run_tables(run: dict[str, Any]) -> list[Table]:
                 + _profile(b["projections"], names)
                 for b in bundles
             ],
+            filters=True,
         ),
     ]
     cib = result.get("cib")
@@ -104,6 +107,7 @@ def run_tables(run: dict[str, Any]) -> list[Table]:
                     + _profile(s["projections"], names)
                     for s in sorted(cib["scenarios"], key=lambda s: (s["ic"], -s["tis"]))
                 ],
+                filters=True,
             )
         )
     started = local_time(run.get("created_at"))

@@ -260,6 +260,8 @@ def test_run_result_tables_name_projections_by_title():
     book = load_workbook(io.BytesIO(to_xlsx(run_tables(_run()))))
     assert book.sheetnames == ["Rohszenarien", "Anteile", "Bündel", "CIB", "Einstellungen"]
     assert book["Bündel"]["F2"].value == "'=mehr"
+    # Lists get a filter on their header row (German Excel's "AutoFilter"); settings do not.
+    assert [bool(book[n].auto_filter.ref) for n in book.sheetnames] == [True] * 4 + [False]
 
 
 def test_a_zip_bomb_is_refused_before_it_is_read():

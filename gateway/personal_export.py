@@ -23,7 +23,7 @@ from gateway.pages.dialogue.base import (
     LANGUAGE_NAMES,
     LOCAL,
 )
-from services.cities.phases import PHASE_TITLES
+from services.cities.phases import DEFAULT_STEPS, PHASE_TITLES
 from services.kit.errors import Unauthenticated
 from services.kit.mail_choices import MAIL_KIND_LABELS
 from services.kit.registry import SERVICES
@@ -58,6 +58,7 @@ CODES: dict[str, str] = {
     **IDEA_STATUSES,
     **LANGUAGE_NAMES,
     **{code: titles[0] for code, titles in PHASE_TITLES.items()},
+    **{step.key: step.title_de for steps in DEFAULT_STEPS.values() for step in steps},
     **MAIL_KIND_LABELS,  # mails a person switched off
     # talks, registrations, closing events, next steps, runs, scenarios
     "scheduled": "Geplant",
@@ -112,6 +113,8 @@ CODES: dict[str, str] = {
     "registration": "Zustimmung bei der Registrierung",
     "notice_update": "Neue Fassung zur Kenntnis genommen",
 }
+# Keys of values that are dicts (a role: city, role, since when), named as the page names them.
+KEYS: dict[str, str] = {"city": "Stadt", "role": "Rolle", "granted_at": "Seit"}
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
@@ -123,7 +126,7 @@ def readable(value: Any) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, dict):
-        return "; ".join(f"{readable(k)}: {readable(v)}" for k, v in value.items())
+        return "; ".join(f"{KEYS.get(k, readable(k))}: {readable(v)}" for k, v in value.items())
     if isinstance(value, list):
         return "; ".join(readable(v) for v in value)
     if isinstance(value, str):

@@ -1,231 +1,261 @@
-"""Results as CSV, XLSX and a printable HTML report (pure: the results dict in, bytes out).
+"""The results of a city (or a cohort) as tables for people: German labels and German values
+(no codes), times as German local time; written as CSV and XLSX by ``gateway/spreadsheets.py``
+(what German Excel opens without a dialogue) and as a printable report (``results_report``).
+Pure: the results document and what the gateway gathered beside it in, tables out.
 
-Every export is made from the same rows (``summary_rows``), so the numbers in a spreadsheet
-are by construction the numbers of the JSON document; a test opens the XLSX to check it.
-Labels are German first, English second, as everything a person reads.
-
-Titles and districts are typed by people, and a spreadsheet runs a cell that starts with
-``=`` (``=HYPERLINK(…)``, ``=cmd|…``): every text cell goes through ``spreadsheet_text``
-(OWASP's advice on CSV injection: a leading ``'``), and XLSX cells are written as strings,
-so no formula is ever stored. Real numbers stay numbers.
+Every number comes from the same rows (``summary_rows``), so a spreadsheet carries by
+construction the numbers of the JSON document; tests read the files back to check it.
+This is the one results module of the gateway: pages, exports and the report take their
+labels from here.
 """
 
 from __future__ import annotations
 
-import csv
-import html
-import io
-import re
-from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from gateway.pages.dialogue.base import CATEGORIES, IDEA_STATUSES
+from gateway.pages.events.base import STEP_STATUS, local_time
+from gateway.spreadsheets import Cell, Table, spreadsheet_text
+from gateway.spreadsheets import to_csv as table_csv
+from gateway.spreadsheets import to_xlsx as tables_xlsx
 
-Row = tuple[str, str, str, int]  # (section, key, "Deutsch / English", value)
+__all__ = ["Extras", "spreadsheet_text", "summary_rows", "tables", "to_csv", "to_xlsx"]
 
-# What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
-
-
-def spreadsheet_text(value: str) -> str:
-    """A text a spreadsheet shows and never runs: formula starts get a leading ``'``
-    (defusedcsv does the same for CSV only; one rule here serves CSV and XLSX alike)."""
-    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def _cells(row: Iterable[Any]) -> list[Any]:
-    return [spreadsheet_text(v) if isinstance(v, str) else v for v in row]
-
+Row = tuple[str, str, str, int]  # (section, key, German label, value)
 
 LABELS: dict[tuple[str, str], str] = {
-    ("talks", "planned"): "Geplante Tischgespräche / Planned table talks",
-    ("talks", "cancelled"): "Abgesagte Tischgespräche / Cancelled table talks",
-    ("talks", "held"): "Geführte Gespräche / Talks held",
-    ("talks", "documentations"): "Dokumentationen / Documentations",
-    ("talks", "participants"): "Teilnehmende / Participants",
-    ("talks", "scenario_conversations"): "Gespräche in der Szenarienphase / Scenario conversations",
-    ("topics", "deep_dive_published"): "Vertiefungsthemen / Deep-dive topics published",
-    ("topics", "own_proposed"): "Eigene Themen / Citizens' own topics",
-    ("topics", "covered"): "Besprochene Themen / Topics covered",
-    ("ideas", "total"): "Projektideen / Project ideas",
-    ("ideas", "supports"): "Unterstützungen / Supports",
-    ("ideas", "helpers"): "Mitmachende / Helpers signed up",
-    ("closing", "events"): "Abschlussveranstaltungen / Closing events",
-    ("closing", "capacity"): "Plätze / Places",
-    ("closing", "confirmed"): "Angemeldete / Registrations confirmed",
-    ("closing", "waiting"): "Warteliste / Waiting list",
-    ("closing", "ideas_with_next_steps"): "Ideen mit nächsten Schritten / Ideas with next steps",
+    ("talks", "planned"): "Geplante Tischgespräche",
+    ("talks", "cancelled"): "Abgesagte Tischgespräche",
+    ("talks", "held"): "Geführte Gespräche",
+    ("talks", "documentations"): "Dokumentationen",
+    ("talks", "participants"): "Teilnehmende der geführten Gespräche",
+    ("talks", "scenario_conversations"): "Gespräche in der Szenarienphase",
+    ("topics", "deep_dive_published"): "Veröffentlichte Vertiefungsthemen",
+    ("topics", "own_proposed"): "Eigene Themen von Bürgerinnen und Bürgern",
+    ("topics", "covered"): "Besprochene Themen",
+    ("ideas", "total"): "Projektideen",
+    ("ideas", "supports"): "Unterstützungen",
+    ("ideas", "helpers"): "Menschen, die mitmachen",
+    ("closing", "events"): "Abschlussveranstaltungen",
+    ("closing", "capacity"): "Plätze",
+    ("closing", "confirmed"): "Bestätigte Anmeldungen",
+    ("closing", "waiting"): "Auf der Warteliste",
+    ("closing", "ideas_with_next_steps"): "Ideen mit nächsten Schritten",
 }
 SECTIONS: dict[str, str] = {
-    "talks": "Tischgespräche / Table talks",
-    "topics": "Themen / Topics",
-    "ideas": "Projektideen / Project ideas",
-    "closing": "Abschluss / Closing",
-    "ideas.by_status": "Ideen nach Status / Ideas by status",
-    "ideas.by_category": "Ideen nach Kategorie / Ideas by category",
-    "ideas.by_district": "Ideen nach Stadtteil / Ideas by district",
-    "closing.next_steps": "Nächste Schritte / Next steps",
+    "talks": "Tischgespräche",
+    "topics": "Themen",
+    "ideas": "Projektideen",
+    "closing": "Abschluss",
+    "ideas.by_status": "Ideen nach Stand",
+    "ideas.by_category": "Ideen nach Kategorie",
+    "ideas.by_district": "Ideen nach Stadtteil",
+    "closing.next_steps": "Nächste Schritte nach Stand",
+    "topics.items": "Geführte Gespräche je Thema",
 }
-GROUPS: dict[str, str] = {
-    "by_status": "Ideen nach Status / Ideas by status",
-    "by_category": "Ideen nach Kategorie / Ideas by category",
-    "by_district": "Ideen nach Stadtteil / Ideas by district",
-    "next_steps": "Nächste Schritte nach Status / Next steps by status",
+GROUPS = (
+    ("ideas", "by_status"),
+    ("ideas", "by_category"),
+    ("ideas", "by_district"),
+    ("closing", "next_steps"),
+)
+CITY_COLUMNS: dict[str, str] = {
+    "talks_held": "Geführte Gespräche",
+    "participants": "Teilnehmende",
+    "documentations": "Dokumentationen",
+    "topics_covered": "Besprochene Themen",
+    "ideas": "Projektideen",
+    "supports": "Unterstützungen",
+    "helpers": "Menschen, die mitmachen",
 }
+EVENT_STATUS = {"draft": "Entwurf", "published": "veröffentlicht", "cancelled": "abgesagt"}
+NO_ANSWER = "ohne Angabe"
+
+
+def value_label(group: str, key: str | None) -> str:
+    """The German word for a code in a group (``environment`` → "Umwelt und Klima")."""
+    if not key or key == "unknown":
+        return NO_ANSWER
+    names = {
+        "by_status": IDEA_STATUSES,
+        "by_category": CATEGORIES,
+        "next_steps": STEP_STATUS,
+        "status": IDEA_STATUSES,
+        "category": CATEGORIES,
+        "step": STEP_STATUS,
+        "event": EVENT_STATUS,
+    }.get(group, {})
+    return str(names.get(key, key))
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What the gateway asks beside the results for a city's workbook (None: not asked)."""
+
+    scenarios: list[dict[str, Any]] | None = None  # the scenario phase's published scenarios
+    topics: list[dict[str, Any]] | None = None  # the dialogue's topics (published ones too)
+    next_steps: list[dict[str, Any]] | None = None  # the ideas with their next steps
+    closing_events: list[dict[str, Any]] | None = None  # public closing events
+    names: dict[str, str] = field(default_factory=dict)  # city slug → name (a cohort)
 
 
 def summary_rows(results: dict[str, Any]) -> list[Row]:
-    """Every number of a results document as (section, key, label, value)."""
+    """Every number of a results document as (section, key, German label, value)."""
     rows: list[Row] = []
     for (section, key), label in LABELS.items():
         if section in results and key in results[section]:
             rows.append((section, key, label, int(results[section][key])))
-    for section, group in (
-        ("ideas", "by_status"),
-        ("ideas", "by_category"),
-        ("ideas", "by_district"),
-        ("closing", "next_steps"),
-    ):
+    for section, group in GROUPS:
         for key, value in (results.get(section, {}).get(group) or {}).items():
-            rows.append((f"{section}.{group}", key, f"{GROUPS[group]}: {key}", int(value)))
+            rows.append((f"{section}.{group}", key, value_label(group, key), int(value)))
     return rows
 
 
-def _title(results: dict[str, Any]) -> str:
+def title(results: dict[str, Any]) -> str:
     if "year" in results:
-        return f"Stadtdialog Jahrgang {results['year']} / Cohort {results['year']}"
+        return f"Stadtdialog, Jahrgang {results['year']}"
     return f"Stadtdialog {results.get('name') or results.get('city')}"
 
 
-def to_csv(results: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "key", "label", "value"])
-    writer.writerows(_cells(row) for row in summary_rows(results))
-    for topic in results.get("topics", {}).get("items", []):
-        writer.writerow(
-            _cells(["topics.items", topic["topic_id"], topic["title"] or "", topic["talks_held"]])
-        )
-    for city in results.get("cities", []):
-        for key, value in city.items():
-            if key != "city":
-                writer.writerow(_cells([f"cities.{city['city']}", key, "", value]))
-    return out.getvalue()
+def stamp(results: dict[str, Any]) -> str:
+    """When the numbers were taken, as a German reader reads it: 04.12.2026, 15:45."""
+    return local_time(results.get("generated_at"))
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(_cells(row))
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # a string, whatever openpyxl guessed from the text
-    for column, width in zip("ABCDEFGH", (28, 40, 16, 16, 16, 16, 16, 16), strict=False):
-        sheet.column_dimensions[column].width = width
+def _city_name(city: dict[str, Any], extras: Extras) -> str:
+    return city.get("name") or extras.names.get(city["city"]) or city["city"]
 
 
-def to_xlsx(results: dict[str, Any]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    _sheet(
-        workbook,
-        "Summary",
-        ["section", "key", "Kennzahl / metric", "Wert / value"],
-        [list(row) for row in summary_rows(results)],
-    )
-    topics = results.get("topics", {}).get("items", [])
-    _sheet(
-        workbook,
-        "Topics",
-        ["topic_id", "Thema / topic", "Gespräche / talks held", "Teilnehmende / participants"],
-        [[t["topic_id"], t["title"] or "", t["talks_held"], t["participants"]] for t in topics],
-    )
-    ideas = results.get("ideas", {}).get("most_supported", [])
-    _sheet(
-        workbook,
-        "Ideas",
-        [
-            "idea_id",
-            "Idee / idea",
-            "Kategorie",
-            "Stadtteil",
-            "Status",
-            "Unterstützung",
-            "Mitmachende",
-        ]
-        + (["city"] if "year" in results else []),
-        [
-            [i["idea_id"], i["title"] or "", i["category"], i["district"], i["status"]]
-            + [i["supports"], i["helpers"]]
-            + ([i["city"]] if "year" in results else [])
-            for i in ideas
-        ],
-    )
-    if results.get("cities"):
-        keys = [k for k in results["cities"][0] if k != "city"]
-        _sheet(
-            workbook,
-            "Cities",
-            ["city", *keys],
-            [[c["city"], *(c[k] for k in keys)] for c in results["cities"]],
-        )
-    workbook.properties.title = _title(results)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def to_html(results: dict[str, Any]) -> str:
-    """A printable report (A4, no scripts): headline numbers, topics, most supported ideas."""
-    e = html.escape
-    title = _title(results)
-    sections: dict[str, list[Row]] = {}
-    for row in summary_rows(results):
-        sections.setdefault(row[0], []).append(row)
-    parts = [
-        "<!doctype html>",
-        '<html lang="de"><head><meta charset="utf-8">',
-        f"<title>{e(title)} – Ergebnisse / Results</title>",
-        "<style>@page{size:A4;margin:18mm}body{font-family:sans-serif;font-size:11pt}"
-        "table{border-collapse:collapse;width:100%;margin-bottom:1.2em}"
-        "th,td{border:1px solid #999;padding:3px 6px;text-align:left}"
-        "td.n{text-align:right}h2{break-after:avoid}table{break-inside:avoid}</style>",
-        "</head><body>",
-        f"<h1>{e(title)}: Ergebnisse <span lang='en'>/ Results</span></h1>",
-        f"<p>Stand / as of {e(str(results.get('generated_at', '')))}</p>",
+def _topic_rows(results: dict[str, Any], extras: Extras) -> list[list[Cell]]:
+    """Topics with their talks; a published topic without a talk yet is listed with 0."""
+    held = {t["topic_id"]: t for t in results.get("topics", {}).get("items", [])}
+    rows: list[list[Cell]] = [
+        [t["title"] or "Thema ohne Titel", t["talks_held"], t["participants"]]
+        for t in held.values()
     ]
-    for section, rows in sections.items():
-        parts.append(f"<h2>{e(SECTIONS.get(section, section))}</h2><table>")
-        parts.extend(f"<tr><td>{e(r[2])}</td><td class='n'>{r[3]}</td></tr>" for r in rows)
-        parts.append("</table>")
-    topics = results.get("topics", {}).get("items", [])
-    if topics:
-        parts.append("<h2>Themen / Topics</h2><table><tr><th>Thema</th><th>Gespräche</th>")
-        parts.append("<th>Teilnehmende</th></tr>")
-        parts.extend(
-            f"<tr><td>{e(t['title'] or t['topic_id'])}</td><td class='n'>{t['talks_held']}</td>"
-            f"<td class='n'>{t['participants']}</td></tr>"
-            for t in topics
+    for topic in extras.topics or []:
+        if topic.get("id") not in held and not topic.get("hidden"):
+            rows.append([topic.get("title") or "Thema ohne Titel", 0, 0])
+    return rows
+
+
+def _overview(results: dict[str, Any], extras: Extras) -> Table:
+    rows: list[list[Cell]] = [
+        [SECTIONS.get(section, section), label, value]
+        for section, _key, label, value in summary_rows(results)
+    ]
+    rows += [[SECTIONS["topics.items"], t, n] for t, n, _p in _topic_rows(results, extras)]
+    for city in results.get("cities", []):
+        name = _city_name(city, extras)
+        rows += [[name, label, city.get(key, 0)] for key, label in CITY_COLUMNS.items()]
+    rows.append(["Stand", "Zahlen vom", stamp(results)])
+    return Table("Überblick", ["Bereich", "Kennzahl", "Wert"], rows, "A2", True, False)
+
+
+def _all_ideas(results: dict[str, Any], extras: Extras) -> list[dict[str, Any]]:
+    """Every visible idea of a city (the next-steps overview has them all), most supported
+    first; a cohort's ten most supported otherwise."""
+    if extras.next_steps is None or "year" in results:
+        return results.get("ideas", {}).get("most_supported", [])
+    return sorted(extras.next_steps, key=lambda i: (-i["supports"], -i["helpers"]))
+
+
+def _ideas(results: dict[str, Any], extras: Extras) -> Table:
+    cohort = "year" in results
+    header = ["Idee", "Kategorie", "Stadtteil", "Stand", "Unterstützungen", "Machen mit"]
+    rows: list[list[Cell]] = [
+        [i["title"] or "Projektidee", value_label("category", i["category"])]
+        + [i["district"] if i["district"] not in ("", None, "unknown") else NO_ANSWER]
+        + [value_label("status", i["status"]), i["supports"], i["helpers"]]
+        + ([extras.names.get(i["city"], i["city"])] if cohort else [])
+        for i in _all_ideas(results, extras)
+    ]
+    return Table("Ideen", header + (["Stadt"] if cohort else []), rows, "A2", True, False)
+
+
+def _next_steps(ideas: list[dict[str, Any]]) -> Table:
+    header = ["Idee", "Nächster Schritt", "Zuständig", "Ansprechperson", "Fällig am", "Stand"]
+    rows: list[list[Cell]] = [
+        [idea.get("title") or "Projektidee", step["what"], step.get("owner_organisation")]
+        + [step.get("contact_role"), local_time(step.get("due_date"), with_time=False)]
+        + [value_label("step", step["status"]), step.get("note") or ""]
+        + [local_time(step.get("updated_at"))]
+        for idea in ideas
+        for step in idea.get("next_steps", [])
+    ]
+    header += ["Notiz", "Zuletzt geändert"]
+    return Table("Nächste Schritte", header, rows, "A2", True, False)
+
+
+def _scenarios(scenarios: list[dict[str, Any]]) -> Table:
+    """The published scenarios: title, narrative and each key factor's projection."""
+    rows: list[list[Cell]] = [
+        [s.get("title") or "Szenario", s.get("narrative") or ""]
+        + ["; ".join(f"{p['factor_title']}: {p['title']}" for p in s.get("projections", []))]
+        for s in scenarios
+        if s.get("status", "published") == "published"
+    ]
+    header = ["Szenario", "Beschreibung", "Projektionen (Schlüsselfaktor: Projektion)"]
+    return Table("Szenarien", header, rows, "A2", True, False)
+
+
+def _closing_events(events: list[dict[str, Any]]) -> Table:
+    header = ["Veranstaltung", "Beginn", "Ende", "Ort", "Stadtteil", "Stand", "Plätze"]
+    header += ["Angemeldet", "Warteliste", "Frei"]
+    rows: list[list[Cell]] = []
+    for event in events:
+        places = event.get("registration", {})
+        venue = event.get("venue", {})
+        cancelled = event.get("status") == "cancelled"
+        rows.append(
+            [event["title"], local_time(event.get("starts_at")), local_time(event.get("ends_at"))]
+            + [venue.get("name") or "", venue.get("district") or ""]
+            + [value_label("event", event.get("status")), places.get("capacity", 0)]
+            + [0 if cancelled else places.get(k, 0) for k in ("confirmed", "waiting", "free")]
         )
-        parts.append("</table>")
-    ideas = results.get("ideas", {}).get("most_supported", [])
-    if ideas:
-        parts.append("<h2>Meistunterstützte Ideen / Most supported ideas</h2><table>")
-        parts.append(
-            "<tr><th>Idee</th><th>Status</th><th>Unterstützung</th><th>Mitmachende</th></tr>"
+    return Table("Abschlussveranstaltungen", header, rows, "A2", True, False)
+
+
+def tables(results: dict[str, Any], extras: Extras | None = None) -> list[Table]:
+    """One sheet per subject, each a list with German headers."""
+    extras = extras or Extras()
+    topics = Table(
+        "Themen",
+        ["Thema", "Geführte Gespräche", "Teilnehmende"],
+        _topic_rows(results, extras),
+        "A2",
+        True,
+        False,
+    )
+    sheets = [_overview(results, extras)]
+    if extras.scenarios is not None:
+        sheets.append(_scenarios(extras.scenarios))
+    sheets += [topics, _ideas(results, extras)]
+    if extras.next_steps is not None:
+        sheets.append(_next_steps(extras.next_steps))
+    if extras.closing_events is not None:
+        sheets.append(_closing_events(extras.closing_events))
+    if results.get("cities"):
+        sheets.append(
+            Table(
+                "Städte",
+                ["Stadt", *CITY_COLUMNS.values()],
+                [
+                    [_city_name(c, extras), *(c.get(k, 0) for k in CITY_COLUMNS)]
+                    for c in results["cities"]
+                ],  # fmt: skip
+                "B2",
+                True,
+            )
         )
-        parts.extend(
-            f"<tr><td>{e(i['title'] or i['idea_id'])}</td><td>{e(i['status'])}</td>"
-            f"<td class='n'>{i['supports']}</td><td class='n'>{i['helpers']}</td></tr>"
-            for i in ideas
-        )
-        parts.append("</table>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return sheets
+
+
+def to_csv(results: dict[str, Any], extras: Extras | None = None) -> bytes:
+    """The overview (every number, topics and cities included) as one CSV table."""
+    return table_csv(_overview(results, extras or Extras()))
+
+
+def to_xlsx(results: dict[str, Any], extras: Extras | None = None) -> bytes:
+    return tables_xlsx(tables(results, extras), f"{title(results)}: Ergebnisse")

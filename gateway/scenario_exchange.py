@@ -7,8 +7,9 @@ opens without a dialogue: CSV with a UTF-8 byte-order mark, ``;`` between cells 
 decimal comma; XLSX with a frozen header row and label column.
 
 Names are typed by people: every text cell goes through ``spreadsheet_text`` (a leading
-``'`` before a formula start, shared with the results export), and on import a label matches
-its name as typed or as neutralised, so a hostile name survives the round trip unchanged.
+``'`` before a formula start; gateway/spreadsheets.py writes every export), and on import a
+label matches its name as typed or as neutralised, so a hostile name survives the round trip
+unchanged.
 Import errors name the row and the column as the spreadsheet shows them ("Zeile 3, Spalte D")
 and say why, in German; nothing here raises anything but ``ExchangeError``.
 """
@@ -19,17 +20,17 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from gateway.results_export import spreadsheet_text
+# The writing side is shared with every export (gateway/spreadsheets.py); imported here under
+# the names this module's callers know.
+from gateway.spreadsheets import BOM, Cell, Table, spreadsheet_text, to_csv, to_xlsx
 
-Cell = str | int | float | None
+__all__ = ["Cell", "ExchangeError", "Table", "matrix_table", "parse_matrix", "read_grid",
+           "to_csv", "to_xlsx", "unique_labels"]  # fmt: skip
 MAX_CELLS = 200  # rows or columns read from a file: a workshop matrix has a few dozen
-BOM = "\ufeff"
 MAX_UNPACKED = 20 * 1024 * 1024  # bytes of an XLSX file once unpacked
 
 
@@ -39,16 +40,6 @@ class ExchangeError(ValueError):
     def __init__(self, messages: list[str]) -> None:
         super().__init__(messages)
         self.messages = messages
-
-
-@dataclass(frozen=True)
-class Table:
-    """One sheet: a header row and rows of text or numbers (None = empty)."""
-
-    name: str
-    header: list[str]
-    rows: list[list[Cell]]
-    freeze: str = "B2"  # the header row and the first column stay in view
 
 
 def unique_labels(names: Sequence[str]) -> list[str]:
@@ -67,67 +58,6 @@ def matrix_table(
 ) -> Table:
     rows: list[list[Cell]] = [[label, *row] for label, row in zip(labels, values, strict=True)]
     return Table(name, [corner, *labels], rows)
-
-
-# ------------------------------------------------------------------ writing
-def _number_text(value: float) -> str:
-    """A number as German Excel reads it: 2 → "2", 1.5 → "1,5" (at most three decimals)."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.3f}".rstrip("0").replace(".", ",")
-
-
-def _csv_cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nein"
-    if isinstance(value, int | float):
-        return _number_text(value)
-    return spreadsheet_text(value)
-
-
-def to_csv(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_csv_cell(h) for h in table.header])
-    writer.writerows([_csv_cell(v) for v in row] for row in table.rows)
-    return (BOM + out.getvalue()).encode("utf-8")
-
-
-def _xlsx_value(value: Cell) -> Cell:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        return spreadsheet_text(value)
-    return value
-
-
-def to_xlsx(tables: Sequence[Table], title: str = "") -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for table in tables:
-        sheet = workbook.create_sheet(table.name[:31])
-        sheet.append([_xlsx_value(h) for h in table.header])
-        for row in table.rows:
-            sheet.append([_xlsx_value(v) for v in row])
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # a string, whatever openpyxl guessed from the text
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for cell in sheet["A"]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = table.freeze
-        sheet.column_dimensions["A"].width = 36
-        for k in range(2, len(table.header) + 1):
-            sheet.column_dimensions[get_column_letter(k)].width = 14
-    workbook.properties.title = title
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 # ------------------------------------------------------------------ reading

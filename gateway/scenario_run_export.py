@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.pages.events.base import local_time
 from gateway.scenario_exchange import Cell, Table
 
 PARTS = {"rohszenarien": 0, "anteile": 1, "buendel": 2}
@@ -20,6 +21,19 @@ SETTINGS = {
     "with_cib": "Cross-Impact-Bilanz (CIB) berechnet",
     "cib_max_ic": "Erlaubte Inkonsistenz der CIB (IC)",
     "theta": "Schwelle der Mehrheit im Profil",
+}
+
+
+# Values of settings that are codes, in the words of the run page (workspace_run_macros.html).
+VALUES = {
+    "linkage": {
+        "average": "mittlere Distanz (average)",
+        "complete": "größte Distanz (complete)",
+        "single": "kleinste Distanz (single)",
+        "weighted": "gewichtetes Mittel (weighted)",
+        "ward": "Ward",
+    },
+    "missing": {"error": "nicht erlaubt", "neutral": "als neutral (3) gezählt"},
 }
 
 
@@ -47,6 +61,7 @@ def run_tables(run: dict[str, Any]) -> list[Table]:
                 [r["cluster"], r["size"], r.get("strongest")] + _profile(r["characteristic"], names)
                 for r in raw
             ],
+            filters=True,
         ),
         Table(
             "Anteile",
@@ -65,6 +80,7 @@ def run_tables(run: dict[str, Any]) -> list[Table]:
                 for pid, share in (r.get("shares") or [{}] * len(factors))[k].items()
             ],
             freeze="A2",
+            filters=True,
         ),
         Table(
             "Bündel",
@@ -76,6 +92,7 @@ def run_tables(run: dict[str, Any]) -> list[Table]:
                 + _profile(b["projections"], names)
                 for b in bundles
             ],
+            filters=True,
         ),
     ]
     cib = result.get("cib")
@@ -90,11 +107,14 @@ def run_tables(run: dict[str, Any]) -> list[Table]:
                     + _profile(s["projections"], names)
                     for s in sorted(cib["scenarios"], key=lambda s: (s["ic"], -s["tis"]))
                 ],
+                filters=True,
             )
         )
-    settings: list[list[Cell]] = [["Berechnung", number], ["Gestartet", run.get("created_at")]]
+    started = local_time(run.get("created_at"))
+    settings: list[list[Cell]] = [["Berechnung", number], ["Gestartet", started]]
     for key, value in run["parameters"].items():
         shown = value if value is None or isinstance(value, int | float | str) else str(value)
+        shown = VALUES.get(key, {}).get(shown, shown) if isinstance(shown, str) else shown
         settings.append([SETTINGS.get(key, key), shown])
     tables.append(Table("Einstellungen", ["Einstellung", "Wert"], settings, freeze="A2"))
     return tables

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext
+
 # ASCII digits only: str.isdigit() also says yes to "²" and "①", which int() then refuses
 # (that was a 500), and int()/float() take "٣" or "３" as 3, which no German form means.
 _INTEGER = re.compile(r"-?[0-9]+")
@@ -21,6 +23,14 @@ _NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
 
 def N_(text: str) -> str:  # noqa: N802 - the usual marker: extracted for translation, shown via _()
     return text
+
+
+# Choices plugins offer by their code: the platform's forms (plugins/hookspecs.py FORMS).
+CHOICE_LABELS: dict[str, str] = {
+    "talk_documentation": N_("Dokumentation eines Tischgesprächs"),
+    "project_idea": N_("Projektidee"),
+    "observation": N_("Beobachtung oder Prognose"),
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,10 @@ class FieldSpec:
     value: Any = None
     choices: tuple[str, ...] = field(default=())
     hint: str | None = None
+
+    def choice_label(self, choice: str) -> str:
+        """A choice as the page names it, in the page's language (never its code)."""
+        return gettext(CHOICE_LABELS[choice]) if choice in CHOICE_LABELS else choice
 
 
 def form_int(raw: str) -> int | str:

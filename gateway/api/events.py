@@ -11,7 +11,9 @@ from flask import Blueprint, Response, request
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
 from gateway.event_catalogue import ASYNCAPI_FILE
-from gateway.results_export import to_csv, to_html, to_xlsx
+from gateway.results_export import Extras, to_csv, to_xlsx
+from gateway.results_report import to_html
+from gateway.rpc import ServiceUnavailable
 from services.events.schemas import (
     CancelSchema,
     ClosingEventSchema,
@@ -19,6 +21,7 @@ from services.events.schemas import (
     NextStepSchema,
     RegistrationSchema,
 )
+from services.kit.errors import DomainError
 
 bp = Blueprint("api_events", __name__, url_prefix="/api/v1")
 TAG = "events"
@@ -28,8 +31,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _catalogue: dict[str, Any] = {}
 
 
-def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
+CSV = "text/csv; charset=utf-8"
+
+
+def _download(body: str | bytes, content_type: str, filename: str) -> Response:
+    # content_type, not mimetype: Flask would add a second "charset" to a mimetype that has one
+    response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -140,23 +147,52 @@ def results(slug: str) -> Response:
     return json_response(rpc("events", "results", slug))
 
 
+def _optional(service: str, method: str, slug: str) -> list[dict[str, Any]] | None:
+    """A part of the export another service gives; without it the export leaves it out."""
+    try:
+        return rpc(service, method, slug)
+    except (ServiceUnavailable, DomainError):
+        return None
+
+
+def _city_extras(slug: str) -> Extras:
+    """What a city's workbook and report show beside the results: the published scenarios,
+    every published topic, the ideas' next steps and the public closing events with their
+    registrations (counts only). Scenarios and topics come from their services: without them
+    the export leaves the scenarios out and lists the topics the results know (those with
+    talks) rather than failing."""
+    return Extras(
+        scenarios=_optional("scenarios", "list_scenarios", slug),
+        topics=_optional("dialogue", "list_topics", slug),
+        next_steps=rpc("events", "next_steps", slug)["ideas"],
+        closing_events=rpc("events", "list_closing_events", slug),
+    )
+
+
+def _cohort_extras(data: dict[str, Any]) -> Extras:
+    cohort = rpc("cities", "cohort", data["year"])
+    return Extras(names={c["slug"]: c["name"] for c in cohort["cities"]})
+
+
 @bp.get(f"{CITY}/results.csv")
-@documented("The results as CSV", TAG, errors=(404,))
+@documented("The results as CSV (German Excel: UTF-8 with BOM, semicolons)", TAG, errors=(404,))
 def results_csv(slug: str) -> Response:
     data = rpc("events", "results", slug)
-    return _download(to_csv(data), "text/csv; charset=utf-8", f"ergebnisse-{slug}.csv")
+    return _download(to_csv(data, _city_extras(slug)), CSV, f"ergebnisse-{slug}.csv")
 
 
 @bp.get(f"{CITY}/results.xlsx")
-@documented("The results as a spreadsheet (XLSX)", TAG, errors=(404,))
+@documented("The results as a spreadsheet (XLSX), a sheet per subject", TAG, errors=(404,))
 def results_xlsx(slug: str) -> Response:
-    return _download(to_xlsx(rpc("events", "results", slug)), XLSX, f"ergebnisse-{slug}.xlsx")
+    data = rpc("events", "results", slug)
+    return _download(to_xlsx(data, _city_extras(slug)), XLSX, f"ergebnisse-{slug}.xlsx")
 
 
 @bp.get(f"{CITY}/results/report")
 @documented("The results as a printable report (HTML)", TAG, errors=(404,))
 def results_report(slug: str) -> Response:
-    return Response(to_html(rpc("events", "results", slug)), mimetype="text/html")
+    data = rpc("events", "results", slug)
+    return Response(to_html(data, _city_extras(slug)), content_type="text/html; charset=utf-8")
 
 
 @bp.get("/cohorts/<int:year>/results")
@@ -166,18 +202,17 @@ def cohort_results(year: int) -> Response:
 
 
 @bp.get("/cohorts/<int:year>/results.csv")
-@documented("The results of a cohort as CSV", TAG)
+@documented("The results of a cohort as CSV (German Excel: UTF-8 with BOM, semicolons)", TAG)
 def cohort_results_csv(year: int) -> Response:
     data = rpc("events", "cohort_results", year)
-    return _download(to_csv(data), "text/csv; charset=utf-8", f"ergebnisse-{year}.csv")
+    return _download(to_csv(data, _cohort_extras(data)), CSV, f"ergebnisse-{year}.csv")
 
 
 @bp.get("/cohorts/<int:year>/results.xlsx")
-@documented("The results of a cohort as a spreadsheet (XLSX)", TAG)
+@documented("The results of a cohort as a spreadsheet (XLSX), a sheet per subject", TAG)
 def cohort_results_xlsx(year: int) -> Response:
-    return _download(
-        to_xlsx(rpc("events", "cohort_results", year)), XLSX, f"ergebnisse-{year}.xlsx"
-    )
+    data = rpc("events", "cohort_results", year)
+    return _download(to_xlsx(data, _cohort_extras(data)), XLSX, f"ergebnisse-{year}.xlsx")
 
 
 # ---------------------------------------------------------------- next steps

@@ -77,17 +77,22 @@ A seat became free: you are now confirmed for the table talk "{talk["title"]}"
     return subject, body
 
 
+# What a change mail names as changed, German and English (never the field's code).
+CHANGED_FIELDS = {
+    "starts_at": ("Beginn", "start"),
+    "ends_at": ("Ende", "end"),
+    "address": ("Adresse", "address"),
+    "district": ("Stadtteil", "district"),
+    "link": ("Link", "link"),
+    "format": ("Format", "format"),
+    "title": ("Titel", "title"),
+}
+
+
 def changed(talk: dict[str, Any], name: str, what: list[str]) -> tuple[str, str]:
-    labels = {
-        "starts_at": "Beginn",
-        "ends_at": "Ende",
-        "address": "Adresse",
-        "district": "Stadtteil",
-        "link": "Link",
-        "format": "Format",
-        "title": "Titel",
-    }
-    changed_de = ", ".join(labels.get(w, w) for w in what)
+    names = [CHANGED_FIELDS.get(w, ("Angaben", "details")) for w in what]
+    changed_de = ", ".join(dict.fromkeys(de for de, _ in names))
+    changed_en = ", ".join(dict.fromkeys(en for _, en in names))
     subject = f"Tischgespräch „{talk['title']}“ geändert / changed"
     body = f"""Hallo {name},
 
@@ -101,7 +106,7 @@ Der aktualisierte Kalendereintrag ist angehängt (.ics).
 
 ---
 
-The host changed the table talk "{talk["title"]}" ({", ".join(what)}). Now: {_when(talk)},
+The host changed the table talk "{talk["title"]}" ({changed_en}). Now: {_when(talk)},
 {_where(talk)}. The updated calendar entry is attached (.ics).
 """
     return subject, body

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from gateway.pages.dialogue.base import CATEGORIES
 from gateway.pages.events.base import IDEA_STATUS
 
 
@@ -18,6 +19,20 @@ class Bar:
     value: int
 
 
+LINE = 20  # characters of a label line at the chart's size
+
+
+def _label_lines(label: str) -> list[str]:
+    """A label on one line, or on two broken at a space (German category names run long);
+    only a label that is longer still is shortened, and the table beside the chart and its
+    description carry it in full."""
+    if len(label) <= LINE:
+        return [label]
+    cut = label.rfind(" ", 0, LINE + 1)
+    first, rest = (label[:cut], label[cut + 1 :]) if cut > 0 else (label[:LINE], label[LINE:])
+    return [first, rest if len(rest) <= LINE else rest[: LINE - 1] + "…"]
+
+
 def bar_chart(chart_id: str, title: str, bars: list[Bar]) -> Markup:
     """A horizontal bar chart as inline SVG: role img, its title and a summary as description.
 
@@ -25,7 +40,9 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar]) -> Markup:
     nothing is only in the picture.
     """
     # Narrow on purpose: on a 360 px phone the text stays about as large as the page's own.
-    row, label_width, bar_width, pad = 30, 150, 170, 8
+    labels = [_label_lines(b.label) for b in bars]
+    row = 44 if any(len(lines) > 1 for lines in labels) else 30
+    label_width, bar_width, pad = 150, 170, 8
     height = max(len(bars), 1) * row + pad
     width = label_width + bar_width + 50
     top = max((b.value for b in bars), default=0) or 1
@@ -37,16 +54,20 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar]) -> Markup:
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-desc">{escape(summary)}</desc>',
     ]
-    for index, bar in enumerate(bars):
+    for index, (bar, lines) in enumerate(zip(bars, labels, strict=True)):
         y = pad / 2 + index * row
+        middle = y + row / 2 + 5
         length = round(bar_width * bar.value / top) if bar.value else 0
-        label = bar.label if len(bar.label) <= 20 else bar.label[:19] + "…"
+        first = middle - 8 * (len(lines) - 1)  # two lines sit around the bar's middle
+        spans = "".join(
+            f'<tspan x="{label_width - 8}" y="{first + 16 * k:.0f}">{escape(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + row / 2 + 5:.0f}" text-anchor="end" '
-            f'class="chart__label">{escape(label)}</text>'
+            f'<text text-anchor="end" class="chart__label">{spans}</text>'
             f'<rect x="{label_width}" y="{y + 4:.0f}" width="{max(length, 2)}" '
             f'height="{row - 10}" class="chart__bar"></rect>'
-            f'<text x="{label_width + max(length, 2) + 6}" y="{y + row / 2 + 5:.0f}" '
+            f'<text x="{label_width + max(length, 2) + 6}" y="{middle:.0f}" '
             f'class="chart__value">{bar.value}</text>'
         )
     parts.append("</svg>")
@@ -88,7 +109,7 @@ def result_charts(results: dict[str, Any]) -> list[Chart]:
             Chart(
                 "chart-category",
                 _("Projektideen nach Kategorie"),
-                [Bar(_unknown(k), v) for k, v in ideas["by_category"].items()],
+                [Bar(_unknown(k, CATEGORIES), v) for k, v in ideas["by_category"].items()],
             )
         )
     if ideas["by_district"]:
@@ -113,5 +134,8 @@ def result_charts(results: dict[str, Any]) -> list[Chart]:
     return charts
 
 
-def _unknown(key: str) -> str:
-    return _("ohne Angabe") if key == "unknown" else key
+def _unknown(key: str, names: dict[str, str] | None = None) -> str:
+    """A district as typed, or a code (category) in the page's language; "unknown" in words."""
+    if key == "unknown":
+        return _("ohne Angabe")
+    return _(names[key]) if names and key in names else key

@@ -81,28 +81,37 @@ def test_results_match_the_facts_and_every_export_agrees(api, closing_city, plat
     assert results["closing"]["events"] == 0
 
     expected = {(s, k): v for s, k, _, v in summary_rows(results)}
-    assert expected[("talks", "participants")] == 12
+    assert expected[("talks", "participants")] == 12 and expected[("ideas", "total")] == 2
 
+    # German Excel opens the CSV as it is: UTF-8 with BOM, semicolons, German labels.
     as_csv = requests.get(api.url(f"/cities/{slug}/results.csv"), timeout=30)
-    assert as_csv.status_code == 200 and as_csv.headers["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
-    sections = {s for s, _ in expected}
-    assert {
-        (r["section"], r["key"]): int(r["value"]) for r in rows if r["section"] in sections
-    } == (expected)
+    assert as_csv.status_code == 200
+    assert as_csv.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, not two
+    assert as_csv.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Bereich", "Kennzahl", "Wert"]
+    labels = {label: value for _s, _k, label, value in summary_rows(results)}
+    assert {r[1]: int(r[2]) for r in rows[1:] if r[1] in labels} == labels
+    assert ["Ideen nach Stand", "In Umsetzung", "1"] in rows
+    assert rows[-1][:2] == ["Stand", "Zahlen vom"] and "T" not in rows[-1][2]
 
     as_xlsx = requests.get(api.url(f"/cities/{slug}/results.xlsx"), timeout=30)
     assert as_xlsx.status_code == 200
     assert "attachment" in as_xlsx.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(as_xlsx.content), read_only=True)
-    summary = list(workbook["Summary"].iter_rows(values_only=True))[1:]
-    assert {(r[0], r[1]): r[3] for r in summary} == expected
-    topics = list(workbook["Topics"].iter_rows(values_only=True))[1:]
-    assert [(t[0], t[2], t[3]) for t in topics] == [("d1", 2, 12)]
+    assert workbook.sheetnames == [
+        "Überblick", "Szenarien", "Themen", "Ideen", "Nächste Schritte",
+        "Abschlussveranstaltungen",
+    ]  # fmt: skip
+    summary = list(workbook["Überblick"].iter_rows(values_only=True))[1:]
+    assert {r[1]: r[2] for r in summary if r[1] in labels} == labels
+    topics = list(workbook["Themen"].iter_rows(values_only=True))[1:]
+    # d1 (no title: the facts were scripted) with its talks, then the city's published topics
+    assert topics[0] == ("Thema ohne Titel", 2, 12) and all(t[1:] == (0, 0) for t in topics[1:])
 
     report = requests.get(api.url(f"/cities/{slug}/results/report"), timeout=30)
     assert report.status_code == 200 and report.headers["Content-Type"].startswith("text/html")
-    assert "Teilnehmende / Participants</td><td class='n'>12<" in report.text
+    assert "<td>Teilnehmende der geführten Gespräche</td><td class='n'>12</td>" in report.text
 
     year = closing_city["city"]["cohort_year"]
     cohort = api.get(f"/cohorts/{year}/results").json()
@@ -110,8 +119,8 @@ def test_results_match_the_facts_and_every_export_agrees(api, closing_city, plat
     assert [c["city"] for c in cohort["cities"]] == [slug]
     assert cohort["talks"]["participants"] == 12 and cohort["cities"][0]["supports"] == 2
     cohort_xlsx = requests.get(api.url(f"/cohorts/{year}/results.xlsx"), timeout=30)
-    sheet = load_workbook(io.BytesIO(cohort_xlsx.content), read_only=True)["Cities"]
-    assert list(sheet.iter_rows(values_only=True))[1][0] == slug
+    sheet = load_workbook(io.BytesIO(cohort_xlsx.content), read_only=True)["Städte"]
+    assert list(sheet.iter_rows(values_only=True))[1][0] == closing_city["city"]["name"]
 
     assert api.get("/cities/nirgendwo/results").status_code == 404
 

@@ -47,7 +47,8 @@ def _cohort() -> dict:
 @pytest.mark.parametrize("results", [_city, _cohort], ids=["city", "cohort"])
 def test_formulas_in_results_csv_and_xlsx_are_neutralised(results) -> None:  # noqa: ANN001
     document = results()
-    cells = [cell for row in csv.reader(io.StringIO(to_csv(document))) for cell in row]
+    text = to_csv(document).decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")]
     assert not [c for c in cells if c.startswith("-") and not c.lstrip("-").isdigit()]
     assert f"'{DISTRICT}" in cells
@@ -62,11 +63,11 @@ def test_formulas_in_results_csv_and_xlsx_are_neutralised(results) -> None:  # n
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
                 if isinstance(cell.value, str):
                     texts.append(cell.value)
-    idea_titles = {row[1] for row in workbook["Ideas"].iter_rows(min_row=2, values_only=True)}
+    idea_titles = {row[0] for row in workbook["Ideen"].iter_rows(min_row=2, values_only=True)}
     assert idea_titles and idea_titles <= {"'" + title for title in HOSTILE.values()}
     assert f"'{DISTRICT}" in texts
     # Numbers stay numbers: counts are not turned into text.
-    supports = [row[5] for row in workbook["Ideas"].iter_rows(min_row=2, values_only=True)]
+    supports = [row[4] for row in workbook["Ideen"].iter_rows(min_row=2, values_only=True)]
     assert all(isinstance(n, int) for n in supports)
 
 

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, timedelta
 
-from openpyxl import load_workbook
-
-from gateway.results_export import summary_rows, to_csv, to_html, to_xlsx
 from services.events.results import Fact, Titles, city_results, cohort_results, visible_ideas
 from services.kit.events import make_envelope
 
@@ -195,36 +190,3 @@ def results_document() -> dict:
             "ideas_with_next_steps": 2,
         },
     }
-
-
-def test_csv_and_xlsx_carry_the_same_numbers_as_the_json() -> None:
-    results = results_document()
-    expected = {(section, key): value for section, key, _, value in summary_rows(results)}
-    assert expected[("talks", "participants")] == 22
-    assert expected[("ideas.by_status", "in_progress")] == 1
-    assert expected[("closing", "confirmed")] == 87
-
-    rows = list(csv.DictReader(io.StringIO(to_csv(results))))
-    from_csv = {
-        (r["section"], r["key"]): int(r["value"])
-        for r in rows
-        if r["section"] in {s for s, _ in expected}
-    }
-    assert from_csv == expected
-
-    workbook = load_workbook(io.BytesIO(to_xlsx(results)), read_only=True)
-    assert workbook.sheetnames == ["Summary", "Topics", "Ideas"]
-    summary = list(workbook["Summary"].iter_rows(values_only=True))
-    assert summary[0] == ("section", "key", "Kennzahl / metric", "Wert / value")
-    assert {(r[0], r[1]): r[3] for r in summary[1:]} == expected
-    topics = list(workbook["Topics"].iter_rows(values_only=True))[1:]
-    assert topics == [("d1", "Mobilität", 2, 10), ("own1", None, 1, 9)]
-    ideas = list(workbook["Ideas"].iter_rows(values_only=True))[1:]
-    assert [(r[0], r[5], r[6]) for r in ideas] == [("i2", 3, 0), ("i1", 1, 1), ("i3", 0, 1)]
-
-
-def test_printable_report() -> None:
-    page = to_html(results_document())
-    assert page.startswith("<!doctype html>") and "@page{size:A4" in page
-    assert "Teilnehmende / Participants</td><td class='n'>22<" in page
-    assert "Mobilität" in page and "<script" not in page

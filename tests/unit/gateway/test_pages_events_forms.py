@@ -103,6 +103,14 @@ def test_the_bar_chart_is_an_image_with_its_numbers_in_words() -> None:
     assert svg.count("<rect") == 2
 
 
+def test_a_long_label_goes_on_two_lines_instead_of_being_cut() -> None:
+    app = create_app()
+    with app.test_request_context("/"):
+        svg = str(bar_chart("c2", "Kategorien", [Bar("Soziales und Miteinander", 2)]))
+    assert ">Soziales und</tspan>" in svg and ">Miteinander</tspan>" in svg
+    assert "…" not in svg
+
+
 def test_result_charts_follow_the_results_document() -> None:
     results = {
         "talks": {"planned": 3, "held": 2, "cancelled": 1, "participants": 14},

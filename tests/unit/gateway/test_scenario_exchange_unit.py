@@ -252,11 +252,16 @@ def test_run_result_tables_name_projections_by_title():
     assert bundles.rows[2] == [3, 1, 3, 3.0, 1, "=mehr", "günstig"]
     assert cib.rows == [[0, 4, 1, "=mehr", "teuer"]]
     assert ["Anzahl der Rohszenarien (leer = automatisch nach Silhouette)", None] in settings.rows
+    # Codes and times in words: German local time, the linkage as the run page names it.
+    assert ["Gestartet", "01.03.2027, 11:00"] in settings.rows
+    assert ["Verknüpfung der Gruppen", "mittlere Distanz (average)"] in settings.rows
     text = to_csv(raw).decode("utf-8-sig")
     assert "1;2;1;'=mehr;teuer" in text  # the projection's formula start neutralised
     book = load_workbook(io.BytesIO(to_xlsx(run_tables(_run()))))
     assert book.sheetnames == ["Rohszenarien", "Anteile", "Bündel", "CIB", "Einstellungen"]
     assert book["Bündel"]["F2"].value == "'=mehr"
+    # Lists get a filter on their header row (German Excel's "AutoFilter"); settings do not.
+    assert [bool(book[n].auto_filter.ref) for n in book.sheetnames] == [True] * 4 + [False]
 
 
 def test_a_zip_bomb_is_refused_before_it_is_read():

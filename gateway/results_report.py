@@ -1,0 +1,50 @@
+"""The results as a printable report (A4, no scripts): the same German tables as the
+spreadsheets (``results_export.tables``), one section each, stamped in German local time."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from gateway.results_export import Extras, stamp, tables, title
+from gateway.spreadsheets import Cell, Table
+
+STYLE = (
+    "@page{size:A4;margin:18mm}body{font-family:sans-serif;font-size:11pt}"
+    "table{border-collapse:collapse;width:100%;margin-bottom:1.2em;break-inside:avoid}"
+    "th,td{border:1px solid #999;padding:3px 6px;text-align:left;vertical-align:top}"
+    "td.n{text-align:right}h2{break-after:avoid}"
+)
+
+
+def _cell(value: Cell, tag: str = "td") -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"<{tag} class='n'>{value:n}</{tag}>".replace(".", ",")
+    return f"<{tag}>{html.escape(str(value or ''))}</{tag}>"
+
+
+def _section(table: Table) -> list[str]:
+    parts = [f"<h2>{html.escape(table.name)}</h2>"]
+    if not table.rows:
+        return [*parts, "<p>Noch keine Einträge.</p>"]
+    parts.append("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in table.header))
+    parts.append("</tr>")
+    parts.extend("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in table.rows)
+    parts.append("</table>")
+    return parts
+
+
+def to_html(results: dict[str, Any], extras: Extras | None = None) -> str:
+    e = html.escape
+    heading = f"{title(results)}: Ergebnisse"
+    parts = [
+        "<!doctype html>",
+        '<html lang="de"><head><meta charset="utf-8">',
+        f"<title>{e(heading)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{e(heading)}</h1>",
+        f"<p>Stand: {e(stamp(results))}</p>",
+    ]
+    for table in tables(results, extras):
+        parts.extend(_section(table))
+    parts.append("</body></html>")
+    return "\n".join(parts)

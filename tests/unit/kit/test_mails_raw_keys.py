@@ -49,10 +49,11 @@ CALLS: dict[str, list[tuple[Any, ...]]] = {
     "dialogue.reminder": [(TALK, "Aylin", None, LINK, LINK), (TALK, "Aylin", 2, LINK, "")],
     "dialogue.host_summary": [("Aylin", SUMMARY, LINK)],
     "events.registration": [
-        (s, "Abschlussabend", WHEN, "Rathaus", 3) for s in ("confirmed", "waitlisted", "promoted")
+        (s, "Abschlussabend", WHEN, "Rathaus", LINK, 3)
+        for s in ("confirmed", "waitlisted", "promoted")
     ],  # fmt: skip
-    "events.changed": [("Abschlussabend", WHEN, "Rathaus")],
-    "events.cancelled": [("Abschlussabend", WHEN, "Sturm.")],
+    "events.changed": [("Abschlussabend", WHEN, "Rathaus", LINK)],
+    "events.cancelled": [("Abschlussabend", WHEN, "Sturm.", LINK)],
     "identity.verification": [("Aylin", LINK, "ab_Cd-9")],
     "identity.password_reset": [("Aylin", LINK, "ab_Cd-9")],
     "identity.account_deleted": [("Aylin",)],

@@ -214,4 +214,5 @@ class IdeaHandlers(DialogueBase):
             self.outbox.add(
                 "idea", "hidden", {"idea_id": idea_id}, city=city, subject=idea_id, public=True
             )
+            self._record_admin_act(city, "idea.hidden", idea_id, idea.title, reason)
         return self._idea_view(idea)

@@ -10,6 +10,7 @@ fact's id is the entry's id, so a redelivered fact is recorded once.
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from typing import Any
 
 from services.cities.handlers.base import PARTNERS, CitiesBase, _iso
@@ -34,6 +35,15 @@ REPORTED_ACTS = frozenset(
 )
 PER_PAGE = 25
 PHASE_ACTS = ("phase.changed",)
+
+
+def _fact_time(envelope: dict[str, Any]) -> datetime | None:
+    """When the act happened (the fact's ``time``), not when it arrived here."""
+    try:
+        moment = datetime.fromisoformat(str(envelope.get("time")).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class AuditHandlers(CitiesBase):
@@ -61,7 +71,8 @@ class AuditHandlers(CitiesBase):
                     "by_name": e.by_name,
                     "at": _iso(e.at),
                     "reason": e.reason,
-                    "detail": dict(e.detail or {}),
+                    # the person's account id stays inside (for forgetting a deleted account)
+                    "detail": {k: v for k, v in (e.detail or {}).items() if k != "person_id"},
                 }
                 for e in rows
             ],
@@ -82,6 +93,7 @@ class AuditHandlers(CitiesBase):
             data.get("reason"),
             by=by if by != "invitation" else person,
             key=envelope["id"],
+            at=_fact_time(envelope),
         )
 
     @event_handler("identity", ROLE_GRANTED, requeue_on_error=True)
@@ -105,6 +117,7 @@ class AuditHandlers(CitiesBase):
             data.get("reason"),
             by=data["by"],
             key=envelope["id"],
+            at=_fact_time(envelope),
         )
 
     @event_handler("dialogue", ADMIN_ACT.format("dialogue"), requeue_on_error=True)

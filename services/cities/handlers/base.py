@@ -146,6 +146,7 @@ class CitiesBase:
         reason: str | None = None,
         by: str | None = None,
         key: str | None = None,
+        at: datetime | None = None,
     ) -> None:
         """One entry of the city's audit log (``act`` e.g. "phase.changed"); ``by`` defaults
         to the caller, ``key`` (a fact's id) makes a repeated delivery insert nothing."""
@@ -158,6 +159,7 @@ class CitiesBase:
             by_name=self._display_name(actor),
             reason=(reason or "").strip()[:2000] or None,
             detail={k: v for k, v in (detail or {}).items() if v is not None},
+            at=at or _now(),
         )
         try:
             entry.save(force_insert=True)

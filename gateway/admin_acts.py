@@ -92,6 +92,15 @@ def describe(entry: dict[str, Any]) -> str:
     if act in simple:
         name = detail.get("plugin") if act.startswith("plugin.") else _quoted(detail.get("title"))
         return simple[act] % {"name": name}
+    if act == "idea.status_changed":
+        from gateway.pages.dialogue.base import IDEA_STATUSES  # the words of the idea page
+
+        status = detail.get("status")
+        return _(
+            "Status der Idee %(name)s: %(status)s",
+            name=_quoted(detail.get("title")),
+            status=_(IDEA_STATUSES[status]) if status in IDEA_STATUSES else _("unbekannt"),
+        )
     if act in ("step.completed", "step.reopened"):
         text = (
             _("Schritt abgehakt (%(phase)s)")

@@ -59,6 +59,8 @@ def _roles_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
         people=people,
         me=current_caller().user_id,
         grantable=[(code, role_name(code)) for code in GRANTABLE],
+        # Working-group members leave through their group, citizens are citizens.
+        revocable=GRANTABLE,
         **extra,
     )
 

@@ -27,6 +27,7 @@ REPORTED_ACTS = frozenset(
     {
         "topic.hidden",
         "idea.hidden",
+        "idea.status_changed",
         "observation.hidden",
         "topic.published",
         "scenario.published",
@@ -113,7 +114,11 @@ class AuditHandlers(CitiesBase):
         self._audit(
             city,
             data["act"],
-            {"title": data.get("title"), "target_id": data.get("target_id")},
+            {
+                "title": data.get("title"),
+                "target_id": data.get("target_id"),
+                "status": data.get("status"),
+            },
             data.get("reason"),
             by=data["by"],
             key=envelope["id"],

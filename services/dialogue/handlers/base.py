@@ -66,7 +66,13 @@ class DialogueBase:
     guest_tokens: SignedTokens
 
     def _record_admin_act(
-        self, city: str, act: str, target_id: str, title: str | None, reason: str | None = None
+        self,
+        city: str,
+        act: str,
+        target_id: str,
+        title: str | None,
+        reason: str | None = None,
+        status: str | None = None,
     ) -> None:
         """A moderation decision or publication for the city's audit log (kept by the cities
         service, which names the actor): an internal fact, written with the change."""
@@ -79,6 +85,7 @@ class DialogueBase:
                 "target_id": target_id,
                 "title": (title or "")[:500] or None,
                 "reason": reason,
+                "status": status,
             },
             city=city,
             subject=target_id,

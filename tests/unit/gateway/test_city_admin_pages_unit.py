@@ -84,6 +84,9 @@ def test_the_log_in_words_names_people_and_phases_never_codes() -> None:
         gone = describe({"act": "role.granted", "detail": {"role": "facilitator"}})
         hidden = describe({"act": "idea.hidden", "detail": {"title": "Bank am Markt"}})
         unknown = describe({"act": "something.new", "detail": {}})
+        status = describe(
+            {"act": "idea.status_changed", "detail": {"title": "Bank", "status": "in_progress"}}
+        )
         when = local_time("2026-12-05T11:15:00+00:00")
         steps = consequences("table_talks", "closing")
         archive = consequences("closing", "archived")
@@ -93,6 +96,7 @@ def test_the_log_in_words_names_people_and_phases_never_codes() -> None:
     assert gone == "Rolle „Szenario-Begleitung“ an ein gelöschtes Konto vergeben"
     assert hidden == "Idee ausgeblendet (Moderation): „Bank am Markt“"
     assert unknown == "Sonstige Änderung"
+    assert status == "Status der Idee „Bank“: In Umsetzung"
     assert when == "05.12.2026, 12:15 Uhr"
     assert "Neue Tischgespräche und Anmeldungen dazu sind nicht mehr möglich." in steps
     assert "Der Wechsel lässt sich nicht rückgängig machen." in steps

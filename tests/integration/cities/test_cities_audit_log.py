@@ -88,7 +88,7 @@ def test_roles_by_email_and_revocation_are_logged_with_names(api, cities) -> Non
     token = api.mailed_token(email)
     mail = api.sink.wait_for(email)[0]
     assert made["city"]["name"] in mail["Subject"]
-    person = _named(api, api.verified_login_as(email), "Paula Partner")
+    paula = person = _named(api, api.verified_login_as(email), "Paula Partner")
     accepted = api.post("/invitations/accept", {"token": token}, token=person["token"])
     assert accepted.status_code == 200 and accepted.json()["role"] == "partner", accepted.text
     people = api.get(f"/cities/{slug}/roles", token=admin["token"]).json()
@@ -115,6 +115,18 @@ def test_roles_by_email_and_revocation_are_logged_with_names(api, cities) -> Non
     )
     assert (entry["by_name"], entry["reason"]) == ("Anna Admin", "Vertrag endet")
     assert entry["detail"]["person"] == "Paula Partner"
+
+    # A deleted account's name leaves the log; the acts stay.
+    gone = api.delete("/me", {"password": paula["password"]}, token=paula["token"])
+    assert gone.status_code in (200, 204), gone.text
+
+    def forgotten() -> bool:
+        entries = _log(api, slug, admin["token"])["entries"]
+        return "Paula Partner" not in str(entries) and any(
+            e["act"] == "role.revoked" and e["detail"].get("person") is None for e in entries
+        )
+
+    wait_until(forgotten, 30, "the deleted person's name gone from the log")
 
     # An admin cannot take their own admin role by a slip.
     own = api.delete(

@@ -59,7 +59,7 @@ def _both(wide: Page, narrow: Page, url: str) -> None:
 
 
 def test_roles_schedule_phase_change_and_history(
-    wide: Page, narrow: Page, api, cities, platform
+    wide: Page, narrow: Page, api, cities, platform, tmp_path
 ) -> None:
     made = cities.create()
     slug, admin, name = made["slug"], made["admin"], made["city"]["name"]
@@ -187,6 +187,7 @@ def test_roles_schedule_phase_change_and_history(
     )
     expect(wide.get_by_text("geplant bis 31.05.2027")).to_be_visible()
     _both(wide, narrow, wide.url)
+    narrow.screenshot(path=str(tmp_path / "phase-change-360.png"), full_page=True)
     wide.get_by_role("button", name="Ja, Phase wechseln").click()
     expect(wide.get_by_role("alert").first).to_contain_text(
         "Die Zeit der Tischgespräche ist noch nicht vorbei"
@@ -221,6 +222,7 @@ def test_roles_schedule_phase_change_and_history(
     expect(entries.filter(has_text="Als „Partner“ eingeladen")).to_contain_text(email)
     assert admin["id"] not in wide.content()
     _both(wide, narrow, wide.url)
+    wide.screenshot(path=str(tmp_path / "audit-1366.png"), full_page=True)
     wide.get_by_role("link", name="Nur Phasenwechsel").click()
     expect(wide.get_by_role("heading", level=1)).to_have_text("Phasenverlauf")
     expect(wide.locator("ol.admin-list > li")).to_have_count(4)

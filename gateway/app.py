@@ -28,11 +28,14 @@ from gateway.openapi import build_spec
 from gateway.pages import accessibility as pages_a11y
 from gateway.pages import account as pages
 from gateway.pages import city as pages_city
+from gateway.pages import (
+    city_admin,  # noqa: F401 - its routes join pages_city.bp
+    my_calendar,  # noqa: F401 - its routes join pages_my_area.bp
+)
 from gateway.pages import dialogue as pages_dialogue
 from gateway.pages import events as pages_events
 from gateway.pages import legal as pages_legal
 from gateway.pages import my_area as pages_my_area
-from gateway.pages import my_calendar  # noqa: F401 - its routes join pages_my_area.bp
 from gateway.pages import scenarios as pages_scenarios
 from gateway.pages import unsubscribe as pages_unsubscribe
 from gateway.rpc import RpcClient

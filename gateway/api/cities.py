@@ -13,6 +13,7 @@ from services.cities.schemas import (
     CityCreateSchema,
     InvitationSchema,
     PluginConfigSchema,
+    RoleInvitationSchema,
     ScheduleSchema,
     StepDoneSchema,
     WorkingGroupSchema,
@@ -106,6 +107,45 @@ def advance_phase(slug: str) -> Response:
 )
 def transitions(slug: str) -> Response:
     return json_response(rpc("cities", "transitions", slug))
+
+
+@bp.get(f"{CITY}/audit-log")
+@documented(
+    "The city's audit log, newest first, 25 a page (?page=2; ?kind=phase: phase history) "
+    "(admins and partners)",
+    TAG,
+    auth=True,
+    errors=(401, 403, 404, 422),
+)
+def audit_log(slug: str) -> Response:
+    page = request.args.get("page", "1")
+    if not page.isdigit():
+        page = "0"  # refused by the service with the field named
+    kind = request.args.get("kind") or None
+    return json_response(rpc("cities", "audit_log", slug, int(page), kind))
+
+
+@bp.get(f"{CITY}/roles")
+@documented(
+    "The city's people with a role: name, role, since when (city admins)",
+    TAG,
+    auth=True,
+    errors=(401, 403),
+)
+def city_roles(slug: str) -> Response:
+    return json_response(rpc("identity", "city_roles", slug))
+
+
+@bp.post(f"{CITY}/role-invitations")
+@documented(
+    "Grant a role by e-mail: the person is mailed an invitation naming the city (city admins)",
+    TAG,
+    body=RoleInvitationSchema,
+    auth=True,
+    errors=(401, 403, 404, 409, 422),
+)
+def invite_role(slug: str) -> Response:
+    return json_response(rpc("cities", "invite_role", slug, json_body()))
 
 
 @bp.post(f"{CITY}/phases/<phase>/steps/<step_id>")

@@ -175,7 +175,7 @@ def grant_role() -> Response:
     body=RoleGrantSchema,
     response=AccountOut,
     auth=True,
-    errors=(401, 403, 404, 422),
+    errors=(401, 403, 404, 409, 422),
 )
 def revoke_role() -> Response:
     require_caller()

@@ -16,8 +16,10 @@ from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.cache import cached
 from gateway.calendar_feed import city_feed
+from gateway.pages.my_area import ROLE_NAMES
 from gateway.pages.rendering import page_errors, render
 from gateway.schema_forms import config_from_form, fields_from_schema
+from services.cities.phases import PHASE_TITLES, next_phase
 from services.kit.errors import DomainError, Forbidden, Unauthenticated
 
 bp = Blueprint("pages_city", __name__)
@@ -97,13 +99,7 @@ def _admin_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
     plugins = rpc("cities", "list_plugins", slug)
     for plugin in plugins:
         plugin["fields"] = fields_from_schema(plugin["config_schema"] or {}, plugin["config"])
-    next_phase = {
-        "kickoff": "scenarios",
-        "scenarios": "transfer",
-        "transfer": "table_talks",
-        "table_talks": "closing",
-        "closing": "archived",
-    }.get(city["phase"])
+    following = next_phase(city["phase"])
     return render(
         "city_admin.html",
         status,
@@ -111,8 +107,8 @@ def _admin_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
         phases=phases,
         plugins=plugins,
         is_admin=is_admin,
-        next_phase=next_phase,
-        audit=rpc("cities", "plugin_audit", slug),
+        next_phase=following,
+        next_phase_title=following and PHASE_TITLES[following],
         **extra,
     )
 
@@ -131,13 +127,8 @@ def _act(slug: str, section: str, call: Any) -> tuple[str, int] | Response:
     return redirect(url_for("pages_city.admin", slug=slug, ok=1, _anchor=section))
 
 
-@bp.post("/stadt/<slug>/verwaltung/phase")
-def advance(slug: str) -> tuple[str, int] | Response:
-    body = {"to": request.form.get("to", "")}
-    for key in ("reason", "override_reason"):
-        if request.form.get(key, "").strip():
-            body[key] = request.form[key].strip()
-    return _act(slug, "phase", lambda: rpc("cities", "advance_phase", slug, body))
+# The phase change (with its confirmation page), roles, schedule and audit log:
+# pages/city_admin.py, on this blueprint.
 
 
 @bp.post("/stadt/<slug>/verwaltung/schritt")
@@ -167,14 +158,22 @@ def plugin(slug: str, name: str) -> tuple[str, int] | Response:
 @bp.route("/einladung", methods=["GET", "POST"])
 def invitation() -> tuple[str, int] | Response:
     token = request.values.get("token", "")
+    try:  # the page names the city and the role before anyone signs in
+        info = rpc("cities", "invitation_info", {"token": token})
+    except DomainError as exc:
+        return render(
+            "invitation.html", exc.status, token=token, info=None, errors=page_errors(exc)
+        )
+    role = _(ROLE_NAMES[info["role"]]) if info["role"] in ROLE_NAMES else ""
+    page = {"token": token, "info": info, "role": role}
     if not current_caller().authenticated:
-        return render("invitation.html", 200, token=token, signed_in=False)
+        return render("invitation.html", 200, signed_in=False, **page)
     if request.method == "GET":
-        return render("invitation.html", 200, token=token, signed_in=True)
+        return render("invitation.html", 200, signed_in=True, **page)
     try:
         result = rpc("cities", "accept_invitation", {"token": token})
     except DomainError as exc:
         return render(
-            "invitation.html", exc.status, token=token, signed_in=True, errors=page_errors(exc)
+            "invitation.html", exc.status, signed_in=True, errors=page_errors(exc), **page
         )
     return redirect(url_for("pages_city.city", slug=result["city"]))

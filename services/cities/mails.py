@@ -23,6 +23,34 @@ The link is valid for 14 days and can be used once, only with this e-mail addres
     return subject, body
 
 
+ROLE_NAMES = {
+    "city_admin": ("Stadt-Admin", "city admin"),
+    "partner": ("Partner der Stadt", "city partner"),
+    "facilitator": ("Szenario-Begleitung", "scenario facilitator"),
+}
+
+
+def role_invitation(city_name: str, role: str, link: str) -> tuple[str, str]:
+    german, english = ROLE_NAMES.get(role, (role, role))
+    subject = f"Stadtdialog {city_name}: Einladung als {german} / Invitation as {english}"
+    body = f"""Guten Tag,
+
+Sie wurden im Stadtdialog {city_name} eingeladen, als {german} mitzuwirken. Melden Sie sich an
+(oder registrieren Sie sich mit dieser E-Mail-Adresse) und nehmen Sie die Einladung über diesen
+Link an:
+{link}
+
+Der Link ist 14 Tage gültig und kann einmal verwendet werden, nur mit dieser E-Mail-Adresse.
+
+---
+
+You have been invited to take part in Stadtdialog {city_name} as {english}. Sign in (or
+register with this e-mail address) and accept the invitation with the link above.
+The link is valid for 14 days and can be used once, only with this e-mail address.
+"""
+    return subject, body
+
+
 def working_group_invitation(city_name: str, group: str, link: str) -> tuple[str, str]:
     subject = f"Stadtdialog {city_name}: Einladung in die Arbeitsgruppe „{group}“"
     body = f"""Guten Tag,

@@ -24,8 +24,8 @@ GERMAN: dict[str, str] = {
         "Die Zeit der Tischgespräche ist noch nicht vorbei: Bitte begründe den früheren Abschluss."
     ),
     "The end must be after the start.": "Das Ende muss nach dem Beginn liegen.",
-    "The window must start after the {previous_phase} window ends.": (
-        "Der Zeitraum muss nach dem Ende der Phase {previous_phase} beginnen."
+    "The window must start after the window of the phase before it ends.": (
+        "Der Zeitraum muss nach dem Ende der vorigen Phase beginnen."
     ),
     "This step completes by itself; give a note to mark it done by hand.": (
         "Dieser Schritt erledigt sich von selbst; für ein Abhaken von Hand braucht es eine Notiz."

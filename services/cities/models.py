@@ -162,14 +162,26 @@ class PluginEnablement(TenantDocument):
     }
 
 
-class PluginAudit(TenantDocument):
-    plugin = StringField(required=True)
-    action = StringField(required=True, choices=("enabled", "reconfigured", "disabled"))
-    config = DictField()
-    by = StringField(required=True)
-    at = DateTimeField(default=utcnow)
+class AuditEntry(TenantDocument):
+    """One administrative act in a city: the city's audit log (it began as the plugin log).
 
-    meta = {"db_alias": ALIAS, "collection": "plugin_audit", "indexes": [("city", "at")]}
+    Written by this service for its own acts (phases, schedule, plugins, steps, invitations)
+    and from the internal facts of the others (role grants, moderation, publishing). The
+    actor's display name is kept with the entry, read from identity when the act is recorded,
+    so the log names people without asking identity on every read. ``id`` is ``fact:<event
+    id>`` for an entry from a fact (a redelivery inserts nothing) and random otherwise.
+    """
+
+    id = StringField(primary_key=True)
+    act = StringField(required=True, max_length=60)  # e.g. "phase.changed", "role.granted"
+    by = StringField(required=True)  # the actor's account id
+    by_name = StringField(max_length=80)  # the actor's display name when the act was recorded
+    at = DateTimeField(default=utcnow)
+    reason = StringField(max_length=2000)
+    # What the act was about: phase codes, plugin, role, a title, the person concerned.
+    detail = DictField()
+
+    meta = {"db_alias": ALIAS, "collection": "audit_log", "indexes": [("city", "-at")]}
 
 
 class SeenFact(TenantDocument):
@@ -281,7 +293,7 @@ MODELS = (
     Membership,
     UsedInvitation,
     PluginEnablement,
-    PluginAudit,
+    AuditEntry,
     SeenFact,
     BarrierReport,
     SignVideo,

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from mongoengine import Document
 
 from services.cities.models import (
+    AuditEntry,
     BarrierReport,
     City,
     LegalVersion,
     Membership,
-    PluginAudit,
     PluginEnablement,
     SignVideo,
     StepCompletion,
@@ -68,10 +68,11 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         by=("enabled_by",),
         show={"plugin": "Erweiterung", "enabled_at": "Am"},
     ),
-    PluginAudit: Holds(
-        label="Änderungen an Erweiterungen",
+    AuditEntry: Holds(
+        label="Verwaltungshandlungen (Protokoll der Stadt)",
         by=("by",),
-        show={"plugin": "Erweiterung", "action": "Änderung", "at": "Am"},
+        show={"act": "Handlung", "at": "Am", "reason": "Begründung"},
+        names=("by_name",),
     ),
     BarrierReport: Holds(
         label="Gemeldete Barrieren",

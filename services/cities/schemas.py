@@ -103,6 +103,19 @@ class InvitationSchema(StrictSchema):
     role = fields.String(load_default="member", validate=validate.OneOf(["lead", "member"]))
 
 
+class RoleInvitationSchema(StrictSchema):
+    """A role granted by e-mail on the roles page (working-group members come by invitation
+    to their group, citizens by registering)."""
+
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    role = fields.String(
+        required=True, validate=validate.OneOf(("city_admin", "partner", "facilitator"))
+    )
+    reason = fields.String(
+        load_default=None, validate=validate.Length(max=2000), metadata=multiline()
+    )
+
+
 class AcceptInvitationSchema(StrictSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
 

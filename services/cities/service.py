@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from nameko.rpc import RpcProxy
 
+from services.cities.handlers.audit import AuditHandlers
 from services.cities.handlers.barrier_reports import BarrierReportHandlers
 from services.cities.handlers.base import SERVICE
 from services.cities.handlers.facts import TALLY_QUEUE, FactHandlers, tally_keys
@@ -15,6 +16,7 @@ from services.cities.handlers.invitations import InvitationHandlers
 from services.cities.handlers.legal import LegalHandlers
 from services.cities.handlers.phase_changes import PhaseChangeHandlers
 from services.cities.handlers.plugin_settings import PluginSettingHandlers
+from services.cities.handlers.role_invitations import RoleInvitationHandlers
 from services.cities.handlers.sign_videos import SignVideoHandlers
 from services.cities.handlers.tenants import TenantHandlers
 from services.cities.handlers.working_groups import WorkingGroupHandlers
@@ -43,6 +45,8 @@ class CitiesService(
     PhaseChangeHandlers,
     WorkingGroupHandlers,
     InvitationHandlers,
+    RoleInvitationHandlers,
+    AuditHandlers,
     PluginSettingHandlers,
     LegalHandlers,
     FactHandlers,

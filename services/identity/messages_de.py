@@ -15,6 +15,10 @@ TOO_MANY_MAILS_INVITATION = (
 )
 
 GERMAN = {
+    "You cannot take your own city admin role; ask another city admin.": (
+        "Die eigene Rolle als Stadt-Admin kannst Du nicht entziehen; bitte eine andere "
+        "Stadt-Admin darum."
+    ),
     LOCKED_MESSAGE: (
         "Zu viele falsche Passwörter für diese E-Mail-Adresse. "
         "Die Anmeldung ist für eine Weile gesperrt."

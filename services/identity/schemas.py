@@ -101,6 +101,8 @@ class RoleGrantSchema(StrictSchema):
     account_id = fields.String(required=True)
     city = fields.String(required=True, validate=validate.Regexp(SLUG_PATTERN))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    # Why (optional): kept in the city's audit log with the grant or revocation.
+    reason = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
 class OrganisationSchema(StrictSchema):

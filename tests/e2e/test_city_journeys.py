@@ -74,18 +74,19 @@ def test_partner_switches_on_a_plugin_and_an_admin_advances(desktop: Page, api, 
     expect(desktop.get_by_text("Jugendforum", exact=False).first).to_be_visible()
 
     desktop.goto(f"{api.base}/stadt/{slug}/verwaltung")
-    desktop.get_by_role("button", name="Zur nächsten Phase wechseln").click()
-    expect(desktop.locator("#phase ~ form .kern-error, section .kern-error").first).to_contain_text(
-        "Arbeitsgruppe"
-    )
+    desktop.get_by_role("link", name="Nächste Phase: Szenarien …").click()
+    desktop.get_by_role("button", name="Ja, Phase wechseln").click()
+    expect(desktop.get_by_role("alert").first).to_contain_text("Arbeitsgruppe")
+    desktop.goto(f"{api.base}/stadt/{slug}/verwaltung")
     step = desktop.locator("form.step-note").filter(
         has=desktop.locator("input[value=working_group_formed]")
     )
     step.get_by_label(re.compile("Notiz")).fill("Keine Stiftung vor Ort")
     step.get_by_role("button", name="Als erledigt markieren").click()
     expect(desktop.get_by_text("Gespeichert.")).to_be_visible()
+    desktop.get_by_role("link", name="Nächste Phase: Szenarien …").click()
     desktop.get_by_label(re.compile("Begründung")).fill("Die Gruppe steht")
-    desktop.get_by_role("button", name="Zur nächsten Phase wechseln").click()
+    desktop.get_by_role("button", name="Ja, Phase wechseln").click()
     expect(desktop.get_by_role("heading", name=re.compile("Phase: Szenarien"))).to_be_visible()
     _check(desktop)
 

@@ -4,10 +4,14 @@ city helpers and view."""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from services.cities.models import City, PluginEnablement, SeenFact, Transition
+from mongoengine.errors import NotUniqueError
+
+from services.cities.models import AuditEntry, City, PluginEnablement, SeenFact, Transition
 from services.cities.phases import PHASE_TITLES
 from services.kit.config import Settings
 from services.kit.context import Caller
@@ -16,11 +20,17 @@ from services.kit.mail import Mailer
 from services.kit.outbox import Outbox
 from services.kit.tokens import SignedTokens
 
+log = logging.getLogger(__name__)
+
 SERVICE = "cities"
 ADMIN = ("city_admin",)
 PARTNERS = ("city_admin", "partner")
 INVITE_ADMIN = "invite-city-admin"
 INVITE_MEMBER = "invite-working-group"
+INVITE_ROLE = "invite-role"  # a role in a city, granted by a city admin by e-mail
+# Roles a city admin grants on the roles page (citizen and working-group member come by
+# themselves: registration, a working-group invitation).
+GRANTABLE_ROLES = ("city_admin", "partner", "facilitator")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -46,7 +56,7 @@ class CitiesBase:
     caller: Caller
     identity: Any  # RpcProxy("identity"): account_summary, assign_role
     settings: Settings
-    tokens: SignedTokens  # invitation links (INVITE_ADMIN, INVITE_MEMBER)
+    tokens: SignedTokens  # invitation links (INVITE_ADMIN, INVITE_MEMBER, INVITE_ROLE)
 
     def _city(self, slug: str) -> City:
         city = City.objects(id=slug).first() if isinstance(slug, str) else None
@@ -92,6 +102,10 @@ class CitiesBase:
             reason=reason,
             override=override,
         ).save()
+        detail = {"from": previous, "to": city.phase}
+        if override:
+            detail["override"] = override
+        self._audit(city.id, "phase.changed", detail, reason)
         self.outbox.add(
             "phase",
             "changed",
@@ -113,6 +127,44 @@ class CitiesBase:
         self.outbox.add(
             "city", "archived", {"slug": city.id}, city=city.id, subject=city.id, public=True
         )
+
+    def _display_name(self, account_id: str | None) -> str | None:
+        """The name identity shows for an account, or None (no account, identity away)."""
+        if not account_id:
+            return None
+        try:
+            return str(self.identity.account_summary(account_id)["display_name"])
+        except Exception:  # noqa: BLE001 - the act is done; its entry keeps the id at least
+            log.warning("no display name for the audit log", extra={"account": account_id})
+            return None
+
+    def _audit(
+        self,
+        slug: str,
+        act: str,
+        detail: dict[str, Any] | None = None,
+        reason: str | None = None,
+        by: str | None = None,
+        key: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """One entry of the city's audit log (``act`` e.g. "phase.changed"); ``by`` defaults
+        to the caller, ``key`` (a fact's id) makes a repeated delivery insert nothing."""
+        actor = by or self.caller.user_id or ""
+        entry = AuditEntry(
+            id=f"fact:{key}" if key else uuid.uuid4().hex,
+            city=slug,
+            act=act,
+            by=actor,
+            by_name=self._display_name(actor),
+            reason=(reason or "").strip()[:2000] or None,
+            detail={k: v for k, v in (detail or {}).items() if v is not None},
+            at=at or _now(),
+        )
+        try:
+            entry.save(force_insert=True)
+        except NotUniqueError:
+            pass  # the same fact again: recorded once
 
     def _link(self, token: str) -> str:
         return f"{self.settings.public_base_url}/einladung?token={token}"

@@ -11,7 +11,7 @@ from mongoengine.errors import NotUniqueError
 
 from plugins.hookspecs import TAG_PATTERN
 from services.cities.handlers.base import SERVICE, CitiesBase
-from services.cities.models import City, Membership, SeenFact
+from services.cities.models import AuditEntry, City, Membership, SeenFact
 from services.kit.consumer import idempotent
 from services.kit.events import TYPE_PATTERN
 from services.kit.messaging import consume, event_handler
@@ -78,7 +78,7 @@ class FactHandlers(CitiesBase):
     @idempotent(SERVICE)
     def forget_deleted_account(self, envelope: dict[str, Any]) -> None:
         """A deleted person's working-group memberships keep their kind, lose the person; their
-        barrier reports stay without address and account."""
+        barrier reports stay without address and account; the audit log loses their name."""
         account_id = (envelope.get("data") or {}).get("account_id")
         if not account_id:
             return
@@ -88,6 +88,13 @@ class FactHandlers(CitiesBase):
             member.organisation = "—"
             member.save()
         self._forget_reporter(account_id)
+        # The audit log keeps what was done, not who: the name goes, the act stays.
+        for entry in AuditEntry.across_cities(slugs, by=account_id):
+            entry.by_name = None
+            entry.save()
+        for entry in AuditEntry.across_cities(slugs, detail__person_id=account_id):
+            entry.detail = {**entry.detail, "person": None, "person_id": None}
+            entry.save()
 
     @rpc
     def tallies(self, slug: str) -> dict[str, int]:

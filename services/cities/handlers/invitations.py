@@ -7,7 +7,13 @@ from typing import Any
 
 from mongoengine.errors import NotUniqueError
 
-from services.cities.handlers.base import INVITE_ADMIN, INVITE_MEMBER, CitiesBase, _now
+from services.cities.handlers.base import (
+    INVITE_ADMIN,
+    INVITE_MEMBER,
+    INVITE_ROLE,
+    CitiesBase,
+    _now,
+)
 from services.cities.models import City, Membership, UsedInvitation
 from services.cities.schemas import AcceptInvitationSchema
 from services.kit.errors import Conflict, Forbidden, Invalid, NotFound
@@ -21,7 +27,7 @@ NOT_VERIFIED = "Confirm your e-mail address before you accept the invitation."
 
 class InvitationHandlers(CitiesBase):
     def _read_invitation(self, token: str) -> tuple[str, dict[str, Any]]:
-        for purpose in (INVITE_MEMBER, INVITE_ADMIN):
+        for purpose in (INVITE_MEMBER, INVITE_ADMIN, INVITE_ROLE):
             try:
                 return purpose, self.tokens.read(purpose, token, required=("c", "e"))
             except Invalid as exc:
@@ -59,13 +65,28 @@ class InvitationHandlers(CitiesBase):
         used = self._use_once(city, purpose, claims["j"], user_id)
         try:
             if member is None:
-                self.identity.assign_role(user_id, city.id, "city_admin", "invitation")
-                return {"city": city.id, "role": "city_admin"}
+                # A role invitation names its role and who invited (the audit log's actor).
+                role = claims.get("r", "city_admin") if purpose == INVITE_ROLE else "city_admin"
+                self.identity.assign_role(user_id, city.id, role, claims.get("b") or "invitation")
+                return {"city": city.id, "role": role}
             self._join(member, user_id)
         except Exception:
             used.delete()  # the role was not granted: the link stays usable
             raise
         return {"city": city.id, "role": "working_group_member", "group_id": member.group_id}
+
+    @rpc
+    def invitation_info(self, data: dict[str, Any]) -> dict[str, Any]:
+        """What an invitation link is for (the invitation page names the city and the role
+        before anyone signs in); the token is the secret, so no sign-in is needed."""
+        token = load(AcceptInvitationSchema(), data)["token"]
+        purpose, claims = self._read_invitation(token)
+        city = self._city(claims["c"])
+        if purpose == INVITE_MEMBER:
+            role = "working_group_member"
+        else:
+            role = claims.get("r", "city_admin") if purpose == INVITE_ROLE else "city_admin"
+        return {"city": city.id, "city_name": city.name, "role": role, "status": city.status}
 
     def _join(self, member: Membership, user_id: str) -> None:
         if member.status == "joined":

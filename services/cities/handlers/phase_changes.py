@@ -133,6 +133,16 @@ class PhaseChangeHandlers(CitiesBase):
             raise Invalid(fields=errors)
         city.schedule = {phase: Window(**window) for phase, window in merged.items()}
         city.save()
+        self._audit(
+            slug,
+            "schedule.changed",
+            {
+                "windows": {
+                    phase: {"start": _iso(w.get("start")), "end": _iso(w.get("end"))}
+                    for phase, w in values.items()
+                }
+            },
+        )
         self._changed(city)
         return self._city_view(city)
 
@@ -208,6 +218,7 @@ class PhaseChangeHandlers(CitiesBase):
                 "from": t.from_phase,
                 "to": t.to_phase,
                 "by": t.by,
+                "by_name": self._display_name(t.by),
                 "at": _iso(t.at),
                 "reason": t.reason,
                 "override": t.override,
@@ -242,6 +253,7 @@ class PhaseChangeHandlers(CitiesBase):
         except NotUniqueError:
             pass  # already done: marking twice changes nothing
         else:
+            self._audit(slug, "step.completed", {"phase": phase, "step": step_id}, values["note"])
             self.outbox.add(
                 "step",
                 "completed",
@@ -255,5 +267,6 @@ class PhaseChangeHandlers(CitiesBase):
     @rpc
     def unmark_step(self, slug: str, phase: str, step_id: str) -> dict[str, Any]:
         self._require(slug, ADMIN)
-        StepCompletion.scoped(slug, phase=phase, step_id=step_id).delete()
+        if StepCompletion.scoped(slug, phase=phase, step_id=step_id).delete():
+            self._audit(slug, "step.reopened", {"phase": phase, "step": step_id})
         return self.phases(slug)

@@ -9,7 +9,7 @@ from mongoengine.errors import NotUniqueError
 
 from plugins.manager import default_host
 from services.cities.handlers.base import PARTNERS, CitiesBase, _iso, _now
-from services.cities.models import PluginAudit, PluginEnablement
+from services.cities.models import AuditEntry, PluginEnablement
 from services.cities.schemas import PluginConfigSchema
 from services.kit.errors import Invalid, NotFound
 from services.kit.rpc import rpc
@@ -49,9 +49,7 @@ class PluginSettingHandlers(CitiesBase):
             existing.enabled_at = _now()
             existing.save()
             action = "reconfigured"
-        PluginAudit(
-            city=slug, plugin=plugin, action=action, config=config, by=self.caller.user_id
-        ).save()
+        self._audit(slug, f"plugin.{action}", {"plugin": plugin, "config": config})
         self.outbox.add(
             "plugin",
             action,
@@ -70,7 +68,7 @@ class PluginSettingHandlers(CitiesBase):
         if existing is None:
             raise NotFound("The plugin is not enabled for this city.")
         existing.delete()
-        PluginAudit(city=slug, plugin=plugin, action="disabled", by=self.caller.user_id).save()
+        self._audit(slug, "plugin.disabled", {"plugin": plugin})
         self.outbox.add(
             "plugin",
             "disabled",
@@ -84,14 +82,17 @@ class PluginSettingHandlers(CitiesBase):
 
     @rpc
     def plugin_audit(self, slug: str) -> list[dict[str, Any]]:
+        """The plugin part of the city's audit log (handlers/audit.py), oldest first."""
         self._require(slug, PARTNERS, active_only=False)
+        acts = ("plugin.enabled", "plugin.reconfigured", "plugin.disabled")
         return [
             {
-                "plugin": a.plugin,
-                "action": a.action,
-                "config": dict(a.config),
+                "plugin": a.detail.get("plugin"),
+                "action": a.act.removeprefix("plugin."),
+                "config": dict(a.detail.get("config") or {}),
                 "by": a.by,
+                "by_name": a.by_name,
                 "at": _iso(a.at),
             }
-            for a in PluginAudit.scoped(slug).order_by("at")
+            for a in AuditEntry.scoped(slug, act__in=acts).order_by("at")
         ]

@@ -45,7 +45,10 @@ class TenantHandlers(CitiesBase):
         except NotUniqueError as exc:  # a concurrent creation took the slug: give the seat back
             seat.delete()
             raise Conflict("This slug is taken.", {"slug": ["This slug is taken."]}) from exc
-        token = self.tokens.sign(INVITE_ADMIN, {"c": slug, "e": values["admin_email"].lower()})
+        token = self.tokens.sign(
+            INVITE_ADMIN,
+            {"c": slug, "e": values["admin_email"].lower(), "b": self.caller.user_id},
+        )
         self.mail.send(values["admin_email"], *mails.admin_invitation(city.name, self._link(token)))
         self.outbox.add(
             "city",

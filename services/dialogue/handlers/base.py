@@ -65,6 +65,32 @@ class DialogueBase:
     invitations: SignedTokens
     guest_tokens: SignedTokens
 
+    def _record_admin_act(
+        self,
+        city: str,
+        act: str,
+        target_id: str,
+        title: str | None,
+        reason: str | None = None,
+        status: str | None = None,
+    ) -> None:
+        """A moderation decision or publication for the city's audit log (kept by the cities
+        service, which names the actor): an internal fact, written with the change."""
+        self.outbox.add(
+            "admin_act",
+            "recorded",
+            {
+                "act": act,
+                "by": self.caller.user_id,
+                "target_id": target_id,
+                "title": (title or "")[:500] or None,
+                "reason": reason,
+                "status": status,
+            },
+            city=city,
+            subject=target_id,
+        )
+
     def _state(self, city: str) -> dict[str, Any]:
         if not isinstance(city, str) or not is_slug(city):
             raise NotFound("City not found.")

@@ -201,6 +201,9 @@ class IdeaHandlers(DialogueBase):
                 subject=idea_id,
                 public=True,
             )
+            self._record_admin_act(
+                city, "idea.status_changed", idea_id, idea.title, values["reason"], idea.status
+            )
         return self._idea_view(idea)
 
     @rpc
@@ -214,4 +217,5 @@ class IdeaHandlers(DialogueBase):
             self.outbox.add(
                 "idea", "hidden", {"idea_id": idea_id}, city=city, subject=idea_id, public=True
             )
+            self._record_admin_act(city, "idea.hidden", idea_id, idea.title, reason)
         return self._idea_view(idea)

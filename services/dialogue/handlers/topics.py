@@ -115,6 +115,7 @@ class TopicHandlers(DialogueBase):
             self.outbox.add(
                 "topic", "hidden", {"topic_id": topic_id}, city=city, subject=topic_id, public=True
             )
+            self._record_admin_act(city, "topic.hidden", topic_id, topic.title, reason)
         return self._topic_view(topic, True)
 
     @rpc

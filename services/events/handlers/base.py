@@ -76,6 +76,25 @@ class EventsBase:
     cities: ServiceProxy
     dialogue: ServiceProxy
 
+    def _record_admin_act(
+        self, city: str, act: str, target_id: str, title: str | None, reason: str | None = None
+    ) -> None:
+        """A moderation decision or publication for the city's audit log (kept by the cities
+        service, which names the actor): an internal fact, written with the change."""
+        self.outbox.add(
+            "admin_act",
+            "recorded",
+            {
+                "act": act,
+                "by": self.caller.user_id,
+                "target_id": target_id,
+                "title": (title or "")[:500] or None,
+                "reason": reason,
+            },
+            city=city,
+            subject=target_id,
+        )
+
     def _organiser(self, city: str) -> None:
         self.caller.require_authenticated()
         self.city_state.state(city)  # NotFound for an unknown city

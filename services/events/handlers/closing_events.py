@@ -97,6 +97,7 @@ class ClosingEventHandlers(EventsBase):
             event.status = "published"
             event.published_at = _now()
             event.save()
+            self._record_admin_act(city, "closing_event.published", str(event.id), event.title)
             self.outbox.add(
                 "closing_event",
                 "published",

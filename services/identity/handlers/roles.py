@@ -4,14 +4,24 @@ operators need to name an account."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from services.identity.handlers.base import IdentityBase, _dump
 from services.identity.models import Account, RoleGrant
 from services.identity.schemas import RoleGrantSchema
-from services.kit.errors import NotFound
+from services.kit.errors import Conflict, NotFound
 from services.kit.rpc import rpc
 from services.kit.schemas import load
+
+
+def _aware_iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+OWN_ADMIN_ROLE = "You cannot take your own city admin role; ask another city admin."
 
 
 class RoleHandlers(IdentityBase):
@@ -28,10 +38,23 @@ class RoleHandlers(IdentityBase):
         values = load(RoleGrantSchema(), data)
         self.caller.require_role(values["city"], "city_admin")
         account = self._account(values["account_id"])
-        self._apply_role(account, values["city"], values["role"], grant, self.caller.user_id)
+        if not grant and values["role"] == "city_admin" and account.id == self.caller.user_id:
+            # A city must not lose its last admin by a slip; another admin can do it.
+            raise Conflict(OWN_ADMIN_ROLE, {"account_id": [OWN_ADMIN_ROLE]})
+        self._apply_role(
+            account, values["city"], values["role"], grant, self.caller.user_id, values["reason"]
+        )
         return _dump(account)
 
-    def _apply_role(self, account: Account, city: str, role: str, grant: bool, by: str) -> None:
+    def _apply_role(
+        self,
+        account: Account,
+        city: str,
+        role: str,
+        grant: bool,
+        by: str,
+        reason: str | None = None,
+    ) -> None:
         has_role = any(g.city == city and g.role == role for g in account.roles)
         if grant == has_role:
             return  # already as asked: nothing changes, no event
@@ -43,7 +66,8 @@ class RoleHandlers(IdentityBase):
         self.outbox.add(
             "role",
             "granted" if grant else "revoked",
-            {"account_id": account.id, "role": role},
+            # Internal: ``by`` and ``reason`` go to the city's audit log (cities service).
+            {"account_id": account.id, "role": role, "by": by, "reason": reason},
             city=city,
             subject=account.id,
         )
@@ -80,6 +104,25 @@ class RoleHandlers(IdentityBase):
     @rpc
     def revoke_role(self, data: dict[str, Any]) -> dict[str, Any]:
         return self._change_role(data, grant=False)
+
+    @rpc
+    def city_roles(self, city: str) -> list[dict[str, Any]]:
+        """A city's people with a role in it (the roles page): name, role, since when. For
+        the city's admins; no e-mail address (the page names people as they name themselves)."""
+        self.caller.require_role(city, "city_admin")
+        people = []
+        for account in Account.objects(roles__city=city, deleted_at=None):
+            for grant in account.roles:
+                if grant.city == city:
+                    people.append(
+                        {
+                            "account_id": account.id,
+                            "display_name": account.display_name,
+                            "role": grant.role,
+                            "since": _aware_iso(grant.granted_at),
+                        }
+                    )
+        return sorted(people, key=lambda p: (p["role"], p["display_name"].lower()))
 
     @rpc
     def ops_account_id(self, email: str) -> str:

@@ -52,6 +52,25 @@ class ScenariosBase:
     identity: Any  # RPC proxy of the identity service
 
     # ------------------------------------------------------------------ access
+    def _record_admin_act(
+        self, city: str, act: str, target_id: str, title: str | None, reason: str | None = None
+    ) -> None:
+        """A moderation decision or publication for the city's audit log (kept by the cities
+        service, which names the actor): an internal fact, written with the change."""
+        self.outbox.add(
+            "admin_act",
+            "recorded",
+            {
+                "act": act,
+                "by": self.caller.user_id,
+                "target_id": target_id,
+                "title": (title or "")[:500] or None,
+                "reason": reason,
+            },
+            city=city,
+            subject=target_id,
+        )
+
     def _require(self, city: str, roles: tuple[str, ...], *phases: str) -> str:
         """Who first, then the city and its phase: another city's admin learns only 403."""
         user = self.caller.require_authenticated()

@@ -124,6 +124,9 @@ class ObservationHandlers(ScenariosBase):
             user,
         )
         observation.save()
+        self._record_admin_act(
+            city, "observation.hidden", observation_id, observation.text[:80], values["reason"]
+        )
         return views.observation(observation, user, True)
 
     @event_handler("dialogue", DIALOGUE_OBSERVATION, requeue_on_error=True)

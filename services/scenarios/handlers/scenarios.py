@@ -160,6 +160,7 @@ class ScenarioHandlers(ScenariosBase):
                 _now(),
             )
             scenario.save()
+            self._record_admin_act(city, "scenario.published", scenario_id, scenario.title)
             self.outbox.add(
                 "scenario",
                 "published",

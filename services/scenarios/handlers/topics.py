@@ -88,6 +88,7 @@ class TopicHandlers(ScenariosBase):
         if topic.status == "review":
             topic.status, topic.published_by, topic.published_at = "published", user, _now()
             topic.save()
+            self._record_admin_act(city, "topic.published", topic_id, topic.title)
             # Public: the cities service counts it for the phase guard, the dialogue service
             # turns it into a topic for table talks. Written by the working group: no personal
             # data, no author.

@@ -347,6 +347,17 @@ ENDPOINTS: dict[str, tuple[str, str, Call]] = {
     ),
     "disable_plugin": ("DELETE", "/cities/<slug>/plugins/<plugin>", disable_plugin),
     "plugin_audit": ("GET", "/cities/<slug>/plugins/audit", get("/cities/{w.a}/plugins/audit")),
+    "audit_log": ("GET", "/cities/<slug>/audit-log", get("/cities/{w.a}/audit-log")),
+    "city_roles": ("GET", "/cities/<slug>/roles", get("/cities/{w.a}/roles")),
+    "invite_role": (
+        "POST",
+        "/cities/<slug>/role-invitations",
+        lambda w, role: w.api.post(
+            f"/cities/{w.a}/role-invitations",
+            {"email": f"partner-{uuid.uuid4().hex[:6]}@example.org", "role": "partner"},
+            token=w.token(role),
+        ),
+    ),
 }
 
 # Expected status per role, in the order of ROLES: operator, admin, partner, member,
@@ -377,6 +388,9 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "enable_plugin": PARTNERS,
     "disable_plugin": PARTNERS,
     "plugin_audit": PARTNERS,
+    "audit_log": PARTNERS,
+    "city_roles": ADMINS,
+    "invite_role": ADMINS,
 }
 CELLS = [
     pytest.param(endpoint, role, MATRIX[endpoint][index], id=f"{endpoint}-{role}")

@@ -218,9 +218,12 @@ def test_end_before_or_at_start_names_phase_end(phase: str) -> None:
 
 def test_overlap_with_the_previous_window_names_phase_start() -> None:
     errors = check_schedule({"kickoff": window(0, 30), "scenarios": window(20, 60)})
-    assert errors == {"scenarios.start": ["The window must start after the kickoff window ends."]}
+    assert errors == {
+        "scenarios.start": ["The window must start after the window of the phase before it ends."]
+    }
+    # No phase code in the German text (it once read "der Phase kickoff").
     assert german(errors["scenarios.start"][0]) == (
-        "Der Zeitraum muss nach dem Ende der Phase kickoff beginnen."
+        "Der Zeitraum muss nach dem Ende der vorigen Phase beginnen."
     )
 
 
@@ -228,7 +231,9 @@ def test_missing_phases_are_skipped_and_the_last_planned_window_counts() -> None
     # scenarios is not planned: transfer is checked against kickoff.
     assert check_schedule({"kickoff": window(0, 30), "transfer": window(40, 50)}) == {}
     errors = check_schedule({"kickoff": window(0, 30), "transfer": window(20, 50)})
-    assert errors == {"transfer.start": ["The window must start after the kickoff window ends."]}
+    assert errors == {
+        "transfer.start": ["The window must start after the window of the phase before it ends."]
+    }
     errors = check_schedule(
         {"kickoff": window(0, 30), "scenarios": None, "closing": window(10, 50)}
     )

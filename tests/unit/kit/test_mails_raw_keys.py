@@ -28,6 +28,9 @@ SUMMARY = [{"talk": TALK, "changes": CHANGES, "names": {"a": "Jonas"}, "url": LI
 
 CALLS: dict[str, list[tuple[Any, ...]]] = {
     "cities.admin_invitation": [("Musterstadt", LINK)],
+    "cities.role_invitation": [
+        ("Musterstadt", r, LINK) for r in ("city_admin", "partner", "facilitator")
+    ],
     "cities.working_group_invitation": [("Musterstadt", "Zukunft Musterstadt", LINK)],
     "cities.barrier_report": [
         ("Musterstadt", "BF-2027-000123", "/stadt/x", "Zu klein.", "a@b.example", LINK),

@@ -19,6 +19,7 @@ from services.scenarios.models import (
     PairResolution,
     Project,
     Projection,
+    RatingVersion,
     Run,
     Scenario,
     Topic,
@@ -62,6 +63,11 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         by=("rater",),
         show={"project_id": "Projekt", "values": "Werte", "source": "Datei", "updated_at": "Am"},
     ),
+    RatingVersion: Holds(
+        label="Gespeicherte Stände von Bewertungsmatrizen",
+        by=("rater", "by"),
+        show={"kind": "Matrix", "values": "Werte", "at": "Am"},
+    ),
     KeyFactorDecision: Holds(
         label="Entscheidungen über Schlüsselfaktoren",
         by=("by",),
@@ -85,7 +91,7 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
     ),
     Scenario: Holds(
         label="Szenarien",
-        by=("created_by", "published_by"),
+        by=("created_by", "published_by", "withdrawn_by"),
         show={"title": "Titel", "status": "Stand", "created_at": "Angelegt am"},
     ),
     Assessment: Holds(
@@ -95,7 +101,7 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
     ),
     Topic: Holds(
         label="Vertiefungsthemen",
-        by=("created_by", "submitted_by", "published_by"),
+        by=("created_by", "submitted_by", "published_by", "withdrawn_by"),
         show={"title": "Titel", "status": "Stand", "created_at": "Angelegt am"},
     ),
 }

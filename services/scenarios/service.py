@@ -37,6 +37,7 @@ from services.scenarios.handlers.runs import RunHandlers
 from services.scenarios.handlers.scenarios import ScenarioHandlers
 from services.scenarios.handlers.scenariowizard import ScenarioWizardHandlers
 from services.scenarios.handlers.topics import TopicHandlers
+from services.scenarios.handlers.versions import VersionHandlers
 from services.scenarios.models import MODELS, Project
 from services.scenarios.privacy import PERSONAL_DATA
 from services.scenarios.warmup import EngineWarmUp
@@ -55,6 +56,7 @@ class ScenariosService(
     ObservationHandlers,
     AssessmentHandlers,
     TopicHandlers,
+    VersionHandlers,
     CityStateListener,
     OperationsMixin,
     PurgeMixin,

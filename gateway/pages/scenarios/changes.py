@@ -1,0 +1,437 @@
+"""Changing the workshop afterwards on its pages: factors and projections edited or removed
+(after a confirmation that names what depends on them), scenarios edited, published, withdrawn
+and deleted, observations taken over as factors, and the versions of the rating matrices.
+
+Every destructive or public step is a GET page that says what will happen and a POST that does
+it; the service decides (roles, phase) and a refusal shows the page again with the reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from gateway.api.common import rpc
+from gateway.pages.rendering import page_errors
+from gateway.pages.scenarios.base import _act, _require_workspace, _workspace, bp
+from gateway.schema_forms import form_number
+from services.kit.errors import DomainError, NotFound
+
+W = "/stadt/<slug>/szenarien/werkstatt"
+
+
+def _confirm(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
+    return _workspace(slug, "workspace_confirm.html", status, **extra)
+
+
+def _edit(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
+    extra.setdefault("choices", None)
+    return _workspace(slug, "workspace_edit.html", status, **extra)
+
+
+# ------------------------------------------------------------------ factors
+def _factor(slug: str, factor_id: str) -> dict[str, Any]:
+    found = next((f for f in rpc("scenarios", "list_factors", slug) if f["id"] == factor_id), None)
+    if found is None:
+        raise NotFound("Factor not found.")
+    return found
+
+
+def _factor_form(slug: str, factor_id: str, status: int = 200, **extra: Any):
+    extra.setdefault("form", _factor(slug, factor_id))
+    return _edit(
+        slug,
+        status,
+        heading=_("Einflussfaktor bearbeiten"),
+        action=url_for("pages_scenarios.edit_factor", slug=slug, factor_id=factor_id),
+        back=url_for("pages_scenarios.factors", slug=slug),
+        fields=[
+            ("title", _("Titel des Faktors"), "text", True),
+            ("description", _("Beschreibung"), "textarea", False),
+        ],
+        button=_("Änderungen speichern"),
+        error_fields={"title": (_("Titel des Faktors"), "title")},
+        **extra,
+    )
+
+
+@bp.route(f"{W}/faktoren/<factor_id>/bearbeiten", methods=["GET", "POST"])
+def edit_factor(slug: str, factor_id: str):
+    if request.method == "GET":
+        return _factor_form(slug, factor_id)
+    form = {k: request.form.get(k, "") for k in ("title", "description")}
+    body = {"title": form["title"].strip(), "description": form["description"].strip()}
+    return _act(
+        lambda: rpc("scenarios", "update_factor", slug, factor_id, body),
+        lambda exc: _factor_form(slug, factor_id, exc.status, form=form, errors=page_errors(exc)),
+        url_for("pages_scenarios.factors", slug=slug, ok=1),
+    )
+
+
+def _factor_consequences(found: dict[str, Any]) -> list[str]:
+    lines = [_("Der Einflussfaktor „%(title)s“ wird gelöscht.", title=found["factor"]["title"])]
+    if found["influence_values"]:
+        lines.append(
+            ngettext(
+                "%(num)s Einflussbewertung (%(values)s Werte) zählt für ihn nicht mehr; die "
+                "gespeicherten Fassungen der Matrix bleiben.",
+                "%(num)s Einflussbewertungen (%(values)s Werte) zählen für ihn nicht mehr; die "
+                "gespeicherten Fassungen der Matrizen bleiben.",
+                found["influence_raters"],
+                values=found["influence_values"],
+            )
+        )
+    if found["influence_resolutions"]:
+        lines.append(
+            _("%(n)s geklärte Einflusswerte werden entfernt.", n=found["influence_resolutions"])
+        )
+    if found["key_factor"]:
+        lines.append(
+            _("Er ist Schlüsselfaktor: Er wird aus der Auswahl der Schlüsselfaktoren entfernt.")
+        )
+        if found["projections"]:
+            titles = ", ".join(f"„{p['title']}“" for p in found["projections"])
+            lines.append(
+                _("Seine Zukunftsprojektionen werden gelöscht: %(titles)s.", titles=titles)
+            )
+    if found["observations"]:
+        lines.append(
+            _("%(n)s Beobachtungen verlieren die Zuordnung zu ihm.", n=found["observations"])
+        )
+    if found["topics"]:
+        lines.append(_("%(n)s Vertiefungsthemen nennen ihn.", n=found["topics"]))
+    lines.append(_("Bereits abgeschlossene Berechnungen behalten ihre Kopie."))
+    return lines
+
+
+@bp.route(f"{W}/faktoren/<factor_id>/entfernen", methods=["GET", "POST"])
+def delete_factor(slug: str, factor_id: str):
+    def page(status: int = 200, **extra: Any):
+        found = rpc("scenarios", "factor_dependents", slug, factor_id)
+        return _confirm(
+            slug,
+            status,
+            heading=_("Einflussfaktor „%(title)s“ löschen?", title=found["factor"]["title"]),
+            consequences=_factor_consequences(found),
+            action=url_for("pages_scenarios.delete_factor", slug=slug, factor_id=factor_id),
+            back=url_for("pages_scenarios.factors", slug=slug),
+            button=_("Endgültig löschen"),
+            danger=True,
+            **extra,
+        )
+
+    if request.method == "GET":
+        return page()
+    return _act(
+        lambda: rpc("scenarios", "delete_factor", slug, factor_id),
+        lambda exc: page(exc.status, errors=page_errors(exc)),
+        url_for("pages_scenarios.factors", slug=slug, ok=1),
+    )
+
+
+@bp.post(f"{W}/beobachtungen/<observation_id>/als-faktor")
+def observation_to_factor(slug: str, observation_id: str):
+    """An observation marked as a factor candidate becomes a factor in one step."""
+    from gateway.pages.scenarios.intake import _intake_page
+
+    section = f"obs-{observation_id}"
+    form = {k: request.form.get(k, "") for k in ("title", "description")}
+    body = {
+        "title": form["title"].strip(),
+        "description": form["description"].strip(),
+        "observation_id": observation_id,
+    }
+    return _act(
+        lambda: rpc("scenarios", "create_factor", slug, body),
+        lambda exc: _intake_page(
+            slug, exc.status, errors=page_errors(exc), error_section=section, form=form
+        ),
+        url_for("pages_scenarios.factors", slug=slug, ok=1),
+    )
+
+
+# ------------------------------------------------------------------ projections
+def _projection(slug: str, projection_id: str) -> dict[str, Any]:
+    for kf in rpc("scenarios", "list_projections", slug)["key_factors"]:
+        for p in kf["projections"]:
+            if p["id"] == projection_id:
+                return {**p, "factor_title": kf["title"]}
+    raise NotFound("Projection not found.")
+
+
+def _projection_form(slug: str, projection_id: str, status: int = 200, **extra: Any):
+    found = _projection(slug, projection_id)
+    if "form" not in extra:
+        p = found["probability"]
+        extra["form"] = {**found, "probability": "" if p is None else str(p).replace(".", ",")}
+    return _edit(
+        slug,
+        status,
+        heading=_("Zukunftsprojektion bearbeiten"),
+        intro=_("Schlüsselfaktor: %(title)s", title=found["factor_title"]),
+        action=url_for("pages_scenarios.edit_projection", slug=slug, projection_id=projection_id),
+        back=url_for("pages_scenarios.projections", slug=slug),
+        fields=[
+            ("title", _("Projektion"), "text", True),
+            ("description", _("Beschreibung"), "textarea", False),
+            ("probability", _("Wahrscheinlichkeit (0 bis 1)"), "text", False),
+        ],
+        button=_("Änderungen speichern"),
+        **extra,
+    )
+
+
+@bp.route(f"{W}/projektionen/<projection_id>/bearbeiten", methods=["GET", "POST"])
+def edit_projection(slug: str, projection_id: str):
+    if request.method == "GET":
+        return _projection_form(slug, projection_id)
+    form = {k: request.form.get(k, "") for k in ("title", "description", "probability")}
+    body: dict[str, Any] = {
+        "title": form["title"].strip(),
+        "description": form["description"].strip(),
+        "probability": form_number(form["probability"].strip())
+        if form["probability"].strip()
+        else None,
+    }
+    return _act(
+        lambda: rpc("scenarios", "update_projection", slug, projection_id, body),
+        lambda exc: _projection_form(
+            slug, projection_id, exc.status, form=form, errors=page_errors(exc)
+        ),
+        url_for("pages_scenarios.projections", slug=slug, ok=1),
+    )
+
+
+@bp.route(f"{W}/projektionen/<projection_id>/entfernen", methods=["GET", "POST"])
+def delete_projection(slug: str, projection_id: str):
+    def page(status: int = 200, **extra: Any):
+        found = rpc("scenarios", "projection_dependents", slug, projection_id)
+        title = found["projection"]["title"]
+        lines = [
+            _(
+                "Die Projektion „%(title)s“ des Schlüsselfaktors „%(factor)s“ wird gelöscht.",
+                title=title,
+                factor=found["factor_title"] or "–",
+            )
+        ]
+        if found["consistency_values"]:
+            lines.append(
+                _(
+                    "%(n)s Konsistenzbewertungen (%(values)s Werte) zählen für sie nicht mehr; "
+                    "die gespeicherten Fassungen bleiben.",
+                    n=found["consistency_raters"],
+                    values=found["consistency_values"],
+                )
+            )
+        if found["resolutions"]:
+            lines.append(_("%(n)s geklärte Paare werden entfernt.", n=found["resolutions"]))
+        lines.append(_("Bereits abgeschlossene Berechnungen behalten ihre Kopie."))
+        return _confirm(
+            slug,
+            status,
+            heading=_("Zukunftsprojektion „%(title)s“ löschen?", title=title),
+            consequences=lines,
+            action=url_for(
+                "pages_scenarios.delete_projection", slug=slug, projection_id=projection_id
+            ),
+            back=url_for("pages_scenarios.projections", slug=slug),
+            button=_("Endgültig löschen"),
+            danger=True,
+            **extra,
+        )
+
+    if request.method == "GET":
+        return page()
+    return _act(
+        lambda: rpc("scenarios", "delete_projection", slug, projection_id),
+        lambda exc: page(exc.status, errors=page_errors(exc)),
+        url_for("pages_scenarios.projections", slug=slug, ok=1),
+    )
+
+
+# ------------------------------------------------------------------ scenarios
+def _scenarios_url(slug: str, scenario_id: str) -> str:
+    return url_for(
+        "pages_scenarios.workspace_scenarios", slug=slug, ok=1, _anchor=f"s-{scenario_id}"
+    )
+
+
+def _scenario_form(slug: str, scenario_id: str, status: int = 200, **extra: Any):
+    scenario = rpc("scenarios", "get_scenario", slug, scenario_id)
+    snapshot = rpc("scenarios", "get_run", slug, scenario["run_id"])["snapshot"]
+    extra.setdefault("form", scenario)
+    extra.setdefault("chosen", {p["projection_id"] for p in scenario["projections"]})
+    return _edit(
+        slug,
+        status,
+        heading=_("Szenario „%(title)s“ bearbeiten", title=scenario["title"]),
+        intro=_(
+            "Das Profil wählt je Schlüsselfaktor eine Projektion aus der Berechnung, aus der das Szenario stammt."
+        ),
+        action=url_for("pages_scenarios.edit_scenario", slug=slug, scenario_id=scenario_id),
+        back=url_for("pages_scenarios.workspace_scenarios", slug=slug),
+        fields=[
+            ("title", _("Titel"), "text", True),
+            ("narrative", _("Beschreibung des Szenarios"), "textarea", False),
+        ],
+        choices=snapshot["key_factors"],
+        button=_("Änderungen speichern"),
+        **extra,
+    )
+
+
+@bp.route(f"{W}/szenarien/<scenario_id>/bearbeiten", methods=["GET", "POST"])
+def edit_scenario(slug: str, scenario_id: str):
+    if request.method == "GET":
+        return _scenario_form(slug, scenario_id)
+    form = {k: request.form.get(k, "") for k in ("title", "narrative")}
+    chosen = [p for p in request.form.getlist("projection_ids") if p]
+    body = {
+        "title": form["title"].strip(),
+        "narrative": form["narrative"].strip(),
+        "projection_ids": chosen,
+    }
+    return _act(
+        lambda: rpc("scenarios", "update_scenario", slug, scenario_id, body),
+        lambda exc: _scenario_form(
+            slug, scenario_id, exc.status, form=form, chosen=set(chosen), errors=page_errors(exc)
+        ),
+        _scenarios_url(slug, scenario_id),
+    )
+
+
+@bp.route(f"{W}/szenarien/<scenario_id>/veroeffentlichen", methods=["GET", "POST"])
+def publish_scenario(slug: str, scenario_id: str):
+    def page(status: int = 200, **extra: Any):
+        s = rpc("scenarios", "get_scenario", slug, scenario_id)
+        again = s["status"] == "withdrawn"
+        return _confirm(
+            slug,
+            status,
+            heading=_("Szenario „%(title)s“ veröffentlichen?", title=s["title"]),
+            consequences=[
+                _("Alle auf der Szenarien-Seite der Stadt sehen Titel, Beschreibung und Profil."),
+                _("Die Szenario-Landkarte der Berechnung, aus der es stammt, wird öffentlich."),
+                _("Veröffentlicht wird es nicht mehr geändert; es kann zurückgezogen werden."),
+                _("Die Arbeitsgruppe kann es in der Transferphase bewerten."),
+                *([_("Es war zurückgezogen: Der Grund wird dabei gelöscht.")] if again else []),
+            ],
+            action=url_for("pages_scenarios.publish_scenario", slug=slug, scenario_id=scenario_id),
+            back=url_for("pages_scenarios.workspace_scenarios", slug=slug),
+            button=_("Erneut veröffentlichen") if again else _("Veröffentlichen"),
+            **extra,
+        )
+
+    if request.method == "GET":
+        return page()
+    return _act(
+        lambda: rpc("scenarios", "publish_scenario", slug, scenario_id),
+        lambda exc: page(exc.status, errors=page_errors(exc)),
+        _scenarios_url(slug, scenario_id),
+    )
+
+
+@bp.route(f"{W}/szenarien/<scenario_id>/zurueckziehen", methods=["GET", "POST"])
+def withdraw_scenario(slug: str, scenario_id: str):
+    def page(status: int = 200, **extra: Any):
+        s = rpc("scenarios", "get_scenario", slug, scenario_id)
+        return _confirm(
+            slug,
+            status,
+            heading=_("Szenario „%(title)s“ zurückziehen?", title=s["title"]),
+            consequences=[
+                _("Bürgerinnen und Bürger sehen es nicht mehr."),
+                _("Bewertungen der Arbeitsgruppe bleiben erhalten."),
+                _("Ihr könnt es danach bearbeiten und erneut veröffentlichen."),
+            ],
+            action=url_for("pages_scenarios.withdraw_scenario", slug=slug, scenario_id=scenario_id),
+            back=url_for("pages_scenarios.workspace_scenarios", slug=slug),
+            button=_("Zurückziehen"),
+            reason=True,
+            error_fields={"reason": (_("Grund"), "reason")},
+            **extra,
+        )
+
+    if request.method == "GET":
+        return page()
+    form = {"reason": request.form.get("reason", "")}
+    return _act(
+        lambda: rpc(
+            "scenarios", "withdraw_scenario", slug, scenario_id, {"reason": form["reason"].strip()}
+        ),
+        lambda exc: page(exc.status, errors=page_errors(exc), form=form),
+        _scenarios_url(slug, scenario_id),
+    )
+
+
+@bp.route(f"{W}/szenarien/<scenario_id>/loeschen", methods=["GET", "POST"])
+def delete_scenario(slug: str, scenario_id: str):
+    def page(status: int = 200, **extra: Any):
+        s = rpc("scenarios", "get_scenario", slug, scenario_id)
+        return _confirm(
+            slug,
+            status,
+            heading=_("Szenario „%(title)s“ löschen?", title=s["title"]),
+            consequences=[
+                _("Der Entwurf mit Titel, Beschreibung und Profil wird gelöscht."),
+                _("Bewertungen, die die Arbeitsgruppe zu ihm abgegeben hat, werden gelöscht."),
+                _("Die Berechnung und ihre Rohszenarien bleiben."),
+            ],
+            action=url_for("pages_scenarios.delete_scenario", slug=slug, scenario_id=scenario_id),
+            back=url_for("pages_scenarios.workspace_scenarios", slug=slug),
+            button=_("Endgültig löschen"),
+            danger=True,
+            **extra,
+        )
+
+    if request.method == "GET":
+        return page()
+    return _act(
+        lambda: rpc("scenarios", "delete_scenario", slug, scenario_id),
+        lambda exc: page(exc.status, errors=page_errors(exc)),
+        url_for("pages_scenarios.workspace_scenarios", slug=slug, ok=1),
+    )
+
+
+# ------------------------------------------------------------------ matrix versions
+def _kinds() -> list[tuple[str, str]]:
+    return [
+        ("influence", _("Einflussmatrix")),
+        ("consistency", _("Konsistenzmatrix")),
+        ("cross_impact", _("Cross-Impact-Matrix")),
+    ]
+
+
+def _versions_page(slug: str, kind: str, status: int = 200, **extra: Any):
+    _require_workspace(slug)
+    kind = kind if kind in dict(_kinds()) else "influence"
+    return _workspace(
+        slug,
+        "workspace_versions.html",
+        status,
+        kind=kind,
+        kinds=_kinds(),
+        versions=rpc("scenarios", "rating_versions", slug, kind),
+        **extra,
+    )
+
+
+@bp.get(f"{W}/fassungen")
+def versions(slug: str):
+    return _versions_page(slug, request.args.get("art", "influence"))
+
+
+@bp.post(f"{W}/fassungen/<version_id>/wiederherstellen")
+def restore_version(slug: str, version_id: str):
+    kind = request.form.get("art", "influence")
+
+    def again(exc: DomainError):
+        return _versions_page(slug, kind, exc.status, errors=page_errors(exc))
+
+    return _act(
+        lambda: rpc("scenarios", "restore_rating_version", slug, version_id),
+        again,
+        url_for("pages_scenarios.versions", slug=slug, art=kind, ok=1),
+    )

@@ -267,9 +267,7 @@ def _scenario_form(slug: str, scenario_id: str, status: int = 200, **extra: Any)
         slug,
         status,
         heading=_("Szenario „%(title)s“ bearbeiten", title=scenario["title"]),
-        intro=_(
-            "Das Profil wählt je Schlüsselfaktor eine Projektion aus der Berechnung, aus der das Szenario stammt."
-        ),
+        intro=_("Das Profil: je Schlüsselfaktor eine Projektion aus der Berechnung des Szenarios."),
         action=url_for("pages_scenarios.edit_scenario", slug=slug, scenario_id=scenario_id),
         back=url_for("pages_scenarios.workspace_scenarios", slug=slug),
         fields=[

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from gateway.api.common import rpc
 from gateway.pages.rendering import page_errors
@@ -74,12 +73,10 @@ def _factor_consequences(found: dict[str, Any]) -> list[str]:
     lines = [_("Der Einflussfaktor „%(title)s“ wird gelöscht.", title=found["factor"]["title"])]
     if found["influence_values"]:
         lines.append(
-            ngettext(
-                "%(num)s Einflussbewertung (%(values)s Werte) zählt für ihn nicht mehr; die "
-                "gespeicherten Fassungen der Matrix bleiben.",
-                "%(num)s Einflussbewertungen (%(values)s Werte) zählen für ihn nicht mehr; die "
-                "gespeicherten Fassungen der Matrizen bleiben.",
-                found["influence_raters"],
+            _(
+                "Einflussbewertungen von %(num)s Personen (%(values)s Werte) zählen für ihn "
+                "nicht mehr; die gespeicherten Fassungen der Matrizen bleiben.",
+                num=found["influence_raters"],
                 values=found["influence_values"],
             )
         )
@@ -219,8 +216,8 @@ def delete_projection(slug: str, projection_id: str):
         if found["consistency_values"]:
             lines.append(
                 _(
-                    "%(n)s Konsistenzbewertungen (%(values)s Werte) zählen für sie nicht mehr; "
-                    "die gespeicherten Fassungen bleiben.",
+                    "Konsistenzbewertungen von %(n)s Personen (%(values)s Werte) zählen für sie "
+                    "nicht mehr; die gespeicherten Fassungen bleiben.",
                     n=found["consistency_raters"],
                     values=found["consistency_values"],
                 )

@@ -20,11 +20,11 @@ from services.cities.phases import (
     GuardFacts,
     all_kinds_represented,
     automatic_step,
-    published_now,
     check_schedule,
     check_transition,
     composition,
     next_phase,
+    published_now,
 )
 from services.cities.service import tally_keys
 from services.kit.i18n import german

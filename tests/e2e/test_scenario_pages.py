@@ -278,7 +278,11 @@ def test_facilitator_works_through_the_scenario_workspace(
     _check(desktop, tmp_path, "scenarios")
     public_map = f"{base}/stadt/{slug}/szenarien/karte.svg"
     assert requests.get(public_map, timeout=30).status_code == 404  # nothing published yet
-    desktop.get_by_role("button", name="„Die Stadt der kurzen Wege“ veröffentlichen").click()
+    desktop.get_by_role("link", name="„Die Stadt der kurzen Wege“ veröffentlichen").click()
+    expect(desktop.get_by_role("heading", level=1)).to_have_text(
+        "Szenario „Die Stadt der kurzen Wege“ veröffentlichen?"
+    )
+    desktop.get_by_role("button", name="Veröffentlichen", exact=True).click()
     expect(desktop.locator(".scenario-card .kern-badge")).to_have_text("veröffentlicht")
     published = [s for s in project.call("get", "/scenarios") if s["status"] == "published"]
     assert [s["title"] for s in published] == ["Die Stadt der kurzen Wege"]
@@ -409,7 +413,8 @@ def test_transfer_assessment_and_a_published_topic_on_the_city_page(
 
     _sign_in(second_desktop, base, project.facilitator)
     second_desktop.goto(f"{base}/stadt/{slug}/transfer")
-    second_desktop.get_by_role("button", name="„Wohnen für alle“ veröffentlichen").click()
+    second_desktop.get_by_role("link", name="„Wohnen für alle“ veröffentlichen").click()
+    second_desktop.get_by_role("button", name="Veröffentlichen", exact=True).click()
     expect(second_desktop.locator(".topic-card .kern-badge")).to_have_text("veröffentlicht")
 
     # the city page (anonymous, served from the public cache until the fact empties it)

@@ -74,7 +74,7 @@ def _factor_consequences(found: dict[str, Any]) -> list[str]:
     if found["influence_values"]:
         lines.append(
             _(
-                "Einflussbewertungen von %(num)s Personen (%(values)s Werte) zählen für ihn "
+                "%(values)s Werte in den Einflussmatrizen (Bewertende: %(num)s) zählen für ihn "
                 "nicht mehr; die gespeicherten Fassungen der Matrizen bleiben.",
                 num=found["influence_raters"],
                 values=found["influence_values"],
@@ -216,8 +216,8 @@ def delete_projection(slug: str, projection_id: str):
         if found["consistency_values"]:
             lines.append(
                 _(
-                    "Konsistenzbewertungen von %(n)s Personen (%(values)s Werte) zählen für sie "
-                    "nicht mehr; die gespeicherten Fassungen bleiben.",
+                    "%(values)s Werte in den Konsistenzmatrizen (Bewertende: %(n)s) zählen für "
+                    "sie nicht mehr; die gespeicherten Fassungen bleiben.",
                     n=found["consistency_raters"],
                     values=found["consistency_values"],
                 )

@@ -168,7 +168,7 @@ def test_facilitator_works_through_the_scenario_workspace(
     desktop.get_by_label("Titel des Faktors").fill("Wohnkosten")
     desktop.get_by_role("button", name="Faktor hinzufügen").click()
     expect(desktop.get_by_text("Gespeichert.")).to_be_visible()
-    expect(desktop.get_by_role("cell", name="Wohnkosten")).to_be_visible()
+    expect(desktop.get_by_role("cell", name="Wohnkosten", exact=True)).to_be_visible()
     _check(desktop, tmp_path, "factors")
 
     # the influence matrix: one select per cell, the whole matrix in one POST

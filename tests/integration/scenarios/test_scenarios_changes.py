@@ -160,14 +160,23 @@ def test_scenario_withdrawn_with_a_reason_published_again_and_drafts_changed(
     ).json()
     assert city.post(f"/topics/{topic['id']}/submit", None, member).status_code == 200
     assert city.post(f"/topics/{topic['id']}/publish").status_code == 200
+    talk_topics = f"/cities/{city.slug}/topics"
+
+    def offered() -> list[str]:
+        return [t["id"] for t in city.api.get(talk_topics, token=citizen["token"]).json()]
+
+    wait_until(lambda: topic["id"] in offered(), 20, "the talk topic offered")
     pulled = city.post(f"/topics/{topic['id']}/withdraw", {"reason": "Doppelt"})
     assert pulled.status_code == 200 and pulled.json()["status"] == "withdrawn"
     assert city.get("/topics", citizen).json() == []
     fact = stream.wait_for("stadtdialog.scenarios.topic.withdrawn.v1", subject=topic["id"])
     assert fact["data"] == {"topic_id": topic["id"]}
+    # the dialogue's copy (a topic for table talks) is hidden from citizens meanwhile
+    wait_until(lambda: topic["id"] not in offered(), 20, "the talk topic hidden")
     back = city.post(f"/topics/{topic['id']}/publish")
     assert back.status_code == 200 and back.json()["status"] == "published"
     assert [t["id"] for t in city.get("/topics", citizen).json()] == [topic["id"]]
+    wait_until(lambda: topic["id"] in offered(), 20, "the talk topic offered again")
 
 
 def test_every_save_of_a_matrix_is_a_version_a_facilitator_restores(scenario_city) -> None:

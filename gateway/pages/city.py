@@ -16,6 +16,7 @@ from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.cache import cached
 from gateway.calendar_feed import city_feed
+from gateway.pages.phase_change import confirmation, wants_confirmation
 from gateway.pages.rendering import page_errors, render
 from gateway.schema_forms import config_from_form, fields_from_schema
 from services.kit.errors import DomainError, Forbidden, Unauthenticated
@@ -131,6 +132,12 @@ def _act(slug: str, section: str, call: Any) -> tuple[str, int] | Response:
 
 @bp.post("/stadt/<slug>/verwaltung/phase")
 def advance(slug: str) -> tuple[str, int] | Response:
+    # First a page that says what the change does (gateway/pages/phase_change.py), then this
+    # same POST again with ``confirmed=1``.
+    if wants_confirmation(request.form):
+        _require_partner(slug)
+        typed = {k: request.form.get(k, "").strip() for k in ("to", "reason", "override_reason")}
+        return confirmation(slug, typed)
     body = {"to": request.form.get("to", "")}
     for key in ("reason", "override_reason"):
         if request.form.get(key, "").strip():

@@ -75,6 +75,14 @@ def test_partner_switches_on_a_plugin_and_an_admin_advances(desktop: Page, api, 
 
     desktop.goto(f"{api.base}/stadt/{slug}/verwaltung")
     desktop.get_by_role("button", name="Zur nächsten Phase wechseln").click()
+    # first the page that says what the change does and which steps are still open
+    expect(desktop.get_by_role("heading", level=1)).to_have_text(
+        "Von „Auftakt“ zu „Szenarien“ wechseln?"
+    )
+    expect(desktop.locator(".confirm-consequences")).to_contain_text("Szenario-Werkstatt öffnet")
+    expect(desktop.locator(".open-steps")).to_contain_text("Arbeitsgruppe gebildet")
+    _check(desktop)
+    desktop.get_by_role("button", name="Jetzt zu „Szenarien“ wechseln").click()
     expect(desktop.locator("#phase ~ form .kern-error, section .kern-error").first).to_contain_text(
         "Arbeitsgruppe"
     )
@@ -86,6 +94,8 @@ def test_partner_switches_on_a_plugin_and_an_admin_advances(desktop: Page, api, 
     expect(desktop.get_by_text("Gespeichert.")).to_be_visible()
     desktop.get_by_label(re.compile("Begründung")).fill("Die Gruppe steht")
     desktop.get_by_role("button", name="Zur nächsten Phase wechseln").click()
+    expect(desktop.get_by_text("Begründung: Die Gruppe steht")).to_be_visible()
+    desktop.get_by_role("button", name="Jetzt zu „Szenarien“ wechseln").click()
     expect(desktop.get_by_role("heading", name=re.compile("Phase: Szenarien"))).to_be_visible()
     _check(desktop)
 

@@ -131,4 +131,11 @@ GERMAN: dict[str, str] = {
     "Version not found.": "Diese Fassung der Matrix gibt es nicht.",
     "Unknown kind of matrix.": "Unbekannte Art von Matrix.",
     "Not a version of this project.": "Keine Fassung einer Matrix dieses Projekts.",
+    "Criterion not found.": "Dieses Bewertungskriterium gibt es nicht.",
+    "A criterion with this name already exists.": (
+        "Ein Bewertungskriterium mit diesem Namen gibt es schon."
+    ),
+    "A project has at most {limit} own criteria.": (
+        "Ein Projekt hat höchstens {limit} eigene Bewertungskriterien."
+    ),
 }

@@ -248,6 +248,24 @@ class Scenario(TenantDocument):
     meta = {"db_alias": ALIAS, "collection": "scenarios", "indexes": [("city", "status")]}
 
 
+class AssessmentCriterion(TenantDocument):
+    """A criterion the facilitator adds to the city's assessment (beside the base criteria and
+    the plugins'): rated 1..5 and optional, like a plugin's. Its id in assessments is
+    ``c-<id>``."""
+
+    project_id = StringField(required=True)
+    title = StringField(required=True, max_length=200)
+    description = StringField(max_length=1000, default="")
+    created_by = StringField(required=True)
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "assessment_criteria",
+        "indexes": [("city", "project_id")],
+    }
+
+
 class Assessment(TenantDocument):
     """One rater's assessment of one published scenario (criterion id → 1..5)."""
 
@@ -329,6 +347,7 @@ MODELS = (
     InfluenceResolution,
     Run,
     Scenario,
+    AssessmentCriterion,
     Assessment,
     Topic,
     Observation,

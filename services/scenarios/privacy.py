@@ -9,6 +9,7 @@ from mongoengine import Document
 from services.kit.personal_data import Holds
 from services.scenarios.models import (
     Assessment,
+    AssessmentCriterion,
     ConsistencyRating,
     CrossImpactRating,
     Factor,
@@ -93,6 +94,9 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         label="Szenarien",
         by=("created_by", "published_by", "withdrawn_by"),
         show={"title": "Titel", "status": "Stand", "created_at": "Angelegt am"},
+    ),
+    AssessmentCriterion: Holds(
+        label="Eigene Bewertungskriterien", by=("created_by",), show=_CREATED
     ),
     Assessment: Holds(
         label="Bewertungen von Szenarien",

@@ -27,6 +27,7 @@ from services.kit.rpc import rpc
 from services.scenarios.handlers.assessments import AssessmentHandlers
 from services.scenarios.handlers.base import SERVICE
 from services.scenarios.handlers.consistency_ratings import ConsistencyRatingHandlers
+from services.scenarios.handlers.criteria import CriterionHandlers
 from services.scenarios.handlers.factors import FactorHandlers
 from services.scenarios.handlers.influence import InfluenceHandlers
 from services.scenarios.handlers.key_factors import KeyFactorHandlers
@@ -55,6 +56,7 @@ class ScenariosService(
     ScenarioHandlers,
     ObservationHandlers,
     AssessmentHandlers,
+    CriterionHandlers,
     TopicHandlers,
     VersionHandlers,
     CityStateListener,

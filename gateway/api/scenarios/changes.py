@@ -9,7 +9,7 @@ from flask import Response
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
 from gateway.api.scenarios.base import BASE, TAG, WRITE_ERRORS, bp
-from services.scenarios.schemas import HideSchema
+from services.scenarios.schemas import CriterionSchema, CriterionUpdateSchema, HideSchema
 
 
 @bp.get(f"{BASE}/factors/<factor_id>/dependents")
@@ -90,3 +90,50 @@ def rating_versions(slug: str, kind: str) -> Response:
 )
 def restore_rating_version(slug: str, version_id: str) -> Response:
     return json_response(rpc("scenarios", "restore_rating_version", slug, version_id))
+
+
+@bp.post(f"{BASE}/criteria")
+@documented(
+    "Add an own assessment criterion of the city's project (facilitators)",
+    TAG,
+    body=CriterionSchema,
+    status=201,
+    auth=True,
+    errors=WRITE_ERRORS,
+)
+def create_criterion(slug: str) -> Response:
+    return json_response(rpc("scenarios", "create_criterion", slug, json_body()), 201)
+
+
+@bp.put(f"{BASE}/criteria/<criterion_id>")
+@documented(
+    "Rename or describe an own assessment criterion (facilitators)",
+    TAG,
+    body=CriterionUpdateSchema,
+    auth=True,
+    errors=WRITE_ERRORS,
+)
+def update_criterion(slug: str, criterion_id: str) -> Response:
+    return json_response(rpc("scenarios", "update_criterion", slug, criterion_id, json_body()))
+
+
+@bp.get(f"{BASE}/criteria/<criterion_id>/dependents")
+@documented(
+    "How many assessments rate an own criterion (facilitators)",
+    TAG,
+    auth=True,
+    errors=(401, 403, 404),
+)
+def criterion_dependents(slug: str, criterion_id: str) -> Response:
+    return json_response(rpc("scenarios", "criterion_dependents", slug, criterion_id))
+
+
+@bp.delete(f"{BASE}/criteria/<criterion_id>")
+@documented(
+    "Remove an own assessment criterion and the values given on it (facilitators)",
+    TAG,
+    auth=True,
+    errors=WRITE_ERRORS,
+)
+def delete_criterion(slug: str, criterion_id: str) -> Response:
+    return json_response(rpc("scenarios", "delete_criterion", slug, criterion_id))

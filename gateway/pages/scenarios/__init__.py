@@ -25,6 +25,7 @@ from gateway.pages.scenarios import runs  # noqa: F401
 from gateway.pages.scenarios import transfer  # noqa: F401
 from gateway.pages.scenarios import exchange  # noqa: F401
 from gateway.pages.scenarios import changes  # noqa: F401
+from gateway.pages.scenarios import criteria  # noqa: F401
 
 # isort: on
 from gateway.pages.scenarios.base import bp

@@ -178,6 +178,28 @@ def test_scenario_withdrawn_with_a_reason_published_again_and_drafts_changed(
     assert [t["id"] for t in city.get("/topics", citizen).json()] == [topic["id"]]
     wait_until(lambda: topic["id"] in offered(), 20, "the talk topic offered again")
 
+    # --- an own assessment criterion: added, rated, renamed, removed with its values
+    same = city.post("/criteria", {"title": " wahrscheinlichkeit"})
+    assert same.status_code == 409 and "title" in _fields(same)  # a base criterion's name
+    assert city.post("/criteria", {"title": "Kosten"}, member).status_code == 403
+    made = city.post("/criteria", {"title": "Kosten", "description": "Was würde es kosten?"})
+    assert made.status_code == 201, made.text
+    key = made.json()["id"]
+    assert key in [c["id"] for c in city.get("/criteria").json()]
+    rated = {"likelihood": 4, "desirability": 5, "impact": 3, key: 2}
+    assessed = city.put(f"/scenarios/{scenario_id}/assessment", {"ratings": rated}, member)
+    assert assessed.status_code == 200, assessed.text
+    assert city.get(f"/criteria/{key}/dependents", facilitator).json()["ratings"] == 1
+    renamed = city.put(f"/criteria/{key}", {"title": "Kosten für die Stadt"})
+    assert renamed.status_code == 200 and renamed.json()["title_de"] == "Kosten für die Stadt"
+    gone = city.api.delete(city.path(f"/criteria/{key}"), token=facilitator["token"])
+    assert gone.status_code == 200 and gone.json()["removed"]["ratings"] == 1
+    assert key not in [c["id"] for c in city.get("/criteria").json()]
+    portfolio = city.get("/portfolio", member).json()
+    assert key not in [c["id"] for c in portfolio["criteria"]]
+    row = next(r for r in portfolio["scenarios"] if r["scenario_id"] == scenario_id)
+    assert row["criteria"]["likelihood"]["n"] == 1  # the other values stayed
+
 
 def test_every_save_of_a_matrix_is_a_version_a_facilitator_restores(scenario_city) -> None:
     city = scenario_city

@@ -26,6 +26,8 @@ from gateway.pages.scenarios import transfer  # noqa: F401
 from gateway.pages.scenarios import exchange  # noqa: F401
 from gateway.pages.scenarios import changes  # noqa: F401
 from gateway.pages.scenarios import criteria  # noqa: F401
+from gateway.pages.scenarios import scenario_changes  # noqa: F401
+from gateway.pages.scenarios import versions  # noqa: F401
 
 # isort: on
 from gateway.pages.scenarios.base import bp

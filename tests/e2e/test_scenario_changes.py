@@ -4,7 +4,8 @@ whatever the case), deletes a factor after a confirmation that names its ratings
 earlier version of the influence matrix, edits a projection, and publishes, withdraws (with a
 reason, after a refusal without one) and publishes again a scenario — each public step after a
 page that says what happens. A visitor's scenarios page shows the scenario, then not, then
-again. Every page: axe-core without violations, no horizontal scrolling.
+again; a citizen's observation marked as a factor candidate becomes a factor in one step.
+Every page: axe-core without violations, no horizontal scrolling.
 
 Only the city, its people and its phase are set up outside the pages (the cities service's
 test helpers); everything the facilitator does is done on the workshop pages, no API call."""
@@ -185,3 +186,25 @@ def test_facilitator_changes_the_workshop_on_its_pages(
     visitor.reload()
     expect(visitor.get_by_role("heading", name="Kurze Wege")).to_be_visible()
     _check(visitor, tmp_path, "citizens-republished")
+
+    # --- an observation marked as a factor candidate becomes a factor in one step
+    wide.goto(f"{base}/stadt/{slug}/beobachtungen")
+    wide.get_by_label("Das beobachte ich …").check()
+    wide.get_by_label("Dein Text").fill("Viele Läden in der Altstadt stehen leer.")
+    wide.get_by_role("button", name="Beitrag senden").click()
+    expect(wide.get_by_text("Danke! Dein Beitrag ist angekommen.")).to_be_visible()
+    wide.goto(f"{workspace}/beobachtungen")
+    card = wide.locator(".observation-card").filter(has_text="Läden in der Altstadt")
+    card.get_by_label("Als möglichen neuen Faktor vormerken").check()
+    card.get_by_role("button", name="Zuordnung speichern").click()
+    _saved(wide)
+    card = wide.locator(".observation-card").filter(has_text="Läden in der Altstadt")
+    card.get_by_label("Titel des neuen Einflussfaktors").fill("Leerstand")
+    _check(wide, tmp_path, "candidate")
+    with wide.expect_navigation():  # from the intake to the factors
+        card.get_by_role("button", name="Als Einflussfaktor übernehmen").click()
+    expect(wide).to_have_url(re.compile(r"/werkstatt/faktoren\?ok=1$"))
+    row = wide.locator("table tbody tr").filter(has_text="Leerstand")  # the text: its description
+    expect(row).to_contain_text("aus einer Beobachtung")
+    expect(row).to_contain_text("Viele Läden in der Altstadt stehen leer.")
+    expect(row.locator("td").nth(3)).to_have_text("1")

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from test_scenario_pages import Project, _check, _context, _sign_in
 
 DESKTOP = {"width": 1366, "height": 900}
@@ -35,6 +35,13 @@ def visitor(browser: Browser) -> Iterator[Page]:
 
 def _saved(page: Page) -> None:
     expect(page.get_by_text("Gespeichert.")).to_be_visible()
+
+
+def _activate(control: Locator) -> None:
+    """Pressed with the keyboard, as a keyboard user does: right after a full-page screenshot
+    a mouse click can land while the page is laid out again, and be lost."""
+    control.focus()
+    control.press("Enter")
 
 
 def _rate_influence(page: Page, n: int, shift: int) -> None:
@@ -93,7 +100,7 @@ def test_facilitator_changes_the_workshop_on_its_pages(
         re.compile(r"\d+ Werte in den Einflussmatrizen \(Bewertende: 1\)")
     )
     _check(wide, tmp_path, "factor-delete-confirm")
-    wide.get_by_role("button", name="Endgültig löschen").click()
+    _activate(wide.get_by_role("button", name="Endgültig löschen"))
     _saved(wide)
     expect(wide.locator("table tbody tr")).to_have_count(len(FACTORS) - 1)
     expect(wide.get_by_role("cell", name="Tourismus")).to_have_count(0)
@@ -104,7 +111,7 @@ def test_facilitator_changes_the_workshop_on_its_pages(
     rows = wide.locator(".versions-table tbody tr")
     expect(rows).to_have_count(2)
     _check(wide, tmp_path, "versions")
-    rows.nth(1).get_by_role("button", name=re.compile("wiederherstellen")).click()
+    _activate(rows.nth(1).get_by_role("button", name=re.compile("wiederherstellen")))
     _saved(wide)
     expect(wide.locator(".versions-table tbody tr")).to_have_count(3)
     expect(wide.locator(".versions-table tbody tr").first).to_contain_text("wiederhergestellt")
@@ -157,7 +164,7 @@ def test_facilitator_changes_the_workshop_on_its_pages(
     wide.get_by_role("link", name="„Kurze Wege“ veröffentlichen").click()
     expect(wide.locator(".confirm-consequences")).to_contain_text("Szenario-Landkarte")
     _check(wide, tmp_path, "scenario-publish-confirm")
-    wide.get_by_role("button", name="Veröffentlichen", exact=True).click()
+    _activate(wide.get_by_role("button", name="Veröffentlichen", exact=True))
     card = wide.locator(".scenario-card")
     expect(card.locator(".kern-badge")).to_have_text("veröffentlicht")
     visitor.goto(f"{base}/stadt/{slug}/szenarien")
@@ -201,8 +208,7 @@ def test_facilitator_changes_the_workshop_on_its_pages(
     card = wide.locator(".observation-card").filter(has_text="Läden in der Altstadt")
     card.get_by_label("Titel des neuen Einflussfaktors").fill("Leerstand")
     _check(wide, tmp_path, "candidate")
-    with wide.expect_navigation():  # from the intake to the factors
-        card.get_by_role("button", name="Als Einflussfaktor übernehmen").click()
+    _activate(card.get_by_role("button", name="Als Einflussfaktor übernehmen"))
     expect(wide).to_have_url(re.compile(r"/werkstatt/faktoren\?ok=1$"))
     row = wide.locator("table tbody tr").filter(has_text="Leerstand")  # the text: its description
     expect(row).to_contain_text("aus einer Beobachtung")

@@ -416,6 +416,17 @@ def test_transfer_assessment_and_a_published_topic_on_the_city_page(
     second_desktop.get_by_role("link", name="„Wohnen für alle“ veröffentlichen").click()
     second_desktop.get_by_role("button", name="Veröffentlichen", exact=True).click()
     expect(second_desktop.locator(".topic-card .kern-badge")).to_have_text("veröffentlicht")
+    # the facilitator adds an own assessment criterion (a refused empty name first)
+    second_desktop.get_by_role("button", name="Kriterium hinzufügen").click()
+    expect(second_desktop.get_by_label("Name des Kriteriums")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    second_desktop.get_by_label("Name des Kriteriums").fill("Kosten für die Stadt")
+    second_desktop.get_by_role("button", name="Kriterium hinzufügen").click()
+    expect(second_desktop.locator(".criteria-list")).to_contain_text("Kosten für die Stadt")
+    # rated on each published scenario, optional
+    expect(second_desktop.get_by_label(re.compile("^Kosten für die Stadt")).first).to_be_visible()
+    _check(second_desktop, tmp_path, "transfer-criteria")
 
     # the city page (anonymous, served from the public cache until the fact empties it)
     anonymous = second_desktop.context.browser.new_context(

@@ -77,6 +77,10 @@ CODES: dict[str, str] = {
     "finished": "Berechnet",
     "failed": "Fehlgeschlagen",
     "review": "In Prüfung",
+    "withdrawn": "Zurückgezogen",
+    "influence": "Einflussmatrix",
+    "consistency": "Konsistenzmatrix",
+    "cross_impact": "Cross-Impact-Matrix",
     # working groups, plugins, ideas, observations
     "invited": "Eingeladen",
     "joined": "Beigetreten",

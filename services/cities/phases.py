@@ -25,6 +25,10 @@ PHASE_TITLES: dict[str, tuple[str, str]] = {
 
 # Tallies the default rules read (counts of public facts, see services/cities/tallies).
 TOPICS_PUBLISHED = "scenarios.topic.published"
+TOPICS_WITHDRAWN = "scenarios.topic.withdrawn"
+KEY_FACTORS_DECIDED = "scenarios.key_factors.decided"
+SCENARIOS_PUBLISHED = "scenarios.scenario.published"
+SCENARIOS_WITHDRAWN = "scenarios.scenario.withdrawn"
 
 ORGANISATION_KINDS: tuple[str, ...] = ("association", "initiative", "foundation", "administration")
 
@@ -34,7 +38,8 @@ class DefaultStep:
     key: str
     title_de: str
     title_en: str
-    # "working_group" and "topics" complete by themselves; None means marked done by hand.
+    # "working_group", "key_factors", "scenarios" and "topics" complete by themselves from
+    # the workshop's state; None means marked done by hand.
     rule: str | None = None
 
 
@@ -49,13 +54,17 @@ DEFAULT_STEPS: dict[str, tuple[DefaultStep, ...]] = {
         DefaultStep("kickoff_meeting", "Auftakttreffen durchgeführt", "Kickoff meeting held"),
     ),
     "scenarios": (
-        DefaultStep("key_factors", "Schlüsselfaktoren ausgewählt", "Key factors chosen"),
+        DefaultStep(
+            "key_factors", "Schlüsselfaktoren ausgewählt", "Key factors chosen", rule="key_factors"
+        ),
         DefaultStep(
             "citizen_talks",
             "Gespräche mit Bürgerinnen und Bürgern geführt",
             "Conversations with citizens held",
         ),
-        DefaultStep("scenarios_written", "Szenarien beschrieben", "Scenarios written"),
+        DefaultStep(
+            "scenarios_written", "Szenarien beschrieben", "Scenarios written", rule="scenarios"
+        ),
     ),
     "transfer": (
         DefaultStep(
@@ -80,6 +89,40 @@ DEFAULT_STEPS: dict[str, tuple[DefaultStep, ...]] = {
         DefaultStep("results_published", "Ergebnisse veröffentlicht", "Results published"),
     ),
 }
+
+
+def published_now(tallies: dict[str, int], published: str, withdrawn: str) -> int:
+    """How many are public now: each publication (again) and each withdrawal is one fact."""
+    return max(0, tallies.get(published, 0) - tallies.get(withdrawn, 0))
+
+
+def automatic_step(rule: str, tallies: dict[str, int]) -> dict[str, Any] | None:
+    """The state of a step that completes by itself from the scenario workshop's facts
+    (``None`` for a rule this function does not know)."""
+    if rule == "key_factors":
+        done = tallies.get(KEY_FACTORS_DECIDED, 0) >= 1
+        return {
+            "done": done,
+            "progress_de": "Die Schlüsselfaktoren sind gewählt."
+            if done
+            else "Noch keine Schlüsselfaktoren gewählt.",
+            "progress_en": "The key factors are chosen." if done else "No key factors chosen yet.",
+        }
+    if rule == "scenarios":
+        count = published_now(tallies, SCENARIOS_PUBLISHED, SCENARIOS_WITHDRAWN)
+        return {
+            "done": count >= 1,
+            "progress_de": f"{count} Szenarien veröffentlicht",
+            "progress_en": f"{count} scenarios published",
+        }
+    if rule == "topics":
+        count = published_now(tallies, TOPICS_PUBLISHED, TOPICS_WITHDRAWN)
+        return {
+            "done": count >= 1,
+            "progress_de": f"{count} Vertiefungsthemen veröffentlicht",
+            "progress_en": f"{count} deep-dive topics published",
+        }
+    return None
 
 
 def next_phase(current: str) -> str | None:

@@ -83,17 +83,11 @@ GERMAN: dict[str, str] = {
         "Diese Berechnung hat kein Rohszenario mit dieser Nummer."
     ),
     "Scenario not found.": "Szenario nicht gefunden.",
-    "A published scenario is not changed any more.": (
-        "Ein veröffentlichtes Szenario wird nicht mehr geändert."
-    ),
     "Observation not found.": "Beobachtung nicht gefunden.",
     "Only published scenarios are assessed.": "Bewertet werden nur veröffentlichte Szenarien.",
     "Unknown criterion.": "Unbekanntes Kriterium.",
     "Not a published scenario of this city.": "Kein veröffentlichtes Szenario dieser Stadt.",
     "Topic not found.": "Vertiefungsthema nicht gefunden.",
-    "A published topic is not changed any more.": (
-        "Ein veröffentlichtes Vertiefungsthema wird nicht mehr geändert."
-    ),
     "Submit the topic for review before publishing it.": (
         "Reiche das Thema zur Durchsicht ein, bevor es veröffentlicht wird."
     ),
@@ -111,5 +105,37 @@ GERMAN: dict[str, str] = {
     "project without factors.": (
         "Das Projekt hat schon Einflussfaktoren: Eine ScenarioWizard-Datei wird in ein Projekt "
         "ohne Einflussfaktoren übernommen."
+    ),
+    "A factor with this name already exists.": (
+        "Einen Einflussfaktor mit diesem Namen gibt es schon (Groß- und Kleinschreibung "
+        "zählen nicht)."
+    ),
+    "Only the facilitator removes a key factor.": (
+        "Einen Schlüsselfaktor entfernt nur die Szenario-Begleitung."
+    ),
+    "A published scenario is not changed: withdraw it first.": (
+        "Ein veröffentlichtes Szenario wird nicht geändert: Bitte zuerst zurückziehen."
+    ),
+    "A published scenario is not deleted: withdraw it first.": (
+        "Ein veröffentlichtes Szenario wird nicht gelöscht: Bitte zuerst zurückziehen."
+    ),
+    "Only a published scenario is withdrawn.": (
+        "Nur ein veröffentlichtes Szenario kann zurückgezogen werden."
+    ),
+    "A published topic is not changed: withdraw it first.": (
+        "Ein veröffentlichtes Vertiefungsthema wird nicht geändert: Bitte zuerst zurückziehen."
+    ),
+    "Only a published topic is withdrawn.": (
+        "Nur ein veröffentlichtes Vertiefungsthema kann zurückgezogen werden."
+    ),
+    "Version not found.": "Diese Fassung der Matrix gibt es nicht.",
+    "Unknown kind of matrix.": "Unbekannte Art von Matrix.",
+    "Not a version of this project.": "Keine Fassung einer Matrix dieses Projekts.",
+    "Criterion not found.": "Dieses Bewertungskriterium gibt es nicht.",
+    "A criterion with this name already exists.": (
+        "Ein Bewertungskriterium mit diesem Namen gibt es schon."
+    ),
+    "A project has at most {limit} own criteria.": (
+        "Ein Projekt hat höchstens {limit} eigene Bewertungskriterien."
     ),
 }

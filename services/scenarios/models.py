@@ -26,7 +26,9 @@ from services.kit.tenancy import TenantDocument
 ALIAS = "scenarios"
 SOURCES = ("working_group", "observation")
 RUN_STATUSES = ("queued", "running", "finished", "failed")
-TOPIC_STATUSES = ("draft", "review", "published")
+TOPIC_STATUSES = ("draft", "review", "published", "withdrawn")
+SCENARIO_STATUSES = ("draft", "published", "withdrawn")
+RATING_KINDS = ("influence", "consistency", "cross_impact")
 OBSERVATION_KINDS = ("observation", "forecast")
 
 
@@ -147,6 +149,27 @@ class CrossImpactRating(TenantDocument):
     }
 
 
+class RatingVersion(TenantDocument):
+    """One saved state of one rater's matrix (influence, consistency or cross-impact), kept on
+    every save so a facilitator can see who changed it when and restore an earlier state.
+    Inserted, never changed: a restore is a new version (``restored_from`` names the old)."""
+
+    project_id = StringField(required=True)
+    kind = StringField(required=True, choices=RATING_KINDS)
+    rater = StringField(required=True)  # whose matrix
+    ids = ListField(StringField())  # factor or projection ids of the rows and columns
+    values = ListField()  # row-major floats, None = not judged
+    by = StringField(required=True)  # who saved it (the rater, or a facilitator restoring)
+    at = DateTimeField(default=utcnow)
+    restored_from = StringField()
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "rating_versions",
+        "indexes": [("city", "project_id", "kind", "at")],
+    }
+
+
 class PairResolution(TenantDocument):
     """The facilitator's value for one pair of projections (``a`` < ``b``)."""
 
@@ -211,14 +234,36 @@ class Scenario(TenantDocument):
     title = StringField(required=True, max_length=200)
     narrative = StringField(max_length=20000, default="")
     projection_ids = ListField(StringField())
-    status = StringField(choices=("draft", "published"), default="draft")
+    status = StringField(choices=SCENARIO_STATUSES, default="draft")
     created_by = StringField(required=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     published_by = StringField()
     published_at = DateTimeField()
+    # Withdrawn: citizens no longer see it; the reason is for the facilitators.
+    withdrawn_reason = StringField(max_length=2000)
+    withdrawn_by = StringField()
+    withdrawn_at = DateTimeField()
 
     meta = {"db_alias": ALIAS, "collection": "scenarios", "indexes": [("city", "status")]}
+
+
+class AssessmentCriterion(TenantDocument):
+    """A criterion the facilitator adds to the city's assessment (beside the base criteria and
+    the plugins'): rated 1..5 and optional, like a plugin's. Its id in assessments is
+    ``c-<id>``."""
+
+    project_id = StringField(required=True)
+    title = StringField(required=True, max_length=200)
+    description = StringField(max_length=1000, default="")
+    created_by = StringField(required=True)
+    created_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "assessment_criteria",
+        "indexes": [("city", "project_id")],
+    }
 
 
 class Assessment(TenantDocument):
@@ -255,6 +300,9 @@ class Topic(TenantDocument):
     submitted_at = DateTimeField()
     published_by = StringField()
     published_at = DateTimeField()
+    withdrawn_reason = StringField(max_length=2000)
+    withdrawn_by = StringField()
+    withdrawn_at = DateTimeField()
 
     meta = {"db_alias": ALIAS, "collection": "topics", "indexes": [("city", "status")]}
 
@@ -294,10 +342,12 @@ MODELS = (
     Projection,
     ConsistencyRating,
     CrossImpactRating,
+    RatingVersion,
     PairResolution,
     InfluenceResolution,
     Run,
     Scenario,
+    AssessmentCriterion,
     Assessment,
     Topic,
     Observation,

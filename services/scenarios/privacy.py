@@ -9,6 +9,7 @@ from mongoengine import Document
 from services.kit.personal_data import Holds
 from services.scenarios.models import (
     Assessment,
+    AssessmentCriterion,
     ConsistencyRating,
     CrossImpactRating,
     Factor,
@@ -19,6 +20,7 @@ from services.scenarios.models import (
     PairResolution,
     Project,
     Projection,
+    RatingVersion,
     Run,
     Scenario,
     Topic,
@@ -62,6 +64,11 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         by=("rater",),
         show={"project_id": "Projekt", "values": "Werte", "source": "Datei", "updated_at": "Am"},
     ),
+    RatingVersion: Holds(
+        label="Gespeicherte Stände von Bewertungsmatrizen",
+        by=("rater", "by"),
+        show={"kind": "Matrix", "values": "Werte", "at": "Am"},
+    ),
     KeyFactorDecision: Holds(
         label="Entscheidungen über Schlüsselfaktoren",
         by=("by",),
@@ -85,8 +92,11 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
     ),
     Scenario: Holds(
         label="Szenarien",
-        by=("created_by", "published_by"),
+        by=("created_by", "published_by", "withdrawn_by"),
         show={"title": "Titel", "status": "Stand", "created_at": "Angelegt am"},
+    ),
+    AssessmentCriterion: Holds(
+        label="Eigene Bewertungskriterien", by=("created_by",), show=_CREATED
     ),
     Assessment: Holds(
         label="Bewertungen von Szenarien",
@@ -95,7 +105,7 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
     ),
     Topic: Holds(
         label="Vertiefungsthemen",
-        by=("created_by", "submitted_by", "published_by"),
+        by=("created_by", "submitted_by", "published_by", "withdrawn_by"),
         show={"title": "Titel", "status": "Stand", "created_at": "Angelegt am"},
     ),
 }

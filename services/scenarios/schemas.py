@@ -221,6 +221,16 @@ class AssessmentSchema(StrictSchema):
     comment = _text(4000, lines=True)
 
 
+class CriterionSchema(StrictSchema):
+    title = _text(200, required=True)
+    description = _text(1000, lines=True)
+
+
+class CriterionUpdateSchema(StrictSchema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = _long(1000)
+
+
 class TopicSchema(StrictSchema):
     title = _text(200, required=True)
     guiding_question = _text(500, required=True)

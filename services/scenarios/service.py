@@ -27,6 +27,7 @@ from services.kit.rpc import rpc
 from services.scenarios.handlers.assessments import AssessmentHandlers
 from services.scenarios.handlers.base import SERVICE
 from services.scenarios.handlers.consistency_ratings import ConsistencyRatingHandlers
+from services.scenarios.handlers.criteria import CriterionHandlers
 from services.scenarios.handlers.factors import FactorHandlers
 from services.scenarios.handlers.influence import InfluenceHandlers
 from services.scenarios.handlers.key_factors import KeyFactorHandlers
@@ -37,6 +38,7 @@ from services.scenarios.handlers.runs import RunHandlers
 from services.scenarios.handlers.scenarios import ScenarioHandlers
 from services.scenarios.handlers.scenariowizard import ScenarioWizardHandlers
 from services.scenarios.handlers.topics import TopicHandlers
+from services.scenarios.handlers.versions import VersionHandlers
 from services.scenarios.models import MODELS, Project
 from services.scenarios.privacy import PERSONAL_DATA
 from services.scenarios.warmup import EngineWarmUp
@@ -54,7 +56,9 @@ class ScenariosService(
     ScenarioHandlers,
     ObservationHandlers,
     AssessmentHandlers,
+    CriterionHandlers,
     TopicHandlers,
+    VersionHandlers,
     CityStateListener,
     OperationsMixin,
     PurgeMixin,

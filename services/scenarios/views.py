@@ -111,6 +111,8 @@ def topic(t: Any) -> dict[str, Any]:
         "updated_at": iso(t.updated_at),
         "submitted_at": iso(t.submitted_at),
         "published_at": iso(t.published_at),
+        "withdrawn_reason": t.withdrawn_reason,
+        "withdrawn_at": iso(t.withdrawn_at),
     }
 
 

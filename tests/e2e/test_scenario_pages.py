@@ -168,7 +168,7 @@ def test_facilitator_works_through_the_scenario_workspace(
     desktop.get_by_label("Titel des Faktors").fill("Wohnkosten")
     desktop.get_by_role("button", name="Faktor hinzufügen").click()
     expect(desktop.get_by_text("Gespeichert.")).to_be_visible()
-    expect(desktop.get_by_role("cell", name="Wohnkosten")).to_be_visible()
+    expect(desktop.get_by_role("cell", name="Wohnkosten", exact=True)).to_be_visible()
     _check(desktop, tmp_path, "factors")
 
     # the influence matrix: one select per cell, the whole matrix in one POST
@@ -278,7 +278,11 @@ def test_facilitator_works_through_the_scenario_workspace(
     _check(desktop, tmp_path, "scenarios")
     public_map = f"{base}/stadt/{slug}/szenarien/karte.svg"
     assert requests.get(public_map, timeout=30).status_code == 404  # nothing published yet
-    desktop.get_by_role("button", name="„Die Stadt der kurzen Wege“ veröffentlichen").click()
+    desktop.get_by_role("link", name="„Die Stadt der kurzen Wege“ veröffentlichen").click()
+    expect(desktop.get_by_role("heading", level=1)).to_have_text(
+        "Szenario „Die Stadt der kurzen Wege“ veröffentlichen?"
+    )
+    desktop.get_by_role("button", name="Veröffentlichen", exact=True).click()
     expect(desktop.locator(".scenario-card .kern-badge")).to_have_text("veröffentlicht")
     published = [s for s in project.call("get", "/scenarios") if s["status"] == "published"]
     assert [s["title"] for s in published] == ["Die Stadt der kurzen Wege"]
@@ -409,8 +413,20 @@ def test_transfer_assessment_and_a_published_topic_on_the_city_page(
 
     _sign_in(second_desktop, base, project.facilitator)
     second_desktop.goto(f"{base}/stadt/{slug}/transfer")
-    second_desktop.get_by_role("button", name="„Wohnen für alle“ veröffentlichen").click()
+    second_desktop.get_by_role("link", name="„Wohnen für alle“ veröffentlichen").click()
+    second_desktop.get_by_role("button", name="Veröffentlichen", exact=True).click()
     expect(second_desktop.locator(".topic-card .kern-badge")).to_have_text("veröffentlicht")
+    # the facilitator adds an own assessment criterion (a refused empty name first)
+    second_desktop.get_by_role("button", name="Kriterium hinzufügen").click()
+    expect(second_desktop.get_by_label("Name des Kriteriums")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    second_desktop.get_by_label("Name des Kriteriums").fill("Kosten für die Stadt")
+    second_desktop.get_by_role("button", name="Kriterium hinzufügen").click()
+    expect(second_desktop.locator(".criteria-list")).to_contain_text("Kosten für die Stadt")
+    # rated on each published scenario, optional
+    expect(second_desktop.get_by_label(re.compile("^Kosten für die Stadt")).first).to_be_visible()
+    _check(second_desktop, tmp_path, "transfer-criteria")
 
     # the city page (anonymous, served from the public cache until the fact empties it)
     anonymous = second_desktop.context.browser.new_context(

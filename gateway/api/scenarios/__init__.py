@@ -9,6 +9,7 @@ from gateway.api.scenarios import projections  # noqa: F401
 from gateway.api.scenarios import runs  # noqa: F401
 from gateway.api.scenarios import observations  # noqa: F401
 from gateway.api.scenarios import transfer  # noqa: F401
+from gateway.api.scenarios import changes  # noqa: F401
 
 # isort: on
 from gateway.api.scenarios.base import bp

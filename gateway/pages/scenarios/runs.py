@@ -190,14 +190,3 @@ def workspace_scenarios(slug: str):
         again,
         url_for("pages_scenarios.workspace_scenarios", slug=slug, ok=1),
     )
-
-
-@bp.post("/stadt/<slug>/szenarien/werkstatt/szenarien/<scenario_id>/veroeffentlichen")
-def publish_scenario(slug: str, scenario_id: str):
-    return _act(
-        lambda: rpc("scenarios", "publish_scenario", slug, scenario_id),
-        lambda exc: _scenarios_page(
-            slug, exc.status, errors=page_errors(exc), error_section=f"s-{scenario_id}"
-        ),
-        url_for("pages_scenarios.workspace_scenarios", slug=slug, ok=1, _anchor=f"s-{scenario_id}"),
-    )

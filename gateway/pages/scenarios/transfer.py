@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request, url_for
+from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.pages.rendering import page_errors
@@ -103,4 +104,64 @@ def topic_step(slug: str, topic_id: str, step: str):
             slug, exc.status, errors=page_errors(exc), error_section=section
         ),
         url_for("pages_scenarios.transfer", slug=slug, ok=1, _anchor=section),
+    )
+
+
+def _topic(slug: str, topic_id: str) -> dict:
+    return rpc("scenarios", "get_topic", slug, topic_id)
+
+
+@bp.get("/stadt/<slug>/transfer/themen/<topic_id>/veroeffentlichen")
+def confirm_publish_topic(slug: str, topic_id: str):
+    """What publishing a topic does, before the facilitator does it (POST: ``topic_step``)."""
+    t = _topic(slug, topic_id)
+    again = t["status"] == "withdrawn"
+    return _workspace(
+        slug,
+        "workspace_confirm.html",
+        heading=_("Vertiefungsthema „%(title)s“ veröffentlichen?", title=t["title"]),
+        consequences=[
+            _("Alle sehen das Thema mit Leitfrage und Beschreibung auf der Szenarien-Seite."),
+            _("Es wird ein Thema für Tischgespräche: Gastgebende können es wählen."),
+            _("Veröffentlicht wird es nicht mehr geändert; es kann zurückgezogen werden."),
+            *([_("Es war zurückgezogen: Der Grund wird dabei gelöscht.")] if again else []),
+        ],
+        action=url_for(
+            "pages_scenarios.topic_step", slug=slug, topic_id=topic_id, step="veroeffentlichen"
+        ),
+        back=url_for("pages_scenarios.transfer", slug=slug, _anchor="themen"),
+        button=_("Erneut veröffentlichen") if again else _("Veröffentlichen"),
+    )
+
+
+@bp.route("/stadt/<slug>/transfer/themen/<topic_id>/zurueckziehen", methods=["GET", "POST"])
+def withdraw_topic(slug: str, topic_id: str):
+    def page(status: int = 200, **extra: Any):
+        t = _topic(slug, topic_id)
+        return _workspace(
+            slug,
+            "workspace_confirm.html",
+            status,
+            heading=_("Vertiefungsthema „%(title)s“ zurückziehen?", title=t["title"]),
+            consequences=[
+                _("Bürgerinnen und Bürger sehen es auf der Szenarien-Seite nicht mehr."),
+                _("Ihr könnt es danach erneut veröffentlichen."),
+            ],
+            action=url_for("pages_scenarios.withdraw_topic", slug=slug, topic_id=topic_id),
+            back=url_for("pages_scenarios.transfer", slug=slug, _anchor="themen"),
+            button=_("Zurückziehen"),
+            reason=True,
+            error_fields={"reason": (_("Grund"), "reason")},
+            **extra,
+        )
+
+    if request.method == "GET":
+        return page()
+    form = {"reason": request.form.get("reason", "")}
+    return _act(
+        lambda: rpc(
+            "scenarios", "withdraw_topic", slug, topic_id, {"reason": form["reason"].strip()}
+        ),
+        lambda exc: page(exc.status, errors=page_errors(exc), form=form),
+        url_for("pages_scenarios.transfer", slug=slug, ok=1, _anchor=f"t-{topic_id}"),
     )

@@ -16,11 +16,14 @@ from services.cities.phases import (
     PHASE_TITLES,
     PHASES,
     TOPICS_PUBLISHED,
+    TOPICS_WITHDRAWN,
     WORKING_PHASES,
     GuardFacts,
     all_kinds_represented,
+    automatic_step,
     check_schedule,
     check_transition,
+    published_now,
 )
 from services.cities.schemas import AdvanceSchema, ScheduleSchema, StepDoneSchema
 from services.kit.errors import Conflict, Invalid, NotFound
@@ -52,13 +55,8 @@ class PhaseChangeHandlers(CitiesBase):
                     if formed
                     else "Not all four kinds are represented yet.",
                 }
-            elif step.rule == "topics":
-                count = context["tallies"].get(TOPICS_PUBLISHED, 0)
-                auto = {
-                    "done": count >= 1,
-                    "progress_de": f"{count} Vertiefungsthemen veröffentlicht",
-                    "progress_en": f"{count} deep-dive topics published",
-                }
+            elif step.rule is not None:
+                auto = automatic_step(step.rule, context["tallies"])
             steps.append(
                 self._step_view(
                     phase, step.key, step.title_de, step.title_en, "default", auto, completions
@@ -181,7 +179,7 @@ class PhaseChangeHandlers(CitiesBase):
             working_group_formed=any(
                 s["done"] for s in kickoff_steps if s["id"] == "working_group_formed"
             ),
-            topics_published=context["tallies"].get(TOPICS_PUBLISHED, 0),
+            topics_published=published_now(context["tallies"], TOPICS_PUBLISHED, TOPICS_WITHDRAWN),
             table_talks_end=(
                 window.end.replace(tzinfo=window.end.tzinfo or UTC)
                 if window and window.end

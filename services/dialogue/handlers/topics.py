@@ -19,6 +19,10 @@ from services.kit.schemas import load
 from services.kit.tenancy import is_slug
 
 TOPIC_PUBLISHED = "stadtdialog.scenarios.topic.published.v1"
+TOPIC_WITHDRAWN = "stadtdialog.scenarios.topic.withdrawn.v1"
+# The hidden reason of a deep-dive topic the scenario workshop withdrew: only such a topic is
+# shown again when it is published again (a moderator's hiding stays).
+WITHDRAWN = "Von der Szenario-Werkstatt zurückgezogen."
 
 
 class TopicHandlers(DialogueBase):
@@ -47,6 +51,21 @@ class TopicHandlers(DialogueBase):
             )
         except NotUniqueError:
             Topic.scoped(city, key=key).update_one(**{f"set__{k}": v for k, v in fields.items()})
+            # published again after a withdrawal: citizens see it again
+            Topic.scoped(city, key=key, hidden=True, hidden_reason=WITHDRAWN).update_one(
+                set__hidden=False, set__hidden_reason=None
+            )
+
+    @event_handler("scenarios", TOPIC_WITHDRAWN, requeue_on_error=True)
+    @idempotent(SERVICE)
+    def on_topic_withdrawn(self, envelope: dict[str, Any]) -> None:
+        """A withdrawn deep-dive topic is hidden from citizens; talks on it keep it."""
+        city, data = envelope.get("city"), envelope.get("data") or {}
+        if not (isinstance(city, str) and is_slug(city)) or not data.get("topic_id"):
+            return
+        Topic.scoped(city, key=f"deep_dive:{data['topic_id']}", hidden=False).update_one(
+            set__hidden=True, set__hidden_reason=WITHDRAWN
+        )
 
     def _topic_view(self, topic: Topic, moderator: bool) -> dict[str, Any]:
         view = {

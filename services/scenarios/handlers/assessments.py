@@ -11,7 +11,8 @@ from services.kit.rpc import rpc
 from services.kit.schemas import load
 from services.scenarios import plots, transfer, views
 from services.scenarios.handlers.base import EDITORS, ScenariosBase, _now
-from services.scenarios.models import Assessment, Scenario
+from services.scenarios.handlers.criteria import own_criterion
+from services.scenarios.models import Assessment, AssessmentCriterion, Project, Scenario
 from services.scenarios.schemas import AssessmentSchema
 
 
@@ -19,7 +20,13 @@ class AssessmentHandlers(ScenariosBase):
     """Criteria, assessments and the portfolio they add up to."""
 
     def _criteria(self, city: str) -> list[dict[str, Any]]:
-        return transfer.criteria(self.city_state.plugins(city).assessment_criteria())
+        """Base criteria, the plugins', then the facilitator's own (criteria.py)."""
+        listed = transfer.criteria(self.city_state.plugins(city).assessment_criteria())
+        project = Project.scoped(city).order_by("-cohort_year").first()
+        if project is not None:
+            own = AssessmentCriterion.scoped(city, project_id=str(project.id)).order_by("id")
+            listed += [own_criterion(c) for c in own]
+        return listed
 
     @rpc
     def criteria(self, city: str) -> list[dict[str, Any]]:

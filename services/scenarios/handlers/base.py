@@ -22,12 +22,25 @@ from services.kit.context import Caller
 from services.kit.errors import Invalid, NotFound
 from services.kit.outbox import OutboxWriter
 from services.scenarios.analysis import InfluenceOverview
-from services.scenarios.models import Factor, KeyFactorDecision, Observation, Project, Projection
+from services.scenarios.models import (
+    Factor,
+    KeyFactorDecision,
+    Observation,
+    Project,
+    Projection,
+    RatingVersion,
+)
 
 SERVICE = "scenarios"
 EDITORS = ("facilitator", "working_group_member")
 FACILITATOR = ("facilitator",)
 PROJECT_CREATORS = ("facilitator", "city_admin")
+# The rating documents whose saves are kept as versions, by class name.
+RATING_KIND = {
+    "InfluenceRating": "influence",
+    "ConsistencyRating": "consistency",
+    "CrossImpactRating": "cross_impact",
+}
 
 
 def _now() -> datetime:
@@ -154,22 +167,44 @@ class ScenariosBase:
     # ------------------------------------------------------------------ ratings
     # Shared by influence.py and consistency_ratings.py.
     @staticmethod
-    def _store_rating(model: type, city: str, project_id: str, rater: str, **fields: Any) -> None:
+    def _store_rating(
+        model: type,
+        city: str,
+        project_id: str,
+        rater: str,
+        by: str | None = None,
+        restored_from: str | None = None,
+        **fields: Any,
+    ) -> None:
         """One document per rater, replaced whole (inserted first time: the unique index
-        settles two concurrent first submissions of one rater)."""
+        settles two concurrent first submissions of one rater). Every save also keeps a
+        version of its own (who, when) in ``rating_versions``; ``by`` is who saved it when
+        that is not the rater (a facilitator restoring)."""
         existing = model.scoped(city, project_id=project_id, rater=rater).first()
+        stored = False
         if existing is None:
             try:
                 model(city=city, project_id=project_id, rater=rater, **fields).save(
                     force_insert=True
                 )
-                return
+                stored = True
             except NotUniqueError:
                 existing = model.scoped(city, project_id=project_id, rater=rater).first()
-        for key, value in fields.items():
-            setattr(existing, key, value)
-        existing.updated_at = _now()
-        existing.save()
+        if not stored:
+            for key, value in fields.items():
+                setattr(existing, key, value)
+            existing.updated_at = _now()
+            existing.save()
+        RatingVersion(
+            city=city,
+            project_id=project_id,
+            kind=RATING_KIND[model.__name__],
+            rater=rater,
+            ids=list(fields.get("factor_ids") or fields.get("projection_ids") or []),
+            values=list(fields["values"]),
+            by=by or rater,
+            restored_from=restored_from,
+        ).save()
 
     @staticmethod
     def _store_resolution(

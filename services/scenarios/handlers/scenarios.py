@@ -10,8 +10,8 @@ from services.kit.rpc import rpc
 from services.kit.schemas import load
 from services.scenarios import plots, views
 from services.scenarios.handlers.base import FACILITATOR, ScenariosBase, _invalid, _now, _oid
-from services.scenarios.models import Run, Scenario
-from services.scenarios.schemas import ScenarioSchema, ScenarioUpdateSchema
+from services.scenarios.models import Assessment, Run, Scenario
+from services.scenarios.schemas import HideSchema, ScenarioSchema, ScenarioUpdateSchema
 
 
 class ScenarioHandlers(ScenariosBase):
@@ -72,6 +72,8 @@ class ScenarioHandlers(ScenariosBase):
             },
             "created_at": views.iso(scenario.created_at),
             "published_at": views.iso(scenario.published_at),
+            "withdrawn_reason": scenario.withdrawn_reason,
+            "withdrawn_at": views.iso(scenario.withdrawn_at),
         }
 
     @rpc
@@ -138,7 +140,8 @@ class ScenarioHandlers(ScenariosBase):
         self._require(city, FACILITATOR, "scenarios")
         scenario = self._get(Scenario, city, scenario_id, "Scenario not found.")
         if scenario.status == "published":
-            raise Conflict("A published scenario is not changed any more.")
+            message = "A published scenario is not changed: withdraw it first."
+            raise Conflict(message, {"status": [message]})
         values = load(ScenarioUpdateSchema(), data)
         _, loaded = self._finished_run(city, scenario.run_id)
         if "projection_ids" in values:
@@ -151,14 +154,18 @@ class ScenarioHandlers(ScenariosBase):
 
     @rpc
     def publish_scenario(self, city: str, scenario_id: str) -> dict[str, Any]:
-        user = self._require(city, FACILITATOR, "scenarios")
+        """A draft is published in the scenario phase; a withdrawn scenario may be published
+        again in transfer too (it was public before)."""
         scenario = self._get(Scenario, city, scenario_id, "Scenario not found.")
+        phases = ("scenarios", "transfer") if scenario.status == "withdrawn" else ("scenarios",)
+        user = self._require(city, FACILITATOR, *phases)
         if scenario.status != "published":
             scenario.status, scenario.published_by, scenario.published_at = (
                 "published",
                 user,
                 _now(),
             )
+            scenario.withdrawn_reason = scenario.withdrawn_by = scenario.withdrawn_at = None
             scenario.save()
             self._record_admin_act(city, "scenario.published", scenario_id, scenario.title)
             self.outbox.add(
@@ -170,6 +177,45 @@ class ScenarioHandlers(ScenariosBase):
                 public=True,
             )
         return self._scenario_view(scenario)
+
+    @rpc
+    def withdraw_scenario(
+        self, city: str, scenario_id: str, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Citizens no longer see it; the reason stays for the working group. The public fact
+        carries no reason (it may name people)."""
+        user = self._require(city, FACILITATOR, "scenarios", "transfer")
+        scenario = self._get(Scenario, city, scenario_id, "Scenario not found.")
+        values = load(HideSchema(), data)
+        if scenario.status != "published":
+            message = "Only a published scenario is withdrawn."
+            raise Conflict(message, {"status": [message]})
+        scenario.status, scenario.withdrawn_reason = "withdrawn", values["reason"]
+        scenario.withdrawn_by, scenario.withdrawn_at = user, _now()
+        scenario.save()
+        self.outbox.add(
+            "scenario",
+            "withdrawn",
+            {"scenario_id": scenario_id},
+            city=city,
+            subject=scenario_id,
+            public=True,
+        )
+        return self._scenario_view(scenario)
+
+    @rpc
+    def delete_scenario(self, city: str, scenario_id: str) -> dict[str, Any]:
+        """A draft or withdrawn scenario goes, with the assessments made of it."""
+        self._require(city, FACILITATOR, "scenarios", "transfer")
+        scenario = self._get(Scenario, city, scenario_id, "Scenario not found.")
+        if scenario.status == "published":
+            message = "A published scenario is not deleted: withdraw it first."
+            raise Conflict(message, {"status": [message]})
+        assessments = Assessment.scoped(city, scenario_id=scenario_id)
+        removed = {"assessments": assessments.count(), "title": scenario.title}
+        assessments.delete()
+        scenario.delete()
+        return {"id": scenario_id, "deleted": True, "removed": removed}
 
     @rpc
     def scenario_profile_svg(self, city: str, scenario_id: str) -> str:

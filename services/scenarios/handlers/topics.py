@@ -10,7 +10,7 @@ from services.kit.schemas import load
 from services.scenarios import views
 from services.scenarios.handlers.base import EDITORS, FACILITATOR, ScenariosBase, _now
 from services.scenarios.models import Scenario, Topic
-from services.scenarios.schemas import TopicSchema, TopicUpdateSchema
+from services.scenarios.schemas import HideSchema, TopicSchema, TopicUpdateSchema
 
 
 class TopicHandlers(ScenariosBase):
@@ -60,7 +60,8 @@ class TopicHandlers(ScenariosBase):
         self._require(city, EDITORS, "transfer")
         topic = self._get(Topic, city, topic_id, "Topic not found.")
         if topic.status == "published":
-            raise Conflict("A published topic is not changed any more.")
+            message = "A published topic is not changed: withdraw it first."
+            raise Conflict(message, {"status": [message]})
         values = load(TopicUpdateSchema(), data)
         self._check_topic_links(city, values)
         for key, value in values.items():
@@ -85,8 +86,9 @@ class TopicHandlers(ScenariosBase):
         if topic.status == "draft":
             message = "Submit the topic for review before publishing it."
             raise Conflict(message, {"status": [message]})
-        if topic.status == "review":
+        if topic.status in ("review", "withdrawn"):
             topic.status, topic.published_by, topic.published_at = "published", user, _now()
+            topic.withdrawn_reason = topic.withdrawn_by = topic.withdrawn_at = None
             topic.save()
             self._record_admin_act(city, "topic.published", topic_id, topic.title)
             # Public: the cities service counts it for the phase guard, the dialogue service
@@ -107,4 +109,22 @@ class TopicHandlers(ScenariosBase):
                 subject=topic_id,
                 public=True,
             )
+        return views.topic(topic)
+
+    @rpc
+    def withdraw_topic(self, city: str, topic_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Citizens no longer see it; the reason stays for the working group (not in the
+        public fact). Publishing it again is ``publish_topic``."""
+        user = self._require(city, FACILITATOR, "transfer")
+        topic = self._get(Topic, city, topic_id, "Topic not found.")
+        values = load(HideSchema(), data)
+        if topic.status != "published":
+            message = "Only a published topic is withdrawn."
+            raise Conflict(message, {"status": [message]})
+        topic.status, topic.withdrawn_reason = "withdrawn", values["reason"]
+        topic.withdrawn_by, topic.withdrawn_at = user, _now()
+        topic.save()
+        self.outbox.add(
+            "topic", "withdrawn", {"topic_id": topic_id}, city=city, subject=topic_id, public=True
+        )
         return views.topic(topic)

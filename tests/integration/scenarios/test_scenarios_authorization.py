@@ -175,13 +175,17 @@ FACILITATOR_ONLY = _row(200, 403, 403, 403, 401, 403, 403)
 EDITORS = _row(200, 200, 403, 403, 401, 403, 403)
 EDITORS_CREATE = _row(201, 201, 403, 403, 401, 403, 403)
 
+def _factor_body(w: World) -> dict:
+    """A name of its own each time: a second factor of the same name is refused."""
+    return {"title": f"Neu {uuid.uuid4().hex[:8]}"}
+
+
 CASES: list[Case] = [
     ("create project", "a", "post", lambda w: "/project", lambda w: {"title": "X"},
      _row(409, 403, 409, 403, 401, 403, 403)),
     ("update project", "a", "put", lambda w: "/project", lambda w: {"title": "Zukunft"},
      FACILITATOR_ONLY),
-    ("create factor", "a", "post", lambda w: "/factors", lambda w: {"title": "Neu"},
-     EDITORS_CREATE),
+    ("create factor", "a", "post", lambda w: "/factors", _factor_body, EDITORS_CREATE),
     ("update factor", "a", "put", lambda w: f"/factors/{w.a_project['factors'][-1]}",
      lambda w: {"description": "genauer"}, EDITORS),
     ("delete factor", "a", "delete", lambda w: f"/factors/{_fresh_factor(w)}", lambda w: None,

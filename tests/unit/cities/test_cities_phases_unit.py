@@ -19,10 +19,12 @@ from services.cities.phases import (
     WORKING_PHASES,
     GuardFacts,
     all_kinds_represented,
+    automatic_step,
     check_schedule,
     check_transition,
     composition,
     next_phase,
+    published_now,
 )
 from services.cities.service import tally_keys
 from services.kit.i18n import german
@@ -297,7 +299,7 @@ def test_every_working_phase_has_default_steps_with_unique_keys() -> None:
             # Stored as a step id and used in URLs: no dot (document key), no colon (plugins).
             assert step.key.replace("_", "").isalnum() and step.key.islower(), step.key
             assert step.title_de.strip() and step.title_en.strip()
-            assert step.rule in (None, "working_group", "topics")
+            assert step.rule in (None, "working_group", "key_factors", "scenarios", "topics")
     all_keys = [step.key for steps in DEFAULT_STEPS.values() for step in steps]
     assert len(all_keys) == len(set(all_keys))
 
@@ -311,9 +313,30 @@ def test_automatic_default_steps() -> None:
     }
     assert rules == {
         ("kickoff", "working_group_formed"): "working_group",
+        ("scenarios", "key_factors"): "key_factors",
+        ("scenarios", "scenarios_written"): "scenarios",
         ("transfer", "topics_published"): "topics",
     }
     assert TOPICS_PUBLISHED == "scenarios.topic.published"
+    for rule in ("key_factors", "scenarios", "topics"):
+        assert automatic_step(rule, {})["done"] is False
+    assert automatic_step("unknown", {}) is None
+
+
+def test_scenario_steps_follow_the_workshop_facts() -> None:
+    """Key factors chosen once completes its step; scenarios and topics count what is public
+    now: a withdrawal takes one back, publishing it again counts it again."""
+    assert automatic_step("key_factors", {"scenarios.key_factors.decided": 1})["done"]
+    facts = {"scenarios.scenario.published": 2, "scenarios.scenario.withdrawn": 2}
+    step = automatic_step("scenarios", facts)
+    assert not step["done"] and step["progress_de"] == "0 Szenarien veröffentlicht"
+    facts["scenarios.scenario.published"] = 3  # published again
+    assert automatic_step("scenarios", facts)["done"]
+    topics = {"scenarios.topic.published": 1, "scenarios.topic.withdrawn": 1}
+    assert not automatic_step("topics", topics)["done"]
+    assert published_now(topics, "scenarios.topic.published", "scenarios.topic.withdrawn") == 0
+    # more withdrawals than publications (facts counted out of order) never go below zero
+    assert published_now({"x": 0, "y": 2}, "x", "y") == 0
 
 
 # ------------------------------------------------------------------ tally keys of a fact

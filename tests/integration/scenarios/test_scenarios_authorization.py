@@ -175,6 +175,7 @@ FACILITATOR_ONLY = _row(200, 403, 403, 403, 401, 403, 403)
 EDITORS = _row(200, 200, 403, 403, 401, 403, 403)
 EDITORS_CREATE = _row(201, 201, 403, 403, 401, 403, 403)
 
+
 def _factor_body(w: World) -> dict:
     """A name of its own each time: a second factor of the same name is refused."""
     return {"title": f"Neu {uuid.uuid4().hex[:8]}"}

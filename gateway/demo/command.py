@@ -10,7 +10,16 @@ from typing import Any
 import click
 
 from gateway.client import PlatformClient, PlatformError
-from gateway.demo.people import DEMO_CITIES, OPERATOR, PASSWORD, Inbox, MailLogInbox, Person
+from gateway.demo import bachstetten, beispielstadt, musterstadt, rosenbrunn, wiesenbrueck
+from gateway.demo.people import (
+    DEMO_CITIES,
+    OPERATOR,
+    PASSWORD,
+    ROLES,
+    Inbox,
+    MailLogInbox,
+    Person,
+)
 from gateway.demo.seeder import Seeder
 
 
@@ -47,8 +56,12 @@ def seed(
     if year is not None:
         seeder.year = year
     op = Person("operator", "operator", token=operator_token)
-    seeder.seed_musterstadt(op)
-    seeder.seed_beispielstadt(op)
+    # Rosenbrunn's talks are hosted a short lead ahead and documented once they have begun:
+    # the other cities are seeded while they wait.
+    closing = rosenbrunn.start(seeder, op)
+    for city in (musterstadt, beispielstadt, bachstetten, wiesenbrueck):
+        city.seed(seeder, op)
+    rosenbrunn.finish(seeder, closing)
     return {"password": PASSWORD, "accounts": sorted(seeder.people)}
 
 
@@ -69,7 +82,7 @@ def seed(
 def demo_command(
     ctx: click.Context, mail_log: Path | None, if_empty: bool, reset: bool, year: int | None
 ) -> None:
-    """Seed the demo cohort (Musterstadt, Beispielstadt) through the platform's API."""
+    """Seed the demo cohort (one city per phase) through the platform's API."""
     url = ctx.obj["url"].rstrip("/")
     try:
         if if_empty and PlatformClient(url).request("GET", "/cities?include_archived=1"):
@@ -90,4 +103,4 @@ def demo_command(
     if not ctx.obj["token"]:
         click.echo(f"  {OPERATOR} (operator)")
     for email in logins["accounts"]:
-        click.echo(f"  {email}")
+        click.echo(f"  {email}" + (f"  ({ROLES[email]})" if email in ROLES else ""))

@@ -1,4 +1,4 @@
-"""The demo's people and cities: the shared password, the operator's address, the two cities'
+"""The demo's people and cities: the shared password, the operator's address, the cities'
 slugs, a person's session, and the ``Inbox`` that reads verification tokens from mails."""
 
 from __future__ import annotations
@@ -15,7 +15,22 @@ PASSWORD = "Stadtdialog-Demo-2027"
 OPERATOR = "demo-operator@stadtdialog.example"
 MUSTERSTADT = "musterstadt"
 BEISPIELSTADT = "beispielstadt"
-DEMO_CITIES = (MUSTERSTADT, BEISPIELSTADT)
+BACHSTETTEN = "bachstetten"  # Auftakt
+WIESENBRUECK = "wiesenbrueck"  # Transfer
+ROSENBRUNN = "rosenbrunn"  # Abschluss
+DEMO_CITIES = (MUSTERSTADT, BEISPIELSTADT, BACHSTETTEN, WIESENBRUECK, ROSENBRUNN)
+# Which demo login shows which role (printed by ``stadtdialog demo``, told on the start page).
+ROLES: dict[str, str] = {
+    f"demo-admin@{WIESENBRUECK}.example": "Stadt-Admin (Transfer)",
+    f"demo-moderation@{WIESENBRUECK}.example": "Szenario-Moderation: Werkstatt und Läufe",
+    f"demo-mitglied1@{WIESENBRUECK}.example": "Arbeitsgruppe: bewertet, schreibt Themen",
+    f"demo-admin@{ROSENBRUNN}.example": "Stadt-Admin (Abschluss): Veranstaltung, Schritte",
+    f"demo-gastgeber@{ROSENBRUNN}.example": "Gastgeber dokumentierter Gespräche",
+    f"demo-gastgeberin@{MUSTERSTADT}.example": "Gastgeberin kommender Tischgespräche",
+    f"demo-gast2@{MUSTERSTADT}.example": "Bürgerin auf der Warteliste",
+    f"demo-admin@{BACHSTETTEN}.example": "Stadt-Admin (Auftakt): Arbeitsgruppe",
+    f"demo-buergerin@{BEISPIELSTADT}.example": "Bürgerin mit Beobachtungen",
+}
 
 
 class Inbox(Protocol):

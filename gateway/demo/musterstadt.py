@@ -1,0 +1,121 @@
+"""Musterstadt, in the table-talk phase: a working group, a scenario project with factors, two
+published deep-dive topics, two table talks with registrations (the second has two seats, so a
+demo guest waits in place 1), project ideas with supports and help offers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from gateway.demo.people import MUSTERSTADT, Person
+from gateway.demo.seeder import Seeder
+
+IDEAS = (
+    ("Radweg am Fluss", "Ein durchgehender, sicherer Radweg entlang des Flusses.",
+     "mobility", "Nord"),
+    ("Schattenplätze am Markt", "Bäume und Sonnensegel für den Marktplatz im Sommer.",
+     "environment", "Altstadt"),
+    ("Reparaturcafé", "Einmal im Monat gemeinsam reparieren statt wegwerfen.", "social", "Süd"),
+)  # fmt: skip
+
+
+def scenario_project(s: Seeder, op: Person, slug: str, factors: list[str]) -> list[dict]:
+    """A project started in the kickoff; its factors once the scenario phase has begun."""
+    base = f"/cities/{slug}/scenarios"
+    first = s.call(op, "POST", f"{base}/factors", {"title": factors[0]})
+    return [first] + [s.call(op, "POST", f"{base}/factors", {"title": t}) for t in factors[1:]]
+
+
+def kickoff(s: Seeder, op: Person, slug: str, name: str, state: str, population: int) -> Person:
+    """City, admin, working group with one invitation, the project; on to the scenarios."""
+    admin = s.city(op, slug, name, state, population, "Dr. Erika Mustermann")
+    s.working_group(
+        admin, slug, f"Zukunft {name}", [(f"demo-verein@{slug}.example", "Heimatverein",
+                                          "association")]
+    )  # fmt: skip
+    s.call(op, "POST", f"/cities/{slug}/scenarios/project", {"title": "Unsere Stadt 2040"})
+    s.step(admin, slug, "kickoff", "working_group_formed", "Demo: die Arbeitsgruppe steht.")
+    s.advance(admin, slug, "scenarios")
+    return admin
+
+
+def publish_topics(s: Seeder, op: Person, admin: Person, slug: str, topics: list[dict]) -> None:
+    """Deep-dive topics written, submitted and published; the dialogue lists them."""
+    base = f"/cities/{slug}/scenarios/topics"
+    for body in topics:
+        made = s.call(op, "POST", base, body)
+        s.call(op, "POST", f"{base}/{made['id']}/submit")
+        s.call(op, "POST", f"{base}/{made['id']}/publish")
+    s.wait(
+        lambda: len(s.call(admin, "GET", f"/cities/{slug}/topics")) >= len(topics),
+        "the deep-dive topics reaching the dialogue",
+    )
+
+
+def seed(s: Seeder, op: Person) -> None:
+    slug = MUSTERSTADT
+    admin = kickoff(s, op, slug, "Musterstadt", "DE-NW", 120_000)
+    scenario_project(s, op, slug, ["Mobilität", "Wohnen", "Klima", "Zusammenhalt"])
+    s.advance(admin, slug, "transfer")
+    topics = [
+        ("Mobilität für alle", "Wie kommen 2040 alle gut durch Musterstadt?"),
+        ("Grüne Innenstadt", "Wie wird die Innenstadt kühler und lebendiger?"),
+    ]
+    publish_topics(
+        s, op, admin, slug,
+        [{"title": t, "guiding_question": q, "description": q} for t, q in topics],
+    )  # fmt: skip
+    s.wait(
+        lambda: s.call(admin, "POST", f"/cities/{slug}/phase", {"to": "table_talks"}),
+        "the table-talk phase",
+    )
+    dialogue_topics = s.call(admin, "GET", f"/cities/{slug}/topics")
+    host = s.person(f"demo-gastgeberin@{slug}.example", "Aylin (Gastgeberin)")
+    guests = [
+        s.person(f"demo-gast{n}@{slug}.example", name)
+        for n, name in enumerate(("Jonas", "Marie", "Karl"), start=1)
+    ]
+    start = (datetime.now(UTC) + timedelta(days=10)).replace(minute=0, second=0, microsecond=0)
+    talks = []
+    # The second table is small (two seats), so a demo guest waits in place 1 and sees the
+    # waiting position in Mein Bereich.
+    for index, (topic, district, seats) in enumerate(
+        zip(dialogue_topics[:2], ("Nord", "Altstadt"), (8, 2), strict=False)
+    ):
+        begins = start + timedelta(days=index * 3)
+        talk = {
+            "title": f"Tischgespräch: {topic['title']}",
+            "topic_id": topic["id"],
+            "description": "Wir reden bei Kaffee und Kuchen. Alle sind willkommen.",
+            "format": "in_person",
+            "address": "Marktplatz 3",
+            "district": district,
+            "starts_at": begins.isoformat(),
+            "ends_at": (begins + timedelta(hours=2)).isoformat(),
+            "capacity": seats,
+        }
+        talks.append(
+            s.wait(
+                lambda talk=talk: s.call(host, "POST", f"/cities/{slug}/talks", talk),
+                "the table-talk phase reaching the dialogue service",
+            )
+        )
+    for guest in guests:
+        s.call(guest, "POST", f"/cities/{slug}/talks/{talks[0]['id']}/registrations", {})
+    # Jonas and Karl take the two seats of the second talk, Marie waits in place 1.
+    for guest in (guests[0], guests[2], guests[1]):
+        s.call(guest, "POST", f"/cities/{slug}/talks/{talks[1]['id']}/registrations", {})
+    made = [
+        s.call(
+            host if n % 2 == 0 else guests[1],
+            "POST",
+            f"/cities/{slug}/ideas",
+            {"title": title, "description": text, "category": category, "district": district},
+        )
+        for n, (title, text, category, district) in enumerate(IDEAS)
+    ]
+    for guest in guests:
+        s.call(guest, "POST", f"/cities/{slug}/ideas/{made[0]['id']}/support")
+    # Help offers ("Ich mache mit"): Jonas at the repair café, the host with the shade.
+    s.call(guests[0], "POST", f"/cities/{slug}/ideas/{made[2]['id']}/helpers")
+    s.call(host, "POST", f"/cities/{slug}/ideas/{made[1]['id']}/helpers")
+    s.log("Musterstadt: Tischgespräche mit 2 Themen, 2 Gesprächen und 3 Ideen")

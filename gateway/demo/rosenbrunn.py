@@ -61,7 +61,7 @@ class Started:
 
 
 def start(s: Seeder, op: Person) -> Started:
-    """To the table talks; three talks hosted a short lead ahead, guests registered, ideas."""
+    """To the table talks; three talks hosted a short lead ahead, guests registered."""
     slug = ROSENBRUNN
     admin = kickoff(s, op, slug, "Rosenbrunn", "DE-RP", 31_000)
     scenario_project(s, op, slug, ["Zusammenhalt", "Klima", "Nahversorgung", "Demografie"])
@@ -90,17 +90,6 @@ def start(s: Seeder, op: Person) -> Started:
     for talk in started.talks:
         for guest in guests:
             s.call(guest, "POST", f"{CITY}/talks/{talk['id']}/registrations", {})
-    for n, (title, text, category, district, talk) in enumerate(IDEAS):
-        author = host if n % 2 == 0 else guests[n % 3]
-        body = {"title": title, "description": text, "category": category,
-                "district": district, "talk_id": started.talks[talk]["id"]}  # fmt: skip
-        started.ideas.append(s.call(author, "POST", f"{CITY}/ideas", body))
-    # Supports: the first idea by all, the others by fewer; help offers on two.
-    for n, idea in enumerate(started.ideas):
-        for guest in guests[: 3 - n if n < 3 else 1]:
-            s.call(guest, "POST", f"{CITY}/ideas/{idea['id']}/support")
-    s.call(guests[0], "POST", f"{CITY}/ideas/{started.ideas[0]['id']}/helpers")
-    s.call(guests[2], "POST", f"{CITY}/ideas/{started.ideas[1]['id']}/helpers")
     return started
 
 
@@ -117,6 +106,24 @@ def _document(s: Seeder, started: Started, topics: dict[str, dict]) -> None:
         s.call(started.host, "POST", f"{CITY}/talks/{talk['id']}/documentation", body)
 
 
+def _ideas(s: Seeder, started: Started) -> None:
+    """Ideas from the documented talks, with supports and help offers."""
+    host, guests = started.host, started.guests
+    # Supports: the first idea by everyone else, the others by fewer.
+    for n, ((title, text, category, district, talk), supporters) in enumerate(
+        zip(IDEAS, (3, 2, 2, 1), strict=True)
+    ):
+        author = host if n % 2 == 0 else guests[n % 3]
+        body = {"title": title, "description": text, "category": category,
+                "district": district, "talk_id": started.talks[talk]["id"]}  # fmt: skip
+        idea = s.call(author, "POST", f"{CITY}/ideas", body)
+        started.ideas.append(idea)
+        for person in [p for p in (host, *guests) if p is not author][:supporters]:
+            s.call(person, "POST", f"{CITY}/ideas/{idea['id']}/support")
+    s.call(guests[0], "POST", f"{CITY}/ideas/{started.ideas[0]['id']}/helpers")
+    s.call(guests[2], "POST", f"{CITY}/ideas/{started.ideas[1]['id']}/helpers")
+
+
 def finish(s: Seeder, started: Started) -> None:
     """Once the talks have begun: documented; ideas moved on; the closing with its event."""
     assert started.begins is not None
@@ -124,6 +131,7 @@ def finish(s: Seeder, started: Started) -> None:
     admin, slug = started.admin, ROSENBRUNN
     topics = {t["title"]: t for t in s.call(admin, "GET", f"{CITY}/topics")}
     _document(s, started, topics)
+    _ideas(s, started)
     moves = (
         (0, ("in_discussion", "in_progress"), "Die Wohnungsbaugesellschaft stellt den Laden."),
         (1, ("in_discussion",), "Der Seniorenbeirat prüft Fahrzeug und Fahrplan."),

@@ -19,18 +19,24 @@ BACHSTETTEN = "bachstetten"  # Auftakt
 WIESENBRUECK = "wiesenbrueck"  # Transfer
 ROSENBRUNN = "rosenbrunn"  # Abschluss
 DEMO_CITIES = (MUSTERSTADT, BEISPIELSTADT, BACHSTETTEN, WIESENBRUECK, ROSENBRUNN)
-# Which demo login shows which role (printed by ``stadtdialog demo``, told on the start page).
-ROLES: dict[str, str] = {
-    f"demo-admin@{WIESENBRUECK}.example": "Stadt-Admin (Transfer)",
-    f"demo-moderation@{WIESENBRUECK}.example": "Szenario-Moderation: Werkstatt und Läufe",
-    f"demo-mitglied1@{WIESENBRUECK}.example": "Arbeitsgruppe: bewertet, schreibt Themen",
-    f"demo-admin@{ROSENBRUNN}.example": "Stadt-Admin (Abschluss): Veranstaltung, Schritte",
-    f"demo-gastgeber@{ROSENBRUNN}.example": "Gastgeber dokumentierter Gespräche",
-    f"demo-gastgeberin@{MUSTERSTADT}.example": "Gastgeberin kommender Tischgespräche",
-    f"demo-gast2@{MUSTERSTADT}.example": "Bürgerin auf der Warteliste",
-    f"demo-admin@{BACHSTETTEN}.example": "Stadt-Admin (Auftakt): Arbeitsgruppe",
-    f"demo-buergerin@{BEISPIELSTADT}.example": "Bürgerin mit Beobachtungen",
-}
+# Which demo login shows which role: (e-mail, German role, what to look at); printed by
+# ``stadtdialog demo`` and listed on the start page.
+DEMO_LOGINS: tuple[tuple[str, str, str], ...] = (
+    (f"demo-moderation@{WIESENBRUECK}.example", "Szenario-Moderation",
+     "Werkstatt Wiesenbrück: Matrizen, Läufe, Szenarien"),
+    (f"demo-mitglied1@{WIESENBRUECK}.example", "Arbeitsgruppe",
+     "Transfer Wiesenbrück: Bewertungen, Vertiefungsthemen"),
+    (f"demo-gastgeberin@{MUSTERSTADT}.example", "Gastgeberin",
+     "Tischgespräche Musterstadt, Mein Bereich"),
+    (f"demo-gast2@{MUSTERSTADT}.example", "Bürgerin", "Anmeldung und Warteliste"),
+    (f"demo-gastgeber@{ROSENBRUNN}.example", "Gastgeber", "Dokumentierte Gespräche Rosenbrunn"),
+    (f"demo-admin@{ROSENBRUNN}.example", "Stadt-Admin",
+     "Abschluss Rosenbrunn: Veranstaltung, nächste Schritte"),
+    (f"demo-admin@{BACHSTETTEN}.example", "Stadt-Admin", "Auftakt Bachstetten: Arbeitsgruppe"),
+    (f"demo-buergerin@{BEISPIELSTADT}.example", "Bürgerin",
+     "Beobachtungen in Beispielstadt"),
+)  # fmt: skip
+ROLES: dict[str, str] = {email: role for email, role, _ in DEMO_LOGINS}
 
 
 class Inbox(Protocol):

@@ -38,4 +38,4 @@ def seed(s: Seeder, op: Person) -> None:
     s.working_group(admin, slug, "Zukunftsrunde Bachstetten", INVITATIONS)
     s.join(INVITATIONS[0][0], "Gisela Hartl (Bürgerverein)")
     s.step(admin, slug, "kickoff", "kickoff_meeting", "Auftakttreffen im Rathaussaal, 40 Gäste.")
-    s.log("Bachstetten: Auftakt, Arbeitsgruppe mit 4 Einladungen (1 angenommen)")
+    s.done("Bachstetten: Auftakt, Arbeitsgruppe mit 4 Einladungen (1 angenommen)")

@@ -22,4 +22,4 @@ def seed(s: Seeder, op: Person) -> None:
     for kind, text, factor in notes:
         body = {"kind": kind, "text": text, **({"factor_id": factor} if factor else {})}
         s.call(citizen, "POST", f"/cities/{slug}/scenarios/observations", body)
-    s.log("Beispielstadt: Szenarien mit 4 Einflussfaktoren und 2 Beobachtungen")
+    s.done("Beispielstadt: Szenarien mit 4 Einflussfaktoren und 2 Beobachtungen")

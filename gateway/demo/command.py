@@ -3,6 +3,7 @@ uses, which the tests call directly."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,10 +59,12 @@ def seed(
     op = Person("operator", "operator", token=operator_token)
     # Rosenbrunn's talks are hosted a short lead ahead and documented once they have begun:
     # the other cities are seeded while they wait.
+    began = time.monotonic()
     closing = rosenbrunn.start(seeder, op)
     for city in (musterstadt, beispielstadt, bachstetten, wiesenbrueck):
         city.seed(seeder, op)
     rosenbrunn.finish(seeder, closing)
+    log(f"demo: seeded in {time.monotonic() - began:.0f} s")
     return {"password": PASSWORD, "accounts": sorted(seeder.people)}
 
 

@@ -118,4 +118,4 @@ def seed(s: Seeder, op: Person) -> None:
     # Help offers ("Ich mache mit"): Jonas at the repair café, the host with the shade.
     s.call(guests[0], "POST", f"/cities/{slug}/ideas/{made[2]['id']}/helpers")
     s.call(host, "POST", f"/cities/{slug}/ideas/{made[1]['id']}/helpers")
-    s.log("Musterstadt: Tischgespräche mit 2 Themen, 2 Gesprächen und 3 Ideen")
+    s.done("Musterstadt: Tischgespräche mit 2 Themen, 2 Gesprächen und 3 Ideen")

@@ -90,6 +90,7 @@ def start(s: Seeder, op: Person) -> Started:
     for talk in started.talks:
         for guest in guests:
             s.call(guest, "POST", f"{CITY}/talks/{talk['id']}/registrations", {})
+    s.done("Rosenbrunn: 3 Tischgespräche angesetzt, Gäste angemeldet")
     return started
 
 
@@ -161,7 +162,7 @@ def finish(s: Seeder, started: Started) -> None:
         lambda: s.call(None, "GET", f"{CITY}/results")["talks"]["held"] == len(TALKS),
         "the documented talks in the results",
     )
-    s.log("Rosenbrunn: Abschluss, 3 dokumentierte Gespräche, 4 Ideen, Abschlussveranstaltung")
+    s.done("Rosenbrunn: Abschluss, 3 dokumentierte Gespräche, 4 Ideen, Abschlussveranstaltung")
 
 
 def _closing_event() -> dict:

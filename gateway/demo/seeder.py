@@ -22,6 +22,11 @@ class Seeder:
     log: Callable[[str], None] = print
     people: dict[str, Person] = field(default_factory=dict)
     invited: dict[str, int] = field(default_factory=dict)  # e-mail -> number of its invitation
+    began: float = field(default_factory=time.monotonic)
+
+    def done(self, what: str) -> None:
+        """Tell what a city now holds, and when (seconds since the seeding began)."""
+        self.log(f"{what} ({time.monotonic() - self.began:.0f} s)")
 
     # ------------------------------------------------------------------ plumbing
     def call(self, who: Person | None, method: str, path: str, body: Any = None) -> Any:

@@ -134,7 +134,7 @@ def seed(s: Seeder, op: Person) -> None:
     s.advance(admin, slug, "transfer")
     _transfer(s, facilitator, members, ids, scenarios)
     s.step(admin, slug, "transfer", "scenarios_assessed", "Beide Mitglieder haben bewertet.")
-    s.log(
+    s.done(
         f"Wiesenbrück: Transfer, {len(data.FACTORS)} Einflussfaktoren, "
         f"{len(scenarios)} veröffentlichte Szenarien, {len(data.TOPICS)} Vertiefungsthemen"
     )

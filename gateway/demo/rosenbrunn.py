@@ -18,7 +18,7 @@ from gateway.demo.seeder import Seeder
 
 CITY = f"/cities/{ROSENBRUNN}"
 # How far ahead the talks are hosted: about what seeding the other cities takes.
-LEAD = timedelta(seconds=25)
+LEAD = timedelta(seconds=15)
 TOPICS = [
     {"title": "Treffpunkte im Quartier", "guiding_question": "Wo begegnen wir uns 2040?",
      "description": "Plätze, Räume und Anlässe, an denen Nachbarschaft entsteht.",

@@ -32,7 +32,8 @@ def kickoff(s: Seeder, op: Person, slug: str, name: str, state: str, population:
         admin, slug, f"Zukunft {name}", [(f"demo-verein@{slug}.example", "Heimatverein",
                                           "association")]
     )  # fmt: skip
-    s.call(op, "POST", f"/cities/{slug}/scenarios/project", {"title": "Unsere Stadt 2040"})
+    project = {"title": "Unsere Stadt 2040"}
+    s.first(op, "POST", f"/cities/{slug}/scenarios/project", project, f"{slug}'s project")
     s.step(admin, slug, "kickoff", "working_group_formed", "Demo: die Arbeitsgruppe steht.")
     s.advance(admin, slug, "scenarios")
     return admin

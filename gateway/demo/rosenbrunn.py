@@ -143,7 +143,7 @@ def finish(s: Seeder, started: Started) -> None:
             body = {"status": status, "reason": reason}
             s.call(admin, "POST", f"{CITY}/ideas/{started.ideas[index]['id']}/status", body)
     s.advance(admin, slug, "closing", "Alle Tischgespräche sind geführt und dokumentiert.")
-    event = s.call(admin, "POST", f"{CITY}/closing-events", _closing_event())
+    event = s.first(admin, "POST", f"{CITY}/closing-events", _closing_event(), "closing event")
     s.call(admin, "POST", f"{CITY}/closing-events/{event['id']}/publish")
     for person in (*started.guests, started.host):
         s.call(person, "POST", f"{CITY}/closing-events/{event['id']}/registrations", {})

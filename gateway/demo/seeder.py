@@ -91,6 +91,12 @@ class Seeder:
             time.sleep(0.2)
         raise PlatformError(f"demo: {what} did not happen within {timeout:g} s")
 
+    def first(self, who: Person, method: str, path: str, body: Any, what: str) -> Any:
+        """A service's first write for a city: retried until the service has heard of the
+        city's phase (from the cities service's facts; after a reset it may still know the
+        purged city's old phase for a moment). A refused write changes nothing."""
+        return self.wait(lambda: self.call(who, method, path, body), what)
+
     # ------------------------------------------------------------------ cities
     def city(
         self, op: Person, slug: str, name: str, state: str, population: int, mayor: str

@@ -122,7 +122,7 @@ def seed(s: Seeder, op: Person) -> None:
     facilitator, members = _group(s, op, admin)
     question = "Wie leben, wohnen und arbeiten wir 2040 in Wiesenbrück?"
     project = {"title": "Wiesenbrück 2040", "key_factor_count": 6, "description": question}
-    s.call(facilitator, "POST", f"{BASE}/project", project)
+    s.first(facilitator, "POST", f"{BASE}/project", project, "Wiesenbrück's project")
     s.step(admin, slug, "kickoff", "working_group_formed", "Naturschutz, Handel, Stiftung, "
            "Verwaltung: die Zukunftswerkstatt steht.")  # fmt: skip
     s.advance(admin, slug, "scenarios")

@@ -17,8 +17,8 @@ from gateway.demo.people import ROSENBRUNN, Person
 from gateway.demo.seeder import Seeder
 
 CITY = f"/cities/{ROSENBRUNN}"
-# How far ahead the talks are hosted: about what seeding the other cities takes.
-LEAD = timedelta(seconds=15)
+# How far ahead the talks are hosted: time enough for their guests to join before they begin.
+LEAD = timedelta(seconds=20)
 TOPICS = [
     {"title": "Treffpunkte im Quartier", "guiding_question": "Wo begegnen wir uns 2040?",
      "description": "Plätze, Räume und Anlässe, an denen Nachbarschaft entsteht.",
@@ -84,12 +84,10 @@ def start(s: Seeder, op: Person) -> Started:
             "ends_at": (started.begins + timedelta(hours=2)).isoformat(),
             "capacity": 10,
         }
-        started.talks.append(
-            s.wait(lambda talk=talk: s.call(host, "POST", f"{CITY}/talks", talk), "a talk")
-        )
-    for talk in started.talks:
-        for guest in guests:
-            s.call(guest, "POST", f"{CITY}/talks/{talk['id']}/registrations", {})
+        made = s.wait(lambda talk=talk: s.call(host, "POST", f"{CITY}/talks", talk), "a talk")
+        started.talks.append(made)
+        for guest in guests:  # joining is open until the talk begins
+            s.call(guest, "POST", f"{CITY}/talks/{made['id']}/registrations", {})
     s.done("Rosenbrunn: 3 Tischgespräche angesetzt, Gäste angemeldet")
     return started
 

@@ -151,9 +151,12 @@ def finish(s: Seeder, started: Started) -> None:
         (2, "Einweihung der drei Trinkbrunnen", "Stadtwerke Rosenbrunn", "done"),
         (3, "Gießkannen und Patenschaftsschilder ausgeben", "Grünflächenamt", "planned"),
     )
-    due = (datetime.now(UTC) + timedelta(days=60)).date().isoformat()
+    today = datetime.now(UTC).date()
     for index, what, owner, status in steps:
-        body = {"what": what, "owner_organisation": owner, "status": status, "due_date": due}
+        # A step done has its date behind it, the others ahead.
+        due = today + timedelta(days=-14 if status == "done" else 60)
+        body = {"what": what, "owner_organisation": owner, "status": status,
+                "due_date": due.isoformat()}  # fmt: skip
         s.call(admin, "POST", f"{CITY}/ideas/{started.ideas[index]['id']}/next-steps", body)
     s.step(admin, slug, "closing", "results_published", "Ergebnisse auf der Ergebnisseite.")
     s.wait(

@@ -15,6 +15,7 @@ from typing import Any
 from icalendar import Calendar, Event
 
 from services.dialogue.calendar import PRODID, talk_event
+from services.events.calendar import closing_event_entry
 
 REFRESH = "PT1H"  # how often a subscribed calendar asks again
 
@@ -22,25 +23,6 @@ REFRESH = "PT1H"  # how often a subscribed calendar asks again
 def private_feed_url(base_url: str, token: str) -> str:
     """Where a person's private feed is read (gateway/pages/my_calendar.py serves it)."""
     return f"{base_url.rstrip('/')}/kalender/{token}.ics"
-
-
-def _closing_event(event: dict[str, Any], base_url: str) -> Event:
-    entry = Event()
-    entry.add("uid", f"closing-{event['id']}@stadtdialog")
-    entry.add("dtstamp", datetime.now(UTC))
-    entry.add("dtstart", datetime.fromisoformat(event["starts_at"]))
-    entry.add("dtend", datetime.fromisoformat(event["ends_at"]))
-    entry.add("summary", f"Abschlussveranstaltung: {event['title']}")
-    url = f"{base_url}/stadt/{event['city']}/abschluss/{event['id']}"
-    entry.add("description", "\n\n".join(p for p in (event.get("description") or "", url) if p))
-    venue = event.get("venue") or {}
-    place = ", ".join(p for p in (venue.get("name"), venue.get("address")) if p)
-    if place or venue.get("online_url"):
-        entry.add("location", place or venue["online_url"])
-    entry.add("url", url)
-    cancelled = event.get("status") == "cancelled"
-    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    return entry
 
 
 def _phase(slug: str, phase: dict[str, Any], base_url: str) -> Event | None:
@@ -84,7 +66,7 @@ def person_feed(
             entry["summary"] = f"Warteliste – {entry['summary']}"
         calendar.add_component(entry)
     for event, part in closing_events:
-        entry = _closing_event(event, base_url)
+        entry = closing_event_entry(event, base_url)
         if part == "waitlisted" and event.get("status") != "cancelled":
             entry["status"] = "TENTATIVE"
             entry["summary"] = f"Warteliste – {entry['summary']}"
@@ -108,5 +90,5 @@ def city_feed(
         calendar.add_component(talk_event(public, base_url))
     for event in closing_events:
         if event.get("status") in ("published", "cancelled"):
-            calendar.add_component(_closing_event(event, base_url))
+            calendar.add_component(closing_event_entry(event, base_url))
     return calendar.to_ical()

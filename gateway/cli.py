@@ -13,6 +13,7 @@ import click  # noqa: E402 - after the filter, which must come first
 
 from gateway.cli_common import call, print_json  # noqa: E402
 from gateway.cli_deadletters import deadletters  # noqa: E402
+from gateway.cli_integrators import integrators  # noqa: E402
 from gateway.cli_ops import COMMANDS as OPS_COMMANDS  # noqa: E402
 from gateway.client import DEFAULT_URL, PlatformClient, PlatformError, store_token  # noqa: E402
 from gateway.demo.command import demo_command  # noqa: E402
@@ -153,5 +154,6 @@ def probe(service: str, timeout: float) -> None:
 for _command in OPS_COMMANDS:
     main.add_command(_command)
 main.add_command(deadletters)  # gateway/cli_deadletters.py
+main.add_command(integrators)  # gateway/cli_integrators.py
 main.add_command(scenarios, name="scenarios")
 main.add_command(demo_command, name="demo")

@@ -33,7 +33,9 @@ from kombu.exceptions import OperationalError
 from kombu.message import Message
 from kombu.serialization import register
 
-EXCHANGE = Exchange("stadtdialog.public", type="topic", durable=True)
+# Passive: the platform declares the exchange; an integrator's broker user may not (its
+# permissions allow reading it and binding its own queues with its cities' keys only).
+EXCHANGE = Exchange("stadtdialog.public", type="topic", durable=True, passive=True)
 
 # Facts arrive as CloudEvents in structured mode, content type application/cloudevents+json
 # (the CloudEvents AMQP binding): tell kombu that this is JSON.

@@ -96,7 +96,7 @@ def test_ctrl_c_after_the_demo_stops_the_broker_and_database_the_run_started(tmp
     """With nothing given, the run starts its own RabbitMQ node and FerretDB (with the
     PostgreSQL cluster behind it, all on free ports beside whatever else runs here); Ctrl-C
     after the demo seed stops them all and every process."""
-    names = ("gateway", "smtp", "amqp", "dist", "database", "postgres")
+    names = ("gateway", "smtp", "amqp", "dist", "management", "database", "postgres")
     ports = {name: free_port() for name in names}
     postgresql = os.environ.get("STADTDIALOG_DB_BACKEND", "postgresql") == "postgresql"
     # A state dir the `postgres` user can reach (pytest's tmp_path is private to root), so that
@@ -115,6 +115,7 @@ def test_ctrl_c_after_the_demo_stops_the_broker_and_database_the_run_started(tmp
         SMTP_PORT=str(ports["smtp"]),
         RABBITMQ_PORT=str(ports["amqp"]),
         RABBITMQ_DIST_PORT=str(ports["dist"]),
+        RABBITMQ_MANAGEMENT_PORT=str(ports["management"]),
         FERRETDB_PORT=str(ports["database"]),
         POSTGRES_PORT=str(ports["postgres"]),
         STADTDIALOG_STATE=str(state),
@@ -151,6 +152,7 @@ def test_ctrl_c_after_the_demo_stops_the_broker_and_database_the_run_started(tmp
         assert "demo: logins" in printed, f"the run ended early:\n{printed[-6000:]}"
         database_pid = int(pidfile.read_text())
         assert _listening(ports["amqp"]) and _listening(ports["database"])
+        assert _listening(ports["management"])
         assert _listening(ports["postgres"]) == postgresql
     finally:
         os.killpg(process.pid, signal.SIGINT)

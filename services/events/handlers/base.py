@@ -10,6 +10,7 @@ from typing import Any
 from bson import ObjectId
 from nameko.rpc import ServiceProxy
 
+from services.events.calendar import closing_event_ics, event_url
 from services.events.facts import Fact
 from services.events.models import (
     Accessibility,
@@ -22,9 +23,10 @@ from services.events.models import (
 )
 from services.events.results import Titles
 from services.kit.city_state import CityStateView
+from services.kit.config import load_settings
 from services.kit.context import Caller
 from services.kit.errors import NotFound
-from services.kit.mail import MailWriter
+from services.kit.mail import Attachment, MailWriter
 from services.kit.outbox import OutboxWriter
 
 ORGANISERS = ("city_admin", "partner")
@@ -99,8 +101,10 @@ class EventsBase:
         )
 
     def _event_view(self, event: ClosingEvent, organiser: bool) -> dict[str, Any]:
-        seats = self._seats(event)
         registrations = Registration.scoped(event.city, event_id=str(event.id)).count()
+        # A cancelled event has no places and nobody waiting: its registrations lapsed.
+        seats = self._seats(event) if event.status != "cancelled" else {}
+        held = len(seats) if event.status != "cancelled" else registrations
         view = {
             "id": str(event.id),
             "city": event.city,
@@ -138,8 +142,9 @@ class EventsBase:
             "registration": {
                 "capacity": event.capacity,
                 "confirmed": len(seats),
-                "free": max(event.capacity - len(seats), 0),
-                "waiting": max(registrations - len(seats), 0),
+                "free": max(event.capacity - held, 0) if event.status != "cancelled" else 0,
+                "waiting": max(registrations - held, 0),
+                "lapsed": registrations if event.status == "cancelled" else 0,
                 "opens_at": _iso(event.registration_opens_at),
                 "opens_later": event.registration_opens_at is not None
                 and _now() < _aware(event.registration_opens_at),
@@ -178,12 +183,38 @@ class EventsBase:
         event.registration_closes_at = values["registration_closes_at"]
 
     def _mail_registrants(self, event: ClosingEvent, subject: str, body: str) -> None:
+        attachments = self._calendar_file(event)
         for registration in self._queue(event):
             try:
                 summary = self.identity.account_summary(registration.account_id)
             except NotFound:
                 continue  # the account was deleted meanwhile: nobody to tell
-            self.mail.send(summary["email"], subject, body)
+            self.mail.send(summary["email"], subject, body, attachments)
+
+    @staticmethod
+    def _link(event: ClosingEvent) -> str:
+        """The event's page, for the mails."""
+        return event_url(load_settings().public_base_url, event.city, str(event.id))
+
+    @staticmethod
+    def _calendar_file(event: ClosingEvent) -> list[Attachment]:
+        """The event's .ics for a mail (a cancelled event's removes the entry)."""
+        view = {
+            "id": str(event.id),
+            "city": event.city,
+            "title": event.title,
+            "description": event.description,
+            "starts_at": _iso(event.starts_at),
+            "ends_at": _iso(event.ends_at),
+            "venue": {
+                "name": event.venue.name,
+                "address": event.venue.address or "",
+                "online_url": event.venue.online_url,
+            },
+            "status": event.status,
+        }
+        ics = closing_event_ics(view, load_settings().public_base_url)
+        return [("abschlussveranstaltung.ics", "text/calendar", ics)]
 
     # ------------------------------------------------------------------ across aggregates
     def _fill(self, event: ClosingEvent) -> list[str]:

@@ -75,7 +75,10 @@ class ClosingEventHandlers(EventsBase):
             )
             if {"starts_at", "venue"} & set(changed):
                 self._mail_registrants(
-                    event, *mails.changed(event.title, _aware(event.starts_at), event.venue.name)
+                    event,
+                    *mails.changed(
+                        event.title, _aware(event.starts_at), event.venue.name, self._link(event)
+                    ),
                 )
             if "capacity" in changed:
                 self._fill(event)  # more places: the waiting list moves up
@@ -135,7 +138,10 @@ class ClosingEventHandlers(EventsBase):
                     public=True,
                 )
                 self._mail_registrants(
-                    event, *mails.cancelled(event.title, _aware(event.starts_at), reason)
+                    event,
+                    *mails.cancelled(
+                        event.title, _aware(event.starts_at), reason, self._link(event)
+                    ),
                 )
         return self._event_view(event, organiser=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.events.follow_up import status_with_steps
 from services.events.handlers.base import FOLLOW_UP, EventsBase, _day, _iso, _now, _object_id
 from services.events.models import NextStep
 from services.events.results import visible_ideas
@@ -111,7 +112,16 @@ class NextStepHandlers(EventsBase):
         for step in NextStep.scoped(city).order_by("due_date", "created_at"):
             steps.setdefault(step.idea_id, []).append(self._step_view(step))
         overview = [
-            {"idea_id": idea_id, **idea, "next_steps": steps.get(idea_id, [])}
+            {
+                "idea_id": idea_id,
+                **idea,
+                # The steps tell more than the talks' status (services/events/follow_up.py).
+                "status": status_with_steps(
+                    idea["status"], (s["status"] for s in steps.get(idea_id, []))
+                ),
+                "status_in_dialogue": idea["status"],
+                "next_steps": steps.get(idea_id, []),
+            }
             for idea_id, idea in ideas.items()
         ]
         overview.sort(key=lambda i: (-len(i["next_steps"]), -i["supports"], i["idea_id"]))

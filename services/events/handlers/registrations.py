@@ -72,10 +72,12 @@ class RegistrationHandlers(EventsBase):
         if summary is None:
             return
         venue = event.venue.name
-        self.mail.send(
-            summary["email"],
-            *mails.registration(status, event.title, _aware(event.starts_at), venue, position),
+        subject, body = mails.registration(
+            status, event.title, _aware(event.starts_at), venue, self._link(event), position
         )
+        # A place means a calendar entry; the waiting list gets none yet.
+        attachments = self._calendar_file(event) if status != "waitlisted" else None
+        self.mail.send(summary["email"], subject, body, attachments)
 
     def _summary(self, account_id: str) -> dict[str, Any] | None:
         """Identity's summary of an account, asked once per request (nameko makes a service
@@ -96,9 +98,11 @@ class RegistrationHandlers(EventsBase):
     ) -> dict[str, Any]:
         """Confirmed or waiting with position; ``seats`` (registration id -> number) as just
         read, else read here."""
+        registration_id = str(registration.id)
+        if event.status == "cancelled":  # the event's cancellation ends every registration
+            return {"registration_id": registration_id, "status": "cancelled", "position": None}
         if seats is None:
             seats = self._seats(event)
-        registration_id = str(registration.id)
         if registration_id in seats:
             return {"registration_id": registration_id, "status": "confirmed", "position": None}
         arrivals = [(r.arrival, str(r.id)) for r in self._queue(event)]

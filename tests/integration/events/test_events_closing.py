@@ -96,6 +96,7 @@ def test_a_closing_event_with_registrations(api, closing_city, listen, platform)
             "confirmed": 0,
             "free": 2,
             "waiting": 0,
+            "lapsed": 0,
             "opens_at": None,
             "opens_later": False,
             "closes_at": None,
@@ -112,8 +113,15 @@ def test_a_closing_event_with_registrations(api, closing_city, listen, platform)
         assert api.post(f"{base}/registrations", {}).status_code == 401
         mail = platform.mail_sink.wait_for(people[0]["email"], count=2)[-1]
         assert "Anmeldung bestätigt" in mail["Subject"]
+        page = f"/stadt/{slug}/abschluss/{event['id']}"
+        text = mail.get_body(("plain",)).get_content()
+        # Both parts name the event and link its page; the place comes with a calendar entry.
+        assert text.count(page) == 2 and text.count("Abschlussveranstaltung: Unsere Stadt") == 2
+        ics = _calendar_of(mail)
+        assert f"UID:closing-{event['id']}@stadtdialog" in ics and "METHOD:PUBLISH" in ics
         waiting_mail = platform.mail_sink.wait_for(people[2]["email"], count=2)[-1]
         assert "Warteliste" in waiting_mail["Subject"]
+        assert not list(waiting_mail.iter_attachments())  # no place yet: no calendar entry
 
         listing = api.get(f"{base}/registrations", token=partner["token"])
         assert listing.status_code == 200
@@ -156,8 +164,18 @@ def test_a_closing_event_with_registrations(api, closing_city, listen, platform)
 
         cancelled = api.post(f"{base}/cancel", {"reason": "Sturmwarnung"}, token=admin["token"])
         assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
-        assert platform.mail_sink.wait_for(people[1]["email"], count=4)[-1]["Subject"].startswith(
-            "Abgesagt"
+        cancel_mail = platform.mail_sink.wait_for(people[1]["email"], count=4)[-1]
+        assert cancel_mail["Subject"].startswith("Abgesagt")
+        assert "METHOD:CANCEL" in _calendar_of(cancel_mail)  # calendars remove the entry
+        # Every registration lapsed with the event: nobody confirmed, nobody waiting.
+        mine = api.get(f"{base}/registrations/me", token=people[1]["token"]).json()
+        assert mine["status"] == "cancelled" and mine["position"] is None
+        counts = api.get(base).json()["registration"]
+        assert (counts["confirmed"], counts["waiting"], counts["free"], counts["lapsed"]) == (
+            0,
+            0,
+            0,
+            2,
         )
         late = api.post(f"{base}/registrations", {}, token=api.verified_login()["token"])
         assert late.status_code == 409 and "event" in late.json()["error"]["fields"]
@@ -219,3 +237,11 @@ def test_concurrent_registrations_never_exceed_the_capacity(api, closing_city) -
     )
     assert sum(r["status"] == "confirmed" for r in listing) == 4
     assert api.get(f"{base}", token=admin["token"]).json()["registration"]["waiting"] == 2
+
+
+def _calendar_of(mail) -> str:  # noqa: ANN001 - an email.message.EmailMessage
+    attachment = next(mail.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_filename() == "abschlussveranstaltung.ics"
+    content = attachment.get_content()
+    return content.decode() if isinstance(content, bytes) else content

@@ -183,6 +183,8 @@ def test_next_steps_of_project_ideas_after_the_closing(api, closing_city, platfo
     assert idea["idea_id"] == "i9" and idea["supports"] == 1
     assert [s["what"] for s in idea["next_steps"]] == [step["what"]]
     assert idea["next_steps"][0]["owner_organisation"] == "Grünflächenamt"
+    # Proposed in the talks, a step in progress now: the overview says "in_progress".
+    assert (idea["status_in_dialogue"], idea["status"]) == ("proposed", "in_progress")
     results = api.get(f"/cities/{slug}/results").json()
     assert results["closing"]["next_steps"]["in_progress"] == 1
     assert results["closing"]["ideas_with_next_steps"] == 1

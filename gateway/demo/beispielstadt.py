@@ -3,14 +3,14 @@ and a citizen's observation and forecast."""
 
 from __future__ import annotations
 
-from gateway.demo.musterstadt import kickoff, scenario_project
 from gateway.demo.people import BEISPIELSTADT, Person
 from gateway.demo.seeder import Seeder
+from gateway.demo.steps import kickoff, scenario_project
 
 
 def seed(s: Seeder, op: Person) -> None:
     slug = BEISPIELSTADT
-    kickoff(s, op, slug, "Beispielstadt", "DE-SN", 48_000)
+    kickoff(s, op, slug, "Beispielstadt", "DE-SN", 48_000, "Jens Albrecht")
     factors = scenario_project(
         s, op, slug, ["Demografie", "Arbeit und Wirtschaft", "Nahversorgung", "Digitalisierung"]
     )

@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from gateway.demo.musterstadt import kickoff, publish_topics, scenario_project
 from gateway.demo.people import ROSENBRUNN, Person
 from gateway.demo.seeder import Seeder
+from gateway.demo.steps import kickoff, publish_topics, scenario_project
 
 CITY = f"/cities/{ROSENBRUNN}"
 # How far ahead the talks are hosted: time enough for their guests to join before they begin.
@@ -63,7 +63,7 @@ class Started:
 def start(s: Seeder, op: Person) -> Started:
     """To the table talks; three talks hosted a short lead ahead, guests registered."""
     slug = ROSENBRUNN
-    admin = kickoff(s, op, slug, "Rosenbrunn", "DE-RP", 31_000)
+    admin = kickoff(s, op, slug, "Rosenbrunn", "DE-RP", 31_000, "Claudia Winterfeld")
     scenario_project(s, op, slug, ["Zusammenhalt", "Klima", "Nahversorgung", "Demografie"])
     s.advance(admin, slug, "transfer")
     publish_topics(s, op, admin, slug, TOPICS)

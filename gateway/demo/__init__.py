@@ -16,5 +16,6 @@ People need verified accounts, and verification is by mail: an ``Inbox`` reads t
 the n-th mail to an address (the test platform's mail sink, or the log of the local mail sink
 that ``deploy/local/run`` keeps). The operator (an address in ``STADTDIALOG_OPERATOR_EMAILS``)
 creates the cities and, as operators may, acts for the city's organisers; ``seeder`` holds the
-plumbing they share (accounts, cities, working groups, roles, phases).
+plumbing they share (accounts, cities, working groups, roles, phases), ``steps`` the steps
+several cities take alike, ``command`` seeds the cities side by side.
 """

@@ -1,4 +1,4 @@
-"""The demo's people and cities: the shared password, the operator's address, the two cities'
+"""The demo's people and cities: the shared password, the operator's address, the cities'
 slugs, a person's session, and the ``Inbox`` that reads verification tokens from mails."""
 
 from __future__ import annotations
@@ -15,7 +15,28 @@ PASSWORD = "Stadtdialog-Demo-2027"
 OPERATOR = "demo-operator@stadtdialog.example"
 MUSTERSTADT = "musterstadt"
 BEISPIELSTADT = "beispielstadt"
-DEMO_CITIES = (MUSTERSTADT, BEISPIELSTADT)
+BACHSTETTEN = "bachstetten"  # Auftakt
+WIESENBRUECK = "wiesenbrueck"  # Transfer
+ROSENBRUNN = "rosenbrunn"  # Abschluss
+DEMO_CITIES = (MUSTERSTADT, BEISPIELSTADT, BACHSTETTEN, WIESENBRUECK, ROSENBRUNN)
+# Which demo login shows which role: (e-mail, German role, what to look at); printed by
+# ``stadtdialog demo`` and listed on the start page.
+DEMO_LOGINS: tuple[tuple[str, str, str], ...] = (
+    (f"demo-moderation@{WIESENBRUECK}.example", "Szenario-Moderation",
+     "Werkstatt Wiesenbrück: Matrizen, Läufe, Szenarien"),
+    (f"demo-mitglied1@{WIESENBRUECK}.example", "Arbeitsgruppe",
+     "Transfer Wiesenbrück: Bewertungen, Vertiefungsthemen"),
+    (f"demo-gastgeberin@{MUSTERSTADT}.example", "Gastgeberin",
+     "Tischgespräche Musterstadt, Mein Bereich"),
+    (f"demo-gast2@{MUSTERSTADT}.example", "Bürgerin", "Anmeldung und Warteliste"),
+    (f"demo-gastgeber@{ROSENBRUNN}.example", "Gastgeber", "Dokumentierte Gespräche Rosenbrunn"),
+    (f"demo-admin@{ROSENBRUNN}.example", "Stadt-Admin",
+     "Abschluss Rosenbrunn: Veranstaltung, nächste Schritte"),
+    (f"demo-admin@{BACHSTETTEN}.example", "Stadt-Admin", "Auftakt Bachstetten: Arbeitsgruppe"),
+    (f"demo-buergerin@{BEISPIELSTADT}.example", "Bürgerin",
+     "Beobachtungen in Beispielstadt"),
+)  # fmt: skip
+ROLES: dict[str, str] = {email: role for email, role, _ in DEMO_LOGINS}
 
 
 class Inbox(Protocol):

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from gateway.api.common import rpc
 from gateway.auth import PAGE_SESSION_KEY, current_caller
 from gateway.cache import cached
+from gateway.demo.people import DEMO_CITIES, PASSWORD
 from gateway.device_names import device_name
 from gateway.next_path import safe_next
 from gateway.pages.legal import current_versions
@@ -51,9 +52,19 @@ def _next() -> str | None:
 @cached
 def start() -> tuple[str, int]:
     by_year: dict[int, list[dict[str, Any]]] = {}
+    demo_year = None
     for city in rpc("cities", "list_cities"):
         by_year.setdefault(city["cohort_year"], []).append(city)
-    return render("start.html", cohorts=sorted(by_year.items(), reverse=True))
+    # The demo cohort (gateway/demo/) gets a short tour for a newcomer when it is all there.
+    present = {c["slug"]: c["cohort_year"] for cities in by_year.values() for c in cities}
+    if all(slug in present for slug in DEMO_CITIES):
+        demo_year = present[DEMO_CITIES[0]]
+    return render(
+        "start.html",
+        cohorts=sorted(by_year.items(), reverse=True),
+        demo_year=demo_year,
+        demo_password=PASSWORD,
+    )
 
 
 @bp.route("/registrieren", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from gateway.api.common import rpc
@@ -16,6 +17,7 @@ from gateway.pages.city import city_section
 from gateway.pages.events.base import ACCESSIBILITY, _city, _is_organiser, bp
 from gateway.pages.events.charts import Bar, Chart, result_charts
 from gateway.pages.rendering import page_errors, render
+from services.cities.phases import PHASE_TITLES
 from services.kit.errors import DomainError, NotFound, Unauthenticated
 
 
@@ -124,7 +126,10 @@ def next_steps(slug: str) -> tuple[str, int]:
 @cached
 def cohort_results(year: int) -> tuple[str, int]:
     data = rpc("events", "cohort_results", year)
-    names = {c["slug"]: c["name"] for c in rpc("cities", "cohort", year)["cities"]}
+    cohort = rpc("cities", "cohort", year)["cities"]
+    names = {c["slug"]: c["name"] for c in cohort}
+    english = str(get_locale()) == "en"
+    phases = {c["slug"]: PHASE_TITLES[c["phase"]][1 if english else 0] for c in cohort}
     charts = [
         Chart(
             "chart-cohort-talks",
@@ -137,4 +142,6 @@ def cohort_results(year: int) -> tuple[str, int]:
             [Bar(names.get(c["city"], c["city"]), c["ideas"]) for c in data["cities"]],
         ),
     ]
-    return render("results_cohort.html", year=year, results=data, names=names, charts=charts)
+    return render(
+        "results_cohort.html", year=year, results=data, names=names, phases=phases, charts=charts
+    )

@@ -22,6 +22,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from services.kit.context import ANONYMOUS, CALLER_KEY, CORRELATION_KEY, Caller, CallerSeal
 from services.kit.correlation import current_correlation_id
 from services.kit.messaging import BROKER_GONE
+from services.kit.rpc_replies import TransientStandaloneReplyListener
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,13 @@ def _replies_can_arrive(standalone: ClusterRpcProxy) -> bool:
     close frame or end of file), so a zero-wait ``select`` finds it before anything is sent;
     an open, quiet connection costs one system call.
     """
-    connection = standalone._reply_listener.queue_consumer.connection
+    queue_consumer = standalone._reply_listener.queue_consumer
+    connection = queue_consumer.connection
+    # A broker node that shuts down (a cluster's node stopping) closes the consumer's channel
+    # while kombu may already hold a connection to the next node: the channel tells.
+    consumer = getattr(queue_consumer, "consumer", None)
+    if consumer is None or getattr(consumer.channel, "connection", None) is None:
+        return False
     try:
         if not connection.connected:
             return False
@@ -67,7 +74,9 @@ class RpcClient:
         holder = getattr(self._local, "holder", None)
         if holder is None or holder[2] != timeout or not _replies_can_arrive(holder[0]):
             self.reset()
-            standalone = ClusterRpcProxy(self.config, timeout=timeout)
+            standalone = ClusterRpcProxy(
+                self.config, timeout=timeout, reply_listener_cls=TransientStandaloneReplyListener
+            )
             holder = (standalone, standalone.start(), timeout)
             self._local.holder = holder
         return holder[0], holder[1]
@@ -111,6 +120,13 @@ class RpcClient:
             raise ServiceUnavailable(service, f"broker unreachable: {exc}") from exc
         except RuntimeError as exc:
             if "disconnected" not in str(exc):  # nameko's reply consumer lost its connection
+                raise
+            self.reset()
+            raise ServiceUnavailable(service, "broker connection lost") from exc
+        except AttributeError as exc:
+            # nameko's reply consumer waits on a channel the broker closed (its node shut down
+            # while the call was under way): the channel has no connection any more.
+            if "drain_events" not in str(exc):
                 raise
             self.reset()
             raise ServiceUnavailable(service, "broker connection lost") from exc

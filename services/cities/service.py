@@ -6,8 +6,6 @@ entrypoint comes from a handler mixin in ``handlers/``, one module per aggregate
 
 from __future__ import annotations
 
-from nameko.rpc import RpcProxy
-
 from services.cities.handlers.audit import AuditHandlers
 from services.cities.handlers.barrier_reports import BarrierReportHandlers
 from services.cities.handlers.base import SERVICE
@@ -31,6 +29,7 @@ from services.kit.outbox import Outbox
 from services.kit.personal_data import PersonalDataMixin
 from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
+from services.kit.rpc_replies import RpcProxy
 from services.kit.tokens import SignedTokens
 
 # TALLY_QUEUE and tally_keys live with their consumer (handlers/facts.py: the queue is a

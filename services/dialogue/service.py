@@ -6,8 +6,6 @@ live in ``handlers/``, one mixin per aggregate; what they share is ``handlers/ba
 
 from __future__ import annotations
 
-from nameko.rpc import RpcProxy
-
 from plugins.manager import default_host
 from services.dialogue.handlers.base import SERVICE
 from services.dialogue.handlers.documentation import DocumentationHandlers
@@ -29,6 +27,7 @@ from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox
 from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
+from services.kit.rpc_replies import RpcProxy
 from services.kit.tokens import SignedTokens
 
 

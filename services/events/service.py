@@ -7,8 +7,6 @@ holds the dependencies they read.
 
 from __future__ import annotations
 
-from nameko.rpc import RpcProxy
-
 from services.events.handlers.closing_events import ClosingEventHandlers
 from services.events.handlers.next_steps import NextStepHandlers
 from services.events.handlers.personal_data import PersonalDataHandlers
@@ -23,6 +21,7 @@ from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox
 from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
+from services.kit.rpc_replies import RpcProxy
 
 SERVICE = "events"
 

@@ -6,8 +6,6 @@ entrypoint comes from a handler mixin in ``handlers/``, one module per aggregate
 
 from __future__ import annotations
 
-from nameko.rpc import RpcProxy
-
 from services.identity.handlers.calendar_feed import CalendarFeedHandlers
 from services.identity.handlers.consents import ConsentHandlers
 from services.identity.handlers.mail_settings import MailSettingsHandlers
@@ -29,6 +27,7 @@ from services.kit.operations import OperationsMixin
 from services.kit.outbox import Outbox
 from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
+from services.kit.rpc_replies import RpcProxy
 
 SERVICE = "identity"
 

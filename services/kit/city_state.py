@@ -27,10 +27,11 @@ from typing import Any, Protocol
 
 from nameko.events import BROADCAST
 from nameko.extensions import DependencyProvider
-from nameko.rpc import ReplyListener, ServiceProxy
+from nameko.rpc import ServiceProxy
 
 from services.kit.errors import PhaseClosed
 from services.kit.messaging import event_handler
+from services.kit.rpc_replies import TransientReplyListener
 
 CITY_CHANGED = "stadtdialog.cities.city.changed.v1"
 CACHE_SECONDS = 5.0
@@ -127,7 +128,7 @@ class CityStateView:
 
 
 class CityState(DependencyProvider):
-    rpc_reply_listener = ReplyListener()
+    rpc_reply_listener = TransientReplyListener()  # services/kit/rpc_replies.py
 
     def __init__(self, plugin_host: PluginHostProvider | None = None) -> None:
         self.plugin_host = plugin_host

@@ -13,8 +13,6 @@ The composition root: the nameko dependencies and ``ping``. The entrypoints live
 
 from __future__ import annotations
 
-from nameko.rpc import RpcProxy
-
 from plugins.manager import default_host
 from services.kit.city_state import CityState, CityStateListener
 from services.kit.context import Caller, CallerProvider
@@ -24,6 +22,7 @@ from services.kit.outbox import Outbox
 from services.kit.personal_data import PersonalDataMixin
 from services.kit.purge import PurgeMixin
 from services.kit.rpc import rpc
+from services.kit.rpc_replies import RpcProxy
 from services.scenarios.handlers.assessments import AssessmentHandlers
 from services.scenarios.handlers.base import SERVICE
 from services.scenarios.handlers.consistency_ratings import ConsistencyRatingHandlers

@@ -164,7 +164,7 @@ def test_closing_event_from_draft_to_registration_and_results(
     api.delete(f"/cities/{slug}/closing-events/{event_id}/registrations/me", token=first["token"])
     api.sink.wait_for(citizen["email"], count=3)  # "moved up"
     phone.reload()
-    expect(phone.get_by_text("Du bist angemeldet.")).to_be_visible()
+    expect(phone.get_by_text("Du hast einen Platz.")).to_be_visible()
 
     # The organisers see who comes and what they need (names, never e-mail addresses).
     desktop.reload()

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.pages.dialogue.base import bp
+from gateway.pages.dialogue.talk_actions import join_notice
 from gateway.pages.legal import current_versions
 from gateway.pages.rendering import page_errors, render
 from services.kit.errors import DomainError
@@ -42,11 +43,12 @@ def invitation() -> tuple[str, int] | Response:
         return _invitation_page(talk, token)
     if request.form.get("as") == "account":
         try:
-            rpc("dialogue", "join_talk", talk["city"], talk["id"], {"token": token})
+            joined = rpc("dialogue", "join_talk", talk["city"], talk["id"], {"token": token})
         except DomainError as exc:
             return _invitation_page(talk, token, exc.status, errors=page_errors(exc))
+        notice = join_notice(joined)
         return redirect(
-            url_for(".talk", slug=talk["city"], talk_id=talk["id"], ok="dabei", _anchor="meldung")
+            url_for(".talk", slug=talk["city"], talk_id=talk["id"], ok=notice, _anchor="meldung")
         )
     form: dict[str, Any] = {k: request.form.get(k, "").strip() for k in ("name", "email")}
     # An unticked box sends nothing: the service refuses that with a German message at the box.

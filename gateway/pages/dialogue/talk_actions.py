@@ -18,12 +18,20 @@ from services.dialogue.calendar import talk_ics
 from services.kit.errors import DomainError, NotFound
 
 
-def _talk_action(slug: str, talk_id: str, ok: str, section: str, call: Any) -> Any:
+def _talk_action(slug: str, talk_id: str, ok: Any, section: str, call: Any) -> Any:
+    """``ok`` names the notice shown after the redirect, or picks it from the answer."""
     try:
-        call()
+        answer = call()
     except DomainError as exc:
         return _talk_page(slug, talk_id, exc.status, errors=page_errors(exc), error_section=section)
-    return redirect(url_for(".talk", slug=slug, talk_id=talk_id, ok=ok, _anchor="meldung"))
+    notice = ok(answer) if callable(ok) else ok
+    return redirect(url_for(".talk", slug=slug, talk_id=talk_id, ok=notice, _anchor="meldung"))
+
+
+def join_notice(answer: Any) -> str:
+    """A place and a place on the waiting list are told apart (issue 17: honest words)."""
+    waiting = isinstance(answer, dict) and answer.get("status") == "waitlisted"
+    return "warteliste" if waiting else "dabei"
 
 
 @bp.post("/stadt/<slug>/tischgespraeche/<talk_id>/anmeldung")
@@ -38,7 +46,7 @@ def join(slug: str, talk_id: str) -> Any:
     return _talk_action(
         slug,
         talk_id,
-        "dabei",
+        join_notice,
         "teilnahme",
         lambda: rpc("dialogue", "join_talk", slug, talk_id, body),
     )

@@ -136,7 +136,11 @@ def edit(slug: str, talk_id: str) -> tuple[str, int] | Response:
 NOTICES = {
     "angelegt": N_("Dein Tischgespräch ist angelegt. Lade jetzt Gäste ein!"),
     "gespeichert": N_("Gespeichert."),
-    "dabei": N_("Du bist angemeldet."),
+    # "angemeldet" means signed in on these pages; a place at a table has words of its own.
+    "dabei": N_("Du hast einen Platz an diesem Tisch. Die Bestätigung kommt per E-Mail."),
+    "warteliste": N_(
+        "Der Tisch ist voll: Du stehst auf der Warteliste und rückst automatisch nach."
+    ),
     "abgemeldet": N_("Deine Anmeldung ist zurückgenommen."),
     "abgesagt": N_("Das Tischgespräch ist abgesagt. Die Gäste bekommen eine E-Mail."),
     "eingeladen": N_("Der Einladungslink ist erstellt."),

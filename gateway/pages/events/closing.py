@@ -67,7 +67,7 @@ def _event_page(slug: str, event_id: str, status: int = 200, **extra: Any) -> tu
 @bp.get("/stadt/<slug>/abschluss/<event_id>")
 def closing_event(slug: str, event_id: str) -> tuple[str, int]:
     notice = {
-        "confirmed": _("Du bist angemeldet. Wir haben Dir eine Bestätigung geschickt."),
+        "confirmed": _("Du hast einen Platz. Wir haben Dir eine Bestätigung geschickt."),
         "waitlisted": _("Die Plätze sind vergeben: Du stehst auf der Warteliste."),
         "cancelled": _("Deine Anmeldung ist storniert."),
     }.get(request.args.get("ok", ""))

@@ -16,6 +16,7 @@ import threading
 import uuid
 from typing import Any
 
+from amqp.exceptions import ChannelError
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -123,6 +124,11 @@ class RpcClient:
                 raise
             self.reset()
             raise ServiceUnavailable(service, "broker connection lost") from exc
+        except ChannelError as exc:
+            # The broker refused a channel operation: a node shutting down ("stopped by
+            # supervisor", "home node … is down") while the reply queue was declared.
+            self.reset()
+            raise ServiceUnavailable(service, f"broker refused: {exc}") from exc
         except AttributeError as exc:
             # nameko's reply consumer waits on a channel the broker closed (its node shut down
             # while the call was under way): the channel has no connection any more.

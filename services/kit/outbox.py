@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from amqp.exceptions import AMQPError
+from amqp.exceptions import AMQPError, MessageNacked
 from bson import ObjectId
 from kombu import Connection, Exchange, Producer
 from nameko.standalone.events import get_event_exchange
@@ -209,6 +209,12 @@ class OutboxRelay:
                     # confirm_publish: returns once the broker confirmed (both exchanges).
                     publish_envelope(producer, row["envelope"], public=bool(row.get("public")))
                 except BROKER_GONE:
+                    raise
+                except MessageNacked:
+                    # The broker could not take it now (a quorum queue between leaders while a
+                    # cluster node stops): not this fact's fault. The batch waits and is sent
+                    # again on a fresh connection, counting no attempt.
+                    self.close()
                     raise
                 except Exception as exc:  # noqa: BLE001 - isolate this row, publish the others
                     record_failure(self.collection, row, exc, self.policy, f"{self.service} fact")

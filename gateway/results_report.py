@@ -11,8 +11,11 @@ from gateway.spreadsheets import Cell, Table
 
 STYLE = (
     "@page{size:A4;margin:18mm}body{font-family:sans-serif;font-size:11pt}"
-    "table{border-collapse:collapse;width:100%;margin-bottom:1.2em;break-inside:avoid}"
-    "th,td{border:1px solid #999;padding:3px 6px;text-align:left;vertical-align:top}"
+    # a long table runs over pages (its header repeated), only a row stays whole
+    "table{border-collapse:collapse;width:100%;margin-bottom:1.2em}tr{break-inside:avoid}"
+    # wide tables (next steps: eight columns) stay inside A4: smaller type, German hyphenation
+    "th,td{border:1px solid #999;padding:3px 5px;text-align:left;vertical-align:top;"
+    "font-size:9.5pt;hyphens:auto;overflow-wrap:break-word}"
     "td.n{text-align:right}h2{break-after:avoid}"
 )
 
@@ -27,8 +30,9 @@ def _section(table: Table) -> list[str]:
     parts = [f"<h2>{html.escape(table.name)}</h2>"]
     if not table.rows:
         return [*parts, "<p>Noch keine Einträge.</p>"]
-    parts.append("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in table.header))
-    parts.append("</tr>")
+    parts.append("<table><thead><tr>")
+    parts.append("".join(f"<th>{html.escape(h)}</th>" for h in table.header))
+    parts.append("</tr></thead>")
     parts.extend("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in table.rows)
     parts.append("</table>")
     return parts
@@ -48,3 +52,21 @@ def to_html(results: dict[str, Any], extras: Extras | None = None) -> str:
         parts.extend(_section(table))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    # The report is self-contained (styles inline, no images): WeasyPrint must not fetch
+    # anything a user text might name (file://, the internal network).
+    raise ValueError(f"the results report fetches nothing: {url[:80]}")
+
+
+def to_pdf(results: dict[str, Any], extras: Extras | None = None) -> bytes:
+    """The same report as PDF (A4), rendered by WeasyPrint from ``to_html``.
+
+    Imported here, not at module level: WeasyPrint loads pango through cffi, which only the
+    PDF route needs."""
+    from weasyprint import HTML
+
+    document = HTML(string=to_html(results, extras), url_fetcher=_no_fetch, base_url=None)
+    pdf: bytes = document.write_pdf()
+    return pdf

@@ -12,7 +12,7 @@ from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
 from gateway.event_catalogue import ASYNCAPI_FILE
 from gateway.results_export import Extras, to_csv, to_xlsx
-from gateway.results_report import to_html
+from gateway.results_report import to_html, to_pdf
 from gateway.rpc import ServiceUnavailable
 from services.events.schemas import (
     CancelSchema,
@@ -193,6 +193,14 @@ def results_xlsx(slug: str) -> Response:
 def results_report(slug: str) -> Response:
     data = rpc("events", "results", slug)
     return Response(to_html(data, _city_extras(slug)), content_type="text/html; charset=utf-8")
+
+
+@bp.get(f"{CITY}/results/report.pdf")
+@documented("The results as a printable report (PDF, A4)", TAG, errors=(404,))
+def results_report_pdf(slug: str) -> Response:
+    data = rpc("events", "results", slug)
+    pdf = to_pdf(data, _city_extras(slug))
+    return _download(pdf, "application/pdf", f"ergebnisbericht-{slug}.pdf")
 
 
 @bp.get("/cohorts/<int:year>/results")

@@ -4,10 +4,23 @@ spreadsheets (``results_export.tables``), one section each, stamped in German lo
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Any
 
+from gateway.pages.events.base import ORGANISATION_KINDS
 from gateway.results_export import Extras, stamp, tables, title
 from gateway.spreadsheets import Cell, Table
+
+UNAVAILABLE = "nicht verfügbar"
+
+
+@dataclass(frozen=True)
+class Phases:
+    """What a city's report shows beyond the spreadsheets' tables, phase by phase (None: the
+    service did not answer, and the section says so instead of failing)."""
+
+    working_groups: list[dict[str, Any]] | None = None
+
 
 STYLE = (
     "@page{size:A4;margin:18mm}body{font-family:sans-serif;font-size:11pt}"
@@ -38,7 +51,45 @@ def _section(table: Table) -> list[str]:
     return parts
 
 
-def to_html(results: dict[str, Any], extras: Extras | None = None) -> str:
+def _working_groups(groups: list[dict[str, Any]]) -> Table:
+    """The working groups' composition: members who joined, counted by kind of organisation
+    (no names, no e-mail addresses), and whether every kind sits at the table."""
+    header = ["Arbeitsgruppe", *ORGANISATION_KINDS.values(), "Alle vertreten"]
+    rows: list[list[Cell]] = [
+        [
+            g.get("name") or "Arbeitsgruppe",
+            *(int(g.get("composition", {}).get(k, 0)) for k in ORGANISATION_KINDS),
+            "ja" if g.get("formed") else "nein",
+        ]
+        for g in groups
+    ]
+    return Table("Arbeitsgruppen", header, rows, "A2", True, False)
+
+
+def _unavailable(name: str) -> list[str]:
+    return [f"<h2>{html.escape(name)}</h2>", f"<p>{UNAVAILABLE.capitalize()}.</p>"]
+
+
+def _sections(results: dict[str, Any], extras: Extras | None, phases: Phases | None) -> list[str]:
+    """The tables in the order of the dialogue's phases: working groups, scenarios, topics and
+    talks, ideas and next steps, closing events."""
+    sheets = tables(results, extras)
+    parts = _section(sheets[0])  # the overview first
+    if phases is not None:
+        groups = phases.working_groups
+        parts += (
+            _unavailable("Arbeitsgruppen") if groups is None else _section(_working_groups(groups))
+        )
+        if extras is not None and extras.scenarios is None:
+            parts += _unavailable("Szenarien")
+    for table in sheets[1:]:
+        parts.extend(_section(table))
+    return parts
+
+
+def to_html(
+    results: dict[str, Any], extras: Extras | None = None, phases: Phases | None = None
+) -> str:
     e = html.escape
     heading = f"{title(results)}: Ergebnisse"
     parts = [
@@ -48,8 +99,7 @@ def to_html(results: dict[str, Any], extras: Extras | None = None) -> str:
         f"<h1>{e(heading)}</h1>",
         f"<p>Stand: {e(stamp(results))}</p>",
     ]
-    for table in tables(results, extras):
-        parts.extend(_section(table))
+    parts += _sections(results, extras, phases)
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -60,13 +110,15 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"the results report fetches nothing: {url[:80]}")
 
 
-def to_pdf(results: dict[str, Any], extras: Extras | None = None) -> bytes:
+def to_pdf(
+    results: dict[str, Any], extras: Extras | None = None, phases: Phases | None = None
+) -> bytes:
     """The same report as PDF (A4), rendered by WeasyPrint from ``to_html``.
 
     Imported here, not at module level: WeasyPrint loads pango through cffi, which only the
     PDF route needs."""
     from weasyprint import HTML
 
-    document = HTML(string=to_html(results, extras), url_fetcher=_no_fetch, base_url=None)
+    document = HTML(string=to_html(results, extras, phases), url_fetcher=_no_fetch, base_url=None)
     pdf: bytes = document.write_pdf()
     return pdf

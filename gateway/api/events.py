@@ -12,7 +12,7 @@ from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
 from gateway.event_catalogue import ASYNCAPI_FILE
 from gateway.results_export import Extras, to_csv, to_xlsx
-from gateway.results_report import to_html, to_pdf
+from gateway.results_report import Phases, to_html, to_pdf
 from gateway.rpc import ServiceUnavailable
 from services.events.schemas import (
     CancelSchema,
@@ -169,6 +169,11 @@ def _city_extras(slug: str) -> Extras:
     )
 
 
+def _phases(slug: str) -> Phases:
+    """What only the report shows: the working groups' composition (counts by kind)."""
+    return Phases(working_groups=_optional("cities", "list_working_groups", slug))
+
+
 def _cohort_extras(data: dict[str, Any]) -> Extras:
     cohort = rpc("cities", "cohort", data["year"])
     return Extras(names={c["slug"]: c["name"] for c in cohort["cities"]})
@@ -192,14 +197,15 @@ def results_xlsx(slug: str) -> Response:
 @documented("The results as a printable report (HTML)", TAG, errors=(404,))
 def results_report(slug: str) -> Response:
     data = rpc("events", "results", slug)
-    return Response(to_html(data, _city_extras(slug)), content_type="text/html; charset=utf-8")
+    html = to_html(data, _city_extras(slug), _phases(slug))
+    return Response(html, content_type="text/html; charset=utf-8")
 
 
 @bp.get(f"{CITY}/results/report.pdf")
 @documented("The results as a printable report (PDF, A4)", TAG, errors=(404,))
 def results_report_pdf(slug: str) -> Response:
     data = rpc("events", "results", slug)
-    pdf = to_pdf(data, _city_extras(slug))
+    pdf = to_pdf(data, _city_extras(slug), _phases(slug))
     return _download(pdf, "application/pdf", f"ergebnisbericht-{slug}.pdf")
 
 

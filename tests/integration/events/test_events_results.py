@@ -121,7 +121,8 @@ def test_results_match_the_facts_and_every_export_agrees(api, closing_city, plat
     assert pdf.content.startswith(b"%PDF-")
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert closing_city["city"]["name"] in text
-    for heading in ("Ergebnisse", "Überblick", "Themen", "Ideen", "Nächste Schritte"):
+    headings = ("Ergebnisse", "Überblick", "Arbeitsgruppen", "Szenarien", "Themen", "Ideen")
+    for heading in (*headings, "Nächste Schritte", "Abschlussveranstaltungen"):
         assert heading in text, heading
     assert "Teilnehmende der geführten Gespräche" in text
 

@@ -4,7 +4,8 @@ spreadsheets (``results_export.tables``), one section each, stamped in German lo
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.pages.events.base import ORGANISATION_KINDS
@@ -12,6 +13,12 @@ from gateway.results_export import Extras, stamp, tables, title
 from gateway.spreadsheets import Cell, Table
 
 UNAVAILABLE = "nicht verfügbar"
+# WeasyPrint styles an inline SVG only from a <style> inside it; a smaller type than on the site
+# keeps long labels ("nicht weiterverfolgt") inside the label column in the PDF's font.
+SVG_STYLE = (
+    "<style>.chart__bar{fill:#1a4a8a}"
+    ".chart__label,.chart__value{fill:#171a1c;font-size:12px;font-family:sans-serif}</style>"
+)
 
 
 @dataclass(frozen=True)
@@ -20,6 +27,7 @@ class Phases:
     service did not answer, and the section says so instead of failing)."""
 
     working_groups: list[dict[str, Any]] | None = None
+    charts: list[tuple[str, str]] = field(default_factory=list)  # (heading with unit, SVG)
 
 
 STYLE = (
@@ -30,6 +38,9 @@ STYLE = (
     "th,td{border:1px solid #999;padding:3px 5px;text-align:left;vertical-align:top;"
     "font-size:9.5pt;hyphens:auto;overflow-wrap:break-word}"
     "td.n{text-align:right}h2{break-after:avoid}"
+    # the page's SVG charts (gateway/pages/events/charts.py), styled as on the site
+    "figure{margin:0 0 1em;break-inside:avoid}figcaption{font-weight:bold;margin-bottom:.3em}"
+    ".chart{width:12cm;height:auto}"
 )
 
 
@@ -75,6 +86,13 @@ def _sections(results: dict[str, Any], extras: Extras | None, phases: Phases | N
     talks, ideas and next steps, closing events."""
     sheets = tables(results, extras)
     parts = _section(sheets[0])  # the overview first
+    if phases is not None and phases.charts:
+        parts.append("<h2>In Grafiken</h2>")
+        parts += [
+            f"<figure><figcaption>{html.escape(heading)}</figcaption>"
+            f"{svg.replace('<title', SVG_STYLE + '<title', 1)}</figure>"
+            for heading, svg in phases.charts  # svg: drawn by bar_chart, its texts escaped
+        ]
     if phases is not None:
         groups = phases.working_groups
         parts += (
@@ -118,6 +136,9 @@ def to_pdf(
     Imported here, not at module level: WeasyPrint loads pango through cffi, which only the
     PDF route needs."""
     from weasyprint import HTML
+
+    for name in ("weasyprint", "weasyprint.progress"):  # not each layout step
+        logging.getLogger(name).setLevel(logging.WARNING)
 
     document = HTML(string=to_html(results, extras, phases), url_fetcher=_no_fetch, base_url=None)
     pdf: bytes = document.write_pdf()

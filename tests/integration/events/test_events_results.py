@@ -125,6 +125,8 @@ def test_results_match_the_facts_and_every_export_agrees(api, closing_city, plat
     for heading in (*headings, "Nächste Schritte", "Abschlussveranstaltungen"):
         assert heading in text, heading
     assert "Teilnehmende der geführten Gespräche" in text
+    assert "Tischgespräche (Anzahl Gespräche)" in text  # the charts, each with its unit
+    assert "(Anzahl Personen)" in text
 
     year = closing_city["city"]["cohort_year"]
     cohort = api.get(f"/cohorts/{year}/results").json()

@@ -146,6 +146,15 @@ def test_report_shows_the_working_groups_counted_by_kind_without_personal_data()
     assert "anna@example.org" not in page and "ADFC</td><td>Vorstand" in page  # a step's owner
 
 
+def test_report_draws_the_charts_styled_inside_their_svg() -> None:
+    svg = '<svg class="chart"><title id="c-title">T</title><rect class="chart__bar"></rect></svg>'
+    charts = [("Tischgespräche (Anzahl Gespräche)", svg)]
+    page = to_html(results_document(), EXTRAS, Phases(working_groups=[], charts=charts))
+    assert "<h2>In Grafiken</h2>" in page
+    assert "<figcaption>Tischgespräche (Anzahl Gespräche)</figcaption>" in page
+    assert '<svg class="chart"><style>.chart__bar{fill:#1a4a8a}' in page
+
+
 def test_a_missing_service_leaves_its_section_saying_so() -> None:
     extras = Extras(scenarios=None, topics=None, next_steps=[], closing_events=[])
     page = to_html(results_document(), extras, Phases(working_groups=None))

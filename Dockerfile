@@ -7,6 +7,11 @@ RUN npm ci --omit=dev --no-audit --no-fund
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PYTHONWARNINGS="ignore::Warning:nameko.containers,ignore::Warning:nameko.cli.run,ignore::Warning:nameko.cli.commands"
+# WeasyPrint (the results report as PDF) renders with pango; fonts with German umlauts
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+    libharfbuzz-subset0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY services ./services

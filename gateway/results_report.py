@@ -4,16 +4,43 @@ spreadsheets (``results_export.tables``), one section each, stamped in German lo
 from __future__ import annotations
 
 import html
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.pages.events.base import ORGANISATION_KINDS
 from gateway.results_export import Extras, stamp, tables, title
 from gateway.spreadsheets import Cell, Table
 
+UNAVAILABLE = "nicht verfügbar"
+# WeasyPrint styles an inline SVG only from a <style> inside it; a smaller type than on the site
+# keeps long labels ("nicht weiterverfolgt") inside the label column in the PDF's font.
+SVG_STYLE = (
+    "<style>.chart__bar{fill:#1a4a8a}"
+    ".chart__label,.chart__value{fill:#171a1c;font-size:12px;font-family:sans-serif}</style>"
+)
+
+
+@dataclass(frozen=True)
+class Phases:
+    """What a city's report shows beyond the spreadsheets' tables, phase by phase (None: the
+    service did not answer, and the section says so instead of failing)."""
+
+    working_groups: list[dict[str, Any]] | None = None
+    charts: list[tuple[str, str]] = field(default_factory=list)  # (heading with unit, SVG)
+
+
 STYLE = (
     "@page{size:A4;margin:18mm}body{font-family:sans-serif;font-size:11pt}"
-    "table{border-collapse:collapse;width:100%;margin-bottom:1.2em;break-inside:avoid}"
-    "th,td{border:1px solid #999;padding:3px 6px;text-align:left;vertical-align:top}"
+    # a long table runs over pages (its header repeated), only a row stays whole
+    "table{border-collapse:collapse;width:100%;margin-bottom:1.2em}tr{break-inside:avoid}"
+    # wide tables (next steps: eight columns) stay inside A4: smaller type, German hyphenation
+    "th,td{border:1px solid #999;padding:3px 5px;text-align:left;vertical-align:top;"
+    "font-size:9.5pt;hyphens:auto;overflow-wrap:break-word}"
     "td.n{text-align:right}h2{break-after:avoid}"
+    # the page's SVG charts (gateway/pages/events/charts.py), styled as on the site
+    "figure{margin:0 0 1em;break-inside:avoid}figcaption{font-weight:bold;margin-bottom:.3em}"
+    ".chart{width:12cm;height:auto}"
 )
 
 
@@ -27,14 +54,60 @@ def _section(table: Table) -> list[str]:
     parts = [f"<h2>{html.escape(table.name)}</h2>"]
     if not table.rows:
         return [*parts, "<p>Noch keine Einträge.</p>"]
-    parts.append("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in table.header))
-    parts.append("</tr>")
+    parts.append("<table><thead><tr>")
+    parts.append("".join(f"<th>{html.escape(h)}</th>" for h in table.header))
+    parts.append("</tr></thead>")
     parts.extend("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in table.rows)
     parts.append("</table>")
     return parts
 
 
-def to_html(results: dict[str, Any], extras: Extras | None = None) -> str:
+def _working_groups(groups: list[dict[str, Any]]) -> Table:
+    """The working groups' composition: members who joined, counted by kind of organisation
+    (no names, no e-mail addresses), and whether every kind sits at the table."""
+    header = ["Arbeitsgruppe", *ORGANISATION_KINDS.values(), "Alle vertreten"]
+    rows: list[list[Cell]] = [
+        [
+            g.get("name") or "Arbeitsgruppe",
+            *(int(g.get("composition", {}).get(k, 0)) for k in ORGANISATION_KINDS),
+            "ja" if g.get("formed") else "nein",
+        ]
+        for g in groups
+    ]
+    return Table("Arbeitsgruppen", header, rows, "A2", True, False)
+
+
+def _unavailable(name: str) -> list[str]:
+    return [f"<h2>{html.escape(name)}</h2>", f"<p>{UNAVAILABLE.capitalize()}.</p>"]
+
+
+def _sections(results: dict[str, Any], extras: Extras | None, phases: Phases | None) -> list[str]:
+    """The tables in the order of the dialogue's phases: working groups, scenarios, topics and
+    talks, ideas and next steps, closing events."""
+    sheets = tables(results, extras)
+    parts = _section(sheets[0])  # the overview first
+    if phases is not None and phases.charts:
+        parts.append("<h2>In Grafiken</h2>")
+        parts += [
+            f"<figure><figcaption>{html.escape(heading)}</figcaption>"
+            f"{svg.replace('<title', SVG_STYLE + '<title', 1)}</figure>"
+            for heading, svg in phases.charts  # svg: drawn by bar_chart, its texts escaped
+        ]
+    if phases is not None:
+        groups = phases.working_groups
+        parts += (
+            _unavailable("Arbeitsgruppen") if groups is None else _section(_working_groups(groups))
+        )
+        if extras is not None and extras.scenarios is None:
+            parts += _unavailable("Szenarien")
+    for table in sheets[1:]:
+        parts.extend(_section(table))
+    return parts
+
+
+def to_html(
+    results: dict[str, Any], extras: Extras | None = None, phases: Phases | None = None
+) -> str:
     e = html.escape
     heading = f"{title(results)}: Ergebnisse"
     parts = [
@@ -44,7 +117,29 @@ def to_html(results: dict[str, Any], extras: Extras | None = None) -> str:
         f"<h1>{e(heading)}</h1>",
         f"<p>Stand: {e(stamp(results))}</p>",
     ]
-    for table in tables(results, extras):
-        parts.extend(_section(table))
+    parts += _sections(results, extras, phases)
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    # The report is self-contained (styles inline, no images): WeasyPrint must not fetch
+    # anything a user text might name (file://, the internal network).
+    raise ValueError(f"the results report fetches nothing: {url[:80]}")
+
+
+def to_pdf(
+    results: dict[str, Any], extras: Extras | None = None, phases: Phases | None = None
+) -> bytes:
+    """The same report as PDF (A4), rendered by WeasyPrint from ``to_html``.
+
+    Imported here, not at module level: WeasyPrint loads pango through cffi, which only the
+    PDF route needs."""
+    from weasyprint import HTML
+
+    for name in ("weasyprint", "weasyprint.progress"):  # not each layout step
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+    document = HTML(string=to_html(results, extras, phases), url_fetcher=_no_fetch, base_url=None)
+    pdf: bytes = document.write_pdf()
+    return pdf

@@ -11,8 +11,9 @@ from flask import Blueprint, Response, request
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
 from gateway.event_catalogue import ASYNCAPI_FILE
+from gateway.pages.events.charts import result_charts
 from gateway.results_export import Extras, to_csv, to_xlsx
-from gateway.results_report import to_html
+from gateway.results_report import Phases, to_html, to_pdf
 from gateway.rpc import ServiceUnavailable
 from services.events.schemas import (
     CancelSchema,
@@ -169,6 +170,13 @@ def _city_extras(slug: str) -> Extras:
     )
 
 
+def _phases(slug: str, results: dict[str, Any]) -> Phases:
+    """What only the report shows: the results page's charts (one unit each) and the working
+    groups' composition (counts by kind)."""
+    charts = [(c.heading, str(c.svg)) for c in result_charts(results)]
+    return Phases(working_groups=_optional("cities", "list_working_groups", slug), charts=charts)
+
+
 def _cohort_extras(data: dict[str, Any]) -> Extras:
     cohort = rpc("cities", "cohort", data["year"])
     return Extras(names={c["slug"]: c["name"] for c in cohort["cities"]})
@@ -192,7 +200,16 @@ def results_xlsx(slug: str) -> Response:
 @documented("The results as a printable report (HTML)", TAG, errors=(404,))
 def results_report(slug: str) -> Response:
     data = rpc("events", "results", slug)
-    return Response(to_html(data, _city_extras(slug)), content_type="text/html; charset=utf-8")
+    html = to_html(data, _city_extras(slug), _phases(slug, data))
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+@bp.get(f"{CITY}/results/report.pdf")
+@documented("The results as a printable report (PDF, A4)", TAG, errors=(404,))
+def results_report_pdf(slug: str) -> Response:
+    data = rpc("events", "results", slug)
+    pdf = to_pdf(data, _city_extras(slug), _phases(slug, data))
+    return _download(pdf, "application/pdf", f"ergebnisbericht-{slug}.pdf")
 
 
 @bp.get("/cohorts/<int:year>/results")

@@ -106,7 +106,7 @@ def test_the_demo_tour(page: Page, demo: int, api, tmp_path) -> None:  # noqa: A
     charts = page.locator("figure.chart-figure")
     expect(charts.first).to_be_visible()
     assert charts.count() >= 4
-    expect(page.locator("#chart-talks-caption")).to_have_text("Tischgespräche")
+    expect(page.locator("#chart-talks-caption")).to_have_text("Tischgespräche (Anzahl Gespräche)")
     expect(charts.locator("svg").first).to_be_visible()
     _check(page, tmp_path, f"results-{width}")
 

@@ -17,6 +17,12 @@ from gateway.pages.events.base import IDEA_STATUS
 class Bar:
     label: str
     value: int
+    unit: str = ""  # what is counted ("Gespräche", "Personen" …): one unit per chart
+
+
+# Units a chart counts in; the chart's title names its unit so no reader compares talks with
+# people on one scale.
+TALKS, PEOPLE, IDEAS = "Gespräche", "Personen", "Ideen"
 
 
 LINE = 20  # characters of a label line at the chart's size
@@ -76,32 +82,76 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar]) -> Markup:
 
 @dataclass(frozen=True)
 class Chart:
+    """A chart of one unit: every bar counts the same thing, shown in the title ("… (Anzahl
+    Personen)"); a bar of another unit is refused, so counts never share a scale with people."""
+
     id: str
     title: str
     bars: list[Bar]
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        units = {b.unit or self.unit for b in self.bars}
+        if units - {self.unit}:
+            raise ValueError(f"chart {self.id} mixes units: {sorted(units)}")
+
+    @property
+    def measure(self) -> str:
+        """What the bars count, in the page's language (the table's number column)."""
+        names = {
+            TALKS: _("Anzahl Gespräche"),
+            PEOPLE: _("Anzahl Personen"),
+            IDEAS: _("Anzahl Ideen"),
+        }
+        return names.get(self.unit, _("Anzahl"))
+
+    @property
+    def heading(self) -> str:
+        """The title with its unit, e.g. "Tischgespräche (Anzahl Gespräche)"."""
+        return f"{self.title} ({self.measure})" if self.unit else self.title
 
     @property
     def svg(self) -> Markup:
-        return bar_chart(self.id, self.title, self.bars)
+        return bar_chart(self.id, self.heading, self.bars)
+
+
+def _of(unit: str, bars: list[Bar]) -> list[Bar]:
+    return [Bar(b.label, b.value, unit) for b in bars]
 
 
 def result_charts(results: dict[str, Any]) -> list[Chart]:
     talks, ideas, topics = results["talks"], results["ideas"], results["topics"]
+    items = topics.get("items") or []
     charts = [
         Chart(
             "chart-talks",
             _("Tischgespräche"),
-            [
-                Bar(_("geplant"), talks["planned"]),
-                Bar(_("geführt"), talks["held"]),
-                Bar(_("abgesagt"), talks["cancelled"]),
-                Bar(_("Teilnehmende"), talks["participants"]),
-            ],
+            _of(
+                TALKS,
+                [
+                    Bar(_("geplant"), talks["planned"]),
+                    Bar(_("geführt"), talks["held"]),
+                    Bar(_("abgesagt"), talks["cancelled"]),
+                ],
+            ),
+            TALKS,
+        ),
+        # people apart from talks: 14 participants beside 3 talks on one scale misleads
+        Chart(
+            "chart-participants",
+            _("Teilnehmende an Tischgesprächen"),
+            _of(
+                PEOPLE,
+                [Bar(_("alle geführten Gespräche"), talks["participants"])]
+                + [Bar(t["title"] or _("Thema ohne Titel"), t["participants"]) for t in items],
+            ),
+            PEOPLE,
         ),
         Chart(
             "chart-status",
             _("Projektideen nach Status"),
-            [Bar(_(IDEA_STATUS.get(k, k)), v) for k, v in ideas["by_status"].items()],
+            _of(IDEAS, [Bar(_(IDEA_STATUS.get(k, k)), v) for k, v in ideas["by_status"].items()]),
+            IDEAS,
         ),
     ]
     if ideas["by_category"]:
@@ -109,7 +159,11 @@ def result_charts(results: dict[str, Any]) -> list[Chart]:
             Chart(
                 "chart-category",
                 _("Projektideen nach Kategorie"),
-                [Bar(_unknown(k, CATEGORIES), v) for k, v in ideas["by_category"].items()],
+                _of(
+                    IDEAS,
+                    [Bar(_unknown(k, CATEGORIES), v) for k, v in ideas["by_category"].items()],
+                ),
+                IDEAS,
             )
         )
     if ideas["by_district"]:
@@ -117,18 +171,20 @@ def result_charts(results: dict[str, Any]) -> list[Chart]:
             Chart(
                 "chart-district",
                 _("Projektideen nach Stadtteil"),
-                [Bar(_unknown(k), v) for k, v in ideas["by_district"].items()],
+                _of(IDEAS, [Bar(_unknown(k), v) for k, v in ideas["by_district"].items()]),
+                IDEAS,
             )
         )
-    if topics.get("items"):
+    if items:
         charts.append(
             Chart(
                 "chart-topics",
                 _("Geführte Gespräche je Thema"),
-                [
-                    Bar(t["title"] or _("Thema ohne Titel"), t["talks_held"])
-                    for t in topics["items"]
-                ],
+                _of(
+                    TALKS,
+                    [Bar(t["title"] or _("Thema ohne Titel"), t["talks_held"]) for t in items],
+                ),
+                TALKS,
             )
         )
     return charts

@@ -15,7 +15,7 @@ from gateway.auth import current_caller
 from gateway.cache import cached
 from gateway.pages.city import city_section
 from gateway.pages.events.base import ACCESSIBILITY, _city, _is_organiser, bp
-from gateway.pages.events.charts import Bar, Chart, result_charts
+from gateway.pages.events.charts import IDEAS, TALKS, Bar, Chart, result_charts
 from gateway.pages.rendering import page_errors, render
 from services.cities.phases import PHASE_TITLES
 from services.kit.errors import DomainError, NotFound, Unauthenticated
@@ -134,12 +134,14 @@ def cohort_results(year: int) -> tuple[str, int]:
         Chart(
             "chart-cohort-talks",
             _("Geführte Gespräche je Stadt"),
-            [Bar(names.get(c["city"], c["city"]), c["talks_held"]) for c in data["cities"]],
+            [Bar(names.get(c["city"], c["city"]), c["talks_held"], TALKS) for c in data["cities"]],
+            TALKS,
         ),
         Chart(
             "chart-cohort-ideas",
             _("Projektideen je Stadt"),
-            [Bar(names.get(c["city"], c["city"]), c["ideas"]) for c in data["cities"]],
+            [Bar(names.get(c["city"], c["city"]), c["ideas"], IDEAS) for c in data["cities"]],
+            IDEAS,
         ),
     ]
     return render(

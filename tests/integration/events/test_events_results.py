@@ -11,6 +11,7 @@ import pytest
 import requests
 from kombu import Connection
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from gateway.event_catalogue import validation_errors
 from gateway.results_export import summary_rows
@@ -112,6 +113,20 @@ def test_results_match_the_facts_and_every_export_agrees(api, closing_city, plat
     report = requests.get(api.url(f"/cities/{slug}/results/report"), timeout=30)
     assert report.status_code == 200 and report.headers["Content-Type"].startswith("text/html")
     assert "<td>Teilnehmende der geführten Gespräche</td><td class='n'>12</td>" in report.text
+
+    # the same report as PDF (WeasyPrint): a German filename, the city and German headings
+    pdf = requests.get(api.url(f"/cities/{slug}/results/report.pdf"), timeout=60)
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    assert f'filename="ergebnisbericht-{slug}.pdf"' in pdf.headers["Content-Disposition"]
+    assert pdf.content.startswith(b"%PDF-")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert closing_city["city"]["name"] in text
+    headings = ("Ergebnisse", "Überblick", "Arbeitsgruppen", "Szenarien", "Themen", "Ideen")
+    for heading in (*headings, "Nächste Schritte", "Abschlussveranstaltungen"):
+        assert heading in text, heading
+    assert "Teilnehmende der geführten Gespräche" in text
+    assert "Tischgespräche (Anzahl Gespräche)" in text  # the charts, each with its unit
+    assert "(Anzahl Personen)" in text
 
     year = closing_city["city"]["cohort_year"]
     cohort = api.get(f"/cohorts/{year}/results").json()

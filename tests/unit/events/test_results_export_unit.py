@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from test_events_results_unit import results_document
 
 from gateway.results_export import Extras, summary_rows, to_csv, to_xlsx
-from gateway.results_report import to_html
+from gateway.results_report import Phases, to_html
 from services.events.results import cohort_results
 
 STEP = {"what": "Antrag im Bauausschuss", "owner_organisation": "ADFC", "contact_role": "Vorstand",
@@ -130,3 +130,33 @@ def test_printable_report_shows_the_same_tables_in_german() -> None:
     assert "Stand: 01.12.2027, 11:00" in page and "2027-12-01T" not in page
     assert "<h2>Nächste Schritte</h2>" in page and "Abschlussabend" in page
     assert "<script" not in page and "in_progress" not in page
+
+
+def test_report_shows_the_working_groups_counted_by_kind_without_personal_data() -> None:
+    group = {"name": "AG Mobilität", "formed": False,
+             "composition": {"association": 2, "initiative": 1, "foundation": 0,
+                             "administration": 1},
+             "members": [{"email": "anna@example.org", "organisation": "ADFC",
+                          "kind": "association"}]}  # fmt: skip
+    page = to_html(results_document(), EXTRAS, Phases(working_groups=[group]))
+    assert page.index("<h2>Überblick</h2>") < page.index("<h2>Arbeitsgruppen</h2>")
+    assert page.index("<h2>Arbeitsgruppen</h2>") < page.index("<h2>Szenarien</h2>")
+    assert "<th>Verwaltung</th>" in page and "<td>AG Mobilität</td><td class='n'>2</td>" in page
+    assert "<td>nein</td>" in page and "association" not in page
+    assert "anna@example.org" not in page and "ADFC</td><td>Vorstand" in page  # a step's owner
+
+
+def test_report_draws_the_charts_styled_inside_their_svg() -> None:
+    svg = '<svg class="chart"><title id="c-title">T</title><rect class="chart__bar"></rect></svg>'
+    charts = [("Tischgespräche (Anzahl Gespräche)", svg)]
+    page = to_html(results_document(), EXTRAS, Phases(working_groups=[], charts=charts))
+    assert "<h2>In Grafiken</h2>" in page
+    assert "<figcaption>Tischgespräche (Anzahl Gespräche)</figcaption>" in page
+    assert '<svg class="chart"><style>.chart__bar{fill:#1a4a8a}' in page
+
+
+def test_a_missing_service_leaves_its_section_saying_so() -> None:
+    extras = Extras(scenarios=None, topics=None, next_steps=[], closing_events=[])
+    page = to_html(results_document(), extras, Phases(working_groups=None))
+    assert "<h2>Arbeitsgruppen</h2>\n<p>Nicht verfügbar.</p>" in page
+    assert "<h2>Szenarien</h2>\n<p>Nicht verfügbar.</p>" in page

@@ -3,10 +3,11 @@ field errors placed at their form fields, the SVG bar chart, and what a tenant p
 
 from __future__ import annotations
 
+import pytest
 from werkzeug.datastructures import MultiDict
 
 from gateway.app import create_app
-from gateway.pages.events.charts import Bar, bar_chart, result_charts
+from gateway.pages.events.charts import PEOPLE, TALKS, Bar, Chart, bar_chart, result_charts
 from gateway.pages.events.event_form import event_from_form, form_from_event
 from services.cities.models import City, WorkingGroup
 from services.identity.models import Account
@@ -120,8 +121,43 @@ def test_result_charts_follow_the_results_document() -> None:
     app = create_app()
     with app.test_request_context("/"):
         charts = result_charts(results)
-    assert [c.id for c in charts] == ["chart-talks", "chart-status", "chart-district"]
-    assert charts[2].bars[0].label == "ohne Angabe"
+    assert [c.id for c in charts] == [
+        "chart-talks",
+        "chart-participants",
+        "chart-status",
+        "chart-district",
+    ]
+    assert charts[3].bars[0].label == "ohne Angabe"
+
+
+def test_no_chart_draws_bars_of_different_units_on_one_axis() -> None:
+    results = {
+        "talks": {"planned": 3, "held": 2, "cancelled": 1, "participants": 14},
+        "ideas": {
+            "by_status": {"proposed": 2},
+            "by_category": {"environment": 1},
+            "by_district": {"Nord": 1},
+        },
+        "topics": {"items": [{"title": "Radwege", "talks_held": 2, "participants": 14}]},
+    }
+    app = create_app()
+    with app.test_request_context("/"):
+        charts = result_charts(results)
+        headings = {c.id: c.heading for c in charts}
+    for chart in charts:
+        assert chart.unit, chart.id
+        assert {b.unit for b in chart.bars} == {chart.unit}, chart.id
+    # talks and people are counted apart, each chart names its unit in its title
+    assert headings["chart-talks"] == "Tischgespräche (Anzahl Gespräche)"
+    assert headings["chart-participants"].endswith("(Anzahl Personen)")
+    assert all("(Anzahl " in h for h in headings.values())
+    talks = next(c for c in charts if c.id == "chart-talks")
+    assert "Teilnehmende" not in {b.label for b in talks.bars}
+
+
+def test_a_chart_refuses_a_bar_of_another_unit() -> None:
+    with pytest.raises(ValueError, match="mixes units"):
+        Chart("c3", "Gemischt", [Bar("geführt", 2, TALKS), Bar("Teilnehmende", 14, PEOPLE)], TALKS)
 
 
 def test_a_purge_selects_the_tenant_and_its_documents_only() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from gateway.pages.dialogue.base import CATEGORIES, IDEA_STATUSES
 from gateway.pages.events.base import STEP_STATUS, local_time
+from gateway.results_scenarios import assessments_table, scenarios_table
 from gateway.spreadsheets import Cell, Table, spreadsheet_text
 from gateway.spreadsheets import to_csv as table_csv
 from gateway.spreadsheets import to_xlsx as tables_xlsx
@@ -94,6 +95,9 @@ class Extras:
     """What the gateway asks beside the results for a city's workbook (None: not asked)."""
 
     scenarios: list[dict[str, Any]] | None = None  # the scenario phase's published scenarios
+    # their assessments in aggregate (scenarios' assessment_results: counts and means)
+    assessments: dict[str, Any] | None = None
+    assessments_hidden: bool = False  # refused: the working group's until the transfer is over
     topics: list[dict[str, Any]] | None = None  # the dialogue's topics (published ones too)
     next_steps: list[dict[str, Any]] | None = None  # the ideas with their next steps
     closing_events: list[dict[str, Any]] | None = None  # public closing events
@@ -188,18 +192,6 @@ def _next_steps(ideas: list[dict[str, Any]]) -> Table:
     return Table("Nächste Schritte", header, rows, "A2", True, False)
 
 
-def _scenarios(scenarios: list[dict[str, Any]]) -> Table:
-    """The published scenarios: title, narrative and each key factor's projection."""
-    rows: list[list[Cell]] = [
-        [s.get("title") or "Szenario", s.get("narrative") or ""]
-        + ["; ".join(f"{p['factor_title']}: {p['title']}" for p in s.get("projections", []))]
-        for s in scenarios
-        if s.get("status", "published") == "published"
-    ]
-    header = ["Szenario", "Beschreibung", "Projektionen (Schlüsselfaktor: Projektion)"]
-    return Table("Szenarien", header, rows, "A2", True, False)
-
-
 def _closing_events(events: list[dict[str, Any]]) -> Table:
     header = ["Veranstaltung", "Beginn", "Ende", "Ort", "Stadtteil", "Stand", "Plätze"]
     header += ["Angemeldet", "Warteliste", "Frei"]
@@ -230,7 +222,9 @@ def tables(results: dict[str, Any], extras: Extras | None = None) -> list[Table]
     )
     sheets = [_overview(results, extras)]
     if extras.scenarios is not None:
-        sheets.append(_scenarios(extras.scenarios))
+        sheets.append(scenarios_table(extras.scenarios))
+    if extras.assessments is not None:
+        sheets.append(assessments_table(extras.assessments))
     sheets += [topics, _ideas(results, extras)]
     if extras.next_steps is not None:
         sheets.append(_next_steps(extras.next_steps))

@@ -10,9 +10,16 @@ from typing import Any
 
 from gateway.pages.events.base import ORGANISATION_KINDS
 from gateway.results_export import Extras, stamp, tables, title
+from gateway.results_scenarios import ASSESSMENTS
 from gateway.spreadsheets import Cell, Table
 
 UNAVAILABLE = "nicht verfügbar"
+HIDDEN = (
+    "Die Bewertungen gehören bis zum Ende der Transferphase der Arbeitsgruppe; danach stehen "
+    "sie hier."
+)
+MAP_HEADING = "Szenariokarte: wie ähnlich sich die möglichen Zukünfte sind"
+PORTFOLIO_HEADING = "Szenario-Portfolio: Wahrscheinlichkeit und Auswirkung im Mittel"
 # WeasyPrint styles an inline SVG only from a <style> inside it; a smaller type than on the site
 # keeps long labels ("nicht weiterverfolgt") inside the label column in the PDF's font.
 SVG_STYLE = (
@@ -28,6 +35,7 @@ class Phases:
 
     working_groups: list[dict[str, Any]] | None = None
     charts: list[tuple[str, str]] = field(default_factory=list)  # (heading with unit, SVG)
+    scenario_map: str | None = None  # the published scenarios' map (SVG), None: none yet
 
 
 STYLE = (
@@ -41,6 +49,8 @@ STYLE = (
     # the page's SVG charts (gateway/pages/events/charts.py), styled as on the site
     "figure{margin:0 0 1em;break-inside:avoid}figcaption{font-weight:bold;margin-bottom:.3em}"
     ".chart{width:12cm;height:auto}"
+    # the scenario phase's drawings (640 × 480 units) fill the width of A4 inside the margins
+    "figure.plot svg{width:100%;max-width:16cm;height:auto}"
 )
 
 
@@ -81,9 +91,34 @@ def _unavailable(name: str) -> list[str]:
     return [f"<h2>{html.escape(name)}</h2>", f"<p>{UNAVAILABLE.capitalize()}.</p>"]
 
 
+def _plot(heading: str, svg: str, prefix: str) -> str:
+    """A drawing of the scenarios service (services/scenarios/plots.py: texts escaped there) in
+    a figure; its title and description ids made unique in the page."""
+    svg = svg.replace("id='t'", f"id='{prefix}t'").replace("id='d'", f"id='{prefix}d'")
+    svg = svg.replace("aria-labelledby='t d'", f"aria-labelledby='{prefix}t {prefix}d'")
+    return f"<figure class='plot'><figcaption>{html.escape(heading)}</figcaption>{svg}</figure>"
+
+
+def _scenario_phase(table: Table, extras: Extras, phases: Phases | None) -> list[str]:
+    """What follows a scenario phase table: the map under the scenarios, the portfolio map
+    under their assessments."""
+    if table.name == "Szenarien" and phases is not None and phases.scenario_map:
+        return [_plot(MAP_HEADING, phases.scenario_map, "karte-")]
+    if table.name == ASSESSMENTS and extras.assessments and extras.assessments.get("map_svg"):
+        return [_plot(PORTFOLIO_HEADING, extras.assessments["map_svg"], "portfolio-")]
+    return []
+
+
+def _assessments_missing(extras: Extras) -> list[str]:
+    if extras.assessments_hidden:
+        return [f"<h2>{ASSESSMENTS}</h2>", f"<p>{HIDDEN}</p>"]
+    return _unavailable(ASSESSMENTS)
+
+
 def _sections(results: dict[str, Any], extras: Extras | None, phases: Phases | None) -> list[str]:
-    """The tables in the order of the dialogue's phases: working groups, scenarios, topics and
-    talks, ideas and next steps, closing events."""
+    """The tables in the order of the dialogue's phases: working groups, scenarios (with the
+    scenario map) and their assessments, topics and talks, ideas and next steps, closing
+    events."""
     sheets = tables(results, extras)
     parts = _section(sheets[0])  # the overview first
     if phases is not None and phases.charts:
@@ -100,8 +135,14 @@ def _sections(results: dict[str, Any], extras: Extras | None, phases: Phases | N
         )
         if extras is not None and extras.scenarios is None:
             parts += _unavailable("Szenarien")
+            if extras.assessments is None:
+                parts += _assessments_missing(extras)
     for table in sheets[1:]:
         parts.extend(_section(table))
+        if extras is not None:
+            parts += _scenario_phase(table, extras, phases)
+            if table.name == "Szenarien" and extras.assessments is None and phases is not None:
+                parts += _assessments_missing(extras)
     return parts
 
 

@@ -22,7 +22,7 @@ from services.events.schemas import (
     NextStepSchema,
     RegistrationSchema,
 )
-from services.kit.errors import DomainError
+from services.kit.errors import DomainError, Forbidden, Unauthenticated
 
 bp = Blueprint("api_events", __name__, url_prefix="/api/v1")
 TAG = "events"
@@ -156,14 +156,28 @@ def _optional(service: str, method: str, slug: str) -> list[dict[str, Any]] | No
         return None
 
 
+def _assessments(slug: str) -> tuple[dict[str, Any] | None, bool]:
+    """The scenarios' assessments in aggregate, and whether the reader may not see them yet
+    (the working group's until the transfer phase is over)."""
+    try:
+        return rpc("scenarios", "assessment_results", slug), False
+    except (Unauthenticated, Forbidden):
+        return None, True
+    except (ServiceUnavailable, DomainError):
+        return None, False
+
+
 def _city_extras(slug: str) -> Extras:
-    """What a city's workbook and report show beside the results: the published scenarios,
-    every published topic, the ideas' next steps and the public closing events with their
-    registrations (counts only). Scenarios and topics come from their services: without them
-    the export leaves the scenarios out and lists the topics the results know (those with
-    talks) rather than failing."""
+    """What a city's workbook and report show beside the results: the published scenarios and
+    their assessments (counts and means), every published topic, the ideas' next steps and
+    the public closing events with their registrations (counts only). The scenario phase and
+    the topics come from their services: without them the export leaves the scenarios out and
+    lists the topics the results know (those with talks) rather than failing."""
+    assessments, hidden = _assessments(slug)
     return Extras(
         scenarios=_optional("scenarios", "list_scenarios", slug),
+        assessments=assessments,
+        assessments_hidden=hidden,
         topics=_optional("dialogue", "list_topics", slug),
         next_steps=rpc("events", "next_steps", slug)["ideas"],
         closing_events=rpc("events", "list_closing_events", slug),
@@ -171,10 +185,18 @@ def _city_extras(slug: str) -> Extras:
 
 
 def _phases(slug: str, results: dict[str, Any]) -> Phases:
-    """What only the report shows: the results page's charts (one unit each) and the working
-    groups' composition (counts by kind)."""
+    """What only the report shows: the results page's charts (one unit each), the working
+    groups' composition (counts by kind) and the published scenarios' map."""
     charts = [(c.heading, str(c.svg)) for c in result_charts(results)]
-    return Phases(working_groups=_optional("cities", "list_working_groups", slug), charts=charts)
+    try:
+        scenario_map: str | None = rpc("scenarios", "published_map_svg", slug)
+    except (ServiceUnavailable, DomainError):  # none published yet, or the service is away
+        scenario_map = None
+    return Phases(
+        working_groups=_optional("cities", "list_working_groups", slug),
+        charts=charts,
+        scenario_map=scenario_map,
+    )
 
 
 def _cohort_extras(data: dict[str, Any]) -> Extras:

@@ -37,9 +37,19 @@ ROLE_COLOURS = {
     "reactive": "#0072B2",
     "inert": "#7f7f7f",
 }
+# The roles' German names, as the grid's corners label them (a screen reader reads the desc).
+ROLE_NAMES = {"active": "aktiv", "critical": "kritisch", "reactive": "reaktiv", "inert": "träge"}
 FONT = "font-family='sans-serif'"
 W, H = 640, 480
+# What the scenario map's axes mean for a reader (no "MDS" and no axis numbers).
+MAP_X = "Nah beieinander: ähnliche Zukünfte"
+MAP_Y = "Weit auseinander: sehr verschiedene Zukünfte"
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 40, 56
+
+
+def _percent(share: float) -> str:
+    """German percent: 63 %, with a (narrow) space as in German typesetting."""
+    return f"{share * 100:.0f}\u202f%"
 
 
 def _fmt(x: float) -> str:
@@ -133,7 +143,10 @@ def system_grid(
     xs = [float(f["active_sum"]) for f in factors] + [active_threshold]
     ys = [float(f["passive_sum"]) for f in factors] + [passive_threshold]
     ax = _Axes(xs, ys)
-    body = ax.frame("Aktivsumme (active sum)", "Passivsumme (passive sum)")
+    body = ax.frame(
+        "Wie stark der Faktor andere beeinflusst (Aktivsumme)",
+        "Wie stark er von anderen beeinflusst wird (Passivsumme)",
+    )
     body += [ax.vline(active_threshold), ax.hline(passive_threshold)]
     corners = (
         (ax.x1, ax.y1, "kritisch", "end"),
@@ -155,11 +168,11 @@ def system_grid(
         body.append(_text(cx + 7, cy - 5, _short(str(f["title"])), 10))
     desc = "; ".join(
         f"{f['title']}: aktiv {_fmt(float(f['active_sum']))}, "
-        f"passiv {_fmt(float(f['passive_sum']))}, {f.get('role', '')}"
+        f"passiv {_fmt(float(f['passive_sum']))}, {ROLE_NAMES.get(f.get('role', ''), '')}"
         for f in factors
     )
     body.insert(0, _text(LEFT, 24, "Systemgrid der Einflussfaktoren", 15, font_weight="bold"))
-    return _document("Systemgrid (system grid)", desc, body)
+    return _document("Systemgrid der Einflussfaktoren", desc, body)
 
 
 def scenario_map(
@@ -167,7 +180,9 @@ def scenario_map(
 ) -> str:
     """``bundles``: ``{"rank", "x", "y", "cluster"}``; ``raw``: ``{"cluster", "medoid"}``."""
     ax = _Axes([float(b["x"]) for b in bundles], [float(b["y"]) for b in bundles])
-    body = ax.frame("MDS-Achse 1 (axis 1)", "MDS-Achse 2 (axis 2)", ticks=False)
+    # The axes of a classical MDS have no unit of their own: only distances mean something,
+    # so the labels say how to read the map rather than naming the method.
+    body = ax.frame(MAP_X, MAP_Y, ticks=False)
     medoids = {int(r["medoid"]): int(r["cluster"]) for r in raw}
     for b in bundles:
         colour = PALETTE[(int(b["cluster"]) - 1) % len(PALETTE)]
@@ -182,13 +197,16 @@ def scenario_map(
             body.append(
                 _text(cx + 9, cy + 4, f"R{medoids[int(b['rank'])]}", 12, font_weight="bold")
             )
-    body.insert(0, _text(LEFT, 24, "Szenariokarte (scenario map)", 15, font_weight="bold"))
-    body.append(_text(W - RIGHT, 24, f"erklärt {explained:.0%}", 11, "end", fill="#666666"))
+    body.insert(0, _text(LEFT, 24, "Szenariokarte", 15, font_weight="bold"))
+    shown = f"zeigt {_percent(explained)} der Unterschiede"
+    body.append(_text(W - RIGHT, 24, shown, 11, "end", fill="#666666"))
     desc = (
         f"{len(bundles)} Projektionsbündel in {len(raw)} Rohszenarien; "
-        f"die Karte zeigt {explained:.0%} der Unterschiede."
+        f"die Karte zeigt {_percent(explained)} der Unterschiede. Nah beieinander liegende "
+        "Bündel beschreiben ähnliche Zukünfte; R1, R2 … markieren das typische Bündel "
+        "jedes Rohszenarios."
     )
-    return _document("Szenariokarte (scenario map)", desc, body)
+    return _document("Szenariokarte", desc, body)
 
 
 def projection_profile(
@@ -231,7 +249,10 @@ def projection_profile(
 def portfolio_map(items: Sequence[Mapping[str, Any]]) -> str:
     """``items``: ``{"title", "likelihood", "impact", "desirability"}`` (means, 1–5)."""
     ax = _Axes([1.0, 5.0], [1.0, 5.0], pad=0.04)
-    body = ax.frame("Wahrscheinlichkeit (likelihood)", "Auswirkung (impact)")
+    body = ax.frame(
+        "Wie wahrscheinlich (Mittel der Bewertungen, 1 bis 5)",
+        "Wie stark es die Stadt verändert (1 bis 5)",
+    )
     body += [ax.vline(3.0), ax.hline(3.0)]
     labels = (
         (5.0, 5.0, "vorbereiten", "end"),
@@ -265,4 +286,5 @@ def portfolio_map(items: Sequence[Mapping[str, Any]]) -> str:
             + (f", Wünschbarkeit {_fmt(float(d))}" if d is not None else "")
         )
     body.insert(0, _text(LEFT, 24, "Szenario-Portfolio", 15, font_weight="bold"))
-    return _document("Szenario-Portfolio (portfolio)", "; ".join(described) or "leer", body)
+    described_all = "; ".join(described) or "Noch keine Bewertungen."
+    return _document("Szenario-Portfolio", described_all, body)

@@ -44,6 +44,17 @@ def portfolio(slug: str) -> Response:
     return json_response(rpc("scenarios", "portfolio", slug))
 
 
+@bp.get(f"{BASE}/assessment-results")
+@documented(
+    "The assessments in aggregate: raters and means per scenario and criterion, no single "
+    "rating (everyone after the transfer phase; before, working group, facilitators, admins)",
+    TAG,
+    errors=(401, 403, 404),
+)
+def assessment_results(slug: str) -> Response:
+    return json_response(rpc("scenarios", "assessment_results", slug))
+
+
 @bp.get(f"{BASE}/portfolio.svg")
 @documented(
     "The portfolio as SVG (working group, facilitators)", TAG, auth=True, errors=(401, 403, 404)

@@ -15,6 +15,11 @@ from services.scenarios.handlers.criteria import own_criterion
 from services.scenarios.models import Assessment, AssessmentCriterion, Project, Scenario
 from services.scenarios.schemas import AssessmentSchema
 
+# The assessments in aggregate are the working group's until the transfer phase is over; from
+# the table talks on they belong to the city's results (report, exports) and everyone reads them.
+RESULTS_PUBLIC_FROM = ("table_talks", "closing", "archived")
+RESULTS_READERS = (*EDITORS, "city_admin")
+
 
 class AssessmentHandlers(ScenariosBase):
     """Criteria, assessments and the portfolio they add up to."""
@@ -88,3 +93,44 @@ class AssessmentHandlers(ScenariosBase):
     def portfolio_svg(self, city: str) -> str:
         rows = self.portfolio(city)["scenarios"]
         return plots.portfolio_map([{"title": r["title"], **r["position"]} for r in rows])
+
+    @rpc
+    def assessment_results(self, city: str) -> dict[str, Any]:
+        """The assessments of the published scenarios in aggregate, for the results report and
+        the exports: per scenario and criterion how many rated and the mean, the portfolio's
+        quadrant and its map. No rater, no single rating, no comment (a minimum or maximum
+        would give away one person's rating, so there are none). Public once the city is past
+        the transfer phase; before, only the working group, facilitators and admins read it."""
+        state = self.city_state.state(city)
+        public = state["phase"] in RESULTS_PUBLIC_FROM
+        if not public:
+            self._require(city, RESULTS_READERS)
+        published = list(Scenario.scoped(city, status="published").order_by("id"))
+        ids = [str(s.id) for s in published]
+        criteria = self._criteria(city)
+        rows = transfer.portfolio(
+            [{"id": str(s.id), "title": s.title} for s in published],
+            (
+                {"scenario_id": a.scenario_id, "ratings": dict(a.ratings)}
+                for a in Assessment.scoped(city, scenario_id__in=ids)
+            ),
+            [c["id"] for c in criteria],
+        )
+        return {
+            "public": public,
+            "criteria": [{"id": c["id"], "title_de": c["title_de"]} for c in criteria],
+            "scenarios": [
+                {
+                    "scenario_id": r["scenario_id"],
+                    "title": r["title"],
+                    "raters": r["raters"],
+                    "criteria": {
+                        key: {"n": summary["n"], "mean": summary["mean"]}
+                        for key, summary in r["criteria"].items()
+                    },
+                    "quadrant": r["quadrant"],
+                }
+                for r in rows
+            ],
+            "map_svg": plots.portfolio_map([{"title": r["title"], **r["position"]} for r in rows]),
+        }

@@ -40,6 +40,7 @@ PUT    /observations/{o}                    200  403  403  403  401  403  403
 POST   /observations/{o}/hide               200  403  403  403  401  403  403
 PUT    /scenarios/{s}/assessment     (T)    200  200  403  403  401  403  403
 GET    /portfolio                    (T)    200  200  403  403  401  403  403
+GET    /assessment-results           (T)    200  200  200  403  401  403  403
 POST   /topics                       (T)    201  201  403  403  401  403  403
 PUT    /topics/{draft}               (T)    200  200  403  403  401  403  403
 POST   /topics/{fresh}/submit        (T)    200  200  403  403  401  403  403
@@ -230,6 +231,8 @@ CASES: list[Case] = [
      lambda w: f"/scenarios/{w.t_project['published'][0]}/assessment",
      lambda w: {"ratings": {"likelihood": 3, "desirability": 4, "impact": 2}}, EDITORS),
     ("portfolio", "t", "get", lambda w: "/portfolio", lambda w: None, EDITORS),
+    ("assessment results", "t", "get", lambda w: "/assessment-results", lambda w: None,
+     _row(200, 200, 200, 403, 401, 403, 403)),
     ("create topic", "t", "post", lambda w: "/topics", _topic_body, EDITORS_CREATE),
     ("update topic", "t", "put", lambda w: f"/topics/{_topic(w, 'draft')}",
      lambda w: {"description": "genauer"}, EDITORS),

@@ -1,6 +1,7 @@
 """The Abschluss in a real browser: an admin creates and publishes a closing event on a desktop,
 citizens register on a phone (waiting list included), the results show their charts, the
-next steps of an idea appear publicly, and an admin invites a working-group member."""
+next steps of an idea appear publicly, a closing evening is announced early (while the table
+talks run, registration opening later), and an admin invites a working-group member."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ def _sign_in(page: Page, base: str, email: str, password: str) -> None:
     expect(page.get_by_text("Du bist angemeldet.")).to_be_visible()
 
 
-def _to_closing(api, platform, made: dict) -> None:  # noqa: ANN001
-    """kickoff → … → closing through the cities API (the table-talk phase needs a topic fact)."""
+def _to_table_talks(api, platform, made: dict) -> None:  # noqa: ANN001
+    """kickoff → … → table_talks through the cities API (the phase needs a topic fact)."""
     slug, token = made["slug"], made["admin"]["token"]
     step = f"/cities/{slug}/phases/kickoff/steps/working_group_formed"
     assert api.post(step, {"note": "Gruppe steht"}, token=token).status_code == 200
@@ -52,6 +53,12 @@ def _to_closing(api, platform, made: dict) -> None:  # noqa: ANN001
         "the topic fact counted",
     )
     assert api.post(f"/cities/{slug}/phase", {"to": "table_talks"}, token=token).ok
+
+
+def _to_closing(api, platform, made: dict) -> None:  # noqa: ANN001
+    """kickoff → … → closing (the table talks' end overridden with a reason)."""
+    slug, token = made["slug"], made["admin"]["token"]
+    _to_table_talks(api, platform, made)
     moved = api.post(
         f"/cities/{slug}/phase", {"to": "closing", "override_reason": "Test"}, token=token
     )
@@ -255,3 +262,48 @@ def test_admin_invites_a_working_group_member_by_email(
     _check(desktop, tmp_path, "groups-invited")
     mail = api.sink.wait_for(email)[0]
     assert "Zukunft Innenstadt" in mail.get_body(("plain",)).get_content()
+
+
+def test_closing_event_drafted_and_announced_during_the_table_talks(
+    desktop: Page, phone: Page, api, cities, platform, tmp_path
+) -> None:
+    made = cities.create()
+    slug, admin = made["slug"], made["admin"]
+    _to_table_talks(api, platform, made)  # the talks still run: no closing phase yet
+
+    _sign_in(desktop, api.base, admin["email"], admin["password"])
+    desktop.goto(f"{api.base}/stadt/{slug}/verwaltung")
+    desktop.get_by_role("link", name="Abschluss verwalten").click()
+    desktop.get_by_role("link", name="Neue Abschlussveranstaltung anlegen").click()
+    day = date.today() + timedelta(days=60)
+    opens = date.today() + timedelta(days=30)
+    desktop.get_by_label("Titel").fill("Abschlussabend: Was wir vorhaben")
+    desktop.get_by_label("Beginn").fill(f"{day.isoformat()}T18:00")
+    desktop.get_by_label("Ende").fill(f"{day.isoformat()}T21:00")
+    desktop.get_by_label("Plätze").fill("80")
+    desktop.get_by_label("Anmeldung ab").fill(f"{opens.isoformat()}T09:00")
+    desktop.get_by_label("Name des Ortes").fill("Rathaussaal")
+    desktop.get_by_role("button", name="Als Entwurf anlegen").click()
+    expect(desktop.get_by_text("Gespeichert.")).to_be_visible()
+    expect(desktop.get_by_text("Entwurf", exact=True)).to_be_visible()
+    _check(desktop, tmp_path, "early-draft")
+    desktop.get_by_role("button", name="Veröffentlichen: Anmeldung öffnen").click()
+    expect(desktop.get_by_text("veröffentlicht", exact=True)).to_be_visible()
+    event_id = desktop.url.split("/")[-1].split("?")[0]
+    assert api.get(f"/cities/{slug}").json()["phase"] == "table_talks"
+
+    # Citizens see it announced; registration opens on the day the city set.
+    citizen = api.verified_login()
+    _sign_in(phone, api.base, citizen["email"], citizen["password"])
+    phone.goto(f"{api.base}/stadt/{slug}")
+    phone.get_by_role("link", name="Abschlussabend: Was wir vorhaben").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Abschlussabend: Was wir vorhaben")
+    expect(phone.get_by_text("Die Anmeldung öffnet am", exact=False)).to_contain_text(
+        opens.strftime("%d.%m.%Y")
+    )
+    expect(phone.get_by_role("button", name="Verbindlich anmelden")).to_have_count(0)
+    _check(phone, tmp_path, "early-announced-phone")
+    early = api.post(
+        f"/cities/{slug}/closing-events/{event_id}/registrations", {}, token=citizen["token"]
+    )
+    assert early.status_code == 409, early.text

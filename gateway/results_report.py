@@ -50,7 +50,12 @@ STYLE = (
     "figure{margin:0 0 1em;break-inside:avoid}figcaption{font-weight:bold;margin-bottom:.3em}"
     ".chart{width:12cm;height:auto}"
     # the scenario phase's drawings (640 × 480 units) fill the width of A4 inside the margins
-    "figure.plot svg{width:100%;max-width:16cm;height:auto}"
+    "figure.plot svg{width:100%;max-width:16cm;height:auto}.chart{max-width:100%}"
+    ".legend{margin:-.5em 0 1em}"
+    # on a screen (the HTML version on a phone): a readable column, wide tables scroll inside
+    # their own focusable region rather than the page
+    "@media screen{body{max-width:62rem;margin:1rem auto;padding:0 1rem}"
+    ".table-scroll{overflow-x:auto}}"
 )
 
 
@@ -64,11 +69,13 @@ def _section(table: Table) -> list[str]:
     parts = [f"<h2>{html.escape(table.name)}</h2>"]
     if not table.rows:
         return [*parts, "<p>Noch keine Einträge.</p>"]
+    name = html.escape(table.name)
+    parts.append(f"<div class='table-scroll' role='region' tabindex='0' aria-label='{name}'>")
     parts.append("<table><thead><tr>")
     parts.append("".join(f"<th>{html.escape(h)}</th>" for h in table.header))
     parts.append("</tr></thead>")
     parts.extend("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in table.rows)
-    parts.append("</table>")
+    parts.append("</table></div>")
     return parts
 
 
@@ -99,11 +106,29 @@ def _plot(heading: str, svg: str, prefix: str) -> str:
     return f"<figure class='plot'><figcaption>{html.escape(heading)}</figcaption>{svg}</figure>"
 
 
+def _legend(scenarios: list[dict[str, Any]] | None) -> list[str]:
+    """Which scenario each marked point of the map is (R1, R2 …: the raw scenarios of the run
+    the latest published scenario was written from, the run the map is drawn of)."""
+    published = [s for s in scenarios or [] if s.get("status", "published") == "published"]
+    if not published:
+        return []
+    latest = max(published, key=lambda s: (s.get("published_at") or "", s.get("id") or ""))
+    named = sorted(
+        (s["cluster"], s.get("title") or "Szenario")
+        for s in published
+        if s.get("run_id") == latest.get("run_id") and s.get("cluster") is not None
+    )
+    items = "".join(f"<li>R{n}: {html.escape(title)}</li>" for n, title in named)
+    return [
+        f"<p class='legend'>Die markierten Punkte der Karte:</p><ul class='legend'>{items}</ul>"
+    ]
+
+
 def _scenario_phase(table: Table, extras: Extras, phases: Phases | None) -> list[str]:
     """What follows a scenario phase table: the map under the scenarios, the portfolio map
     under their assessments."""
     if table.name == "Szenarien" and phases is not None and phases.scenario_map:
-        return [_plot(MAP_HEADING, phases.scenario_map, "karte-")]
+        return [_plot(MAP_HEADING, phases.scenario_map, "karte-"), *_legend(extras.scenarios)]
     if table.name == ASSESSMENTS and extras.assessments and extras.assessments.get("map_svg"):
         return [_plot(PORTFOLIO_HEADING, extras.assessments["map_svg"], "portfolio-")]
     return []
@@ -154,6 +179,7 @@ def to_html(
     parts = [
         "<!doctype html>",
         '<html lang="de"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(heading)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{e(heading)}</h1>",
         f"<p>Stand: {e(stamp(results))}</p>",

@@ -52,6 +52,11 @@ def _percent(share: float) -> str:
     return f"{share * 100:.0f}\u202f%"
 
 
+def _german(x: float) -> str:
+    """A number as a German reader writes it: 1,92 (``_fmt`` writes SVG coordinates)."""
+    return _fmt(x).replace(".", ",")
+
+
 def _fmt(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
@@ -97,7 +102,11 @@ class _Axes:
     def py(self, y: float) -> float:
         return H - BOTTOM - (y - self.y0) / (self.y1 - self.y0) * (H - TOP - BOTTOM)
 
-    def frame(self, x_label: str, y_label: str, ticks: bool = True) -> list[str]:
+    def frame(
+        self, x_label: str, y_label: str, ticks: bool = True, at: Sequence[float] = ()
+    ) -> list[str]:
+        """The plot's box, its axis labels and five ticks per axis (or ticks ``at`` these
+        values on both axes), numbered the German way (1,5)."""
         out = [
             f"<rect x='{LEFT}' y='{TOP}' width='{W - LEFT - RIGHT}' height='{H - TOP - BOTTOM}' "
             "fill='none' stroke='#444444'/>",
@@ -112,11 +121,11 @@ class _Axes:
             ),
         ]
         if ticks:
-            for k in range(5):
-                xv = self.x0 + k * (self.x1 - self.x0) / 4
-                yv = self.y0 + k * (self.y1 - self.y0) / 4
-                out.append(_text(self.px(xv), H - BOTTOM + 16, _fmt(xv), 10, "middle"))
-                out.append(_text(LEFT - 6, self.py(yv) + 4, _fmt(yv), 10, "end"))
+            xs = at or [self.x0 + k * (self.x1 - self.x0) / 4 for k in range(5)]
+            ys = at or [self.y0 + k * (self.y1 - self.y0) / 4 for k in range(5)]
+            for xv, yv in zip(xs, ys, strict=True):
+                out.append(_text(self.px(xv), H - BOTTOM + 16, _german(xv), 10, "middle"))
+                out.append(_text(LEFT - 6, self.py(yv) + 4, _german(yv), 10, "end"))
         return out
 
     def vline(self, x: float) -> str:
@@ -252,6 +261,7 @@ def portfolio_map(items: Sequence[Mapping[str, Any]]) -> str:
     body = ax.frame(
         "Wie wahrscheinlich (Mittel der Bewertungen, 1 bis 5)",
         "Wie stark es die Stadt verändert (1 bis 5)",
+        at=(1, 2, 3, 4, 5),
     )
     body += [ax.vline(3.0), ax.hline(3.0)]
     labels = (
@@ -265,6 +275,7 @@ def portfolio_map(items: Sequence[Mapping[str, Any]]) -> str:
         dy = 14 if y == 5.0 else -6
         body.append(_text(ax.px(x) + dx, ax.py(y) + dy, label, 11, anchor, fill="#666666"))
     described = []
+    placed: list[tuple[float, float]] = []
     for item in items:
         if item.get("likelihood") is None or item.get("impact") is None:
             continue
@@ -279,7 +290,12 @@ def portfolio_map(items: Sequence[Mapping[str, Any]]) -> str:
             f"<circle cx='{_fmt(cx)}' cy='{_fmt(cy)}' r='9' fill='{colour}' stroke='#222222'>"
             f"<title>{escape(str(item['title']))}</title></circle>"
         )
-        body.append(_text(cx + 12, cy + 4, _short(str(item["title"])), 11))
+        # Scenarios rated alike sit on one spot: their labels go one under the other.
+        label_y = cy + 4
+        while any(abs(label_y - y) < 13 and abs(cx - x) < 160 for x, y in placed):
+            label_y += 14
+        placed.append((cx, label_y))
+        body.append(_text(cx + 12, label_y, _short(str(item["title"])), 11))
         described.append(
             f"{item['title']}: Wahrscheinlichkeit {_fmt(float(item['likelihood']))}, "
             f"Auswirkung {_fmt(float(item['impact']))}"

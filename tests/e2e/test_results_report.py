@@ -14,7 +14,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from browser_support import accessibility_violations
+from browser_support import accessibility_violations, fits_the_screen
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from raw_text_support import findings
@@ -50,9 +50,9 @@ def _through_every_phase(api, platform, city: ScenarioCity) -> None:  # noqa: AN
         assert made.status_code == 201, made.text
         assert city.post(f"/scenarios/{made.json()['id']}/publish").status_code == 200
     city.advance("transfer")
-    for scenario in city.get("/scenarios").json():
+    for n, scenario in enumerate(city.get("/scenarios").json()):
         for member, value in zip(city.members, (4, 3), strict=True):
-            ratings = {"likelihood": value, "desirability": 5 - value, "impact": value}
+            ratings = {"likelihood": value - 2 * n, "desirability": 5 - value, "impact": value}
             path = f"/scenarios/{scenario['id']}/assessment"
             assert city.put(path, {"ratings": ratings}, member).status_code == 200
     topic = city.post("/topics", {"title": "Innenstadt", "guiding_question": "Wie weiter?"})
@@ -141,5 +141,7 @@ def test_the_report_pdf_from_the_results_page_covers_every_phase(
         expect(page.get_by_role("heading", level=1)).to_contain_text("Ergebnisse")
         expect(page.get_by_role("img", name="Szenariokarte")).to_have_count(1)
         expect(page.get_by_role("heading", name="Bewertungen der Szenarien")).to_be_visible()
+        expect(page.get_by_role("listitem").filter(has_text="R1: ")).to_have_count(1)
+        assert fits_the_screen(page), f"horizontal scrolling at {width} px"
         assert accessibility_violations(page) == [], page.url
         page.screenshot(path=str(tmp_path / f"report-{width}.png"), full_page=True)

@@ -61,7 +61,17 @@ def test_the_workbook_has_a_sheet_of_the_assessments_in_german() -> None:
 
 
 def test_report_shows_the_scenarios_with_their_map_and_then_the_assessments() -> None:
-    extras = replace(EXTRAS, assessments=ASSESSMENTS)
+    # the map's marked points named: the scenarios of the run the latest one came from
+    scenarios = [
+        {"title": "Alt", "status": "published", "run_id": "r0", "cluster": 1,
+         "published_at": "2027-01-01T10:00:00+00:00"},
+        {"title": "Die kurze Stadt", "status": "published", "run_id": "r1", "cluster": 2,
+         "published_at": "2027-02-01T10:00:00+00:00"},
+        {"title": "Weite <Stadt>", "status": "published", "run_id": "r1", "cluster": 1,
+         "published_at": "2027-01-15T10:00:00+00:00"},
+        {"title": "Entwurf", "status": "draft", "run_id": "r1", "cluster": 3},
+    ]  # fmt: skip
+    extras = replace(EXTRAS, scenarios=scenarios, assessments=ASSESSMENTS)
     page = to_html(results_document(), extras, Phases(working_groups=[], scenario_map=MAP))
     order = ["<h2>Arbeitsgruppen</h2>", "<h2>Szenarien</h2>", "<figcaption>Szenariokarte",
              "<h2>Bewertungen der Szenarien</h2>", "<figcaption>Szenario-Portfolio",
@@ -73,6 +83,13 @@ def test_report_shows_the_scenarios_with_their_map_and_then_the_assessments() ->
     # two drawings in one page: their title ids do not collide
     assert "id='karte-t'" in page and "id='portfolio-t'" in page and "id='t'" not in page
     assert "prepare" not in page and "likelihood" not in page
+    legend = "<ul class='legend'><li>R1: Weite &lt;Stadt&gt;</li><li>R2: Die kurze Stadt</li></ul>"
+    assert legend in page
+    # on a phone: a viewport, and wide tables scroll in a region of their own
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert (
+        "<div class='table-scroll' role='region' tabindex='0' aria-label='Bewertungen der" in page
+    )
 
 
 def test_report_says_when_the_assessments_are_not_public_yet_or_missing() -> None:

@@ -43,3 +43,20 @@ def test_every_text_of_the_drawings_is_german() -> None:
     assert "Nah beieinander: ähnliche Zukünfte" in scenario_map
     assert "zeigt 63\u202f% der Unterschiede" in scenario_map
     assert "<title id='t'>Szenariokarte</title>" in scenario_map
+
+
+def test_the_portfolio_numbers_its_scale_and_keeps_labels_of_one_spot_apart() -> None:
+    alike = [
+        {"title": title, "likelihood": 3.5, "impact": 3.5, "desirability": 2.5}
+        for title in ("Grüne Mitte", "Wachstum am Rand")
+    ]
+    root = ET.fromstring(plots.portfolio_map(alike))
+    texts = {t.text: t for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"1", "2", "3", "4", "5"} <= set(texts)  # the 1-to-5 scale, not 0.84 … 5.16
+    first, second = (float(texts[t].get("y")) for t in ("Grüne Mitte", "Wachstum am Rand"))
+    assert abs(first - second) >= 13  # one under the other, readable
+    grid = plots.system_grid(
+        [{"title": "Mieten", "active_sum": 1.5, "passive_sum": 2.25, "role": "active"}], 1, 2
+    )
+    ticks = [t for t in _texts(grid) if t[0].isdigit()]
+    assert ticks and all("." not in t for t in ticks)  # German decimal commas

@@ -1,7 +1,7 @@
 """No raw key reaches a person: the demo is seeded, then every page a visitor and a demo citizen
 can reach (breadth-first from the start page and the demo cities, German and English), every
-CSV/XLSX export linked from them and every mail the demo sent are scanned for ``snake_case``
-words and unfilled placeholders (``raw_text_support``)."""
+CSV/XLSX export and results report (HTML and PDF) linked from them and every mail the demo sent
+are scanned for ``snake_case`` words and unfilled placeholders (``raw_text_support``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from cities_support import fresh_year
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from raw_text_support import findings, page_text
 from test_demo_seed import SinkInbox
 
@@ -21,10 +22,12 @@ from gateway.demo.command import purge_demo, seed
 from gateway.demo.people import DEMO_CITIES, MUSTERSTADT
 from gateway.pages.dialogue.base import CATEGORIES
 from gateway.pages.events.base import PARTNER_KINDS
+from gateway.results_scenarios import QUADRANTS
 from services.cities.phases import PHASES
 from services.dialogue import models as dialogue
 from services.events import models as events
 from services.scenarios import models as scenarios
+from services.scenarios.transfer import REQUIRED as BASE_CRITERIA
 
 MAX_PAGES = 250  # per person and language; the demo has far fewer
 # Links a crawler must not follow: they sign out, switch the language or are machine files
@@ -37,10 +40,12 @@ SKIP = re.compile(
 CODES = frozenset(
     {*CATEGORIES, *PARTNER_KINDS, *PHASES, *dialogue.TALK_STATUSES, *dialogue.IDEA_STATUSES,
      *dialogue.SUPPORT_KINDS, *events.EVENT_STATUSES, *events.NEXT_STEP_STATUSES,
-     *scenarios.RUN_STATUSES, *scenarios.TOPIC_STATUSES, *scenarios.OBSERVATION_KINDS}
+     *scenarios.RUN_STATUSES, *scenarios.TOPIC_STATUSES, *scenarios.OBSERVATION_KINDS,
+     *QUADRANTS, *BASE_CRITERIA}
     - {"online", "hybrid", "open", "digital"}
 )  # fmt: skip
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 def _in_scope(url: str, base: str, year: int) -> bool:
@@ -62,6 +67,10 @@ def _export_text(response: requests.Response) -> str:
         for sheet in book.worksheets:
             cells += [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v]
         return " | ".join(cells)
+    if response.headers["Content-Type"].startswith(PDF):  # the results report for a council
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        text = "\n".join(page.extract_text() or "" for page in pages)
+        return re.sub("\u2010\\s*", "", text)  # words hyphenated at line ends, joined
     return response.content.decode("utf-8-sig")
 
 
@@ -94,7 +103,7 @@ def _crawl(
                 if target not in seen and _in_scope(target, base, year):
                     seen.add(target)
                     queue.append(target)
-        elif kind.startswith(("text/csv", XLSX)):
+        elif kind.startswith(("text/csv", XLSX, PDF)):
             text = _export_text(response)
         else:
             continue

@@ -92,14 +92,16 @@ def _through_every_phase(api, platform, city: ScenarioCity) -> None:  # noqa: AN
 
 
 def _pages_as_png(pdf: Path, shots: Path) -> None:
-    """The first pages as images to look at, where poppler is installed (not needed for the
-    checks: they read the PDF's text)."""
+    """The first pages as images to look at (``report-1.png`` … in the test's ``tmp_path``),
+    where poppler is installed (``deploy/local/test`` installs it; the checks read the PDF's
+    text and need no images)."""
     if shutil.which("pdftoppm"):
         subprocess.run(
             ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(shots / "report")],
             check=True,
             timeout=60,
         )
+        assert (shots / "report-1.png").exists()
 
 
 def test_the_report_pdf_from_the_results_page_covers_every_phase(

@@ -101,9 +101,14 @@ def test_results_match_the_facts_and_every_export_agrees(api, closing_city, plat
     assert "attachment" in as_xlsx.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(as_xlsx.content), read_only=True)
     assert workbook.sheetnames == [
-        "Überblick", "Szenarien", "Themen", "Ideen", "Nächste Schritte",
+        "Überblick",
+        "Szenarien",
+        "Bewertungen der Szenarien",
+        "Themen",
+        "Ideen",
+        "Nächste Schritte",
         "Abschlussveranstaltungen",
-    ]  # fmt: skip
+    ]  # fmt: skip (the assessments: public, the city is past the transfer phase)
     summary = list(workbook["Überblick"].iter_rows(values_only=True))[1:]
     assert {r[1]: r[2] for r in summary if r[1] in labels} == labels
     topics = list(workbook["Themen"].iter_rows(values_only=True))[1:]
@@ -122,7 +127,8 @@ def test_results_match_the_facts_and_every_export_agrees(api, closing_city, plat
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert closing_city["city"]["name"] in text
     headings = ("Ergebnisse", "Überblick", "Arbeitsgruppen", "Szenarien", "Themen", "Ideen")
-    for heading in (*headings, "Nächste Schritte", "Abschlussveranstaltungen"):
+    for heading in (*headings, "Bewertungen der Szenarien", "Nächste Schritte",
+                    "Abschlussveranstaltungen"):  # fmt: skip
         assert heading in text, heading
     assert "Teilnehmende der geführten Gespräche" in text
     assert "Tischgespräche (Anzahl Gespräche)" in text  # the charts, each with its unit

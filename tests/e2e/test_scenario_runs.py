@@ -171,6 +171,8 @@ def test_facilitator_sets_runs_reruns_and_compares_them(
     ):
         phone.goto(url)
         _check(phone, tmp_path, name)
+        # a phone browser widens its layout to what overflows: the page itself must stay 360
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
     phone.goto(first)
     _plots_shown(phone, 3)
     phone.context.close()

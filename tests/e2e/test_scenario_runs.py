@@ -24,14 +24,46 @@ def wide(browser: Browser) -> Iterator[Page]:
     yield from _context(browser, viewport=DESKTOP)
 
 
-def _rated_project(project: Project) -> None:
-    """Four key factors with 3, 2, 3 and 2 projections (36 bundles), every pair rated 1–5 by
-    one member, so the bundles differ in many ways and the tree has ties."""
+def _influence_rated(project: Project) -> tuple[list[str], list[str]]:
+    """Five factors with a rated influence matrix; the analysis' suggestion of four key factors
+    and a choice of four that departs from it."""
     factors = project.factors([f"Faktor {k}" for k in range(1, 6)])
     matrix = [[None if i == j else (i * 3 + j) % 4 for j in range(5)] for i in range(5)]
     project.call("put", "/influence/rating", {"factor_ids": factors, "matrix": matrix})
-    key = factors[:4]
-    project.call("put", "/key-factors", {"factor_ids": key, "note": "Im Workshop gewählt"})
+    suggestion = project.call("get", "/influence")["suggestion"]
+    other = next(f for f in factors if f not in suggestion)
+    return suggestion, [other, *suggestion[1:]]
+
+
+def _choose_key_factors_on_the_page(page: Page, workspace: str, key: list[str], tmp_path) -> None:
+    """A choice that departs from the suggestion is refused without a reason; the choice stays
+    ticked (issue 18 item 6: forms keep every input after an error), then saved with one."""
+    page.goto(f"{workspace}/einfluss")
+    section = page.locator("section[aria-labelledby='schluesselfaktoren']")
+    boxes = section.locator("input[name='factor_ids']")
+    for box in boxes.all():
+        box.set_checked(box.get_attribute("value") in key)
+    section.get_by_role("button", name="Schlüsselfaktoren festlegen").click()
+    summary = page.locator(".kern-alert--danger")
+    expect(summary.get_by_role("link", name="Begründung")).to_be_visible()
+    section = page.locator("section[aria-labelledby='schluesselfaktoren']")
+    for box in section.locator("input[name='factor_ids']").all():
+        if box.get_attribute("value") in key:
+            expect(box).to_be_checked()
+        else:
+            expect(box).not_to_be_checked()
+    expect(section.get_by_label(re.compile("^Begründung"))).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    _check(page, tmp_path, "key-factors-error")
+    section.get_by_label(re.compile("^Begründung")).fill("Leerstand ist uns wichtiger")
+    section.get_by_role("button", name="Schlüsselfaktoren festlegen").click()
+    expect(page.get_by_text("Gespeichert.")).to_be_visible()
+
+
+def _rated_project(project: Project, key: list[str]) -> None:
+    """Four key factors with 3, 2, 3 and 2 projections (36 bundles), every pair rated 1–5 by
+    one member, so the bundles differ in many ways and the tree has ties."""
     for k, (factor_id, count) in enumerate(zip(key, (3, 2, 3, 2), strict=True)):
         for p in range(count):
             body = {"factor_id": factor_id, "title": f"F{k + 1} Projektion {p + 1}"}
@@ -76,10 +108,13 @@ def test_facilitator_sets_runs_reruns_and_compares_them(
 ) -> None:
     project = Project(api, cities)
     project.start(key_factor_count=4)
-    _rated_project(project)
+    _, key = _influence_rated(project)
     base, slug = api.base, project.slug
     workspace = f"{base}/stadt/{slug}/szenarien/werkstatt"
     _sign_in(wide, base, project.facilitator)
+    _choose_key_factors_on_the_page(wide, workspace, key, tmp_path)
+    assert {f["id"] for f in project.call("get", "/key-factors")["factors"]} == set(key)
+    _rated_project(project, key)
 
     # --- a run set on the form: 3 raw scenarios, average linkage, at most 2 partial, top 20
     wide.goto(f"{workspace}/laeufe")

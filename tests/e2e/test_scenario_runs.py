@@ -194,6 +194,14 @@ def test_facilitator_sets_runs_reruns_and_compares_them(
     expect(wide.get_by_role("heading", name="Berechnung 2 und Berechnung 1")).to_be_visible()
     expect(wide.locator("table.run-compare-matrix tbody tr")).to_have_count(4)
 
+    # --- from a run, the comparison page opens with that run chosen and no error
+    wide.goto(first)
+    wide.get_by_role("link", name="Mit einer anderen Berechnung vergleichen").click()
+    expect(wide.get_by_role("heading", name="Berechnungen vergleichen")).to_be_visible()
+    expect(wide.locator(".kern-alert--danger")).to_have_count(0)
+    expect(wide.get_by_label("Zweite Berechnung")).to_have_value(first.rsplit("/", 1)[1])
+    expect(wide.get_by_label("Erste Berechnung")).to_have_value("")
+
     # --- the same pages on a phone
     phone = browser.new_context(
         viewport=PHONE, is_mobile=True, has_touch=True, locale="de-DE", bypass_csp=True

@@ -209,7 +209,7 @@ def compare_runs(slug: str):
             }
             extra["run_a"], extra["run_b"] = pair
             extra["raw_a"], extra["raw_b"] = (_raw_by_cluster(r, extra["titles"]) for r in pair)
-    elif request.args:
+    elif "a" in request.args and "b" in request.args:  # the form sent (a link may name one)
         missing = {k: [_("Bitte eine Berechnung wählen.")] for k, v in choice.items() if not v}
         status = 422
         extra["errors"] = {

@@ -112,17 +112,23 @@ def automatic_step(rule: str, tallies: dict[str, int]) -> dict[str, Any] | None:
         count = published_now(tallies, SCENARIOS_PUBLISHED, SCENARIOS_WITHDRAWN)
         return {
             "done": count >= 1,
-            "progress_de": f"{count} Szenarien veröffentlicht",
-            "progress_en": f"{count} scenarios published",
+            "progress_de": _counted(count, "Szenario", "Szenarien") + " veröffentlicht",
+            "progress_en": _counted(count, "scenario", "scenarios") + " published",
         }
     if rule == "topics":
         count = published_now(tallies, TOPICS_PUBLISHED, TOPICS_WITHDRAWN)
         return {
             "done": count >= 1,
-            "progress_de": f"{count} Vertiefungsthemen veröffentlicht",
-            "progress_en": f"{count} deep-dive topics published",
+            "progress_de": _counted(count, "Vertiefungsthema", "Vertiefungsthemen")
+            + " veröffentlicht",
+            "progress_en": _counted(count, "deep-dive topic", "deep-dive topics") + " published",
         }
     return None
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    """'1 Szenario', '0 Szenarien', '3 Szenarien' (German and English both use the plural for 0)."""
+    return f"{count} {one if count == 1 else many}"
 
 
 def next_phase(current: str) -> str | None:

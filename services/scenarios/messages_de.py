@@ -75,6 +75,11 @@ GERMAN: dict[str, str] = {
     "The run has no result yet.": "Die Berechnung hat noch kein Ergebnis.",
     "Unknown run of this city.": "Unbekannte Berechnung dieser Stadt.",
     "The run has not finished.": "Die Berechnung ist noch nicht abgeschlossen.",
+    "Two runs are needed.": "Es braucht zwei Berechnungen.",
+    "Choose a run.": "Bitte eine Berechnung wählen.",
+    "Only finished runs can be compared.": (
+        "Nur abgeschlossene Berechnungen lassen sich vergleichen."
+    ),
     "Unknown projection of this run.": "Unbekannte Zukunftsprojektion dieser Berechnung.",
     "A second projection of the same key factor.": (
         "Eine zweite Zukunftsprojektion desselben Schlüsselfaktors."

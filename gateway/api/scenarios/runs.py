@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
 from gateway.api.scenarios.base import BASE, TAG, WRITE_ERRORS, _body, _svg, bp
+from services.kit.errors import Invalid
 from services.scenarios.schemas import (
     RunSchema,
     ScenarioSchema,
@@ -68,6 +69,47 @@ def rerun(slug: str, run_id: str) -> Response:
 )
 def run_map(slug: str, run_id: str) -> Response:
     return _svg(rpc("scenarios", "run_map_svg", slug, run_id))
+
+
+@bp.get(f"{BASE}/runs/<run_id>/dendrogram.svg")
+@documented(
+    "How the run merged its best bundles into raw scenarios, as an SVG dendrogram with the cut"
+    " (working group, facilitators)",
+    TAG,
+    auth=True,
+    errors=(401, 403, 404, 409),
+)
+def run_dendrogram(slug: str, run_id: str) -> Response:
+    return _svg(rpc("scenarios", "run_dendrogram_svg", slug, run_id))
+
+
+@bp.get(f"{BASE}/runs/<run_id>/silhouette.svg")
+@documented(
+    "The run's mean silhouette width per number of raw scenarios, as SVG (working group,"
+    " facilitators)",
+    TAG,
+    auth=True,
+    errors=(401, 403, 404, 409),
+)
+def run_silhouette(slug: str, run_id: str) -> Response:
+    return _svg(rpc("scenarios", "run_silhouette_svg", slug, run_id))
+
+
+@bp.get(f"{BASE}/runs/compare")
+@documented(
+    "Two finished runs compared (query a=<run id>&b=<run id>): parameters that differ, whether"
+    " they read the same inputs, and which raw scenarios correspond by shared bundles and"
+    " profile overlap (working group, facilitators)",
+    TAG,
+    auth=True,
+    errors=(400, 401, 403, 404, 409),
+)
+def compare_runs(slug: str) -> Response:
+    a, b = request.args.get("a", ""), request.args.get("b", "")
+    missing = {k: ["Choose a run."] for k, v in (("a", a), ("b", b)) if not v}
+    if missing:
+        raise Invalid("Two runs are needed.", missing)
+    return json_response(rpc("scenarios", "compare_runs", slug, a, b))
 
 
 # ---------------------------------------------------------------- scenarios

@@ -9,6 +9,7 @@ from flask import Response, redirect, request, url_for
 from flask_babel import gettext as _
 
 from gateway.api.common import rpc
+from gateway.pages.events.base import local_time
 from gateway.pages.rendering import page_errors
 from gateway.pages.scenarios.base import (
     ACTIVE_RUN,
@@ -149,6 +150,74 @@ def rerun(slug: str, run_id: str):
 @bp.get("/stadt/<slug>/szenarien/werkstatt/laeufe/<run_id>/karte.svg")
 def run_map(slug: str, run_id: str) -> Response:
     return _svg(rpc("scenarios", "run_map_svg", slug, run_id))
+
+
+@bp.get("/stadt/<slug>/szenarien/werkstatt/laeufe/<run_id>/dendrogramm.svg")
+def run_dendrogram(slug: str, run_id: str) -> Response:
+    return _svg(rpc("scenarios", "run_dendrogram_svg", slug, run_id))
+
+
+@bp.get("/stadt/<slug>/szenarien/werkstatt/laeufe/<run_id>/silhouette.svg")
+def run_silhouette(slug: str, run_id: str) -> Response:
+    return _svg(rpc("scenarios", "run_silhouette_svg", slug, run_id))
+
+
+def _raw_by_cluster(run: dict[str, Any], titles: dict[str, dict[str, str]]) -> dict[int, Any]:
+    """A run's raw scenarios by number, each with its profile by key factor title (two runs on
+    different inputs may order their key factors differently)."""
+    return {
+        r["cluster"]: {
+            **r,
+            "by_factor": {titles[p]["factor"]: p for p in r["characteristic"] if p in titles},
+        }
+        for r in run["result"]["raw_scenarios"]
+    }
+
+
+@bp.get("/stadt/<slug>/szenarien/werkstatt/laeufe/vergleich")
+def compare_runs(slug: str):
+    """Two runs side by side (``?a=<id>&b=<id>``); without both, the choice of two runs."""
+    _require_workspace(slug)
+    choice = {k: request.args.get(k, "").strip() for k in ("a", "b")}
+    runs = [
+        {
+            **r,
+            "option": (
+                r["id"],
+                _("Berechnung %(n)s vom %(at)s", n=r["number"], at=local_time(r["created_at"])),
+            ),
+        }
+        for r in rpc("scenarios", "list_runs", slug)
+        if r["status"] == "finished"
+    ]
+    labels = {
+        "a": (_("Erste Berechnung"), "a"),
+        "b": (_("Zweite Berechnung"), "b"),
+    }
+    extra: dict[str, Any] = {"runs": runs, "choice": choice, "error_fields": labels}
+    status = 200
+    if choice["a"] and choice["b"]:
+        try:
+            extra["comparison"] = rpc("scenarios", "compare_runs", slug, choice["a"], choice["b"])
+        except DomainError as exc:
+            status, extra["errors"] = exc.status, page_errors(exc)
+        else:
+            pair = [rpc("scenarios", "get_run", slug, choice[k]) for k in ("a", "b")]
+            extra["titles"] = {
+                **_snapshot_titles(pair[1]["snapshot"]),
+                **_snapshot_titles(pair[0]["snapshot"]),
+            }
+            extra["run_a"], extra["run_b"] = pair
+            extra["raw_a"], extra["raw_b"] = (_raw_by_cluster(r, extra["titles"]) for r in pair)
+    elif "a" in request.args and "b" in request.args:  # the form sent (a link may name one)
+        missing = {k: [_("Bitte eine Berechnung wählen.")] for k, v in choice.items() if not v}
+        status = 422
+        extra["errors"] = {
+            "code": "invalid",
+            "summary": _("Es braucht zwei Berechnungen."),
+            "fields": missing,
+        }
+    return _workspace(slug, "workspace_run_compare.html", status, **extra)
 
 
 # ------------------------------------------------------------------ scenarios

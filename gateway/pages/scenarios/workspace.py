@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request, url_for
+from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.pages.rendering import page_errors
@@ -138,6 +139,8 @@ def key_factors(slug: str):
             error_section="schluesselfaktoren",
             note=body.get("note", ""),
             chosen=set(body["factor_ids"]),
+            # the error summary links the reason to its field
+            error_fields={"note": (_("Begründung"), "note")},
         ),
         url_for("pages_scenarios.influence", slug=slug, ok=1, _anchor="schluesselfaktoren"),
     )

@@ -68,6 +68,31 @@ class Clustering:
         ]
 
 
+def cut_exact(z: np.ndarray, k: int) -> np.ndarray:
+    """Labels of the tree ``z`` cut into exactly ``k`` clusters (clamped to 1..n).
+
+    Why not ``fcluster(z, k, "maxclust")``: it cuts at a height, and when several merges
+    share that height (Hamming distances tie often) it can only take all of them or none, so
+    it returns fewer than ``k`` clusters. Here the first n − k merges are applied in the
+    tree's own order, which gives exactly ``k`` (the linkages used here are monotone, so these
+    are the lowest merges)."""
+    n = z.shape[0] + 1
+    k = max(1, min(int(k), n))
+    parent = list(range(2 * n - 1))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for step in range(n - k):
+        a, b = int(z[step, 0]), int(z[step, 1])
+        parent[root(a)] = n + step
+        parent[root(b)] = n + step
+    return np.array([root(i) for i in range(n)], dtype=np.int64)
+
+
 def _relabel(labels: np.ndarray) -> np.ndarray:
     """Number clusters by first appearance so results do not depend on SciPy's ids."""
     mapping: dict[int, int] = {}
@@ -87,7 +112,8 @@ def cluster_bundles(
 ) -> Clustering:
     """Agglomerative clustering of bundles (rows of projection indices, ranked best first).
 
-    Cut by ``n_clusters`` or by ``height``; with neither, the number of clusters with the best
+    Cut by ``n_clusters`` (exactly that many clusters, at most one per bundle) or by
+    ``height``; with neither, the number of clusters with the best
     mean silhouette among 2..max_k is used (ties: fewer clusters) — a suggestion to be confirmed
     by the working group. ``ward`` assumes Euclidean distances; on Hamming distances it is a
     heuristic.
@@ -102,12 +128,12 @@ def cluster_bundles(
     z = linkage(squareform(dist, checks=False), method=method)
     sil_by_k: dict[int, float] = {}
     for k in range(2, min(max_k, n - 1) + 1):
-        sil_by_k[k] = silhouette(dist, fcluster(z, k, criterion="maxclust"))
+        sil_by_k[k] = silhouette(dist, cut_exact(z, k))
     suggested = max(sil_by_k, key=lambda k: (round(sil_by_k[k], 12), -k)) if sil_by_k else 1
     if height is not None:
         raw = fcluster(z, height, criterion="distance")
     else:
-        raw = fcluster(z, n_clusters or suggested, criterion="maxclust")
+        raw = cut_exact(z, n_clusters or suggested)
     labels = _relabel(raw)
     return Clustering(labels, z, method, silhouette(dist, labels), sil_by_k, suggested, dist)
 

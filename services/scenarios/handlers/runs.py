@@ -12,7 +12,7 @@ from services.kit.errors import Conflict
 from services.kit.messaging import event_handler
 from services.kit.rpc import rpc
 from services.kit.schemas import load
-from services.scenarios import compute, plots, views
+from services.scenarios import compute, plots, run_compare, run_plots, views
 from services.scenarios.handlers.base import (
     EDITORS,
     FACILITATOR,
@@ -119,6 +119,37 @@ class RunHandlers(ScenariosBase):
             raise Conflict("The run has no result yet.")
         explained = result["map"]["explained"] if result["map"] else 1.0
         return plots.scenario_map(result["bundles"], result["raw_scenarios"], explained)
+
+    def _clustering(self, city: str, run_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        run = self.get_run(city, run_id)
+        result = run["result"]
+        if run["status"] != "finished" or not (result or {}).get("clustering"):
+            raise Conflict("The run has no result yet.")
+        return result, result["clustering"]
+
+    @rpc
+    def run_dendrogram_svg(self, city: str, run_id: str) -> str:
+        result, clusters = self._clustering(city, run_id)
+        labels = [b["cluster"] for b in result["bundles"]]
+        return run_plots.dendrogram(clusters["dendrogram"], labels, clusters["k"])
+
+    @rpc
+    def run_silhouette_svg(self, city: str, run_id: str) -> str:
+        _, clusters = self._clustering(city, run_id)
+        if not clusters["silhouette_by_k"]:
+            raise Conflict("The run has no result yet.")
+        return run_plots.silhouette(
+            clusters["silhouette_by_k"], clusters["k"], clusters["suggested_k"]
+        )
+
+    @rpc
+    def compare_runs(self, city: str, a: str, b: str) -> dict[str, Any]:
+        """Two finished runs of the city side by side (``run_compare``)."""
+        first, second = self.get_run(city, a), self.get_run(city, b)
+        try:
+            return run_compare.compare(first, second)
+        except run_compare.NotComparable as exc:
+            raise Conflict("Only finished runs can be compared.") from exc
 
     @event_handler(SERVICE, RUN_REQUESTED, requeue_on_error=True)
     def compute_run(self, envelope: dict[str, Any]) -> None:

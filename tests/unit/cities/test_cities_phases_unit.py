@@ -331,7 +331,14 @@ def test_scenario_steps_follow_the_workshop_facts() -> None:
     step = automatic_step("scenarios", facts)
     assert not step["done"] and step["progress_de"] == "0 Szenarien veröffentlicht"
     facts["scenarios.scenario.published"] = 3  # published again
-    assert automatic_step("scenarios", facts)["done"]
+    step = automatic_step("scenarios", facts)
+    assert step["done"] and step["progress_de"] == "1 Szenario veröffentlicht"
+    assert step["progress_en"] == "1 scenario published"
+    facts["scenarios.scenario.published"] = 4
+    assert automatic_step("scenarios", facts)["progress_de"] == "2 Szenarien veröffentlicht"
+    assert automatic_step("topics", {"scenarios.topic.published": 1})["progress_de"] == (
+        "1 Vertiefungsthema veröffentlicht"
+    )
     topics = {"scenarios.topic.published": 1, "scenarios.topic.withdrawn": 1}
     assert not automatic_step("topics", topics)["done"]
     assert published_now(topics, "scenarios.topic.published", "scenarios.topic.withdrawn") == 0

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial.distance import pdist, squareform
 
 from services.scenarios.engine.clustering import (
     cluster_bundles,
+    cut_exact,
     hamming_matrix,
     raw_scenarios,
     silhouette,
@@ -112,3 +115,40 @@ def test_mds_on_hamming_reports_explained_share():
     assert m.coordinates[0, 0] > 0 and m.coordinates[3, 0] < 0  # the two groups split on axis 1
     with pytest.raises(ValueError):
         classical_mds(np.array([[0, 1], [2, 0]]))
+
+
+def test_a_cut_gives_exactly_k_clusters_when_distances_tie():
+    """Four bundles on a square: two merges at the same height. A cut by height (SciPy's
+    maxclust) can only give 2 or 4 clusters here; asked for 3, the run must show 3."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    square = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    z = linkage(squareform(hamming_matrix(square), checks=False), method="average")
+    assert len(set(fcluster(z, 3, criterion="maxclust"))) != 3  # the tie the cut must handle
+    for method in ("average", "complete", "single", "weighted", "ward"):
+        for k in range(1, 5):
+            c = cluster_bundles(square, method=method, n_clusters=k)
+            assert len(set(c.labels.tolist())) == k, (method, k)
+            assert c.labels[0] == 1  # numbered by first appearance
+        assert len(set(cluster_bundles(square, method=method, n_clusters=9).labels)) == 4
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 1), st.integers(0, 2)),
+        min_size=2,
+        max_size=18,
+        unique=True,
+    ),
+    method=st.sampled_from(["average", "complete", "single", "weighted", "ward"]),
+    data=st.data(),
+)
+def test_exact_cut_for_any_bundles(rows, method, data):
+    """For any distinct bundles and any k ≤ their number, exactly k clusters, and each
+    cluster is a set of bundles that the tree merged below the cut."""
+    items = np.array(rows)
+    k = data.draw(st.integers(1, len(rows)))
+    c = cluster_bundles(items, method=method, n_clusters=k, max_k=len(rows))
+    assert sorted(set(c.labels.tolist())) == list(range(1, k + 1))
+    assert all(len(set(cut_exact(c.linkage, j).tolist())) == j for j in c.silhouette_by_k)

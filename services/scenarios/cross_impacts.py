@@ -25,6 +25,7 @@ from services.scenarios import analysis, matrices
 from services.scenarios.matrices import Matrix, MatrixError, to_json
 
 SCALE = (-3, -2, -1, 0, 1, 2, 3)
+TOP_BUNDLES = 5  # the strongest bundles shown beside the CIB solution set
 
 
 def check(
@@ -124,9 +125,10 @@ def overview(
 def solution_view(result: Mapping[str, Any], snapshot: Mapping[str, Any]) -> dict[str, Any]:
     """A finished run's CIB solution set beside its bundle result, ready for a page.
 
-    ``scenarios``: ``{"number", "projections": [{"factor", "title"}], "tis", "ic", "bundle_rank",
-    "cluster"}``, in the engine's order; ``bundle_rank`` is the rank of the same combination
-    among the run's best bundles (None: not among them)."""
+    ``scenarios``: ``{"number", "projections": [{"factor", "title"}], "tis", "ic",
+    "bundle_rank", "cluster"}`` in the engine's order; ``bundle_rank`` is the rank of the same
+    combination among the run's best bundles (None: not among them). ``top_bundles``: the
+    run's strongest bundles, each marked when CIB finds it consistent too."""
     cib = result.get("cib")
     names = {
         p["id"]: {"factor": kf["title"], "title": p["title"]}
@@ -134,8 +136,19 @@ def solution_view(result: Mapping[str, Any], snapshot: Mapping[str, Any]) -> dic
         for p in kf["projections"]
     }
     bundles = {frozenset(b["projections"]): b for b in result.get("bundles", [])}
+    consistent = {frozenset(s["projections"]) for s in (cib or {}).get("scenarios", [])}
+    top = [
+        {
+            "rank": b["rank"],
+            "projections": [names.get(p, {"factor": "?", "title": p}) for p in b["projections"]],
+            "mean": b["mean"],
+            "cluster": b.get("cluster"),
+            "cib": frozenset(b["projections"]) in consistent,
+        }
+        for b in result.get("bundles", [])[:TOP_BUNDLES]
+    ]
     if cib is None:
-        return {"computed": False, "scenarios": [], "bundles": len(bundles)}
+        return {"computed": False, "scenarios": [], "bundles": len(bundles), "top_bundles": top}
     scenarios = []
     for number, s in enumerate(cib["scenarios"], 1):
         same = bundles.get(frozenset(s["projections"]))
@@ -158,4 +171,5 @@ def solution_view(result: Mapping[str, Any], snapshot: Mapping[str, Any]) -> dic
         "scenarios": scenarios,
         "bundles": len(bundles),
         "among_bundles": sum(s["bundle_rank"] is not None for s in scenarios),
+        "top_bundles": top,
     }

@@ -37,8 +37,7 @@ def rate_cross_impacts(slug: str) -> Response:
 
 @bp.get(f"{BASE}/cross-impacts")
 @documented(
-    "Mean cross impacts, disputed cells with each rater's value, progress per rater "
-    "(facilitators)",
+    "Mean cross impacts, disputed cells with each rater's value, progress per rater (facilitators)",
     TAG,
     auth=True,
     errors=(401, 403, 404),

@@ -215,7 +215,7 @@ def test_a_twelve_factor_influence_matrix_reads_at_1366_and_on_a_phone(
         expect(figures.get_by_role("columnheader", name=column)).to_be_visible()
     legend = wide.get_by_role("list", name="Legende des Systemgrids")
     expect(legend.locator("li")).to_have_count(12)
-    expect(legend.locator("li").nth(3)).to_have_text(names[3])
+    expect(legend.locator("li").nth(3)).to_have_text(f"4 {names[3]}")
     _image_loaded(wide, "img[src$='systemgrid.svg']")
     _check(wide, tmp_path, "influence-12-1366")
     wide.locator(".matrix-scroll").first.screenshot(path=str(tmp_path / "matrix-12-1366.png"))

@@ -229,7 +229,7 @@ def scenario_map(
         cx, cy = ax.px(float(b["x"])), ax.py(float(b["y"]))
         medoid = int(b["rank"]) in medoids
         body.append(
-            f"<circle cx='{_fmt(cx)}' cy='{_fmt(cy)}' r='{11 if medoid else 4}' fill='{colour}' "
+            f"<circle cx='{_fmt(cx)}' cy='{_fmt(cy)}' r='{14 if medoid else 5}' fill='{colour}' "
             f"fill-opacity='{1 if medoid else 0.6}' stroke='#222222' "
             f"stroke-width='{1 if medoid else 0.5}'>"
             f"<title>Bündel {b['rank']}, Rohszenario {b['cluster']}</title></circle>"
@@ -239,9 +239,9 @@ def scenario_map(
             body.append(
                 _text(
                     cx,
-                    cy + 4.5,
+                    cy + 5.5,
                     str(medoids[int(b["rank"])]),
-                    13,
+                    16,
                     "middle",
                     fill=ink,
                     font_weight="bold",

@@ -132,8 +132,9 @@ class ConsistencyRating(TenantDocument):
 
 class CrossImpactRating(TenantDocument):
     """A cross-impact (CIB) judgement matrix of one rater over the projections: row = the
-    impacting projection, −3…+3, not symmetric (own-key-factor blocks are not judged). So far
-    filled by a ScenarioWizard import; a run's CIB uses the raters' mean when there is one."""
+    impacting projection, −3…+3, not symmetric (own-key-factor blocks are not judged). Entered
+    on the CIB page or taken from a ScenarioWizard import; a run's CIB uses the raters' mean
+    (with the facilitator's resolutions) when there is one."""
 
     project_id = StringField(required=True)
     rater = StringField(required=True)
@@ -203,6 +204,25 @@ class InfluenceResolution(TenantDocument):
     meta = {
         "db_alias": ALIAS,
         "collection": "influence_resolutions",
+        "indexes": [{"fields": ("city", "project_id", "a", "b"), "unique": True}],
+    }
+
+
+class CrossImpactResolution(TenantDocument):
+    """The facilitator's value for one disputed cross-impact cell: how projection ``a``
+    promotes (+) or restricts (−) projection ``b`` (directed)."""
+
+    project_id = StringField(required=True)
+    a = StringField(required=True)
+    b = StringField(required=True)
+    value = IntField(required=True)
+    note = StringField(max_length=2000)
+    by = StringField(required=True)
+    at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "cross_impact_resolutions",
         "indexes": [{"fields": ("city", "project_id", "a", "b"), "unique": True}],
     }
 
@@ -345,6 +365,7 @@ MODELS = (
     RatingVersion,
     PairResolution,
     InfluenceResolution,
+    CrossImpactResolution,
     Run,
     Scenario,
     AssessmentCriterion,

@@ -7,8 +7,8 @@ distinguishable for the common colour-vision deficiencies (Okabe–Ito palette).
 
 * ``system_grid``: influence analysis, active sum (x) against passive sum (y), split at the
   thresholds into active / critical / reactive / inert.
-* ``scenario_map``: the bundles of a run on the MDS map, coloured by raw scenario, medoids
-  labelled.
+* ``scenario_map``: the bundles of a run on the MDS map, coloured by raw scenario, each raw
+  scenario's medoid a large point with its number; the axes in plain words.
 * ``projection_profile``: one row per key factor, one cell per projection, shaded by its share
   in the raw scenario; the scenario's characteristic projections are framed.
 * ``portfolio_map``: published scenarios by mean likelihood (x) and impact (y), desirability
@@ -141,14 +141,44 @@ class _Axes:
         )
 
 
+def _ink(colour: str) -> str:
+    """Black or white, whichever contrasts more with ``colour`` (#rrggbb), for a number drawn
+    on a point (WCAG relative luminance)."""
+
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(colour[k : k + 2], 16)) for k in (1, 3, 5))
+    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#000000" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#ffffff"
+
+
 def _short(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _near_groups(points: Sequence[tuple[float, float]], distance: float) -> list[list[int]]:
+    """Indices of points grouped where they (nearly) coincide on the plot, so one label names
+    them all instead of labels drawn over each other (greedy, in input order)."""
+    groups: list[list[int]] = []
+    for i, (x, y) in enumerate(points):
+        for group in groups:
+            gx, gy = points[group[0]]
+            if (gx - x) ** 2 + (gy - y) ** 2 < distance**2:
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    return groups
 
 
 def system_grid(
     factors: Sequence[Mapping[str, Any]], active_threshold: float, passive_threshold: float
 ) -> str:
-    """``factors``: ``{"title", "active_sum", "passive_sum", "role"}`` each."""
+    """``factors``: ``{"title", "active_sum", "passive_sum", "role"}`` each, in the order of
+    the matrix: each point carries its factor's number there (the page lists the names), and
+    points on (nearly) the same spot share one label ("3, 7") instead of overlapping."""
     xs = [float(f["active_sum"]) for f in factors] + [active_threshold]
     ys = [float(f["passive_sum"]) for f in factors] + [passive_threshold]
     ax = _Axes(xs, ys)
@@ -167,44 +197,70 @@ def system_grid(
         dx = -6 if anchor == "end" else 6
         dy = 14 if y == ax.y1 else -6
         body.append(_text(ax.px(x) + dx, ax.py(y) + dy, label, 11, anchor, fill="#666666"))
-    for f in factors:
-        cx, cy = ax.px(float(f["active_sum"])), ax.py(float(f["passive_sum"]))
-        colour = ROLE_COLOURS.get(f.get("role", ""), "#000000")
+    points = [(ax.px(float(f["active_sum"])), ax.py(float(f["passive_sum"]))) for f in factors]
+    for group in _near_groups(points, 16):
+        cx, cy = points[group[0]]
+        colour = ROLE_COLOURS.get(factors[group[0]].get("role", ""), "#000000")
+        names = "; ".join(f"{k + 1}. {factors[k]['title']}" for k in group)
         body.append(
-            f"<circle cx='{_fmt(cx)}' cy='{_fmt(cy)}' r='5' fill='{colour}'>"
-            f"<title>{escape(str(f['title']))}</title></circle>"
+            f"<circle cx='{_fmt(cx)}' cy='{_fmt(cy)}' r='9' fill='{colour}' stroke='#222222' "
+            f"stroke-width='0.5'><title>{escape(names)}</title></circle>"
         )
-        body.append(_text(cx + 7, cy - 5, _short(str(f["title"])), 10))
+        if len(group) == 1:
+            body.append(_text(cx, cy + 4, str(group[0] + 1), 10, "middle", fill=_ink(colour)))
+        else:  # the numbers beside the point, on the side with room
+            label = ", ".join(str(k + 1) for k in group)
+            right = cx < (LEFT + W - RIGHT) / 2
+            body.append(_text(cx, cy + 4, "+", 12, "middle", fill=_ink(colour), font_weight="bold"))
+            body.append(
+                _text(cx + (12 if right else -12), cy + 4, label, 11, "start" if right else "end")
+            )
     desc = "; ".join(
-        f"{f['title']}: aktiv {_fmt(float(f['active_sum']))}, "
-        f"passiv {_fmt(float(f['passive_sum']))}, {ROLE_NAMES.get(f.get('role', ''), '')}"
-        for f in factors
+        f"{k + 1}. {f['title']}: aktiv {_german(float(f['active_sum']))}, "
+        f"passiv {_german(float(f['passive_sum']))}, {ROLE_NAMES.get(f.get('role', ''), '')}"
+        for k, f in enumerate(factors)
     )
     body.insert(0, _text(LEFT, 24, "Systemgrid der Einflussfaktoren", 15, font_weight="bold"))
     return _document("Systemgrid der Einflussfaktoren", desc, body)
 
 
 def scenario_map(
-    bundles: Sequence[Mapping[str, Any]], raw: Sequence[Mapping[str, Any]], explained: float
+    bundles: Sequence[Mapping[str, Any]],
+    raw: Sequence[Mapping[str, Any]],
+    explained: float,
 ) -> str:
-    """``bundles``: ``{"rank", "x", "y", "cluster"}``; ``raw``: ``{"cluster", "medoid"}``."""
+    """``bundles``: ``{"rank", "x", "y", "cluster"}``; ``raw``: ``{"cluster", "medoid"}``.
+
+    Each raw scenario's medoid is a large point carrying its number (the page's legend names
+    it); the other bundles are small points in its colour."""
     ax = _Axes([float(b["x"]) for b in bundles], [float(b["y"]) for b in bundles])
     # The axes of a classical MDS have no unit of their own: only distances mean something,
     # so the labels say how to read the map rather than naming the method.
     body = ax.frame(MAP_X, MAP_Y, ticks=False)
     medoids = {int(r["medoid"]): int(r["cluster"]) for r in raw}
-    for b in bundles:
+    # small points first, the numbered medoids on top of them
+    for b in sorted(bundles, key=lambda b: int(b["rank"]) in medoids):
         colour = PALETTE[(int(b["cluster"]) - 1) % len(PALETTE)]
         cx, cy = ax.px(float(b["x"])), ax.py(float(b["y"]))
-        radius = 7 if int(b["rank"]) in medoids else 4
+        medoid = int(b["rank"]) in medoids
         body.append(
-            f"<circle cx='{_fmt(cx)}' cy='{_fmt(cy)}' r='{radius}' fill='{colour}' "
-            f"fill-opacity='0.75' stroke='#222222' stroke-width='0.5'>"
+            f"<circle cx='{_fmt(cx)}' cy='{_fmt(cy)}' r='{14 if medoid else 5}' fill='{colour}' "
+            f"fill-opacity='{1 if medoid else 0.6}' stroke='#222222' "
+            f"stroke-width='{1 if medoid else 0.5}'>"
             f"<title>Bündel {b['rank']}, Rohszenario {b['cluster']}</title></circle>"
         )
-        if int(b["rank"]) in medoids:
+        if medoid:
+            ink = _ink(colour)
             body.append(
-                _text(cx + 9, cy + 4, f"R{medoids[int(b['rank'])]}", 12, font_weight="bold")
+                _text(
+                    cx,
+                    cy + 5.5,
+                    str(medoids[int(b["rank"])]),
+                    16,
+                    "middle",
+                    fill=ink,
+                    font_weight="bold",
+                )
             )
     body.insert(0, _text(LEFT, 24, "Szenariokarte", 15, font_weight="bold"))
     shown = f"zeigt {_percent(explained)} der Unterschiede"
@@ -212,8 +268,8 @@ def scenario_map(
     desc = (
         f"{len(bundles)} Projektionsbündel in {len(raw)} Rohszenarien; "
         f"die Karte zeigt {_percent(explained)} der Unterschiede. Nah beieinander liegende "
-        "Bündel beschreiben ähnliche Zukünfte; R1, R2 … markieren das typische Bündel "
-        "jedes Rohszenarios."
+        "Bündel beschreiben ähnliche Zukünfte; die großen nummerierten Punkte markieren das "
+        "typische Bündel jedes Rohszenarios."
     )
     return _document("Szenariokarte", desc, body)
 

@@ -12,6 +12,7 @@ from services.scenarios.models import (
     AssessmentCriterion,
     ConsistencyRating,
     CrossImpactRating,
+    CrossImpactResolution,
     Factor,
     InfluenceRating,
     InfluenceResolution,
@@ -82,6 +83,11 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
     ),
     InfluenceResolution: Holds(
         label="Geklärte Einflussbewertungen",
+        by=("by",),
+        show={"project_id": "Projekt", "value": "Wert", "note": "Notiz", "at": "Am"},
+    ),
+    CrossImpactResolution: Holds(
+        label="Geklärte Cross-Impact-Bewertungen",
         by=("by",),
         show={"project_id": "Projekt", "value": "Wert", "note": "Notiz", "at": "Am"},
     ),

@@ -14,6 +14,7 @@ from services.scenarios.models import OBSERVATION_KINDS, SOURCES
 
 INFLUENCE_SCALE = (0, 3)
 CONSISTENCY_SCALE = (1, 5)
+CROSS_IMPACT_SCALE = (-3, 3)  # CIB judgements: −3 strongly restricts … +3 strongly promotes
 MAX_FACTORS = 60
 MAX_PROJECTIONS_PER_FACTOR = 6  # ScMI practice: two to five per key factor
 MAX_PROJECTIONS = 30 * MAX_PROJECTIONS_PER_FACTOR  # at most 30 key factors
@@ -154,6 +155,25 @@ class InfluenceResolutionSchema(StrictSchema):
         required=True,
         strict=True,
         validate=validate.Range(*INFLUENCE_SCALE),
+        error_messages=_CHOOSE_VALUE,
+    )
+    note = _long(2000, load_default=None)
+
+
+class CrossImpactRatingSchema(StrictSchema):
+    projection_ids = _ids(MAX_PROJECTIONS)
+    matrix = _matrix(*CROSS_IMPACT_SCALE, MAX_PROJECTIONS)
+
+
+class CrossImpactResolutionSchema(StrictSchema):
+    """The facilitator's value for the cross impact of projection ``a`` on projection ``b``."""
+
+    a = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    b = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    value = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(*CROSS_IMPACT_SCALE),
         error_messages=_CHOOSE_VALUE,
     )
     note = _long(2000, load_default=None)

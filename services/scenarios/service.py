@@ -27,6 +27,7 @@ from services.scenarios.handlers.assessments import AssessmentHandlers
 from services.scenarios.handlers.base import SERVICE
 from services.scenarios.handlers.consistency_ratings import ConsistencyRatingHandlers
 from services.scenarios.handlers.criteria import CriterionHandlers
+from services.scenarios.handlers.cross_impacts import CrossImpactHandlers
 from services.scenarios.handlers.factors import FactorHandlers
 from services.scenarios.handlers.influence import InfluenceHandlers
 from services.scenarios.handlers.key_factors import KeyFactorHandlers
@@ -51,6 +52,7 @@ class ScenariosService(
     ProjectionHandlers,
     ConsistencyRatingHandlers,
     RunHandlers,
+    CrossImpactHandlers,
     ScenarioWizardHandlers,
     ScenarioHandlers,
     ObservationHandlers,

@@ -6,6 +6,7 @@ all."""
 # isort: off
 from gateway.api.scenarios import factors  # noqa: F401
 from gateway.api.scenarios import projections  # noqa: F401
+from gateway.api.scenarios import cross_impacts  # noqa: F401
 from gateway.api.scenarios import runs  # noqa: F401
 from gateway.api.scenarios import observations  # noqa: F401
 from gateway.api.scenarios import transfer  # noqa: F401

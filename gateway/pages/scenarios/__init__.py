@@ -6,7 +6,8 @@ importing this package registers them all.
 Citizens: ``/stadt/<slug>/szenarien`` (published scenarios, map, profiles, deep-dive topics),
 ``/stadt/<slug>/beobachtungen`` (observations and forecasts, with the form in the scenario
 phase). Workspace: ``/stadt/<slug>/szenarien/werkstatt/…`` (factors, influence matrix, key
-factors, projections, consistency matrix, observation intake, runs, scenarios) and
+factors, projections, consistency matrix, cross-impact (CIB) matrix, observation intake, runs,
+scenarios) and
 ``/stadt/<slug>/transfer`` (assessments, portfolio, deep-dive topics).
 
 Every action is a plain form POST with a CSRF token; a matrix is one form whose cells are
@@ -20,6 +21,7 @@ cell's error is named ``matrix.i.j`` by the service and shown in that cell).
 from gateway.pages.scenarios import citizens  # noqa: F401
 from gateway.pages.scenarios import workspace  # noqa: F401
 from gateway.pages.scenarios import projections  # noqa: F401
+from gateway.pages.scenarios import cib  # noqa: F401
 from gateway.pages.scenarios import intake  # noqa: F401
 from gateway.pages.scenarios import runs  # noqa: F401
 from gateway.pages.scenarios import transfer  # noqa: F401

@@ -110,6 +110,19 @@ def _titles(projections: dict[str, Any]) -> dict[str, dict[str, str]]:
     }
 
 
+def _blocks(ids: list[str], factor_of: dict[str, str], titles: dict[str, dict[str, str]]):
+    """The key-factor blocks of a projection matrix for its header and separators: each
+    block's factor title and width, and the indices where a block starts."""
+    blocks: list[dict[str, Any]] = []
+    starts: set[int] = set()
+    for i, pid in enumerate(ids):
+        if i == 0 or factor_of.get(pid) != factor_of.get(ids[i - 1]):
+            starts.add(i)
+            blocks.append({"title": titles.get(pid, {}).get("factor", "–"), "size": 0})
+        blocks[-1]["size"] += 1
+    return {"blocks": blocks, "starts": starts}
+
+
 def _snapshot_titles(snapshot: dict[str, Any]) -> dict[str, dict[str, str]]:
     return {
         p["id"]: {"title": p["title"], "factor": kf["title"]}

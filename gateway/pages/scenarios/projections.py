@@ -12,6 +12,7 @@ from gateway.pages.rendering import page_errors
 from gateway.pages.scenarios.base import (
     CONSISTENCY_SCALE,
     _act,
+    _blocks,
     _matrix_from_form,
     _require_workspace,
     _resolution_fields,
@@ -66,13 +67,16 @@ def _consistency_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, 
     factor_of = {p["id"]: kf["id"] for kf in layout["key_factors"] for p in kf["projections"]}
     mine = rpc("scenarios", "my_consistency_rating", slug) if roles["is_editor"] else None
     overview = rpc("scenarios", "consistency", slug) if roles["is_facilitator"] else None
+    titles = _titles(layout)
+    ids = (mine or overview or {}).get("projection_ids", [])
     return _workspace(
         slug,
         "workspace_consistency.html",
         status,
         layout=layout,
-        titles=_titles(layout),
+        titles=titles,
         factor_of=factor_of,
+        shape=_blocks(ids, factor_of, titles),
         mine=mine,
         overview=overview,
         scale=CONSISTENCY_SCALE,

@@ -241,7 +241,7 @@ class ScenariosBase:
     ) -> InfluenceOverview:
         raise NotImplementedError
 
-    # scenariowizard.py (runs.py snapshots the CIB judgement matrix, when there is one)
+    # cross_impacts.py (runs.py snapshots the CIB judgement matrix, when there is one)
     def _cross_impacts(self, city: str, project: Project, order: list[str]) -> np.ndarray | None:
         raise NotImplementedError
 

@@ -238,4 +238,5 @@ class ScenarioHandlers(ScenariosBase):
             raise NotFound("Scenario not found.")  # none published yet
         result = json.loads(Run.scoped(city, id=latest.run_id).first().result)
         explained = result["map"]["explained"] if result["map"] else 1.0
+        # citizens read it: axes in plain words, not the method's name
         return plots.scenario_map(result["bundles"], result["raw_scenarios"], explained)

@@ -22,7 +22,6 @@ from services.scenarios.models import (
     CrossImpactRating,
     Factor,
     KeyFactorDecision,
-    Project,
     Projection,
 )
 
@@ -32,21 +31,6 @@ MAX_VARIANTS = 12
 
 
 class ScenarioWizardHandlers(ScenariosBase):
-    def _cross_impacts(self, city: str, project: Project, order: list[str]) -> np.ndarray | None:
-        """The raters' mean CIB judgement per cell (NaN where nobody judged), or None."""
-        stacked = [
-            matrices.align(
-                r.projection_ids, matrices.unflatten(r.values, len(r.projection_ids)), order
-            )
-            for r in CrossImpactRating.scoped(city, project_id=str(project.id))
-        ]
-        if not stacked or all(np.isnan(m).all() for m in stacked):
-            return None
-        values = np.array(stacked)
-        counts = (~np.isnan(values)).sum(axis=0)
-        total = np.nansum(values, axis=0)
-        return np.where(counts > 0, total / np.maximum(counts, 1), np.nan)
-
     @rpc
     def import_scenariowizard(self, city: str, data: dict[str, Any]) -> dict[str, Any]:
         """``data``: ``{"filename", "text"}`` (the file decoded as Latin-1, as ScenarioWizard

@@ -52,6 +52,7 @@ PUBLISHED_RETENTION = timedelta(days=1)
 CLEANUP_EVERY_SECONDS = 600
 BATCH = 100
 DUPLICATE_KEY = 11000
+IO_TIMEOUT_SECONDS = 10
 
 
 def public_exchange() -> Exchange:
@@ -63,7 +64,7 @@ def publish_envelope(producer: Producer, envelope: dict[str, Any], public: bool)
     key = type) and, for a public fact, ``stadtdialog.public`` (``<city>.<service>.…``)."""
     match = validate_envelope(envelope)
     internal = get_event_exchange(match["service"], {})
-    common = {"delivery_mode": 2, "retry": False}
+    common = {"delivery_mode": 2, "retry": False, "confirm_timeout": IO_TIMEOUT_SECONDS}
     producer.publish(
         envelope,
         exchange=internal,
@@ -176,8 +177,17 @@ class OutboxRelay:
 
     def _producer(self) -> Producer:
         if self._connection is None:
+            # Every wait on the socket is bounded: a broker that goes away mid-publish without
+            # closing the connection (or stalls while it starts again) raises a timeout, so the
+            # loop drops the connection and retries instead of waiting for a confirm forever.
             self._connection = Connection(
-                self.amqp_uri, transport_options={"confirm_publish": True}, connect_timeout=5
+                self.amqp_uri,
+                transport_options={
+                    "confirm_publish": True,
+                    "read_timeout": IO_TIMEOUT_SECONDS,
+                    "write_timeout": IO_TIMEOUT_SECONDS,
+                },
+                connect_timeout=5,
             )
         channel = self._connection.default_channel  # connects, raises while the broker is away
         return Producer(channel)

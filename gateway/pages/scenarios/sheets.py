@@ -18,6 +18,8 @@ def _sheets(slug: str, only: str | None = None) -> list[dict[str, Any]]:
     """The factors (all, or the one with id ``only``) with their observations and, for a key
     factor, its projections."""
     if _project(slug) is None:
+        if only is not None:
+            raise NotFound("Factor not found.")
         return []
     factors = rpc("scenarios", "list_factors", slug)  # numbered as on the factors page
     if only is not None and only not in {f["id"] for f in factors}:

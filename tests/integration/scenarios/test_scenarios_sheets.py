@@ -21,6 +21,12 @@ def _fields(response) -> dict:  # noqa: ANN001 - a requests response
 def test_profile_fields_are_validated_edited_and_shown_on_the_sheet(scenario_city) -> None:
     city = scenario_city
     member, facilitator = city.members[0], city.facilitator
+    session = browser(city.api, member)
+    sheet_url = f"{city.api.base}/stadt/{city.slug}/szenarien/werkstatt/faktoren"
+    # no project yet: no sheet to show, and the list says so
+    assert session.get(f"{sheet_url}/{'0' * 24}/steckbrief", timeout=30).status_code == 404
+    empty = session.get(f"{sheet_url}/steckbriefe", timeout=30)
+    assert empty.status_code == 200 and "Noch keine Einflussfaktoren." in empty.text
     city.create_project()
     city.to_scenarios()
     made = city.post(
@@ -46,7 +52,6 @@ def test_profile_fields_are_validated_edited_and_shown_on_the_sheet(scenario_cit
     assert city.put(f"/factors/{factor['id']}", {"sources": "Q"}, city.citizen).status_code == 403
 
     # the edit page: every field shown, saved, an error keeps what was typed
-    session = browser(city.api, member)
     edit = (
         f"{city.api.base}/stadt/{city.slug}/szenarien/werkstatt/faktoren/{factor['id']}/bearbeiten"
     )
@@ -83,7 +88,6 @@ def test_profile_fields_are_validated_edited_and_shown_on_the_sheet(scenario_cit
     assert hidden.status_code == 200, hidden.text
     city.post("/observations", {**body, "text": "Mieten steigen.", "factor_id": other["id"]})
 
-    sheet_url = f"{city.api.base}/stadt/{city.slug}/szenarien/werkstatt/faktoren"
     sheet = session.get(f"{sheet_url}/{factor['id']}/steckbrief", timeout=30)
     assert sheet.status_code == 200
     text = sheet.text

@@ -21,6 +21,8 @@ from gateway.scenario_exchange import (
     unique_labels,
 )
 from gateway.spreadsheets import FORMULA_STARTS, Cell, spreadsheet_text
+from services.kit.i18n import german
+from services.scenarios.schemas import FactorSchema, ProjectionSchema, ProjectUpdateSchema
 
 Grid = list[list[Cell]]
 MAX_FACTORS, MAX_PER_KEY_FACTOR = 60, 6  # as the service (services/scenarios/schemas.py)
@@ -72,6 +74,14 @@ def _text(value: Cell) -> str:
     return text
 
 
+def _checked(schema, values: dict, labels: dict[str, str], here: str, errors: list[str]) -> None:  # noqa: ANN001
+    """The service's own checks (lengths, control characters, line breaks in a title …) before
+    anything is written, each problem in German with its column."""
+    for name, messages in sorted(schema.validate(values).items()):
+        for message in messages if isinstance(messages, list) else [str(messages)]:
+            errors.append(f"{here}: „{labels.get(name, name)}“: {german(str(message))}")
+
+
 def _same(title: str) -> str:
     return " ".join(title.split()).casefold()
 
@@ -95,8 +105,10 @@ def _project(rows: Grid, errors: list[str]) -> dict:
         "title": _text(given.get("Titel")),
         "description": _text(given.get("Beschreibung")),
     }
-    if not project["title"] or len(project["title"]) > 200:
-        errors.append("Blatt „Projekt“: „Titel“ fehlt oder ist länger als 200 Zeichen.")
+    texts = {"title": "Titel", "description": "Beschreibung"}
+    _checked(ProjectUpdateSchema(), dict(project), texts, "Blatt „Projekt“", errors)
+    if not project["title"]:
+        errors.append("Blatt „Projekt“: „Titel“ fehlt.")
     count = _number(given.get("Anzahl Schlüsselfaktoren") or "")
     if count is None or not count.is_integer() or not 2 <= count <= 30:
         errors.append(
@@ -128,11 +140,8 @@ def _factors(rows: Grid, errors: list[str]) -> list[dict[str, str]]:
             if any(factor.values()):
                 errors.append(f"Blatt „Einflussfaktoren“, Zeile {r}: der Titel fehlt.")
             continue
-        for key, h, longest in FACTOR_FIELDS:
-            if len(factor[key]) > longest:
-                errors.append(
-                    f"Blatt „Einflussfaktoren“, Zeile {r}: „{h}“ hat mehr als {longest} Zeichen."
-                )
+        labels = {key: h for key, h, _ in FACTOR_FIELDS}
+        _checked(FactorSchema(), factor, labels, f"Blatt „Einflussfaktoren“, Zeile {r}", errors)
         if _same(factor["title"]) in seen:
             errors.append(
                 f"Blatt „Einflussfaktoren“, Zeile {r}: „{factor['title'][:80]}“ steht zweimal da."
@@ -196,13 +205,17 @@ def parse_project(data: bytes) -> ProjectFile:
         if k is None or k not in key:
             errors.append(f"{here}: „{factor[:80]}“ ist kein Schlüsselfaktor der Datei.")
             continue
-        if not title or len(title) > 300 or len(description) > 4000:
-            errors.append(
-                f"{here}: Projektion fehlt oder ist zu lang (300, Beschreibung 4000 Zeichen)."
-            )
         p = None if _blank(row[3]) else _number(row[3])
-        if not _blank(row[3]) and (p is None or not 0 < p <= 1):
-            errors.append(f"{here}: die Wahrscheinlichkeit ist keine Zahl über 0 bis 1.")
+        typed = _text(row[3]) if p is None and not _blank(row[3]) else p  # "viel": named
+        values = {
+            "factor_id": "x",
+            "title": title,
+            "description": description,
+            "probability": typed,
+        }
+        words = {"title": "Projektion", "description": "Beschreibung",
+                 "probability": "Wahrscheinlichkeit"}  # fmt: skip
+        _checked(ProjectionSchema(), values, words, here, errors)
         projections.append(
             {"factor": k, "title": title, "description": description, "probability": p}
         )

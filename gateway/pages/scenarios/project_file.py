@@ -65,8 +65,9 @@ def write(slug: str, found: ProjectFile) -> None:
             "project without factors."
         )
         raise Conflict(message, {"datei_projekt": [message]})
-    rpc("scenarios", "update_project", slug, found.project)
+    # the factors first: in the wrong phase the first call is refused and nothing has changed
     ids = [rpc("scenarios", "create_factor", slug, f)["id"] for f in found.factors]
+    rpc("scenarios", "update_project", slug, found.project)
     if any(v is not None for row in found.influence for v in row):
         rpc("scenarios", "rate_influence", slug, {"factor_ids": ids, "matrix": found.influence})
     if found.key:

@@ -78,12 +78,16 @@ def test_a_broken_file_names_every_problem() -> None:
     data = _edited(data, "Projektionen", "A3", "Verkehr")
     data = _edited(data, "Einflussfaktoren", "B4", "wohnen ")
     data = _edited(data, "Projekt", "B6", "Würfeln")
+    data = _edited(data, "Einflussfaktoren", "B2", "Zwei\nZeilen")
+    data = _edited(data, "Projektionen", "D4", "viel")
     with pytest.raises(ExchangeError) as caught:
         parse_project(data)
     text = "\n".join(caught.value.messages)
     assert "Blatt „Einflussfaktoren“, Zeile 4: „wohnen“ steht zweimal da." in text
     assert "Blatt „Projekt“: „Rangfolge der Schlüsselfaktoren nach“ ist keine" in text
     assert "Blatt „Projektionen“, Zeile 3: „Verkehr“ ist kein Schlüsselfaktor der Datei." in text
+    assert "Blatt „Einflussfaktoren“, Zeile 2: „Titel“: Darf keine Zeilenumbrüche" in text
+    assert "Blatt „Projektionen“, Zeile 4: „Wahrscheinlichkeit“: Keine gültige Zahl." in text
     with pytest.raises(ExchangeError, match="kein Wert von 0 bis 3"):
         parse_project(_edited(to_xlsx(project_tables(*_views([[None, 1, 1], [1, None, 1],
                                                               [1, 1, None]]))),

@@ -13,6 +13,11 @@ GERMAN: dict[str, str] = {
         "Nenne die Beobachtung, aus der dieser Faktor stammt."
     ),
     "Factor not found.": "Einflussfaktor nicht gefunden.",
+    "The project already has influencing factors: a project file is imported into a "
+    "project without factors.": (
+        "Das Projekt hat schon Einflussfaktoren: Eine Projektdatei wird in ein Projekt ohne "
+        "Einflussfaktoren übernommen."
+    ),
     "A project has at most {limit} factors.": "Ein Projekt hat höchstens {limit} Einflussfaktoren.",
     "A key factor has at most {limit} projections.": (
         "Ein Schlüsselfaktor hat höchstens {limit} Zukunftsprojektionen."

@@ -60,6 +60,10 @@ class Factor(TenantDocument):
     project_id = StringField(required=True)
     title = StringField(required=True, max_length=200)
     description = StringField(max_length=4000, default="")
+    # the factor's profile sheet ("Steckbrief"): how it is measured, where it stands, from where
+    indicators = StringField(max_length=2000, default="")
+    current_state = StringField(max_length=4000, default="")
+    sources = StringField(max_length=2000, default="")
     source = StringField(required=True, choices=SOURCES)
     observation_id = StringField()
     created_by = StringField(required=True)

@@ -80,6 +80,9 @@ class ProjectUpdateSchema(StrictSchema):
 class FactorSchema(StrictSchema):
     title = _text(200, required=True)
     description = _text(4000, lines=True)
+    indicators = _text(2000, lines=True)
+    current_state = _text(4000, lines=True)
+    sources = _text(2000, lines=True)
     source = fields.String(load_default="working_group", validate=validate.OneOf(SOURCES))
     observation_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
 
@@ -87,6 +90,9 @@ class FactorSchema(StrictSchema):
 class FactorUpdateSchema(StrictSchema):
     title = fields.String(validate=validate.Length(min=1, max=200))
     description = _long(4000)
+    indicators = _long(2000)
+    current_state = _long(4000)
+    sources = _long(2000)
 
 
 class InfluenceRatingSchema(StrictSchema):

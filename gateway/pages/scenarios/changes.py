@@ -39,20 +39,30 @@ def _factor(slug: str, factor_id: str) -> dict[str, Any]:
     return found
 
 
+def _factor_labels() -> dict[str, tuple[str, str]]:
+    """The factor's fields on its edit form: name → (German label, input kind); the last three
+    fill its profile sheet (Steckbrief)."""
+    return {
+        "title": (_("Titel des Faktors"), "text"),
+        "description": (_("Beschreibung"), "textarea"),
+        "indicators": (_("Indikatoren"), "textarea"),
+        "current_state": (_("Heutiger Stand"), "textarea"),
+        "sources": (_("Quellen"), "textarea"),
+    }
+
+
 def _factor_form(slug: str, factor_id: str, status: int = 200, **extra: Any):
     extra.setdefault("form", _factor(slug, factor_id))
+    labels = _factor_labels()
     return _edit(
         slug,
         status,
         heading=_("Einflussfaktor bearbeiten"),
         action=url_for("pages_scenarios.edit_factor", slug=slug, factor_id=factor_id),
         back=url_for("pages_scenarios.factors", slug=slug),
-        fields=[
-            ("title", _("Titel des Faktors"), "text", True),
-            ("description", _("Beschreibung"), "textarea", False),
-        ],
+        fields=[(name, label, kind, name == "title") for name, (label, kind) in labels.items()],
         button=_("Änderungen speichern"),
-        error_fields={"title": (_("Titel des Faktors"), "title")},
+        error_fields={name: (label, name) for name, (label, _kind) in labels.items()},
         **extra,
     )
 
@@ -61,8 +71,8 @@ def _factor_form(slug: str, factor_id: str, status: int = 200, **extra: Any):
 def edit_factor(slug: str, factor_id: str):
     if request.method == "GET":
         return _factor_form(slug, factor_id)
-    form = {k: request.form.get(k, "") for k in ("title", "description")}
-    body = {"title": form["title"].strip(), "description": form["description"].strip()}
+    form = {k: request.form.get(k, "") for k in _factor_labels()}
+    body = {k: v.strip() for k, v in form.items()}
     return _act(
         lambda: rpc("scenarios", "update_factor", slug, factor_id, body),
         lambda exc: _factor_form(slug, factor_id, exc.status, form=form, errors=page_errors(exc)),

@@ -21,6 +21,7 @@ from gateway.pages.scenarios.base import (
     _svg,
     bp,
 )
+from gateway.pages.scenarios.council import may_print
 from gateway.rpc import ServiceUnavailable
 from services.kit.errors import DomainError
 
@@ -41,6 +42,7 @@ def scenarios(slug: str) -> tuple[str, int]:
         on_map=[s for s in published if latest and s["run_id"] == latest["run_id"]],
         topics=topics,
         may_work=current_caller().has_role(slug, *WORKSPACE_ROLES),
+        council_pdf=may_print(slug, published),
     )
 
 

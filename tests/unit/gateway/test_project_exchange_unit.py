@@ -1,0 +1,96 @@
+"""The project workbook written and read back without services: every part survives, a mean
+with decimals is rounded and counted, and a broken file is refused with every problem named by
+sheet and row (nothing half read)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from gateway.project_exchange import project_tables
+from gateway.project_import import parse_project
+from gateway.scenario_exchange import ExchangeError, to_xlsx
+
+HOSTILE = '=HYPERLINK("http://evil.example")'
+
+
+def _views(influence: list[list[float | None]]) -> tuple:
+    project = {
+        "title": "Zukunft 2040",
+        "description": "Zwei\nZeilen",
+        "settings": {"key_factor_count": 2, "influence_threshold": "median",
+                     "rank_by": "micmac", "aggregation": "min"},
+    }  # fmt: skip
+    factors = [
+        {"id": "a", "title": HOSTILE, "description": "", "indicators": "Pendler\nRad",
+         "current_state": "40 %", "sources": "Zensus"},
+        {"id": "b", "title": "Wohnen", "description": "Mieten"},
+        {"id": "c", "title": "Schule", "description": ""},
+    ]  # fmt: skip
+    refs = [{"id": f["id"], "title": f["title"]} for f in factors]
+    key = [
+        {"id": "a", "title": HOSTILE, "projections": [
+            {"id": "p1", "title": "mehr Rad", "description": "", "probability": 0.5},
+            {"id": "p2", "title": "mehr Auto", "description": "x", "probability": None}]},
+        {"id": "b", "title": "Wohnen", "projections": [
+            {"id": "p3", "title": "teurer", "description": "", "probability": None}]},
+    ]  # fmt: skip
+    ids = ["p1", "p2", "p3"]
+    consistency = {"projection_ids": ids,
+                   "matrix": [[None, None, 4], [None, None, 2.5], [4, 2.5, None]]}  # fmt: skip
+    scenarios = [{"title": "Grün", "status": "published", "narrative": "",
+                  "projections": [{"factor_id": "a", "title": "mehr Rad"}]}]  # fmt: skip
+    return (project, factors, {"factors": refs, "matrix": influence},
+            {"key_factors": key}, consistency, scenarios)  # fmt: skip
+
+
+def test_every_part_comes_back_and_decimals_are_rounded() -> None:
+    influence = [[None, 3, 1.5], [0, None, 2], [None, 1, None]]
+    found = parse_project(to_xlsx(project_tables(*_views(influence))))
+    assert found.project == {
+        "title": "Zukunft 2040", "description": "Zwei\nZeilen", "key_factor_count": 2,
+        "influence_threshold": "median", "rank_by": "micmac", "aggregation": "min",
+    }  # fmt: skip
+    assert found.factors[0] == {"title": HOSTILE, "description": "", "indicators": "Pendler\nRad",
+                                "current_state": "40 %", "sources": "Zensus"}  # fmt: skip
+    assert [f["title"] for f in found.factors] == [HOSTILE, "Wohnen", "Schule"]
+    assert found.influence == [[None, 3, 2], [0, None, 2], [None, 1, None]]
+    assert found.key == [0, 1]
+    assert [(p["factor"], p["title"], p["probability"]) for p in found.projections] == [
+        (0, "mehr Rad", 0.5), (0, "mehr Auto", None), (1, "teurer", None)]  # fmt: skip
+    assert found.consistency == [[None, None, 4], [None, None, 3], [None, None, None]]
+    assert found.rounded == 2 and found.scenarios == 1
+
+
+def _edited(data: bytes, sheet: str, cell: str, value) -> bytes:  # noqa: ANN001
+    book = load_workbook(io.BytesIO(data))
+    book[sheet][cell] = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_broken_file_names_every_problem() -> None:
+    data = to_xlsx(project_tables(*_views([[None, 1, 1], [1, None, 1], [1, 1, None]])))
+    data = _edited(data, "Einflussmatrix", "C2", 7)
+    data = _edited(data, "Projektionen", "A3", "Verkehr")
+    data = _edited(data, "Einflussfaktoren", "B4", "wohnen ")
+    data = _edited(data, "Projekt", "B6", "Würfeln")
+    data = _edited(data, "Einflussfaktoren", "B2", "Zwei\nZeilen")
+    data = _edited(data, "Projektionen", "D4", "viel")
+    with pytest.raises(ExchangeError) as caught:
+        parse_project(data)
+    text = "\n".join(caught.value.messages)
+    assert "Blatt „Einflussfaktoren“, Zeile 4: „wohnen“ steht zweimal da." in text
+    assert "Blatt „Projekt“: „Rangfolge der Schlüsselfaktoren nach“ ist keine" in text
+    assert "Blatt „Projektionen“, Zeile 3: „Verkehr“ ist kein Schlüsselfaktor der Datei." in text
+    assert "Blatt „Einflussfaktoren“, Zeile 2: „Titel“: Darf keine Zeilenumbrüche" in text
+    assert "Blatt „Projektionen“, Zeile 4: „Wahrscheinlichkeit“: Keine gültige Zahl." in text
+    with pytest.raises(ExchangeError, match="kein Wert von 0 bis 3"):
+        parse_project(_edited(to_xlsx(project_tables(*_views([[None, 1, 1], [1, None, 1],
+                                                              [1, 1, None]]))),
+                              "Einflussmatrix", "C2", 7))  # fmt: skip
+    with pytest.raises(ExchangeError, match="keine XLSX-Arbeitsmappe"):
+        parse_project(b"Titel;Wert\r\n")

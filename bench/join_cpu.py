@@ -1,26 +1,36 @@
 """CPU time per table-talk join, per process: what a join costs the whole 2-core machine.
 
     .venv/bin/python bench/join_cpu.py [--joins 200] [--clients 20] [--capacity 12]
-        [--shared-database]
+        [--shared-database] [--no-floor] [--idle-seconds 20] [--py-spy BINARY]
 
 Wall-clock throughput on a shared machine is noise; the CPU a join costs is not (much). On
 2 cores every process of the platform shares the CPU, so joins per second cannot exceed
-2000 ms ÷ (CPU ms per join, all processes summed).
+(2000 ms - the background's CPU per second) / (CPU ms per join, all processes summed).
 
 Starts, as bench/registrations.py does, a FerretDB on PostgreSQL of its own (fresh state,
 free ports; ``--shared-database`` uses MONGODB_URI instead, whose CPU other users share), the
 identity, cities and dialogue services and the gateway (gunicorn, 1 worker x 8 threads, as
 the test platform starts it). Makes a city in the table-talk phase, ``--clients`` signed-in
 citizens and talks of ``--capacity`` seats (seats run out, waiting lists form). Then
-``--clients`` threads make ``--joins`` joins through the gateway, each client joining talks in
-turn, and the script waits until the services' counters are still (outbox relay, mails,
-facts done). Around that it reads the CPU time (user + system, via psutil) of every process:
-the gateway's master and workers, each nameko service, FerretDB, the PostgreSQL postmaster
-with all its backends (exited ones included: the postmaster's reaped children), the load
-generator (this process's own threads), and the RabbitMQ node (``beam.smp``). The broker is
-shared with other users of the machine: its CPU over an idle window of the same length just
-before is subtracted, so that row is an estimate. Also prints RPC calls and database commands
-per join from the services' ``/metrics`` (bench/round_trips.py). Asserts no overbooking.
+``--clients`` threads make ``--joins`` joins through the gateway, each client joining the
+talks in turn, and the script waits until the services' counters are still (outbox relays,
+mails, counted facts done). Around that it reads the CPU time (user + system, psutil) of
+every process: the gateway's master and worker, each nameko service, FerretDB, the PostgreSQL
+postmaster with all its backends (exited ones too: the postmaster's reaped children), the load
+generator (this process's threads, the mail sink's too) and the RabbitMQ node (beam.smp).
+
+Every process is also measured over an idle window before and after the joins
+(``--idle-seconds`` each, averaged): the background loops poll whether joins come or not,
+and the broker is shared with other users of the machine. "per join" is the run's CPU minus
+that idle rate times the run's length, divided by the joins; for the shared broker it is the
+only figure shown, an estimate. RPC calls, event handlers and database commands per join come
+from the services' ``/metrics`` (bench/round_trips.py). Asserts that no talk is overbooked.
+
+Then the floor (bench/floor.py: the two inserts no join avoids) makes as many joins with as
+many clients on the same database, measured the same way (``--no-floor`` skips it).
+``--py-spy BINARY`` samples the Python processes while the joins run (collapsed stacks in
+``--profile-dir``; py-spy counts threads that run or wait for a core, so on a loaded machine
+its shares lean towards the places where a process wakes up).
 """
 
 from __future__ import annotations
@@ -33,6 +43,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -44,8 +55,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_support import bench_platform, operator_login  # noqa: E402
 from cities_support import CityMaker  # noqa: E402
 from dialogue_support import create_talk, table_talk_city  # noqa: E402
+from floor import floor_server  # noqa: E402
 from registrations import embedded_database, overbooked  # noqa: E402
 from round_trips import SERVICES, settled, summary  # noqa: E402
+
+from services.kit.testing import free_port  # noqa: E402
 
 
 def cpu_ms(process: psutil.Process, reaped: bool = True) -> float:
@@ -174,6 +188,11 @@ def run(args: argparse.Namespace, mongodb_uri: str) -> dict:
                         failures[answer.status_code] += 1
 
         counters = settled(platform, Counter())
+        idle_first = snapshot(rows)
+        time.sleep(args.idle_seconds)
+        idle_first_rates = {
+            k: (v - idle_first[k]) / args.idle_seconds for k, v in snapshot(rows).items()
+        }
         profilers = start_profilers(args.py_spy, args.profile_dir, rows)
         began = time.perf_counter()
         before = snapshot(rows)
@@ -184,57 +203,120 @@ def run(args: argparse.Namespace, mongodb_uri: str) -> dict:
         delta_counters = settled(platform, counters)
         after = snapshot(rows)
         seconds = time.perf_counter() - began
-        # The broker's idle rate (other users' traffic) over the same length, measured now:
-        # the platform is still, so what the broker burns is not ours.
+        # Every process's idle rate over the same length, measured now that the platform is
+        # still: the background loops' polls, and the shared broker's other users.
         idle_began = time.perf_counter()
         idle_before = snapshot(rows)
-        time.sleep(min(seconds, 30))
+        time.sleep(args.idle_seconds)
         idle_after = snapshot(rows)
         idle_seconds = time.perf_counter() - idle_began
         joins = per_client * args.clients
-        per_join = {}
+        gross, idle_rate, marginal = {}, {}, {}
         for name in after:
             spent = after[name] - before[name]
-            if name.startswith("RabbitMQ"):
-                rate = (idle_after[name] - idle_before[name]) / idle_seconds
-                spent -= rate * seconds
-            per_join[name] = spent / joins
+            later = (idle_after[name] - idle_before[name]) / idle_seconds  # ms/s
+            idle_rate[name] = (idle_first_rates[name] + later) / 2
+            gross[name] = spent / joins
+            marginal[name] = (spent - idle_rate[name] * seconds) / joins
         facts = summary(delta_counters)
+        floor = floor_cpu(args, platform, rows, idle_rate, sessions)
         return {
+            "floor_ms_per_join": floor,
             "joins": joins,
             "clients": args.clients,
             "failures": dict(failures),
             "overbooked": overbooked(api, slug, talks, args.capacity),
             "joins_per_second_wall": joins / joined_seconds,
-            "cpu_ms_per_join": per_join,
+            "seconds": seconds,
+            "cpu_ms_per_join": gross,
+            "idle_ms_per_second": idle_rate,
+            "marginal_ms_per_join": marginal,
             "rpc_per_join": sum(facts["rpc"].values()) / joins,
             "events_per_join": sum(facts["events"].values()) / joins,
             "db_in_request_per_join": sum(facts["inside"].values()) / joins,
             "db_after_per_join": sum(facts["after"].values()) / joins,
             "rpc_calls": facts["rpc"],
+            "event_calls": facts["events"],
         }
+
+
+def floor_cpu(args: argparse.Namespace, platform, rows: dict, idle_rate: dict, sessions) -> dict:
+    """The floor (bench/floor.py: the two inserts no join avoids, bare Flask and pymongo) on
+    the same database, the same joins and clients: CPU per join per process, as above."""
+    if args.no_floor:
+        return {}
+    port = free_port()
+    database = f"{platform.infra.db_prefix}_floor"
+    with floor_server(platform.infra.mongodb_uri, database, port) as url:
+        shared = {k: v for k, v in rows.items() if k.startswith(("FerretDB", "PostgreSQL"))}
+        floor_rows = {"floor (gunicorn)": (listening_on(port), True), **shared}
+        talks = [uuid.uuid4().hex for _ in range(math.ceil(args.joins / args.clients))]
+
+        def client(index: int) -> None:
+            for talk in talks:
+                answer = sessions[index].post(
+                    f"{url}/floor/{talk}/person{index}",
+                    params={"capacity": args.capacity},
+                    timeout=120,
+                )
+                assert answer.status_code == 200, answer.text[:200]
+
+        began = time.perf_counter()
+        before = snapshot(floor_rows)
+        with ThreadPoolExecutor(args.clients) as pool:
+            list(pool.map(client, range(args.clients)))
+        after = snapshot(floor_rows)
+        seconds = time.perf_counter() - began
+    joins = len(talks) * args.clients
+    return {
+        name: (after[name] - before[name] - idle_rate.get(name, 0.0) * seconds) / joins
+        for name in after
+    }
 
 
 def print_result(title: str, result: dict) -> None:
     print(
         f"\n{title}: {result['joins']} joins, {result['clients']} clients, {os.cpu_count()} cores"
     )
-    total = 0.0
-    for name, ms in result["cpu_ms_per_join"].items():
-        total += ms
-        print(f"  {name:<36} {ms:>7.2f} ms CPU per join")
-    ceiling = 2000 / total if total > 0 else float("inf")
-    print(f"  {'total':<36} {total:>7.2f} ms CPU per join -> ceiling {ceiling:.0f} joins/s")
+    print(
+        f"  {'process':<34} {'gross':>8} {'idle ms/s':>10} {'per join':>9}  "
+        "(ms CPU; per join = gross minus the idle rate over the run's length)"
+    )
+    gross_total = marginal_total = idle_total = 0.0
+    for name, gross in result["cpu_ms_per_join"].items():
+        idle = result["idle_ms_per_second"][name]
+        marginal = result["marginal_ms_per_join"][name]
+        shared = name.startswith("RabbitMQ")
+        if not shared:  # the shared broker's gross and idle are other users' too
+            gross_total += gross
+            idle_total += idle
+        marginal_total += marginal
+        shown = ("-", "-") if shared else (f"{gross:.2f}", f"{idle:.1f}")
+        print(f"  {name:<34} {shown[0]:>8} {shown[1]:>10} {marginal:>9.2f}")
+    ceiling = (2000 - idle_total) / marginal_total if marginal_total > 0 else float("inf")
+    print(
+        f"  {'total':<34} {gross_total:>8.2f} {idle_total:>10.1f} {marginal_total:>9.2f}  "
+        f"-> ceiling on 2 cores (2000 - idle) / per join = {ceiling:.0f} joins/s"
+    )
     print(
         f"  RPC calls {result['rpc_per_join']:.2f}, events {result['events_per_join']:.2f}, "
         f"DB commands in request {result['db_in_request_per_join']:.2f}, after "
         f"{result['db_after_per_join']:.2f} per join; RPC: "
         + ", ".join(f"{m}×{n}" for m, n in sorted(result["rpc_calls"].items()))
+        + "; events: "
+        + ", ".join(f"{m}×{n}" for m, n in sorted(result["event_calls"].items()))
     )
     print(
         f"  wall (shared machine, noise): {result['joins_per_second_wall']:.1f} joins/s; "
         f"failures {result['failures']}, overbooked talks {result['overbooked']}"
     )
+    floor = result["floor_ms_per_join"]
+    if floor:
+        print("  the floor (two inserts per join, bench/floor.py), same database, per join:")
+        for name, ms in floor.items():
+            print(f"  {name:<34} {ms:>28.2f}")
+        total = sum(floor.values())
+        print(f"  {'total':<34} {total:>28.2f}  -> ceiling {2000 / total:.0f} joins/s")
     assert result["overbooked"] == 0, "a talk was overbooked"
 
 
@@ -244,6 +326,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--capacity", type=int, default=12)
     parser.add_argument("--shared-database", action="store_true")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor's run")
+    parser.add_argument(
+        "--idle-seconds", type=float, default=20, help="each idle window, before and after"
+    )
     parser.add_argument("--py-spy", default="", help="py-spy binary: sample the Python processes")
     parser.add_argument("--profile-dir", default="/tmp/join_cpu_profiles")
     args = parser.parse_args()

@@ -56,7 +56,7 @@ class FactHandlers(CitiesBase):
     def count_public_fact(self, envelope: dict[str, Any]) -> None:
         city = envelope.get("city")
         # Only whether the city exists (and its id): every public fact of the platform comes
-        # here, and a whole city document costs more to build than the insert below.
+        # here, and building a whole city document for that is work for nothing.
         known = City.objects(id=city).only("id").first() if city and envelope.get("id") else None
         if known is None:
             return

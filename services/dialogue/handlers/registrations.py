@@ -37,7 +37,7 @@ class RegistrationHandlers(DialogueBase):
         number = next((n for n, r in seats.items() if r == str(reg.id)), None)
         position = None
         if number is None:
-            # Plain rows: a document per registration of the talk cost more than the read.
+            # Plain rows: no document built per registration of the talk (every waiting join).
             rows = Registration.scoped(reg.city, talk_id=talk_id).only("arrival", "id")
             arrivals = [(r["arrival"], str(r["_id"])) for r in rows.as_pymongo()]
             try:

@@ -28,6 +28,8 @@ from the services' ``/metrics`` (bench/round_trips.py). Asserts that no talk is 
 
 Then the floor (bench/floor.py: the two inserts no join avoids) makes as many joins with as
 many clients on the same database, measured the same way (``--no-floor`` skips it).
+``--all-services`` starts the events and scenarios services too: a join does not call them,
+but they receive the ``city.changed`` every counted fact causes.
 ``--py-spy BINARY`` samples the Python processes while the joins run (collapsed stacks in
 ``--profile-dir``; py-spy counts threads that run or wait for a core, so on a loaded machine
 its shares lean towards the places where a process wakes up).
@@ -52,12 +54,13 @@ import psutil
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import round_trips  # noqa: E402
 from bench_support import bench_platform, operator_login  # noqa: E402
 from cities_support import CityMaker  # noqa: E402
 from dialogue_support import create_talk, table_talk_city  # noqa: E402
 from floor import floor_server  # noqa: E402
 from registrations import embedded_database, overbooked  # noqa: E402
-from round_trips import SERVICES, settled, summary  # noqa: E402
+from round_trips import settled, summary  # noqa: E402
 
 from services.kit.testing import free_port  # noqa: E402
 
@@ -109,7 +112,7 @@ def processes(platform, mongodb_uri: str, amqp_port: int) -> dict[str, tuple]:
     """Row name -> (process, whether reaped children count)."""
     rows: dict[str, tuple] = {}
     rows["gateway (gunicorn)"] = (psutil.Process(platform.processes["gateway"].pid), True)
-    for service in SERVICES:
+    for service in round_trips.SERVICES:
         rows[f"{service} service"] = (psutil.Process(platform.processes[service].pid), True)
     ferret_port = int(mongodb_uri.rsplit(":", 1)[1].split("/")[0])
     ferret = listening_on(ferret_port)
@@ -159,7 +162,7 @@ def stop_profilers(started: list) -> None:
 
 def run(args: argparse.Namespace, mongodb_uri: str) -> dict:
     amqp_port = int(os.environ.get("AMQP_URI", ":5672/").rsplit(":", 1)[1].split("/")[0])
-    with bench_platform("benchcpu", SERVICES) as (platform, api):
+    with bench_platform("benchcpu", round_trips.SERVICES) as (platform, api):
         cities = CityMaker(api, operator_login(api))
         city = table_talk_city(api, cities, platform)
         slug, topic_id = city["slug"], city["topic"]["id"]
@@ -328,11 +331,18 @@ def main() -> None:
     parser.add_argument("--shared-database", action="store_true")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor's run")
     parser.add_argument(
+        "--all-services",
+        action="store_true",
+        help="also the events and scenarios services (they receive every city.changed)",
+    )
+    parser.add_argument(
         "--idle-seconds", type=float, default=20, help="each idle window, before and after"
     )
     parser.add_argument("--py-spy", default="", help="py-spy binary: sample the Python processes")
     parser.add_argument("--profile-dir", default="/tmp/join_cpu_profiles")
     args = parser.parse_args()
+    if args.all_services:  # scraped and measured like the others (round_trips reads this)
+        round_trips.SERVICES = ("identity", "cities", "dialogue", "events", "scenarios")
     if args.shared_database:
         result = run(args, os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/"))
         print_result("shared database (its CPU includes other users')", result)

@@ -55,7 +55,9 @@ class FactHandlers(CitiesBase):
     @consume(TALLY_QUEUE, requeue_on_error=True)
     def count_public_fact(self, envelope: dict[str, Any]) -> None:
         city = envelope.get("city")
-        known = City.objects(id=city).first() if city and envelope.get("id") else None
+        # Only whether the city exists (and its id): every public fact of the platform comes
+        # here, and building a whole city document for that is work for nothing.
+        known = City.objects(id=city).only("id").first() if city and envelope.get("id") else None
         if known is None:
             return
         counted = False

@@ -37,10 +37,9 @@ class RegistrationHandlers(DialogueBase):
         number = next((n for n, r in seats.items() if r == str(reg.id)), None)
         position = None
         if number is None:
-            arrivals = [
-                (r.arrival, str(r.id))
-                for r in Registration.scoped(reg.city, talk_id=talk_id).only("arrival", "id")
-            ]
+            # Plain rows: no document built per registration of the talk (every waiting join).
+            rows = Registration.scoped(reg.city, talk_id=talk_id).only("arrival", "id")
+            arrivals = [(r["arrival"], str(r["_id"])) for r in rows.as_pymongo()]
             try:
                 position = waiting_position(arrivals, set(seats.values()), str(reg.id))
             except KeyError:  # cancelled in the meantime

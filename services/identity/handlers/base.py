@@ -56,8 +56,10 @@ class IdentityBase:
     lockout: LockoutPolicy
     cities: Any  # RpcProxy("cities"): legal_versions (the privacy notice's current version)
 
-    def _account(self, account_id: str) -> Account:
-        account = Account.objects(id=account_id, deleted_at=None).first()
+    def _account(self, account_id: str, fields: tuple[str, ...] = ()) -> Account:
+        """The account (not deleted); ``fields``: only those are read (the rest stay unset)."""
+        query = Account.objects(id=account_id, deleted_at=None)
+        account = (query.only(*fields) if fields else query).first()
         if account is None:
             raise NotFound("Account not found.")
         return account

@@ -21,6 +21,8 @@ def _aware_iso(value: datetime | None) -> str | None:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
+# What ``account_summary`` answers, read alone (an account holds its roles, organisations, …).
+SUMMARY_FIELDS = ("id", "email", "display_name", "verified_at", "locale", "mail_off")
 OWN_ADMIN_ROLE = "You cannot take your own city admin role; ask another city admin."
 
 
@@ -86,7 +88,8 @@ class RoleHandlers(IdentityBase):
     @rpc
     def account_summary(self, account_id: str) -> dict[str, Any]:
         self.caller.require_service()  # an address: for the platform's services only
-        account = self._account(account_id)
+        # Asked on every join and mail of the other services: only the fields answered.
+        account = self._account(account_id, SUMMARY_FIELDS)
         return {
             "id": account.id,
             "email": account.email,

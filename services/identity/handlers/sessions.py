@@ -100,14 +100,23 @@ class SessionHandlers(IdentityBase):
     def authenticate(self, token: str, kind: str = "api") -> dict[str, Any]:
         """The caller behind a bearer token (``kind="api"``) or a page session (``"page"``),
         as context data for services. A session of the other kind is refused."""
-        session = Session.objects(id=session_key(token or "")).first()
+        # Every signed-in request passes here: read only the fields the answer needs.
+        session = (
+            Session.objects(id=session_key(token or ""))
+            .only("account_id", "kind", "expires_at")
+            .first()
+        )
         if (
             session is None
             or (session.kind or "api") != kind
             or session.expires_at.replace(tzinfo=UTC) < datetime.now(UTC)
         ):
             raise Unauthenticated("The token is invalid or expired.")
-        account = Account.objects(id=session.account_id, deleted_at=None).first()
+        account = (
+            Account.objects(id=session.account_id, deleted_at=None)
+            .only("id", "roles", "operator")
+            .first()
+        )
         if account is None:
             raise Unauthenticated("The token is invalid or expired.")
         return Caller(

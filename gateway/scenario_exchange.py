@@ -131,7 +131,8 @@ def _number(value: Cell) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value)
-    text = str(value).strip().replace(",", ".")
+    # German Excel and typed text may use the typographic minus (−3) and an explicit +3
+    text = str(value).strip().replace(",", ".").replace("\u2212", "-")
     try:
         return float(text)
     except ValueError:

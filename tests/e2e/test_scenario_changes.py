@@ -76,8 +76,13 @@ def test_facilitator_changes_the_workshop_on_its_pages(
         wide.get_by_role("button", name="Faktor hinzufügen").click()
         _saved(wide)
     wide.get_by_label("Titel des Faktors").fill("  verKEHR")
+    wide.get_by_label("Indikatoren").fill("Modal Split")  # the profile fields are here too
+    wide.get_by_label("Heutiger Stand").fill("40 % Auto")
     wide.get_by_role("button", name="Faktor hinzufügen").click()
     expect(wide.locator("#title-error")).to_contain_text("gibt es schon")
+    expect(wide.get_by_label("Indikatoren")).to_have_value("Modal Split")
+    expect(wide.get_by_label("Heutiger Stand")).to_have_value("40 % Auto")
+    expect(wide.get_by_label("Quellen")).to_have_value("")
     expect(wide.get_by_label("Titel des Faktors")).to_have_attribute("aria-invalid", "true")
     _check(wide, tmp_path, "factor-duplicate")
     expect(wide.locator("table tbody tr")).to_have_count(len(FACTORS))

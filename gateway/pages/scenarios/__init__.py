@@ -26,6 +26,7 @@ from gateway.pages.scenarios import intake  # noqa: F401
 from gateway.pages.scenarios import runs  # noqa: F401
 from gateway.pages.scenarios import transfer  # noqa: F401
 from gateway.pages.scenarios import exchange  # noqa: F401
+from gateway.pages.scenarios import cib_exchange  # noqa: F401
 from gateway.pages.scenarios import changes  # noqa: F401
 from gateway.pages.scenarios import criteria  # noqa: F401
 from gateway.pages.scenarios import scenario_changes  # noqa: F401

@@ -41,7 +41,7 @@ def _factor(slug: str, factor_id: str) -> dict[str, Any]:
 
 def _factor_labels() -> dict[str, tuple[str, str]]:
     """The factor's fields on its edit form: name → (German label, input kind); the last three
-    fill its profile sheet (Steckbrief)."""
+    fill its profile sheet (Steckbrief); the add form on the factors page has them too."""
     return {
         "title": (_("Titel des Faktors"), "text"),
         "description": (_("Beschreibung"), "textarea"),

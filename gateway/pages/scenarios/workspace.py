@@ -24,6 +24,7 @@ from gateway.pages.scenarios.base import (
     _workspace,
     bp,
 )
+from gateway.pages.scenarios.changes import _factor_labels
 
 
 # ------------------------------------------------------------------ workspace: project
@@ -65,11 +66,16 @@ def _factors_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]
 def factors(slug: str):
     if request.method == "GET":
         return _factors_page(slug)
-    form = {k: request.form.get(k, "") for k in ("title", "description")}
-    body = {"title": form["title"].strip(), "description": form["description"].strip()}
+    # the same fields as the edit form: the last three fill the factor's profile sheet
+    labels = _factor_labels()
+    form = {k: request.form.get(k, "") for k in labels}
+    body = {k: v.strip() for k, v in form.items()}
+    named = {name: (label, name) for name, (label, _kind) in labels.items()}
     return _act(
         lambda: rpc("scenarios", "create_factor", slug, body),
-        lambda exc: _factors_page(slug, exc.status, form=form, errors=page_errors(exc)),
+        lambda exc: _factors_page(
+            slug, exc.status, form=form, errors=page_errors(exc), error_fields=named
+        ),
         url_for("pages_scenarios.factors", slug=slug, ok=1),
     )
 

@@ -110,3 +110,41 @@ def test_profile_fields_are_validated_edited_and_shown_on_the_sheet(scenario_cit
     assert unknown.status_code == 404
     citizen = browser(city.api, city.citizen)
     assert citizen.get(f"{sheet_url}/steckbriefe", timeout=30).status_code == 403
+
+
+def test_the_add_factor_form_takes_the_profile_fields_too(scenario_city) -> None:
+    """Indicators, current state and sources are on the "add factor" form as on the edit
+    form: stored with the new factor, and an error keeps every field as typed."""
+    city = scenario_city
+    city.create_project()
+    city.to_scenarios()
+    session = browser(city.api, city.members[0])
+    page = f"{city.api.base}/stadt/{city.slug}/szenarien/werkstatt/faktoren"
+    html = session.get(page, timeout=30).text
+    form = html[html.index('id="neu"') :]
+    for name, label in (("indicators", "Indikatoren"), ("current_state", "Heutiger Stand"),
+                        ("sources", "Quellen")):  # fmt: skip
+        assert f'<label class="kern-label" for="{name}">{label} <span' in form
+        assert f'name="{name}"' in form
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    typed = {
+        "csrf_token": csrf,
+        "title": "Verkehr",
+        "description": "Wie wir uns bewegen",
+        "indicators": "Modal Split\nPendlerzahlen",
+        "current_state": "Heute 40 % Auto <b>fett</b>",
+        "sources": "x" * 2001,
+    }
+    refused = session.post(page, data=typed, timeout=30, allow_redirects=False)
+    assert refused.status_code == 422
+    assert 'href="#sources">Quellen</a>' in refused.text
+    assert "Modal Split\nPendlerzahlen</textarea>" in refused.text
+    assert "Heute 40 % Auto &lt;b&gt;fett&lt;/b&gt;" in refused.text
+    assert city.get("/factors").json() == []
+    saved = session.post(page, data={**typed, "sources": "Zensus 2022"}, allow_redirects=False)
+    assert saved.status_code == 302, saved.text
+    (stored,) = city.get("/factors").json()
+    assert stored["title"] == "Verkehr" and stored["description"] == "Wie wir uns bewegen"
+    assert stored["indicators"] == "Modal Split\nPendlerzahlen"
+    assert stored["current_state"] == "Heute 40 % Auto <b>fett</b>"
+    assert stored["sources"] == "Zensus 2022"

@@ -274,3 +274,28 @@ def test_a_zip_bomb_is_refused_before_it_is_read():
     with pytest.raises(ExchangeError) as caught:
         read_grid("bombe.xlsx", out.getvalue())
     assert caught.value.messages == ["Die XLSX-Datei ist zu groß für eine Matrix."]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_signed_cross_impacts_round_trip_and_read_typed_signs(fmt):
+    """The CIB scale −3…+3: negatives survive both formats (never neutralised as formulas),
+    and typed "+2" or a typographic minus "−3" read as numbers; 4 and −4 are refused."""
+    labels = ["A: hoch", "A: tief", "B: hoch"]
+
+    def rated(i: int, j: int) -> bool:
+        return (i < 2) != (j < 2)
+
+    matrix = [[None, None, -3], [None, None, 2], [0, -1, None]]
+    data = to_csv(matrix_table("CIB", "wirkt auf →", labels, matrix))
+    if fmt == "xlsx":
+        data = to_xlsx([matrix_table("CIB", "wirkt auf →", labels, matrix)])
+    else:
+        assert "A: hoch;;;-3" in data.decode("utf-8-sig")
+    assert parse_matrix(read_grid(f"m.{fmt}", data), labels, (-3, 3), rated, "x") == matrix
+    typed = [["", *labels], ["A: hoch", "", "", "−3"], ["A: tief", "", "", "+2"]]
+    assert parse_matrix(typed, labels, (-3, 3), rated, "x")[0][2] == -3
+    typed[2][3] = "4"
+    typed[1][3] = "−4"
+    with pytest.raises(ExchangeError) as err:
+        parse_matrix(typed, labels, (-3, 3), rated, "x")
+    assert len(err.value.messages) == 2 and "kein Wert von -3 bis 3" in err.value.messages[0]

@@ -25,6 +25,15 @@ def look(page: Page, shots: Path, name: str) -> None:
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
+def whole_labels(page: Page) -> list[str]:
+    """Matrix column heads and key-factor block titles cut off in their box (empty: none)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.matrix .col-label, .matrix-blocks .block-title')]
+            .filter(e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1)
+            .map(e => e.textContent.trim())"""
+    )
+
+
 def saved(page: Page) -> None:
     expect(page.get_by_text("Gespeichert.")).to_be_visible()
 

@@ -29,6 +29,7 @@ from scenario_support import (
     saved,
     sign_in,
     sign_up_and_accept,
+    whole_labels,
     write_scenario,
 )
 
@@ -39,6 +40,22 @@ FACTORS = (
     "Zuzug junger Familien", "Sicherheitsgefühl",
 )  # fmt: skip
 SCENARIOS = ("Kurze Wege", "Teure Mitte", "Stille Vororte")
+
+
+def _facilitator_influence(k: int) -> int:
+    """The k-th cell (row by row, diagonal left out) of the facilitator's 12 × 12 matrix."""
+    return (k * 5 + k // 11) % 4
+
+
+def _member_influence(k: int) -> int:
+    """The member's k-th cell of the 11 × 11 matrix left after "Tourismus" (the ninth factor)
+    went: the facilitator's value for the same pair, one step off on every ninth cell (a
+    difference, not a dispute: disputes start at two steps)."""
+    i, j = divmod(k, 10)
+    j += j >= i
+    a, b = i + (i >= 8), j + (j >= 8)  # back to the positions among the twelve
+    value = _facilitator_influence(a * 11 + b - (b > a))
+    return value + (1 if value < 3 else -1) if k % 9 == 0 else value
 
 
 def _page(browser: Browser) -> Iterator[Page]:
@@ -98,7 +115,8 @@ def test_a_whole_workshop_on_the_pages_with_two_raters(
 
     # --- the influence matrix: the facilitator rates all twelve, then one factor goes
     facilitator.goto(f"{workspace}/einfluss")
-    fill_matrix(facilitator, 12 * 11, lambda k: (k * 5 + k // 11) % 4)
+    fill_matrix(facilitator, 12 * 11, _facilitator_influence)
+    assert whole_labels(facilitator) == []
     look(facilitator, shots, "03-influence-facilitator-12")
     facilitator.goto(f"{workspace}/faktoren")
     facilitator.get_by_role("link", name="„Tourismus“ löschen").click()
@@ -113,13 +131,17 @@ def test_a_whole_workshop_on_the_pages_with_two_raters(
 
     # --- the member rates the eleven on their own page; close to the facilitator
     member.goto(f"{workspace}/einfluss")
-    fill_matrix(member, 11 * 10, lambda k: (k * 5 + k // 10 + (k % 9 == 0)) % 4)
+    fill_matrix(member, 11 * 10, _member_influence)
     expect(member.get_by_text("Bewertet: 110 von 110 Feldern.")).to_be_visible()
     look(member, shots, "06-influence-member")
 
     # --- key factors: the facilitator takes the analysis' suggestion
     facilitator.goto(f"{workspace}/einfluss")
     expect(facilitator.get_by_role("heading", name="Mittlerer Einfluss")).to_be_visible()
+    means = facilitator.locator("table.matrix--values").first
+    expect(means).to_contain_text(re.compile(r"\d,5"))  # German decimals in the mean matrix
+    expect(means).not_to_contain_text(re.compile(r"\d\.\d"))
+    assert whole_labels(facilitator) == []
     look(facilitator, shots, "07-influence-facilitator")
     facilitator.get_by_role("button", name="Schlüsselfaktoren festlegen").click()
     saved(facilitator)
@@ -157,6 +179,8 @@ def test_a_whole_workshop_on_the_pages_with_two_raters(
     expect(disputes).to_have_count(1)
     expect(disputes.locator(".rater-values strong")).to_have_count(2)
     expect(disputes.get_by_label("Festgelegter Wert")).to_have_value("")
+    expect(disputes).to_contain_text("Uneinigkeit 2,0")
+    assert whole_labels(facilitator) == []
     look(facilitator, shots, "12-consistency-dispute")
     disputes.get_by_label("Festgelegter Wert").select_option("4")
     disputes.get_by_label(re.compile("Notiz")).fill("In der Gruppe besprochen")
@@ -207,6 +231,9 @@ def test_a_whole_workshop_on_the_pages_with_two_raters(
     facilitator.get_by_role("button", name="Zurückziehen").click()
     card = facilitator.locator(".scenario-card").filter(has_text="Teure Mitte")
     expect(card.locator(".kern-badge")).to_have_text("zurückgezogen")
+    expect(card.locator(".withdrawn-reason")).to_contain_text(
+        re.compile(r"Zurückgezogen am \d\d\.\d\d\.\d{4}\. Grund: Die Erzählung fehlt noch\.")
+    )
     look(facilitator, shots, "19-withdrawn")
     visitor.reload()
     expect(visitor.get_by_role("heading", name="Teure Mitte")).to_have_count(0)

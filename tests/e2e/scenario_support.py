@@ -22,6 +22,12 @@ def look(page: Page, shots: Path, name: str) -> None:
     full-page screenshot to be looked at."""
     assert fits_the_screen(page), f"horizontal scrolling on {page.url}"
     assert accessibility_violations(page) == [], page.url
+    # the server draws the charts on request: the screenshot of the whole page waits until
+    # every image is in, the lazy ones below the fold too
+    page.evaluate(
+        "document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
+    )
+    page.wait_for_function("[...document.images].every(i => i.complete)")
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 

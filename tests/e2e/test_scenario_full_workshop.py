@@ -243,4 +243,7 @@ def test_a_whole_workshop_on_the_pages_with_two_raters(
     visitor.reload()
     for title in SCENARIOS:
         expect(visitor.get_by_role("heading", name=title)).to_be_visible()
+    # the profile's factor names keep their width (30 % of the card), not the shortest line's
+    term = visitor.locator(".scenario-card dt").first
+    assert term.evaluate("e => e.getBoundingClientRect().width") > 150
     look(visitor, shots, "21-public-scenarios")

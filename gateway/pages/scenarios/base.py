@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, redirect, request
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from gateway.api.common import rpc
@@ -25,6 +26,12 @@ ACTIVE_RUN = ("queued", "running")
 REFRESH_SECONDS = 2
 
 Page = Callable[..., tuple[str, int]]
+
+
+@bp.app_template_filter("decimal")
+def decimal(value: float, digits: int = 1) -> str:
+    """A mean or an index as the reader's locale writes it ("1,5" in German, not "1.5")."""
+    return format_decimal(value, format="0." + "0" * digits)
 
 
 # ------------------------------------------------------------------ helpers

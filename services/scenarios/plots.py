@@ -42,8 +42,10 @@ ROLE_NAMES = {"active": "aktiv", "critical": "kritisch", "reactive": "reaktiv", 
 FONT = "font-family='sans-serif'"
 W, H = 640, 480
 # What the scenario map's axes mean for a reader (no "MDS" and no axis numbers).
-MAP_X = "Nah beieinander: ähnliche Zukünfte"
-MAP_Y = "Weit auseinander: sehr verschiedene Zukünfte"
+# The two axes carry no meaning of their own, so neither claims one: the one below says how to
+# read distances, the one at the side that the directions mean nothing.
+MAP_X = "Nah beieinander: ähnliche Zukünfte · weit auseinander: sehr verschiedene"
+MAP_Y = "Oben, unten, links, rechts: ohne Bedeutung"
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 40, 56
 
 

@@ -41,6 +41,6 @@ def phone(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture
 def desktop(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **TEST_CONTEXT)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, **TEST_CONTEXT)
     yield context.new_page()
     context.close()

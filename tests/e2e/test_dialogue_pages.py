@@ -22,7 +22,7 @@ LOCAL = ZoneInfo("Europe/Berlin")
 PASSWORD = "Tischgespräch-42"
 DISTRICTS = ["Nordstadt", "Altstadt"]
 PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1366, "height": 900}
 
 
 # The gateway sends a Content-Security-Policy (scripts from its own origin only), so axe-core,

@@ -129,12 +129,12 @@ def _context(browser: Browser, **options) -> Iterator[Page]:
 
 @pytest.fixture
 def desktop(browser: Browser) -> Iterator[Page]:
-    yield from _context(browser, viewport={"width": 1280, "height": 900})
+    yield from _context(browser, viewport={"width": 1366, "height": 900})
 
 
 @pytest.fixture
 def second_desktop(browser: Browser) -> Iterator[Page]:
-    yield from _context(browser, viewport={"width": 1280, "height": 900})
+    yield from _context(browser, viewport={"width": 1366, "height": 900})
 
 
 @pytest.fixture

@@ -99,10 +99,10 @@ def run_silhouette(slug: str, run_id: str) -> Response:
 @documented(
     "Two finished runs compared (query a=<run id>&b=<run id>): parameters that differ, whether"
     " they read the same inputs, and which raw scenarios correspond by shared bundles and"
-    " profile overlap (working group, facilitators)",
+    " profile overlap (working group, facilitators); 422 names a missing a or b",
     TAG,
     auth=True,
-    errors=(400, 401, 403, 404, 409),
+    errors=(400, 401, 403, 404, 409, 422),
 )
 def compare_runs(slug: str) -> Response:
     a, b = request.args.get("a", ""), request.args.get("b", "")

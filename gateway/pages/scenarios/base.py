@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, redirect, request
+from flask import Blueprint, Response, redirect, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.auth import current_caller
-from gateway.pages.rendering import render
+from gateway.pages.rendering import page_errors, render
 from gateway.schema_forms import form_int
 from services.kit.errors import DomainError, Forbidden, NotFound, Unauthenticated
 
@@ -102,6 +102,25 @@ def _resolution_fields(section: str) -> dict[str, tuple[str, str]]:
         "value": (_("Festgelegter Wert"), f"{section}-value"),
         "note": (_("Notiz"), f"{section}-note"),
     }
+
+
+def _settle_dispute(slug: str, method: str, page: Callable[..., Any], endpoint: str):
+    """A facilitator settles one disputed cell of a rating matrix (influence, consistency or
+    cross-impact alike): on a refusal its page again with the form as typed and each error
+    at its field, else back to the disputes."""
+    form, body, section = _resolution_request()
+    return _act(
+        lambda: rpc("scenarios", method, slug, body),
+        lambda exc: page(
+            slug,
+            exc.status,
+            form=form,
+            errors=page_errors(exc),
+            error_section=section,
+            error_fields=_resolution_fields(section),
+        ),
+        url_for(endpoint, slug=slug, ok=1, _anchor="strittig"),
+    )
 
 
 def _saved() -> str | None:

@@ -18,9 +18,8 @@ from gateway.pages.scenarios.base import (
     _int_or_raw,
     _matrix_from_form,
     _require_workspace,
-    _resolution_fields,
-    _resolution_request,
     _roles,
+    _settle_dispute,
     _titles,
     _workspace,
     bp,
@@ -85,19 +84,7 @@ def cib(slug: str):
 @bp.post("/stadt/<slug>/szenarien/werkstatt/cib/klaerung")
 def resolve_cross_impact(slug: str):
     """The facilitator settles one disputed cross-impact cell."""
-    form, body, section = _resolution_request()
-    return _act(
-        lambda: rpc("scenarios", "resolve_cross_impact", slug, body),
-        lambda exc: _cib_page(
-            slug,
-            exc.status,
-            form=form,
-            errors=page_errors(exc),
-            error_section=section,
-            error_fields=_resolution_fields(section),
-        ),
-        url_for("pages_scenarios.cib", slug=slug, ok=1, _anchor="strittig"),
-    )
+    return _settle_dispute(slug, "resolve_cross_impact", _cib_page, "pages_scenarios.cib")
 
 
 @bp.post("/stadt/<slug>/szenarien/werkstatt/cib/berechnung")

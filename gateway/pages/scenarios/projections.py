@@ -15,9 +15,8 @@ from gateway.pages.scenarios.base import (
     _blocks,
     _matrix_from_form,
     _require_workspace,
-    _resolution_fields,
-    _resolution_request,
     _roles,
+    _settle_dispute,
     _titles,
     _workspace,
     bp,
@@ -109,16 +108,4 @@ def consistency(slug: str):
 @bp.post("/stadt/<slug>/szenarien/werkstatt/konsistenz/klaerung")
 def resolve(slug: str):
     """The facilitator settles one disputed pair of projections."""
-    form, body, section = _resolution_request()
-    return _act(
-        lambda: rpc("scenarios", "resolve_pair", slug, body),
-        lambda exc: _consistency_page(
-            slug,
-            exc.status,
-            form=form,
-            errors=page_errors(exc),
-            error_section=section,
-            error_fields=_resolution_fields(section),
-        ),
-        url_for("pages_scenarios.consistency", slug=slug, ok=1, _anchor="strittig"),
-    )
+    return _settle_dispute(slug, "resolve_pair", _consistency_page, "pages_scenarios.consistency")

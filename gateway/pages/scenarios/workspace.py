@@ -17,9 +17,8 @@ from gateway.pages.scenarios.base import (
     _matrix_from_form,
     _project,
     _require_workspace,
-    _resolution_fields,
-    _resolution_request,
     _roles,
+    _settle_dispute,
     _svg,
     _workspace,
     bp,
@@ -155,16 +154,4 @@ def key_factors(slug: str):
 @bp.post("/stadt/<slug>/szenarien/werkstatt/einfluss/klaerung")
 def resolve_influence(slug: str):
     """The facilitator settles one disputed influence cell."""
-    form, body, section = _resolution_request()
-    return _act(
-        lambda: rpc("scenarios", "resolve_influence", slug, body),
-        lambda exc: _influence_page(
-            slug,
-            exc.status,
-            form=form,
-            errors=page_errors(exc),
-            error_section=section,
-            error_fields=_resolution_fields(section),
-        ),
-        url_for("pages_scenarios.influence", slug=slug, ok=1, _anchor="strittig"),
-    )
+    return _settle_dispute(slug, "resolve_influence", _influence_page, "pages_scenarios.influence")

@@ -60,6 +60,7 @@ def _infra_from_environment() -> Infra:
         os.environ.setdefault("STADTDIALOG_OWN_DATABASE", "1")
     # In-process code (kit helpers under test) must use the same databases as the services.
     os.environ.setdefault("STADTDIALOG_DB_PREFIX", "sdtest")
+    _worker_of_its_own()
     return Infra(
         amqp_uri=os.environ["AMQP_URI"],
         mongodb_uri=os.environ["MONGODB_URI"],
@@ -67,6 +68,29 @@ def _infra_from_environment() -> Infra:
         own_broker=os.environ.get("STADTDIALOG_OWN_BROKER") == "1",
         own_database=os.environ.get("STADTDIALOG_OWN_DATABASE") == "1",
     )
+
+
+def _worker_of_its_own() -> None:
+    """Under pytest-xdist each worker runs a platform of its own: its own vhost on the broker
+    and its own databases, so the two never consume each other's messages or read each
+    other's cities. Set once per worker process, before any service is started."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or os.environ.get("STADTDIALOG_WORKER_OF") == worker:
+        return
+    if os.environ.get("STADTDIALOG_OWN_BROKER") != "1":
+        raise pytest.UsageError(
+            "parallel tests (-n) need the suite's own broker: a vhost per worker is made with "
+            "rabbitmqctl; with AMQP_URI given run the suite without -n"
+        )
+    base, _, vhost = os.environ["AMQP_URI"].rstrip("/").rpartition("/")
+    if "@" not in vhost and ":" not in vhost and vhost:
+        worker_vhost = f"{vhost}_{worker}"
+    else:  # no vhost in the URI: the default one, named after nothing
+        base, worker_vhost = os.environ["AMQP_URI"].rstrip("/"), f"stadtdialog_test_{worker}"
+    subprocess.run([str(INFRA), "fresh-vhost", worker_vhost], check=True, capture_output=True)
+    os.environ["AMQP_URI"] = f"{base}/{worker_vhost}"
+    os.environ["STADTDIALOG_DB_PREFIX"] = f"{os.environ['STADTDIALOG_DB_PREFIX']}_{worker}"
+    os.environ["STADTDIALOG_WORKER_OF"] = worker
 
 
 @pytest.fixture(scope="session")

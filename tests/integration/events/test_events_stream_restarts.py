@@ -19,7 +19,8 @@ from events_support import ExampleConsumer
 from services.kit.outbox import OutboxWriter
 from services.kit.testing import wait_until
 
-pytestmark = pytest.mark.integration
+# serial: it takes the broker or the database away, or loads the machine (deploy/local/test)
+pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 RATE = 20  # facts per second
 SECONDS = 24

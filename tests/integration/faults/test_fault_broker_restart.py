@@ -13,7 +13,8 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from gateway.rpc import _replies_can_arrive
 from services.kit.testing import wait_until
 
-pytestmark = pytest.mark.integration
+# serial: it takes the broker or the database away, or loads the machine (deploy/local/test)
+pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 CLIENTS = 8  # as many as the test gateway has threads
 ROUNDS = 6

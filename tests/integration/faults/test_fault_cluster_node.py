@@ -40,6 +40,7 @@ from services.kit.testing import OPERATOR_EMAIL, wait_until  # noqa: E402
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.serial,
     pytest.mark.skipif(
         os.environ.get("STADTDIALOG_SLOW_TESTS") != "1",
         reason="a three-node RabbitMQ cluster: set STADTDIALOG_SLOW_TESTS=1",

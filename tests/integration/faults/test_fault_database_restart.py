@@ -13,7 +13,8 @@ from fault_support import ANSWER_WITHIN, Load, unexpected
 
 from services.kit.testing import wait_until
 
-pytestmark = pytest.mark.integration
+# serial: it takes the broker or the database away, or loads the machine (deploy/local/test)
+pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 OUTAGE_SECONDS = 8
 

@@ -18,7 +18,8 @@ from dialogue_support import create_talk, table_talk_city  # noqa: E402
 
 from services.kit.testing import wait_until  # noqa: E402
 
-pytestmark = pytest.mark.integration
+# serial: it takes the broker or the database away, or loads the machine (deploy/local/test)
+pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 CAPACITY = 4
 GUESTS = 10

@@ -7,6 +7,7 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
 import requests
 from kombu import Connection, Queue
 from nameko.standalone.events import get_event_exchange
@@ -16,6 +17,9 @@ from fault_support import Load  # noqa: E402
 
 from services.kit.outbox import OutboxWriter, published_of  # noqa: E402
 from services.kit.testing import wait_until  # noqa: E402
+
+# serial: it takes the broker away (deploy/local/test runs it after the parallel part)
+pytestmark = pytest.mark.serial
 
 REGISTERED = "stadtdialog.identity.account.registered.v1"
 

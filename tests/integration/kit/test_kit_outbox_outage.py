@@ -19,7 +19,8 @@ from pymongo.collection import Collection
 
 from services.kit.outbox import OutboxRelay, OutboxWriter, published_of
 
-pytestmark = pytest.mark.integration
+# serial: it takes the broker or the database away, or loads the machine (deploy/local/test)
+pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
 SERVICE = "kittest"
 

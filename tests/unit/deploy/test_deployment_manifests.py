@@ -59,14 +59,23 @@ def test_compose_file_is_valid_and_runs_every_service() -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
-    """Every overlay built with kustomize (go run, from the Go module proxy)."""
+    """Every overlay built with kustomize (from the Go module proxy), installed once into the
+    test's directory: ``go run`` would link it anew for every overlay."""
     workdir = tmp_path_factory.mktemp("kustomize")
+    installed = subprocess.run(
+        ["go", "install", KUSTOMIZE],
+        cwd=workdir,
+        env={**os.environ, "GOFLAGS": "-mod=mod", "GOBIN": str(workdir)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert installed.returncode == 0, installed.stderr
     outputs = {}
     for overlay in OVERLAYS:
         result = subprocess.run(
-            ["go", "run", KUSTOMIZE, "build", str(overlay)],
+            [str(workdir / "kustomize"), "build", str(overlay)],
             cwd=workdir,
-            env={**os.environ, "GOFLAGS": "-mod=mod"},
             capture_output=True,
             text=True,
             timeout=600,

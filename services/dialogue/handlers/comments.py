@@ -105,13 +105,17 @@ class CommentHandlers(DialogueBase):
         if target_kind not in COMMENT_TARGETS or not _oid(target_id):
             raise NotFound(TARGET_MISSING)
         moderator = self.caller.has_role(city, *MODERATORS)
+        rows = list(
+            Comment.scoped(city, target_kind=target_kind, target_id=target_id).order_by(
+                "created_at"
+            )
+        )
         reports: dict[str, int] = {}
-        if moderator:
-            for report in Report.scoped(city, target__startswith="comment:"):
+        if moderator and rows:  # an $in of known keys (FerretDB has no prefix regex)
+            for report in Report.scoped(city, target__in=[f"comment:{c.id}" for c in rows]):
                 key = report.target.partition(":")[2]
                 reports[key] = reports.get(key, 0) + 1
-        rows = Comment.scoped(city, target_kind=target_kind, target_id=target_id)
-        views = [self._comment_view(c, moderator, reports) for c in rows.order_by("created_at")]
+        views = [self._comment_view(c, moderator, reports) for c in rows]
         top = [dict(v, replies=[]) for v in views if not v["parent_id"]]
         by_id = {v["id"]: v for v in top}
         for view in views:
@@ -155,9 +159,7 @@ class CommentHandlers(DialogueBase):
         comment = self._comment(city, comment_id)
         if comment.author_id != user_id:
             raise Forbidden("Only the author may change a comment.")
-        if comment.hidden or _now() - _aware(comment.created_at) >= timedelta(
-            minutes=EDIT_MINUTES
-        ):
+        if comment.hidden or _now() - _aware(comment.created_at) >= timedelta(minutes=EDIT_MINUTES):
             raise Conflict(EDIT_OVER, {"body": [EDIT_OVER]})
         if comment.body != values["body"]:
             comment.body, comment.edited_at = values["body"], _now()

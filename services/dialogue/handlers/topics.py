@@ -139,7 +139,7 @@ class TopicHandlers(DialogueBase):
 
     @rpc
     def report(self, city: str, target: str, target_id: str, data: dict[str, Any]) -> dict:
-        """Anyone signed in may report a topic, an idea or a comment once; moderators see the count."""
+        """Anyone signed in may report a topic, an idea or a comment once (moderators count)."""
         user_id = self.caller.require_authenticated()
         self._state(city)
         reason = load(ReasonSchema(), data)["reason"]

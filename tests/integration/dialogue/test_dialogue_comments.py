@@ -97,9 +97,8 @@ def test_comment_reply_edit_report_hide(api, platform, place) -> None:
         with pytest.raises(Invalid):
             rpc.dialogue.hide_comment(slug, first["id"], {"reason": ""})
         rpc.dialogue.hide_comment(slug, first["id"], {"reason": "Werbung"})
-    with _as(platform, ben) as rpc:
-        with pytest.raises(Forbidden):
-            rpc.dialogue.hide_comment(slug, reply["id"], {"reason": "Mag ich nicht"})
+    with _as(platform, ben) as rpc, pytest.raises(Forbidden):
+        rpc.dialogue.hide_comment(slug, reply["id"], {"reason": "Mag ich nicht"})
     shown = _list(platform, None, slug, idea_id)[0]
     assert shown["hidden"] and shown["hidden_reason"] == "Werbung" and shown["body"] == ""
 

@@ -155,9 +155,7 @@ def topic(slug: str, topic_id: str) -> tuple[str, int]:
     return _topic_page(slug, topic_id)
 
 
-def _scenario_page(
-    slug: str, scenario_id: str, status: int = 200, **extra: Any
-) -> tuple[str, int]:
+def _scenario_page(slug: str, scenario_id: str, status: int = 200, **extra: Any) -> tuple[str, int]:
     scenario = rpc("scenarios", "get_scenario", slug, scenario_id)
     if scenario["status"] != "published":
         raise NotFound()

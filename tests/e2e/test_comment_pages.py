@@ -102,5 +102,17 @@ def test_comment_reply_report_and_hide_on_a_phone(
     expect(phone.locator(".comment-replies")).to_contain_text("Gute Idee, ich helfe mit.")
     pages.check(phone, "comment-hidden")
     _no_raw_keys(phone)
+    phone.set_viewport_size({"width": 1366, "height": 900})
+    pages.check(phone, "comment-hidden-wide")
+
+    # The same section under a topic (its own page, linked from the city page).
+    topic = next(t for t in api.get(f"/cities/{slug}/topics").json() if t["source"] == "deep_dive")
+    phone.goto(f"{base}/stadt/{slug}/themen/{topic['id']}")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(topic["title"])
+    phone.locator("#kommentar-neu").fill("Mehr Busse am Sonntag!")
+    phone.get_by_role("button", name="Kommentar senden").click()
+    expect(phone.locator("article.comment")).to_contain_text("Mehr Busse am Sonntag!")
+    pages.check(phone, "topic-comment")
+    _no_raw_keys(phone)
     mail = api.sink.wait_for(anna["email"], count=2)[-1]
     assert mail["Subject"].startswith("Dein Kommentar wurde ausgeblendet")

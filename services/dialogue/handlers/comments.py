@@ -124,6 +124,29 @@ class CommentHandlers(DialogueBase):
         return top
 
     @rpc
+    def reported_comments(self, city: str) -> list[dict[str, Any]]:
+        """Moderators: the reported comments, most reported first, each with where it stands."""
+        self.caller.require_role(city, *MODERATORS)
+        self._state(city)
+        reasons: dict[str, list[str]] = {}
+        for report in Report.scoped(city).order_by("at"):
+            kind, _, comment_id = report.target.partition(":")
+            if kind == "comment" and _oid(comment_id):
+                reasons.setdefault(comment_id, []).append(report.reason)
+        found = Comment.scoped(city, id__in=list(reasons)) if reasons else []
+        views = []
+        for comment in found:
+            counts = {str(comment.id): len(reasons[str(comment.id)])}
+            view = self._comment_view(comment, True, counts)
+            view.update(
+                target_kind=comment.target_kind,
+                target_id=comment.target_id,
+                reasons=reasons[str(comment.id)],
+            )
+            views.append(view)
+        return sorted(views, key=lambda v: (v["hidden"], -v["reports"]))
+
+    @rpc
     def post_comment(
         self, city: str, target_kind: str, target_id: str, data: dict[str, Any]
     ) -> dict[str, Any]:

@@ -94,11 +94,18 @@ def test_comment_reply_edit_report_hide(api, platform, place) -> None:
     roles = {slug: ["city_admin"]}
     with _as(platform, moderator, roles) as rpc:
         assert rpc.dialogue.list_comments(slug, "idea", idea_id)[0]["reports"] == 1
+        queue = rpc.dialogue.reported_comments(slug)
+        assert [(c["id"], c["reasons"], c["target_id"]) for c in queue] == [
+            (first["id"], ["Spam mit Skript"], idea_id)
+        ]
         with pytest.raises(Invalid):
             rpc.dialogue.hide_comment(slug, first["id"], {"reason": ""})
         rpc.dialogue.hide_comment(slug, first["id"], {"reason": "Werbung"})
-    with _as(platform, ben) as rpc, pytest.raises(Forbidden):
-        rpc.dialogue.hide_comment(slug, reply["id"], {"reason": "Mag ich nicht"})
+    with _as(platform, ben) as rpc:
+        with pytest.raises(Forbidden):
+            rpc.dialogue.reported_comments(slug)
+        with pytest.raises(Forbidden):
+            rpc.dialogue.hide_comment(slug, reply["id"], {"reason": "Mag ich nicht"})
     shown = _list(platform, None, slug, idea_id)[0]
     assert shown["hidden"] and shown["hidden_reason"] == "Werbung" and shown["body"] == ""
 

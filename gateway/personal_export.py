@@ -119,6 +119,7 @@ CODES: dict[str, str] = {
     "role.revoked": "Rolle entzogen",
     "topic.hidden": "Thema ausgeblendet",
     "idea.hidden": "Idee ausgeblendet",
+    "comment.hidden": "Kommentar ausgeblendet",
     "idea.status_changed": "Status einer Idee geändert",
     "observation.hidden": "Beobachtung ausgeblendet",
     "topic.published": "Vertiefungsthema veröffentlicht",

@@ -138,6 +138,7 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
         account_id = (envelope.get("data") or {}).get("account_id")
         if not account_id:
             return
+        self._forget_comments(self._comment_cities(), account_id)
         cities = self._talk_cities()
         if not cities:
             return

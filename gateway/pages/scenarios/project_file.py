@@ -18,7 +18,7 @@ from gateway.pages.scenarios.workspace import _overview
 from gateway.project_exchange import ProjectFile, project_tables
 from gateway.project_import import parse_project
 from gateway.scenario_exchange import ExchangeError, to_xlsx
-from services.kit.errors import Conflict, DomainError, Forbidden
+from services.kit.errors import DomainError, Forbidden
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 W = "/stadt/<slug>/szenarien/werkstatt/projekt"
@@ -57,39 +57,18 @@ def project_export(slug: str) -> Response:
 
 
 def write(slug: str, found: ProjectFile) -> None:
-    """The file's project into this city's empty project, step by step through the service
-    (which checks every value again)."""
-    if rpc("scenarios", "get_project", slug)["overview"]["factors"]:
-        message = (
-            "The project already has influencing factors: a project file is imported into a "
-            "project without factors."
-        )
-        raise Conflict(message, {"datei_projekt": [message]})
-    # the factors first: in the wrong phase the first call is refused and nothing has changed
-    ids = [rpc("scenarios", "create_factor", slug, f)["id"] for f in found.factors]
-    rpc("scenarios", "update_project", slug, found.project)
-    if any(v is not None for row in found.influence for v in row):
-        rpc("scenarios", "rate_influence", slug, {"factor_ids": ids, "matrix": found.influence})
-    if found.key:
-        chosen = {"factor_ids": [ids[k] for k in found.key], "note": "Aus der Projektdatei."}
-        rpc("scenarios", "decide_key_factors", slug, chosen)
-    made = [
-        rpc(
-            "scenarios",
-            "create_projection",
-            slug,
-            {
-                "factor_id": ids[p["factor"]],
-                "title": p["title"],
-                "description": p["description"],
-                "probability": p["probability"],
-            },
-        )["id"]
-        for p in found.projections
-    ]
-    if any(v is not None for row in found.consistency for v in row):
-        body = {"projection_ids": made, "matrix": found.consistency}
-        rpc("scenarios", "rate_consistency", slug, body)
+    """The file's project into this city's empty project in one service call, all or nothing
+    (``services/scenarios/handlers/project_file.py``: every step checked again by the service;
+    a refused or failed step leaves the project as it was)."""
+    body = {
+        "project": found.project,
+        "factors": found.factors,
+        "influence": found.influence,
+        "key": found.key,
+        "projections": found.projections,
+        "consistency": found.consistency,
+    }
+    rpc("scenarios", "import_project", slug, body)
 
 
 @bp.post(f"{W}/import")

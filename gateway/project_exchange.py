@@ -1,4 +1,6 @@
-"""A whole scenario project as one XLSX workbook, a sheet per part, and read back (pure).
+"""A whole scenario project as one XLSX workbook, a sheet per part, or as a ZIP archive of
+one CSV file per sheet ("Projekt.csv", …: UTF-8 with byte-order mark, ``;``, decimal comma, as
+German Excel opens them), and read back (pure).
 
 Sheets: "Projekt" (title, description, method settings), "Einflussfaktoren" (with their
 profile fields), "Einflussmatrix" (the raters' mean), "Schlüsselfaktoren", "Projektionen",
@@ -13,11 +15,13 @@ written, so a broken file changes nothing; errors are German and name sheet, row
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
 from gateway.scenario_exchange import matrix_table, unique_labels
-from gateway.spreadsheets import Cell, Table
+from gateway.spreadsheets import Cell, Table, to_csv
 
 FACTOR_FIELDS = [  # (key, column header, longest text the service takes)
     ("title", "Titel", 200),
@@ -137,3 +141,12 @@ def project_tables(
                        *(chosen.get(kf["id"]) for kf in key)])  # fmt: skip
     tables.append(Table("Szenarien", s_header, s_rows, "B2", True))
     return tables
+
+
+def to_csv_zip(tables: list[Table]) -> bytes:
+    """The workbook's sheets as one CSV file each, named after the sheet, in one ZIP archive."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in tables:
+            archive.writestr(f"{table.name}.csv", to_csv(table))
+    return out.getvalue()

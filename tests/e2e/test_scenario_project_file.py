@@ -15,7 +15,7 @@ from test_scenario_pages import PHONE, Project, _check, _context, _sign_in
 from gateway.project_exchange import project_tables
 from gateway.scenario_exchange import to_xlsx
 
-FIELD = "Projektdatei (XLSX)"
+FIELD = "Projektdatei (XLSX oder ZIP mit CSV-Dateien)"
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_a_facilitator_takes_a_project_workbook_into_an_empty_project(
     section.get_by_label(FIELD).set_input_files(str(broken))
     section.get_by_role("button", name="Projekt übernehmen").click()
     summary = wide.locator(".kern-alert--danger")
-    expect(summary).to_contain_text("keine XLSX-Arbeitsmappe")
+    expect(summary).to_contain_text("keine XLSX-Arbeitsmappe und kein ZIP-Archiv")
     expect(summary.get_by_role("link", name=FIELD)).to_be_visible()
     expect(wide.get_by_label(FIELD)).to_have_attribute("aria-invalid", "true")
     _check(wide, tmp_path, "project-file-error")

@@ -113,8 +113,10 @@ class ProjectFileHandlers(ScenariosBase):
         if any(not isinstance(k, int) or not 0 <= k < n for k in data.get("key") or []):
             raise _invalid("key", "Not a factor of the file.")
         for p in data.get("projections") or []:
-            if not isinstance(p, dict) or not isinstance(p.get("factor"), int) or not (
-                0 <= p["factor"] < n
+            if (
+                not isinstance(p, dict)
+                or not isinstance(p.get("factor"), int)
+                or not (0 <= p["factor"] < n)
             ):
                 raise _invalid("projections", "Not a factor of the file.")
 

@@ -51,8 +51,14 @@ def _state(city, db) -> dict:
             key=lambda d: d["_id"],
         )
         for name in (
-            "projects", "factors", "influence_ratings", "key_factor_decisions", "projections",
-            "consistency_ratings", "rating_versions", "pair_resolutions",
+            "projects",
+            "factors",
+            "influence_ratings",
+            "key_factor_decisions",
+            "projections",
+            "consistency_ratings",
+            "rating_versions",
+            "pair_resolutions",
         )  # fmt: skip
     }
     facts = stored_rows(db["outbox"], {"envelope.city": city.slug})

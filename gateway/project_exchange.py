@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.scenario_exchange import matrix_table, unique_labels
+from gateway.scenario_exchange import matrix_table, unique_labels, upper_triangle
 from gateway.spreadsheets import Cell, Table, to_csv
 
 FACTOR_FIELDS = [  # (key, column header, longest text the service takes)
@@ -62,14 +62,6 @@ class ProjectFile:
 
 
 # ------------------------------------------------------------------ writing
-def _upper(values: list[list[Any]], factor_of: list[str]) -> list[list[Any]]:
-    n = len(values)
-    return [
-        [values[i][j] if j > i and factor_of[i] != factor_of[j] else None for j in range(n)]
-        for i in range(n)
-    ]
-
-
 def project_tables(
     project: dict[str, Any],
     factors: list[dict[str, Any]],
@@ -125,7 +117,7 @@ def project_tables(
         by_id = {(a, b): v for a, row in zip(ids, consistency["matrix"], strict=True)
                  for b, v in zip(ids, row, strict=True)}  # fmt: skip
     full = [[by_id.get((a["id"], b["id"])) for _, b in ordered] for _, a in ordered]
-    upper = _upper(full, [kf["id"] for kf, _ in ordered])
+    upper = upper_triangle(full, [kf["id"] for kf, _ in ordered])
     tables.append(matrix_table("Konsistenzmatrix", "passt zu →", p_labels, upper))
     s_header = [
         "Titel",

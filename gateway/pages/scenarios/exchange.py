@@ -90,7 +90,8 @@ def _chosen_matrix(slug: str, kind: str) -> tuple[list[str], list[list[Any]], bo
     overview, mine, key = MATRICES[kind]
     if _source() == "gesamt":
         found = rpc("scenarios", overview, slug)
-        ids = found[key] if key in found else [f["id"] for f in found["factors"]]
+        # the influence overview names its factors (rows in that order), the others their ids
+        ids = [f["id"] for f in found["factors"]] if kind == "influence" else found[key]
         return ids, found["matrix"], True
     if not _roles(slug)["is_editor"]:
         raise Forbidden()

@@ -2,7 +2,8 @@
 finished project (a hostile factor name, profile fields with line breaks), imported into another
 city's empty project by its facilitator, exported again — every sheet but the scenarios is the
 same, cell for cell. A second import is refused (the project has factors), a file without a
-sheet is refused naming it, and only facilitators export or import."""
+sheet is refused naming it, the same project as a ZIP of CSV files goes in as the workbook
+does, and only facilitators export or import."""
 
 from __future__ import annotations
 
@@ -106,3 +107,22 @@ def test_a_project_goes_to_excel_and_into_an_empty_project(scenario_city, api, c
     assert "Das Blatt „Projektionen“ fehlt." in refused.text
     assert 'href="#projekt-datei"' in refused.text
     assert third.get("/factors", third.facilitator).json() == []
+
+    # the same project as CSV files in a ZIP (German Excel) goes in as the workbook does
+    zipped = facilitator.get(
+        f"{api.base}/stadt/{source.slug}/szenarien/werkstatt/projekt.zip", timeout=60
+    )
+    assert zipped.status_code == 200 and zipped.content.startswith(b"PK")
+    assert f'filename="projekt-{source.slug}-csv.zip"' in zipped.headers["Content-Disposition"]
+    assert member.get(f"{api.base}/stadt/{source.slug}/szenarien/werkstatt/projekt.zip",
+                      timeout=30).status_code == 403  # fmt: skip
+    from_csv = _import(browser(api, third.facilitator), api.base, third.slug, zipped.content,
+                       "projekt.zip")  # fmt: skip
+    assert from_csv.status_code == 302, from_csv.text[:2000]
+    third_copy = _sheets(
+        browser(api, third.facilitator)
+        .get(f"{api.base}/stadt/{third.slug}/szenarien/werkstatt/projekt.xlsx", timeout=60)
+        .content
+    )
+    for name in list(sheets)[:-1]:
+        assert third_copy[name] == sheets[name], name

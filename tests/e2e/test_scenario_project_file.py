@@ -52,6 +52,8 @@ def test_a_facilitator_takes_a_project_workbook_into_an_empty_project(
     wide.goto(f"{api.base}/stadt/{project.slug}/szenarien/werkstatt")
     section = wide.locator("section[aria-labelledby='projektdatei']")
     expect(section.get_by_role("link", name="Projekt als XLSX herunterladen")).to_be_visible()
+    csv_zip = section.get_by_role("link", name="Projekt als CSV-Dateien (ZIP) herunterladen")
+    expect(csv_zip).to_be_visible()
     broken = tmp_path / "projekt.csv"
     broken.write_text("Titel;Wert\r\n", encoding="utf-8")
     section.get_by_label(FIELD).set_input_files(str(broken))

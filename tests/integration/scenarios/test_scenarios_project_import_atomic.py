@@ -73,7 +73,7 @@ def test_a_refused_last_step_leaves_the_project_as_it_was(platform, api, cities)
     city.to_scenarios()
     me = api.get("/me", token=city.facilitator["token"]).json()["id"]
     config = {"AMQP_URI": platform.infra.amqp_uri, "serializer": "json"}
-    context = caller_context(Caller(user_id=me))
+    context = caller_context(Caller(user_id=me, roles={city.slug: ["facilitator"]}))
     db = platform.infra.database("scenarios")
     before = _state(city, db)
     assert before["projects"][0]["title"] == "Vorher" and not before["factors"]

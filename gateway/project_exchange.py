@@ -4,7 +4,8 @@ German Excel opens them), and read back (pure).
 
 Sheets: "Projekt" (title, description, method settings), "Einflussfaktoren" (with their
 profile fields), "Einflussmatrix" (the raters' mean), "Schlüsselfaktoren", "Projektionen",
-"Konsistenzmatrix" (the mean, each pair once) and "Szenarien" (title, status, narrative and the
+"Konsistenzmatrix" (the mean, each pair once), "Cross-Impact-Matrix" (the CIB judgements' mean,
+directed, −3…+3) and "Szenarien" (title, status, narrative and the
 projection per key factor; for reading — scenarios come from a run and are not imported).
 
 Written and read with ``scenario_exchange`` (labels, matrices, German Excel, formula starts
@@ -17,10 +18,15 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.scenario_exchange import matrix_table, unique_labels, upper_triangle
+from gateway.scenario_exchange import (
+    directed_blocks,
+    matrix_table,
+    unique_labels,
+    upper_triangle,
+)
 from gateway.spreadsheets import Cell, Table, to_csv
 
 FACTOR_FIELDS = [  # (key, column header, longest text the service takes)
@@ -59,6 +65,7 @@ class ProjectFile:
     consistency: list[list[int | None]]
     rounded: int = 0  # mean values rounded to the scale
     scenarios: int = 0  # scenarios in the file (not imported)
+    cross_impact: list[list[int | None]] = field(default_factory=list)  # in projection order
 
 
 # ------------------------------------------------------------------ writing
@@ -69,6 +76,7 @@ def project_tables(
     projections: dict[str, Any],
     consistency: dict[str, Any] | None,
     scenarios: list[dict[str, Any]],
+    cross_impact: dict[str, Any] | None = None,
 ) -> list[Table]:
     """The workbook's sheets from the service's views (``get_project``, ``list_factors``,
     ``influence``, ``list_projections``, ``consistency``, ``list_scenarios``)."""
@@ -119,6 +127,14 @@ def project_tables(
     full = [[by_id.get((a["id"], b["id"])) for _, b in ordered] for _, a in ordered]
     upper = upper_triangle(full, [kf["id"] for kf, _ in ordered])
     tables.append(matrix_table("Konsistenzmatrix", "passt zu →", p_labels, upper))
+    directed = {}
+    if cross_impact is not None:
+        ids = cross_impact["projection_ids"]
+        directed = {(a, b): v for a, row in zip(ids, cross_impact["matrix"], strict=True)
+                    for b, v in zip(ids, row, strict=True)}  # fmt: skip
+    cross = [[directed.get((a["id"], b["id"])) for _, b in ordered] for _, a in ordered]
+    cross = directed_blocks(cross, [kf["id"] for kf, _ in ordered])
+    tables.append(matrix_table("Cross-Impact-Matrix", "wirkt auf →", p_labels, cross))
     s_header = [
         "Titel",
         "Status",

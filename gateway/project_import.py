@@ -256,8 +256,13 @@ def parse_project(data: bytes) -> ProjectFile:
     consistency, more = _matrix(sheets, "Konsistenzmatrix", p_labels, (1, 5),
                                 lambda i, j: factor_of[i] != factor_of[j],
                                 "keine Projektion der Datei", errors, symmetric=True)  # fmt: skip
+    cross, rounded_cross = [[None] * len(p_labels) for _ in p_labels], 0
+    if "Cross-Impact-Matrix" in sheets:  # files from before it was exported have none
+        cross, rounded_cross = _matrix(sheets, "Cross-Impact-Matrix", p_labels, (-3, 3),
+                                       lambda i, j: factor_of[i] != factor_of[j],
+                                       "keine Projektion der Datei", errors)  # fmt: skip
     if errors:
         raise ExchangeError(errors)
     scenarios = sum(1 for row in sheets.get("Szenarien", [])[1:] if row and _text(row[0]))
     return ProjectFile(project, factors, influence, key, projections, consistency,
-                       rounded + more, scenarios)  # fmt: skip
+                       rounded + more + rounded_cross, scenarios, cross)  # fmt: skip

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from gateway.spreadsheets import BOM, Cell, Table, spreadsheet_text, to_csv, to_xlsx
 
 __all__ = ["Cell", "ExchangeError", "Table", "matrix_table", "parse_matrix", "read_grid",
-           "to_csv", "to_xlsx", "unique_labels", "upper_triangle"]  # fmt: skip
+           "to_csv", "to_xlsx", "unique_labels", "upper_triangle", "directed_blocks"]  # fmt: skip
 MAX_CELLS = 200  # rows or columns read from a file: a workshop matrix has a few dozen
 MAX_UNPACKED = 20 * 1024 * 1024  # bytes of an XLSX file once unpacked
 
@@ -61,6 +61,14 @@ def upper_triangle(values: list[list[Cell]], factor_of: Sequence[str]) -> list[l
         [values[i][j] if j > i and factor_of[i] != factor_of[j] else None for j in range(n)]
         for i in range(n)
     ]
+
+
+def directed_blocks(values: list[list[Cell]], factor_of: Sequence[str]) -> list[list[Cell]]:
+    """A directed (cross-impact) matrix with only the judged blocks: a value inside a key
+    factor's own block never goes out."""
+    n = len(values)
+    return [[values[i][j] if factor_of[i] != factor_of[j] else None for j in range(n)]
+            for i in range(n)]  # fmt: skip
 
 
 def matrix_table(

@@ -24,16 +24,15 @@ from gateway.pages.scenarios.exchange import (
     _file_field,
     _import_errors,
 )
-from gateway.scenario_exchange import ExchangeError, matrix_table, parse_matrix, read_grid
+from gateway.scenario_exchange import (
+    ExchangeError,
+    directed_blocks,
+    matrix_table,
+    parse_matrix,
+    read_grid,
+)
 
 CORNER = "wirkt auf →"
-
-
-def _cross(values: list[list[float | None]], factor_of: list[str]) -> list[list[float | None]]:
-    """Only the judged blocks: a value inside a key factor's own block never goes out."""
-    n = len(values)
-    return [[values[i][j] if factor_of[i] != factor_of[j] else None for j in range(n)]
-            for i in range(n)]  # fmt: skip
 
 
 @bp.get("/stadt/<slug>/szenarien/werkstatt/cib/export.<fmt>")
@@ -43,7 +42,7 @@ def cib_export(slug: str, fmt: str) -> Response:
     name = "Cross-Impact gesamt" if overall else "Cross-Impact-Matrix"
     stem = f"cross-impact-matrix-{'gesamt-' if overall else ''}{slug}"
     labels, factor_of = _consistency_layout(slug, ids)
-    table = matrix_table(name, CORNER, labels, _cross(values, factor_of))
+    table = matrix_table(name, CORNER, labels, directed_blocks(values, factor_of))
     return _download([table], fmt, stem, f"Cross-Impact-Matrix {slug}")
 
 

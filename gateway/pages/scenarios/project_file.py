@@ -49,6 +49,7 @@ def _tables(slug: str) -> list[Table]:
         rpc("scenarios", "list_projections", slug),
         _or_empty("consistency", slug, None),
         rpc("scenarios", "list_scenarios", slug),
+        _or_empty("cross_impacts", slug, None),
     )
 
 
@@ -82,6 +83,7 @@ def write(slug: str, found: ProjectFile) -> None:
         "key": found.key,
         "projections": found.projections,
         "consistency": found.consistency,
+        "cross_impact": found.cross_impact,
     }
     rpc("scenarios", "import_project", slug, body)
 

@@ -82,7 +82,8 @@ class ProjectFileHandlers(ScenariosBase):
     def import_project(self, city: str, data: dict[str, Any]) -> dict[str, Any]:
         """``data``: ``project`` (settings), ``factors``, ``influence`` (matrix in factor order),
         ``key`` (factor indices), ``projections`` (``factor`` index, title, description,
-        probability) and ``consistency`` (matrix in projection order) — ``ProjectFile``.
+        probability), ``consistency`` and ``cross_impact`` (matrices in projection order) —
+        ``ProjectFile``.
         Into a project without factors only; refused or failed, nothing is left of it."""
         self._require(city, FACILITATOR, "scenarios")
         project = self._project(city)
@@ -147,4 +148,7 @@ class ProjectFileHandlers(ScenariosBase):
         consistency = data.get("consistency") or []
         if any(v is not None for row in consistency for v in row):
             self.rate_consistency(city, {"projection_ids": made, "matrix": consistency})
+        cross = data.get("cross_impact") or []
+        if any(v is not None for row in cross for v in row):
+            self.rate_cross_impacts(city, {"projection_ids": made, "matrix": cross})
         return {"factor_ids": ids, "projection_ids": made}

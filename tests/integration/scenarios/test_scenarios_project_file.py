@@ -51,6 +51,13 @@ def test_a_project_goes_to_excel_and_into_an_empty_project(scenario_city, api, c
     body = {"run_id": made["run"]["id"], "cluster": raw["cluster"], "title": "Grün"}
     assert source.post("/scenarios", body).status_code == 201
 
+    order = made["order"]  # two projections per key factor, grouped by key factor
+    cross = [[None if i // 2 == j // 2 else (i * 7 + j * 3) % 7 - 3 for j in range(len(order))]
+             for i in range(len(order))]  # fmt: skip
+    judged = source.put(
+        "/cross-impacts/rating", {"projection_ids": order, "matrix": cross}, source.members[0]
+    )
+    assert judged.status_code == 200, judged.text
     member = browser(api, source.members[0])
     url = f"{api.base}/stadt/{source.slug}/szenarien/werkstatt/projekt.xlsx"
     assert member.get(url, timeout=30).status_code == 403
@@ -61,13 +68,17 @@ def test_a_project_goes_to_excel_and_into_an_empty_project(scenario_city, api, c
     sheets = _sheets(exported.content)
     assert list(sheets) == [
         "Projekt", "Einflussfaktoren", "Einflussmatrix", "Schlüsselfaktoren", "Projektionen",
-        "Konsistenzmatrix", "Szenarien",
+        "Konsistenzmatrix", "Cross-Impact-Matrix", "Szenarien",
     ]  # fmt: skip
     assert sheets["Einflussfaktoren"][1][1] == "'" + HOSTILE  # never a formula
     assert sheets["Einflussfaktoren"][1][3] == "Modal Split\nPendler"
     assert len(sheets["Schlüsselfaktoren"]) == 4 and len(sheets["Projektionen"]) == 7
     assert sheets["Szenarien"][1][:2] == ("Grün", "Entwurf")
-    for name in ("Einflussmatrix", "Konsistenzmatrix"):  # means to carry over, not empty grids
+    for name in (
+        "Einflussmatrix",
+        "Konsistenzmatrix",
+        "Cross-Impact-Matrix",
+    ):  # means to carry over, not empty grids
         assert sum(isinstance(v, int) for row in sheets[name][1:] for v in row[1:]) >= 10, name
 
     # another city's empty project takes it in

@@ -43,8 +43,10 @@ def _views(influence: list[list[float | None]]) -> tuple:
                    "matrix": [[None, None, 4], [None, None, 2.5], [4, 2.5, None]]}  # fmt: skip
     scenarios = [{"title": "Grün", "status": "published", "narrative": "",
                   "projections": [{"factor_id": "a", "title": "mehr Rad"}]}]  # fmt: skip
+    cross = {"projection_ids": ids,  # directed; inside a key factor's block never exported
+             "matrix": [[None, 3, -2], [1, None, -1.5], [3, 0, None]]}  # fmt: skip
     return (project, factors, {"factors": refs, "matrix": influence},
-            {"key_factors": key}, consistency, scenarios)  # fmt: skip
+            {"key_factors": key}, consistency, scenarios, cross)  # fmt: skip
 
 
 def test_every_part_comes_back_and_decimals_are_rounded() -> None:
@@ -62,7 +64,8 @@ def test_every_part_comes_back_and_decimals_are_rounded() -> None:
     assert [(p["factor"], p["title"], p["probability"]) for p in found.projections] == [
         (0, "mehr Rad", 0.5), (0, "mehr Auto", None), (1, "teurer", None)]  # fmt: skip
     assert found.consistency == [[None, None, 4], [None, None, 3], [None, None, None]]
-    assert found.rounded == 2 and found.scenarios == 1
+    assert found.cross_impact == [[None, None, -2], [None, None, -1], [3, 0, None]]
+    assert found.rounded == 3 and found.scenarios == 1
 
 
 def _edited(data: bytes, sheet: str, cell: str, value) -> bytes:  # noqa: ANN001

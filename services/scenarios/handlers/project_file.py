@@ -94,7 +94,9 @@ class ProjectFileHandlers(ScenariosBase):
             )
             raise Conflict(message, {"datei_projekt": [message]})
         image = before_image(city, project)
-        outbox, held = self.outbox, _HeldFacts()
+        # The facts were declared where each step adds them (the event catalogue reads those
+        # calls); here they are only held back and then handed on unchanged.
+        stored_outbox, held = self.outbox, _HeldFacts()
         self.outbox = held
         try:
             made = self._write(city, data)
@@ -102,9 +104,9 @@ class ProjectFileHandlers(ScenariosBase):
             restore(city, project, image)
             raise
         finally:
-            self.outbox = outbox
+            self.outbox = stored_outbox
         for args, kwargs in held.facts:
-            outbox.add(*args, **kwargs)
+            stored_outbox.add(*args, **kwargs)
         return made
 
     @staticmethod

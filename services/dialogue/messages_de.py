@@ -63,4 +63,8 @@ GERMAN: dict[str, str] = {
     "Agree to the privacy notice to join as a guest.": (
         "Bitte stimme der Datenschutzerklärung zu, um als Gast teilzunehmen."
     ),
+    "Only its members may act for this organisation.": (
+        "Im Namen dieser Organisation dürfen nur ihre Mitglieder handeln (eingetragen im "
+        "eigenen Konto oder in einer Arbeitsgruppe der Stadt)."
+    ),
 }

@@ -140,15 +140,15 @@ def back_idea(slug: str, idea_id: str, kind: str) -> Any:
 
 
 def backing_organisations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One line per organisation: whether it supports, takes part, or both."""
-    found: dict[tuple[str, str], dict[str, Any]] = {}
+    """One line per organisation (members may spell it differently: one key), whether it
+    supports, takes part, or both; the name as a confirmed member gave it, if any."""
+    found: dict[str, dict[str, Any]] = {}
     for row in rows:
-        entry = found.setdefault(
-            (row["kind"], row["name"]), {**row, "supports": False, "helps": False}
-        )
+        entry = found.setdefault(row["key"], {**row, "supports": False, "helps": False})
         entry["supports" if row["as"] == "support" else "helps"] = True
-        entry["confirmed"] = entry["confirmed"] or row["confirmed"]
-    return list(found.values())
+        if row["confirmed"] and not entry["confirmed"]:
+            entry.update(name=row["name"], confirmed=True)
+    return sorted(found.values(), key=lambda o: o["name"].casefold())
 
 
 @bp.post("/stadt/<slug>/ideen/<idea_id>/organisation")

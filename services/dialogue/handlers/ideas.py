@@ -239,6 +239,7 @@ def _organisations(city: str, idea_id: str) -> list[dict[str, Any]]:
     rows = OrganisationSupport.scoped(city, idea_id=idea_id).order_by("organisation_name", "kind")
     return [
         {
+            "key": s.organisation_key,
             "name": s.organisation_name,
             "kind": s.organisation_kind,
             "as": s.kind,

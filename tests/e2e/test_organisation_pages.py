@@ -62,14 +62,14 @@ def test_support_an_idea_as_an_organisation_on_a_phone(
     _name_the_verein(phone, base, VEREIN, pages, "mein-bereich")
     phone.goto(idea_url)
     orgs = phone.locator("section[aria-labelledby=organisationen]")
-    expect(orgs.locator("#organisationen-zahlen")).to_contain_text("0 Organisationen unterstützen")
+    expect(orgs.locator("#organisationen-zahlen")).to_contain_text("Organisationen: 0 unterstützen")
     pages.check(phone, "idee-vorher")
     orgs.get_by_role("button", name=f"Im Namen von {VEREIN} unterstützen").click()
     expect(phone.get_by_text("Die Idee zeigt jetzt, was Deine Organisation")).to_be_visible()
     listed = orgs.locator("#organisationen-liste li")
     expect(listed).to_have_text(f"{VEREIN} (Verein) – unterstützt, nach eigener Angabe")
     assert orgs.locator("#organisationen-liste b").count() == 0  # the markup stayed text
-    expect(orgs.locator("#organisationen-zahlen")).to_contain_text("1 Organisationen unterstützen")
+    expect(orgs.locator("#organisationen-zahlen")).to_contain_text("Organisationen: 1 unterstützen")
     pages.check(phone, "idee-unterstuetzt")
     _no_raw_keys(phone)
 
@@ -79,11 +79,13 @@ def test_support_an_idea_as_an_organisation_on_a_phone(
     _name_the_verein(other, base, "kiez <b>&</b>  verein", pages, "mein-bereich-otto")
     other.goto(idea_url)
     others = other.locator("section[aria-labelledby=organisationen]")
-    expect(others.locator("#organisationen-zahlen")).to_contain_text("1 Organisationen")
+    expect(others.locator("#organisationen-zahlen")).to_contain_text(
+        "Organisationen: 1 unterstützen"
+    )
     withdraw = others.get_by_role("button", name="Unterstützung von kiez <b>&</b>  verein")
     withdraw.click()
     expect(others.locator("#organisationen-zahlen")).to_contain_text(
-        "0 Organisationen unterstützen"
+        "Organisationen: 0 unterstützen"
     )
     expect(others.locator("#organisationen-liste")).to_have_count(0)
     pages.check(other, "idee-zurueckgezogen")

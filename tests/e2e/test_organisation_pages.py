@@ -43,7 +43,7 @@ def _name_the_verein(page: Page, base: str, spelling: str, pages: Pages, shot: s
 
 
 def test_support_an_idea_as_an_organisation_on_a_phone(
-    phone: Page, browser: Browser, api, cities, platform, tmp_path
+    phone: Page, desktop: Page, browser: Browser, api, cities, platform, tmp_path
 ) -> None:
     city = _table_talk_city(api, cities, platform)
     slug, base = city["slug"], api.base
@@ -72,6 +72,10 @@ def test_support_an_idea_as_an_organisation_on_a_phone(
     expect(orgs.locator("#organisationen-zahlen")).to_contain_text("Organisationen: 1 unterstützen")
     pages.check(phone, "idee-unterstuetzt")
     _no_raw_keys(phone)
+    # Anyone (not signed in, on a desktop) sees the Verein on the idea's page.
+    desktop.goto(idea_url)
+    expect(desktop.locator("#organisationen-liste li")).to_contain_text(f"{VEREIN} (Verein)")
+    pages.check(desktop, "idee-desktop")
 
     # Otto is in the same Verein (spelled his way): it is supported already; he withdraws it.
     other = _context(browser, phone=True).new_page()

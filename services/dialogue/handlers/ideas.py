@@ -39,9 +39,8 @@ class IdeaHandlers(DialogueBase):
 
     def _idea_view(self, idea: Idea, counts: dict[tuple[str, str], int] | None = None) -> dict:
         idea_id = str(idea.id)
-        organisations = None
-        if counts is None:  # one idea's page: the organisations by name
-            organisations = _organisations(idea.city, idea_id)
+        # One idea's page: the organisations backing it by name (a list: their counts only).
+        organisations = _organisations(idea.city, idea_id) if counts is None else None
         if counts is None:  # both kinds in one look
             rows = IdeaSupport.scoped(idea.city, idea_id=idea_id).aggregate(
                 [{"$group": {"_id": "$kind", "n": {"$sum": 1}}}]
@@ -79,8 +78,8 @@ class IdeaHandlers(DialogueBase):
         }
         if organisations is not None:
             view["organisations"] = organisations
-            for row in organisations:
-                view[f"organisation_{'supporters' if row['as'] == 'support' else 'helpers'}"] += 1
+            view["organisation_supporters"] = sum(o["as"] == "support" for o in organisations)
+            view["organisation_helpers"] = sum(o["as"] == "helper" for o in organisations)
         if idea.hidden:
             view["hidden_reason"] = idea.hidden_reason
         return view

@@ -38,6 +38,8 @@ LABELS: dict[tuple[str, str], str] = {
     ("ideas", "total"): "Projektideen",
     ("ideas", "supports"): "Unterstützungen",
     ("ideas", "helpers"): "Menschen, die mitmachen",
+    ("ideas", "organisations"): "Unterstützende Organisationen",
+    ("ideas", "organisation_helpers"): "Organisationen, die mitmachen",
     ("closing", "events"): "Abschlussveranstaltungen",
     ("closing", "capacity"): "Plätze",
     ("closing", "confirmed"): "Bestätigte Anmeldungen",
@@ -69,6 +71,7 @@ CITY_COLUMNS: dict[str, str] = {
     "ideas": "Projektideen",
     "supports": "Unterstützungen",
     "helpers": "Menschen, die mitmachen",
+    "organisations": "Unterstützende Organisationen",
 }
 EVENT_STATUS = {"draft": "Entwurf", "published": "veröffentlicht", "cancelled": "abgesagt"}
 NO_ANSWER = "ohne Angabe"
@@ -168,10 +171,12 @@ def _all_ideas(results: dict[str, Any], extras: Extras) -> list[dict[str, Any]]:
 def _ideas(results: dict[str, Any], extras: Extras) -> Table:
     cohort = "year" in results
     header = ["Idee", "Kategorie", "Stadtteil", "Stand", "Unterstützungen", "Machen mit"]
+    header.append("Unterstützende Organisationen")
     rows: list[list[Cell]] = [
         [i["title"] or "Projektidee", value_label("category", i["category"])]
         + [i["district"] if i["district"] not in ("", None, "unknown") else NO_ANSWER]
         + [value_label("status", i["status"]), i["supports"], i["helpers"]]
+        + [i.get("organisations", 0)]
         + ([extras.names.get(i["city"], i["city"])] if cohort else [])
         for i in _all_ideas(results, extras)
     ]

@@ -1,7 +1,8 @@
 """Musterstadt, in the table-talk phase: a working group, a scenario project with factors, two
 published deep-dive topics, two table talks with registrations (the second has two seats, so a
 demo guest waits in place 1), project ideas with supports and help offers, comments with a
-reply and one comment the moderation hid."""
+reply and one comment the moderation hid, two organisations backing ideas in their name (named
+on the members' accounts: "nach eigener Angabe")."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from gateway.demo.people import MUSTERSTADT, Person
 from gateway.demo.seeder import Seeder
 from gateway.demo.steps import kickoff, publish_topics, scenario_project
+from services.dialogue.organisations import organisation_key
 
 IDEAS = (
     ("Radweg am Fluss", "Ein durchgehender, sicherer Radweg entlang des Flusses.",
@@ -88,6 +90,7 @@ def seed(s: Seeder, op: Person) -> None:
     s.call(guests[0], "POST", f"/cities/{slug}/ideas/{made[2]['id']}/helpers")
     s.call(host, "POST", f"/cities/{slug}/ideas/{made[1]['id']}/helpers")
     _comments(s, slug, admin, host, guests, made, dialogue_topics)
+    organisations(s, slug, host, guests, made)
     s.done("Musterstadt: Tischgespräche mit 2 Themen, 2 Gesprächen und 3 Ideen")
 
 
@@ -123,3 +126,21 @@ def _comments(
         admin, "POST", f"/cities/{slug}/comments/{advert['id']}/hide",
         {"reason": "Werbung – gehört nicht in die Diskussion."},
     )  # fmt: skip
+
+
+def organisations(
+    s: Seeder, slug: str, host: Person, guests: list[Person], made: list[dict]
+) -> None:
+    """The host and Jonas are in the Radverein (each wrote its name a little differently: it
+    counts once); Karl's repair initiative takes part in the repair café."""
+    verein = ("Radverein Musterstadt e.V.", "association")
+    members = (
+        (host, verein[0], "support", made[0]),
+        (guests[0], "radverein  Musterstadt e. V.", "support", made[0]),
+        (guests[2], "Initiative Reparieren statt Wegwerfen", "helpers", made[2]),
+    )
+    for person, name, act, idea in members:
+        kind = verein[1] if name.casefold().startswith("radverein") else "initiative"
+        s.call(person, "POST", "/me/organisations", {"name": name, "kind": kind, "city": slug})
+        key = organisation_key(kind, name)
+        s.call(person, "POST", f"/cities/{slug}/ideas/{idea['id']}/organisations/{key}/{act}")

@@ -164,3 +164,24 @@ def change_mails() -> tuple[str, int]:
     except DomainError as exc:
         return _refused(exc)
     return render_my_area(notice=_("Deine E-Mail-Einstellungen sind gespeichert."))
+
+
+@bp.post("/konto/organisationen")
+def add_organisation() -> tuple[str, int]:
+    """Name an organisation on the account (self-declared: "nach eigener Angabe")."""
+    form = {k: request.form.get(k, "").strip() for k in ("name", "kind", "city")}
+    body = {**form, "city": form["city"] or None}
+    try:
+        rpc("identity", "add_organisation", body)
+    except DomainError as exc:
+        return _refused(exc, **form)
+    return render_my_area(notice=_("Deine Organisation ist eingetragen."))
+
+
+@bp.post("/konto/organisationen/<int:index>/entfernen")
+def remove_organisation(index: int) -> tuple[str, int]:
+    try:
+        rpc("identity", "remove_organisation", index)
+    except DomainError as exc:
+        return _refused(exc)
+    return render_my_area(notice=_("Die Organisation ist entfernt."))

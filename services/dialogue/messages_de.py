@@ -82,4 +82,8 @@ GERMAN: dict[str, str] = {
     "Only the author may change a comment.": (
         "Nur wer den Kommentar geschrieben hat, darf ihn ändern."
     ),
+    "Only its members may act for this organisation.": (
+        "Im Namen dieser Organisation dürfen nur ihre Mitglieder handeln (eingetragen im "
+        "eigenen Konto oder in einer Arbeitsgruppe der Stadt)."
+    ),
 }

@@ -321,6 +321,30 @@ class Comment(TenantDocument):
     }
 
 
+class OrganisationSupport(TenantDocument):
+    """A support or an "Ich mache mit" given in an organisation's name: once per organisation
+    (``organisation_key``, services/dialogue/organisations.py), whichever member gave it."""
+
+    idea_id = StringField(required=True)
+    kind = StringField(required=True, choices=SUPPORT_KINDS)
+    organisation_key = StringField(required=True, max_length=64)
+    organisation_name = StringField(required=True, max_length=200)
+    organisation_kind = StringField(required=True, max_length=20)
+    # Named to the city in a working group it confirmed; else only on the giver's account.
+    confirmed = BooleanField(default=False)
+    given_by = StringField()  # the member's account id; removed when that account is deleted
+    at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "organisation_supports",
+        "indexes": [
+            {"fields": ("city", "idea_id", "kind", "organisation_key"), "unique": True},
+            ("city", "given_by"),
+        ],
+    }
+
+
 MODELS = (
     Topic,
     Talk,
@@ -338,4 +362,5 @@ MODELS = (
     IdeaSupport,
     Report,
     Comment,
+    OrganisationSupport,
 )

@@ -17,6 +17,7 @@ from services.dialogue.models import (
     Idea,
     IdeaSupport,
     Invitation,
+    OrganisationSupport,
     Registration,
     Reminder,
     Report,
@@ -104,6 +105,14 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         label="Unterstützungen und Mithilfe-Angebote",
         by=("account_id",),
         show={"kind": "Art", "at": "Am"},
+        details={"idea_title": "Projektidee"},
+    ),
+    # An organisation's support is the organisation's: it stays when the member's account is
+    # deleted (its other members may withdraw it); only the link to the member goes.
+    OrganisationSupport: Holds(
+        label="Unterstützungen im Namen einer Organisation",
+        by=("given_by",),
+        show={"organisation_name": "Organisation", "kind": "Art", "at": "Am"},
         details={"idea_title": "Projektidee"},
     ),
     Topic: Holds(

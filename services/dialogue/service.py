@@ -14,6 +14,7 @@ from services.dialogue.handlers.guests import GUEST_TTL, GuestHandlers
 from services.dialogue.handlers.ideas import IdeaHandlers
 from services.dialogue.handlers.invitations import INVITATION_TTL, InvitationHandlers
 from services.dialogue.handlers.notices import NoticeHandlers
+from services.dialogue.handlers.organisations import OrganisationSupportHandlers
 from services.dialogue.handlers.personal_data import PersonalDataHandlers
 from services.dialogue.handlers.registrations import RegistrationHandlers
 from services.dialogue.handlers.talks import TalkHandlers
@@ -39,6 +40,7 @@ class DialogueService(
     InvitationHandlers,
     GuestHandlers,
     DocumentationHandlers,
+    OrganisationSupportHandlers,  # builds on IdeaHandlers: before it
     IdeaHandlers,
     PersonalDataHandlers,
     NoticeHandlers,

@@ -15,7 +15,9 @@ Which facts count, and how (``HANDLERS``):
   dialogue service's topic id; titles come from the dialogue service, see ``results.Titles``);
 * ideas — ``dialogue.idea.proposed`` (category, district), ``.status_changed``, ``.hidden``;
   supports (``.supported`` / ``.unsupported``) and helpers who signed up ("Ich mache mit":
-  ``.volunteered`` / ``.unvolunteered``).
+  ``.volunteered`` / ``.unvolunteered``); organisations backing an idea in their name
+  (``.organisation_supported`` / ``.organisation_withdrawn``, ``as`` support or helper; the
+  dialogue service lets each organisation give each once).
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ class IdeaState:
     hidden: bool = False
     supports: int = 0
     helpers: int = 0
+    organisations: int = 0  # organisations supporting it
+    organisation_helpers: int = 0  # organisations taking part ("Ich mache mit")
 
 
 @dataclass
@@ -169,6 +173,14 @@ def _idea_counter(name: str, step: int) -> Callable[[FoldState, Fact], None]:
     return apply
 
 
+def _organisation(step: int) -> Callable[[FoldState, Fact], None]:
+    def apply(state: FoldState, fact: Fact) -> None:
+        name = "organisation_helpers" if fact.text("as") == "helper" else "organisations"
+        _idea_counter(name, step)(state, fact)
+
+    return apply
+
+
 HANDLERS: dict[str, Callable[[FoldState, Fact], None]] = {
     "stadtdialog.dialogue.talk.created.v1": _talk_created,
     "stadtdialog.dialogue.talk.cancelled.v1": _talk_cancelled,
@@ -183,6 +195,8 @@ HANDLERS: dict[str, Callable[[FoldState, Fact], None]] = {
     "stadtdialog.dialogue.idea.unsupported.v1": _idea_counter("supports", -1),
     "stadtdialog.dialogue.idea.volunteered.v1": _idea_counter("helpers", +1),
     "stadtdialog.dialogue.idea.unvolunteered.v1": _idea_counter("helpers", -1),
+    "stadtdialog.dialogue.idea.organisation_supported.v1": _organisation(+1),
+    "stadtdialog.dialogue.idea.organisation_withdrawn.v1": _organisation(-1),
 }
 COUNTED_TYPES = frozenset(HANDLERS)
 

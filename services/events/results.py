@@ -74,6 +74,8 @@ def city_results(facts: Iterable[Fact], titles: Titles | None = None) -> dict[st
             "by_district": dict(sorted(Counter(i.district for i in ideas.values()).items())),
             "supports": sum(i.supports for i in ideas.values()),
             "helpers": sum(i.helpers for i in ideas.values()),
+            "organisations": sum(i.organisations for i in ideas.values()),
+            "organisation_helpers": sum(i.organisation_helpers for i in ideas.values()),
             "most_supported": [
                 _idea_row(idea_id, idea, titles) for idea_id, idea in ranked[:TOP_IDEAS]
             ],
@@ -91,6 +93,8 @@ def _idea_row(idea_id: str, idea: IdeaState, titles: Titles) -> dict[str, Any]:
         "status": idea.status,
         "supports": idea.supports,
         "helpers": idea.helpers,
+        "organisations": idea.organisations,
+        "organisation_helpers": idea.organisation_helpers,
     }
 
 
@@ -143,6 +147,7 @@ def cohort_results(per_city: dict[str, dict[str, Any]]) -> dict[str, Any]:
                 "ideas": results["ideas"]["total"],
                 "supports": results["ideas"]["supports"],
                 "helpers": results["ideas"]["helpers"],
+                "organisations": results["ideas"].get("organisations", 0),
             }
             for city, results in sorted(per_city.items())
         ],

@@ -35,6 +35,10 @@ def _state(api, operator: dict, year: int) -> dict:  # noqa: ANN001
         "talks": sorted(t["title"] for t in (talks["items"] if isinstance(talks, dict) else talks)),
         "ideas": sorted(i["title"] for i in (ideas["items"] if isinstance(ideas, dict) else ideas)),
         "groups": [g["name"] for g in api.get(f"/cities/{MUSTERSTADT}/working-groups").json()],
+        "organisations": {
+            i["title"]: (i["organisation_supporters"], i["organisation_helpers"])
+            for i in (ideas["items"] if isinstance(ideas, dict) else ideas)
+        },
         "factors": sorted(f["title"] for f in factors.json()),
         "auftakt": _auftakt(api),
         "transfer": _transfer(api),
@@ -154,6 +158,12 @@ def test_demo_cohort_is_seeded_through_the_api_and_reset(api, operator) -> None:
     assert [(len(c["replies"]), c["hidden"]) for c in comments] == [(1, False), (0, True)]
     assert comments[1]["hidden_reason"].startswith("Werbung") and comments[1]["body"] == ""
     assert seeded["groups"] == ["Zukunft Musterstadt"]
+    # The Radverein (two members, spelled differently) counts once; the initiative takes part.
+    assert seeded["organisations"] == {
+        "Radweg am Fluss": (1, 0),
+        "Reparaturcafé": (0, 1),
+        "Schattenplätze am Markt": (0, 0),
+    }
     assert len(seeded["factors"]) == 4
     assert seeded["auftakt"]["members"] == [
         ("administration", "invited"),

@@ -12,6 +12,7 @@ from services.dialogue.schemas import (
     IdeaStatusSchema,
     ReasonSchema,
 )
+from services.kit.errors import NotFound
 
 
 # ---------------------------------------------------------------- project ideas
@@ -100,3 +101,49 @@ def hide_idea(slug: str, idea_id: str) -> Response:
 )
 def report_idea(slug: str, idea_id: str) -> Response:
     return json_response(rpc("dialogue", "report", slug, "idea", idea_id, json_body()))
+
+
+# ---------------------------------------------------------------- organisations as supporters
+@bp.get(f"{IDEA}/organisations/mine")
+@documented(
+    "The organisations I may act for (working groups, own account), each with what it gave",
+    TAG,
+    auth=True,
+    errors=(401, 404),
+)
+def my_organisations(slug: str, idea_id: str) -> Response:
+    return json_response(rpc("dialogue", "my_organisations", slug, idea_id))
+
+
+ORG_ACTS = {"support": "support", "helpers": "helper"}
+
+
+@bp.post(f"{IDEA}/organisations/<key>/<act>")
+@documented(
+    "Support an idea (act: support) or take part (act: helpers) in an organisation's name "
+    "(its members only; once per organisation)",
+    TAG,
+    auth=True,
+    errors=(401, 403, 404, 409),
+)
+def support_as_organisation(slug: str, idea_id: str, key: str, act: str) -> Response:
+    if act not in ORG_ACTS:
+        raise NotFound()
+    return json_response(
+        rpc("dialogue", "support_as_organisation", slug, idea_id, key, ORG_ACTS[act])
+    )
+
+
+@bp.delete(f"{IDEA}/organisations/<key>/<act>")
+@documented(
+    "Withdraw an organisation's support or taking part (any of its members)",
+    TAG,
+    auth=True,
+    errors=(401, 403, 404),
+)
+def withdraw_as_organisation(slug: str, idea_id: str, key: str, act: str) -> Response:
+    if act not in ORG_ACTS:
+        raise NotFound()
+    return json_response(
+        rpc("dialogue", "withdraw_as_organisation", slug, idea_id, key, ORG_ACTS[act])
+    )

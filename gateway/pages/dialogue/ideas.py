@@ -34,6 +34,7 @@ IDEA_NOTICES = {
     "zurueckgezogen": N_("Gespeichert."),
     "mitmachen": N_("Schön, dass Du mitmachst! Die Stadt meldet sich, wenn es losgeht."),
     "gemeldet": N_("Danke, die Moderation schaut sich das an."),
+    "organisation": N_("Gespeichert: Die Idee zeigt jetzt, was Deine Organisation beiträgt."),
 }
 
 
@@ -48,6 +49,9 @@ def _idea_page(slug: str, idea_id: str, status: int = 200, **extra: Any) -> tupl
     ]
     notice = IDEA_NOTICES.get(request.args.get("ok", ""))
     notice = _(notice) if notice else None
+    mine = []
+    if current_caller().authenticated:
+        mine = rpc("dialogue", "my_organisations", slug, idea_id)
     return render(
         "idea_detail.html",
         status,
@@ -56,6 +60,8 @@ def _idea_page(slug: str, idea_id: str, status: int = 200, **extra: Any) -> tupl
         extras=extras,
         notice=notice,
         comments=comments_of(slug, "idea", idea_id),
+        backers=backing_organisations(idea.get("organisations", [])),
+        my_organisations=mine,
         **extra,
     )
 
@@ -133,3 +139,35 @@ def back_idea(slug: str, idea_id: str, kind: str) -> Any:
     else:
         method, ok = "support_idea", "unterstuetzt" if which == "support" else "mitmachen"
     return _idea_action(slug, idea_id, ok, lambda: rpc("dialogue", method, slug, idea_id, which))
+
+
+def backing_organisations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per organisation (members may spell it differently: one key), whether it
+    supports, takes part, or both; the name as a confirmed member gave it, if any."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = found.setdefault(row["key"], {**row, "supports": False, "helps": False})
+        entry["supports" if row["as"] == "support" else "helps"] = True
+        if row["confirmed"] and not entry["confirmed"]:
+            entry.update(name=row["name"], confirmed=True)
+    return sorted(found.values(), key=lambda o: o["name"].casefold())
+
+
+@bp.post("/stadt/<slug>/ideen/<idea_id>/organisation")
+def back_as_organisation(slug: str, idea_id: str) -> Any:
+    """Support or take part in an organisation's name; ``withdraw`` takes it back."""
+    if not current_caller().authenticated:
+        return _sign_in_first(
+            _("Um Ideen zu unterstützen, melde Dich bitte an."),
+            url_for(".idea", slug=slug, idea_id=idea_id),
+        )
+    which = {"unterstuetzen": "support", "mitmachen": "helper"}.get(request.form.get("act", ""))
+    if which is None:
+        raise NotFound()
+    key = request.form.get("organisation", "")
+    method = (
+        "withdraw_as_organisation" if request.form.get("withdraw") else "support_as_organisation"
+    )
+    return _idea_action(
+        slug, idea_id, "organisation", lambda: rpc("dialogue", method, slug, idea_id, key, which)
+    )

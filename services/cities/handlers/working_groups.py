@@ -133,6 +133,17 @@ class WorkingGroupHandlers(CitiesBase):
         )
         return self._group_view(group, with_members=True)
 
+    @rpc
+    def member_organisations(self, slug: str, account_id: str) -> list[dict[str, Any]]:
+        """The organisations a person joined this city's working groups for: the city (an
+        admin, or a group lead an admin invited) named them, the person accepted. For the
+        platform's services: the dialogue service counts these as confirmed organisations."""
+        self.caller.require_service()
+        return [
+            {"name": m.organisation, "kind": m.kind, "city": slug}
+            for m in Membership.scoped(slug, account_id=account_id, status="joined")
+        ]
+
 
 def _is_object_id(value: Any) -> bool:
     return isinstance(value, str) and ObjectId.is_valid(value)

@@ -8,7 +8,7 @@ from mongoengine.errors import NotUniqueError
 
 from services.dialogue.forms import json_schema
 from services.dialogue.handlers.base import MODERATORS, DialogueBase, _iso, _jsonable, _now, _oid
-from services.dialogue.models import Documentation, Idea, IdeaSupport
+from services.dialogue.models import Documentation, Idea, IdeaSupport, OrganisationSupport
 from services.dialogue.rules import TABLE_TALK, idea_status_errors, require_join_phase
 from services.dialogue.schemas import IdeaBaseSchema, IdeaSchema, IdeaStatusSchema, ReasonSchema
 from services.kit.errors import Conflict, Invalid, NotFound
@@ -39,6 +39,8 @@ class IdeaHandlers(DialogueBase):
 
     def _idea_view(self, idea: Idea, counts: dict[tuple[str, str], int] | None = None) -> dict:
         idea_id = str(idea.id)
+        # One idea's page: the organisations backing it by name (a list: their counts only).
+        organisations = _organisations(idea.city, idea_id) if counts is None else None
         if counts is None:  # both kinds in one look
             rows = IdeaSupport.scoped(idea.city, idea_id=idea_id).aggregate(
                 [{"$group": {"_id": "$kind", "n": {"$sum": 1}}}]
@@ -71,7 +73,13 @@ class IdeaHandlers(DialogueBase):
             "mine": bool(self.caller.user_id and idea.proposed_by == self.caller.user_id),
             "hidden": idea.hidden,
             "created_at": _iso(idea.created_at),
+            "organisation_supporters": counts.get((idea_id, "org:support"), 0),
+            "organisation_helpers": counts.get((idea_id, "org:helper"), 0),
         }
+        if organisations is not None:
+            view["organisations"] = organisations
+            view["organisation_supporters"] = sum(o["as"] == "support" for o in organisations)
+            view["organisation_helpers"] = sum(o["as"] == "helper" for o in organisations)
         if idea.hidden:
             view["hidden_reason"] = idea.hidden_reason
         return view
@@ -133,6 +141,10 @@ class IdeaHandlers(DialogueBase):
                 [{"$group": {"_id": "$idea_id", "n": {"$sum": 1}}}]
             )
             counts.update({(r["_id"], kind): int(r["n"]) for r in rows})
+            rows = OrganisationSupport.scoped(city, kind=kind).aggregate(
+                [{"$group": {"_id": "$idea_id", "n": {"$sum": 1}}}]
+            )
+            counts.update({(r["_id"], f"org:{kind}"): int(r["n"]) for r in rows})
         return [self._idea_view(i, counts) for i in query.order_by("-created_at")]
 
     @rpc
@@ -219,3 +231,18 @@ class IdeaHandlers(DialogueBase):
             )
             self._record_admin_act(city, "idea.hidden", idea_id, idea.title, reason)
         return self._idea_view(idea)
+
+
+def _organisations(city: str, idea_id: str) -> list[dict[str, Any]]:
+    """The organisations backing an idea, by name (public: no member is named)."""
+    rows = OrganisationSupport.scoped(city, idea_id=idea_id).order_by("organisation_name", "kind")
+    return [
+        {
+            "key": s.organisation_key,
+            "name": s.organisation_name,
+            "kind": s.organisation_kind,
+            "as": s.kind,
+            "confirmed": bool(s.confirmed),
+        }
+        for s in rows
+    ]

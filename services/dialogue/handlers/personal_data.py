@@ -22,6 +22,7 @@ from services.dialogue.models import (
     Idea,
     IdeaSupport,
     Invitation,
+    OrganisationSupport,
     Registration,
     Reminder,
     Seat,
@@ -66,7 +67,7 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
                 # Mein Bereich asks the host to document a talk that is over, once.
                 "documented": documented is not None,
             }
-        if isinstance(doc, IdeaSupport):
+        if isinstance(doc, IdeaSupport | OrganisationSupport):
             idea = Idea.scoped(doc.city, id=doc.idea_id).first()
             return {"idea_title": idea.title if idea else None, "idea_id": doc.idea_id}
         if not isinstance(doc, Registration | Invitation | Documentation):
@@ -139,6 +140,9 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
         if not account_id:
             return
         self._forget_comments(self._comment_cities(), account_id)
+        # Supports given in an organisation's name stay the organisation's; the member goes.
+        for city in self.db["organisation_supports"].distinct("city", {"given_by": account_id}):
+            OrganisationSupport.scoped(city, given_by=account_id).update(unset__given_by=True)
         cities = self._talk_cities()
         if not cities:
             return

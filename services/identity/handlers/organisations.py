@@ -29,3 +29,13 @@ class OrganisationHandlers(IdentityBase):
         del account.organisations[index]
         account.save()
         return _dump(account)
+
+    @rpc
+    def account_organisations(self, account_id: str) -> list[dict[str, Any]]:
+        """The organisations a person names on their account (for the platform's services:
+        the dialogue service lets a person support an idea in their name)."""
+        self.caller.require_service()
+        account = self._account(account_id)
+        return [
+            {"name": o.name, "kind": o.kind, "city": o.city} for o in account.organisations or ()
+        ]

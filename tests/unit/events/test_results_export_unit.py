@@ -34,7 +34,7 @@ EXTRAS = Extras(
         {"idea_id": "i1", "title": "Radweg am Fluss", "category": "mobility", "district": "Nord",
          "status": "in_progress", "supports": 1, "helpers": 0, "next_steps": [STEP]},
         {"idea_id": "i7", "title": "Bänke", "category": "social", "district": "unknown",
-         "status": "proposed", "supports": 5, "helpers": 2, "next_steps": []},
+         "status": "proposed", "supports": 5, "helpers": 2, "organisations": 2, "next_steps": []},
     ],  # every visible idea, as the next-steps overview gives them
     closing_events=[
         {"title": "Abschlussabend", "starts_at": "2028-06-12T16:30:00+00:00",
@@ -85,10 +85,10 @@ def test_xlsx_has_a_german_sheet_per_subject_with_frozen_headers_and_filters() -
     assert rows["Themen"][1:] == [("Mobilität", 2, 10), ("Thema ohne Titel", 1, 9),
                                   ("Grüne Innenstadt", 0, 0)]  # fmt: skip
     assert rows["Ideen"][0] == ("Idee", "Kategorie", "Stadtteil", "Stand", "Unterstützungen",
-                                "Machen mit")  # fmt: skip
+                                "Machen mit", "Unterstützende Organisationen")  # fmt: skip
     assert rows["Ideen"][1:] == [  # every idea, most supported first, in words
-        ("Bänke", "Soziales und Miteinander", "ohne Angabe", "Vorgeschlagen", 5, 2),
-        ("Radweg am Fluss", "Mobilität", "Nord", "In Umsetzung", 1, 0),
+        ("Bänke", "Soziales und Miteinander", "ohne Angabe", "Vorgeschlagen", 5, 2, 2),
+        ("Radweg am Fluss", "Mobilität", "Nord", "In Umsetzung", 1, 0, 0),
     ]
     without = load_workbook(io.BytesIO(to_xlsx(results_document())))["Ideen"]
     shown = {r[3] for r in without.iter_rows(min_row=2, values_only=True)}
@@ -115,7 +115,7 @@ def test_cohort_names_its_cities_in_german() -> None:
     assert cities[0][:3] == ("Stadt", "Geführte Gespräche", "Teilnehmende")
     assert [r[0] for r in cities[1:]] == ["Aachen", "Bonn"]
     assert book["Städte"].freeze_panes == "B2"
-    assert {r[6] for r in book["Ideen"].iter_rows(min_row=2, values_only=True)} == {
+    assert {r[7] for r in book["Ideen"].iter_rows(min_row=2, values_only=True)} == {
         "Aachen",
         "Bonn",
     }

@@ -15,6 +15,7 @@ from services.dialogue.handlers.invitations import INVITATION_TTL, InvitationHan
 from services.dialogue.handlers.notices import NoticeHandlers
 from services.dialogue.handlers.personal_data import PersonalDataHandlers
 from services.dialogue.handlers.registrations import RegistrationHandlers
+from services.dialogue.handlers.search import SearchHandlers
 from services.dialogue.handlers.talks import TalkHandlers
 from services.dialogue.handlers.topics import TopicHandlers
 from services.dialogue.models import MODELS, Talk
@@ -41,6 +42,7 @@ class DialogueService(
     IdeaHandlers,
     PersonalDataHandlers,
     NoticeHandlers,
+    SearchHandlers,
     CityStateListener,
     OperationsMixin,
     PurgeMixin,

@@ -19,7 +19,9 @@ from services.kit.schemas import StrictSchema, load
 from services.kit.search_index import SearchIndex
 from services.kit.search_terms import MAX_QUERY_CHARS
 
-KINDS = ("talk", "idea", "topic")
+KINDS = ("talk", "idea", "topic")  # what this module indexes and reindexes
+# What a search may ask for: comments (handlers/comments.py, when there) share the index.
+SEARCH_KINDS = (*KINDS, "comment")
 INDEX = SearchIndex(SearchEntry)
 
 
@@ -30,7 +32,7 @@ class SearchFilterSchema(StrictSchema):
         validate=validate.Length(max=MAX_QUERY_CHARS * 10),
         metadata={"verbatim": True},  # control characters are no words: ignored, not refused
     )
-    kinds = fields.List(fields.String(validate=validate.OneOf(KINDS)), load_default=list)
+    kinds = fields.List(fields.String(validate=validate.OneOf(SEARCH_KINDS)), load_default=list)
     status = fields.String(load_default=None, validate=validate.OneOf(IDEA_STATUSES))
 
 
@@ -75,7 +77,7 @@ class SearchHandlers(DialogueBase):
         stems), best first; ``kinds`` and an idea ``status`` narrow it."""
         self._state(city)
         wanted = load(SearchFilterSchema(), filters or {})
-        kinds = [k for k in KINDS if k in wanted["kinds"]] if wanted["kinds"] else list(KINDS)
+        kinds = [k for k in SEARCH_KINDS if k in wanted["kinds"]] or list(SEARCH_KINDS)
         if wanted["status"]:
             kinds = ["idea"]  # a status is an idea's
         return INDEX.search(city, wanted["q"], kinds, wanted["status"])

@@ -95,10 +95,22 @@ STOPWORDS = frozenset(
 _stemmer = Stemmer.Stemmer("german")
 
 
+_GERMAN = frozenset("äöüß")
+
+
 def _fold_marks(word: str) -> str:
-    """é → e, ç → c: marks the German stemmer left alone (it folds ä/ö/ü/ß itself)."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """é → e, ç → c before stemming, so "Café" meets "Cafe"; ä/ö/ü/ß stay for the stemmer,
+    whose rules know them (it folds them itself)."""
+    if word.isascii():
+        return word
+    out = []
+    for char in word:
+        if char in _GERMAN:
+            out.append(char)
+        else:
+            decomposed = unicodedata.normalize("NFKD", char)
+            out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
+    return "".join(out)
 
 
 def words(text: str) -> list[str]:
@@ -107,7 +119,7 @@ def words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    return _fold_marks(_stemmer.stemWord(word[:MAX_TERM_CHARS]))
+    return _stemmer.stemWord(_fold_marks(word[:MAX_TERM_CHARS]))
 
 
 def terms(text: str) -> list[str]:
@@ -119,6 +131,8 @@ def query_terms(query: str) -> list[str]:
     """The distinct terms of what a person typed, at most ``MAX_QUERY_TERMS``; cut and
     cleaned first, so a hostile query costs no more than a short one."""
     text = (query or "")[:MAX_QUERY_CHARS]
+    if len(query or "") > MAX_QUERY_CHARS and _WORD.match(query[MAX_QUERY_CHARS]):
+        text = re.sub(r"[^\W_]+$", "", text)  # a word cut in two is no word
     seen: list[str] = []
     for term in terms(text):
         if term and term not in seen:

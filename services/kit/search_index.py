@@ -127,6 +127,8 @@ class SearchIndex:
                     "kind": entry.kind,
                     "id": entry.ref_id,
                     "title": entry.title,
+                    # the title as pieces too, its hits marked (the whole title: no cut)
+                    "title_marked": search_terms.snippet(entry.title, wanted, len(entry.title) + 1),
                     "snippet": search_terms.snippet(entry.text or entry.title, wanted),
                     "score": search_terms.score(wanted, entry.title_terms, text),
                     "status": entry.status,

@@ -28,7 +28,7 @@ def search(slug: str) -> tuple[str, int]:
         query=query,
         cut=len(raw) > MAX_QUERY_CHARS,
         art=art if kind else "",
-        status=status or "",
+        stand=status or "",
         kinds_options={key: _(name) for key, (name, _kind) in KINDS.items()},
         kind_names={kind: _(name) for kind, name in KIND_NAMES.items()},
         found=found,

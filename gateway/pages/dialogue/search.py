@@ -3,6 +3,8 @@ merges the services' hits)."""
 
 from __future__ import annotations
 
+import re
+
 from flask import request
 from flask_babel import gettext as _
 
@@ -11,12 +13,15 @@ from gateway.pages.rendering import render
 from gateway.search import KIND_NAMES, KINDS, search_city
 from services.kit.search_terms import MAX_QUERY_CHARS
 
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
 
 @bp.get("/stadt/<slug>/suche")
 def search(slug: str) -> tuple[str, int]:
     city = _city(slug)
     raw = request.args.get("q", "")
-    query = " ".join(raw[:MAX_QUERY_CHARS].split())
+    # Control characters are no words: shown as spaces, so the field and heading read cleanly.
+    query = " ".join(CONTROLS.sub(" ", raw[:MAX_QUERY_CHARS]).split())
     art = request.args.get("art", "")
     kind = KINDS[art][1] if art in KINDS else None
     status = request.args.get("stand", "")

@@ -47,6 +47,7 @@ def test_search_finds_an_idea_by_an_inflected_word_on_a_phone(
     phone = _context(browser, phone=True).new_page()
 
     phone.goto(f"{base}/stadt/{slug}/ideen")
+    pages.check(phone, "ideas-with-search-field")
     search = phone.get_by_role("search")
     search.get_by_role("searchbox").fill("radwegen")  # inflected, lower case
     search.get_by_role("button", name="Suchen").click()
@@ -83,3 +84,12 @@ def test_search_finds_an_idea_by_an_inflected_word_on_a_phone(
     pages.check(phone, "search-empty")
     _readable(phone)
     phone.context.close()
+
+    # On a desktop: the field beside the city's pages and the hits page.
+    desktop = _context(browser, phone=False).new_page()
+    desktop.goto(f"{base}/stadt/{slug}")
+    desktop.get_by_role("search").get_by_role("searchbox").fill("Grundschulen")
+    desktop.get_by_role("search").get_by_role("button", name="Suchen").click()
+    expect(desktop.locator(".search-result mark").first).to_have_text("Grundschule")
+    pages.check(desktop, "search-hit-desktop")
+    desktop.context.close()

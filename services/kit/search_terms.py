@@ -166,7 +166,8 @@ def snippet(text: str, wanted: Iterable[str], size: int = SNIPPET_CHARS) -> list
     want = set(wanted)
     matches = list(re.finditer(r"[^\W_]+", text))
     first = next((m for m in matches if stem(m.group().lower()) in want), None)
-    start = max(0, (first.start() if first else 0) - size // 3)
+    # A text that fits is shown whole; a longer one from a little before the first hit.
+    start = 0 if len(text) <= size else max(0, (first.start() if first else 0) - size // 3)
     if start:  # begin at a word
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < start + 20 else start

@@ -91,5 +91,7 @@ def test_search_finds_an_idea_by_an_inflected_word_on_a_phone(
     desktop.get_by_role("search").get_by_role("searchbox").fill("Grundschulen")
     desktop.get_by_role("search").get_by_role("button", name="Suchen").click()
     expect(desktop.locator(".search-result mark").first).to_have_text("Grundschule")
+    title = desktop.locator(".search-result h3")
+    expect(title).to_have_text("Sichere Radwege zur Grundschule")  # the whole title
     pages.check(desktop, "search-hit-desktop")
     desktop.context.close()

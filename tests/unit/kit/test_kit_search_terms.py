@@ -84,3 +84,6 @@ def test_snippet_marks_inflected_hits_and_is_plain_text() -> None:
     assert joined.startswith("… ") and "<b>Schule</b>" in joined
     assert len(joined) <= st.SNIPPET_CHARS + 6
     assert st.snippet("", ["radweg"]) == []
+    title = "Sichere Radwege zur Grundschule"
+    whole = st.snippet(title, st.query_terms("Grundschulen"), len(title) + 1)
+    assert whole == [("Sichere Radwege zur ", False), ("Grundschule", True)]

@@ -127,7 +127,8 @@ class SearchIndex:
             filters["kind__in"] = [k for k in kinds if isinstance(k, str)][:10]
         if status:
             filters["status"] = str(status)[:40]
-        found = self.entry.scoped(city, **filters).limit(MAX_HITS)
+        # The term lists stay in the database: the hits need only titles and text.
+        found = self.entry.scoped(city, **filters).exclude("terms").limit(MAX_HITS)
         hits = []
         for entry in found:
             text = f"{entry.title} {entry.text}"

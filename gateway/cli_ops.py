@@ -130,4 +130,24 @@ def guests_forget(ctx: click.Context) -> None:
     )
 
 
-COMMANDS = (plugins, users, backup, restore, indexes, guests)  # backup, restore: cli_backup
+# ---------------------------------------------------------------- search index
+@click.group("search")
+def search() -> None:
+    """The search index of a city (operators)."""
+
+
+@search.command("reindex")
+@click.argument("city")
+@click.pass_context
+def search_reindex(ctx: click.Context, city: str) -> None:
+    """Rebuild CITY's search index from its public talks, ideas, topics and scenarios (for data
+    from before the index, or after a restore; safe to repeat)."""
+    result = call(ctx, "POST", f"/operations/search-index/{city}")
+    counts = {kind: n for per_service in result.values() for kind, n in per_service.items()}
+    click.echo(
+        "Neu im Suchindex / reindexed: "
+        + ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
+    )
+
+
+COMMANDS = (plugins, users, backup, restore, indexes, guests, search)  # backup, restore: cli_backup

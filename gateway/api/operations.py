@@ -197,6 +197,26 @@ def forget_guests() -> Response:
     return json_response(rpc("dialogue", "ops_forget_guests"))
 
 
+# ---------------------------------------------------------------- search index
+SEARCH_SERVICES = ("dialogue", "scenarios")  # the services that keep a search index
+
+
+@bp.post("/search-index/<city>")
+@documented(
+    "Rebuild a city's search index from its public talks, ideas, topics and scenarios "
+    "(operators; safe to repeat)",
+    TAG,
+    auth=True,
+    errors=(401, 403, 404, 422),
+)
+def reindex_search(city: str) -> Response:
+    require_operator()
+    if not is_slug(city):
+        raise Invalid(fields={"city": ["String does not match expected pattern."]})
+    rpc("cities", "get_city", city)  # 404 for an unknown slug
+    return json_response({name: rpc(name, "ops_search_reindex", city) for name in SEARCH_SERVICES})
+
+
 # ---------------------------------------------------------------- roles by e-mail address
 def _change_role(method: str) -> Response:
     require_operator()

@@ -30,6 +30,7 @@ from mongoengine import (
     StringField,
 )
 
+from services.kit.search_index import search_entry_document
 from services.kit.seat_documents import seat_documents
 from services.kit.tenancy import TenantDocument
 
@@ -364,3 +365,7 @@ MODELS = (
     Comment,
     OrganisationSupport,
 )
+
+# The token index of the public talks, ideas and topics (services/kit/search_index.py).
+SearchEntry = search_entry_document(ALIAS, __name__)
+MODELS = (*MODELS, SearchEntry)

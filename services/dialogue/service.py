@@ -17,6 +17,7 @@ from services.dialogue.handlers.notices import NoticeHandlers
 from services.dialogue.handlers.organisations import OrganisationSupportHandlers
 from services.dialogue.handlers.personal_data import PersonalDataHandlers
 from services.dialogue.handlers.registrations import RegistrationHandlers
+from services.dialogue.handlers.search import SearchHandlers
 from services.dialogue.handlers.talks import TalkHandlers
 from services.dialogue.handlers.topics import TopicHandlers
 from services.dialogue.models import MODELS, Talk
@@ -45,6 +46,7 @@ class DialogueService(
     PersonalDataHandlers,
     NoticeHandlers,
     CommentHandlers,
+    SearchHandlers,
     CityStateListener,
     OperationsMixin,
     PurgeMixin,

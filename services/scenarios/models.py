@@ -21,6 +21,7 @@ from mongoengine import (
     StringField,
 )
 
+from services.kit.search_index import search_entry_document
 from services.kit.tenancy import TenantDocument
 
 ALIAS = "scenarios"
@@ -377,3 +378,7 @@ MODELS = (
     Topic,
     Observation,
 )
+
+# The token index of the published scenarios (services/kit/search_index.py).
+SearchEntry = search_entry_document(ALIAS, __name__)
+MODELS = (*MODELS, SearchEntry)

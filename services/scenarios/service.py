@@ -38,6 +38,7 @@ from services.scenarios.handlers.projections import ProjectionHandlers
 from services.scenarios.handlers.runs import RunHandlers
 from services.scenarios.handlers.scenarios import ScenarioHandlers
 from services.scenarios.handlers.scenariowizard import ScenarioWizardHandlers
+from services.scenarios.handlers.search import ScenarioSearchHandlers
 from services.scenarios.handlers.topics import TopicHandlers
 from services.scenarios.handlers.versions import VersionHandlers
 from services.scenarios.models import MODELS, Project
@@ -62,6 +63,7 @@ class ScenariosService(
     CriterionHandlers,
     TopicHandlers,
     VersionHandlers,
+    ScenarioSearchHandlers,
     CityStateListener,
     OperationsMixin,
     PurgeMixin,

@@ -9,6 +9,7 @@ from typing import Any
 
 from services.dialogue import mails
 from services.dialogue.handlers.base import MODERATORS, DialogueBase, _aware, _iso, _now, _oid
+from services.dialogue.handlers.search import INDEX, index_comment
 from services.dialogue.models import COMMENT_TARGETS, Comment, Documentation, Idea, Report, Topic
 from services.dialogue.schemas import CommentEditSchema, CommentSchema, ReasonSchema
 from services.kit.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
@@ -173,6 +174,7 @@ class CommentHandlers(DialogueBase):
             body=values["body"],
         ).save()
         self._fact(comment, "posted")
+        index_comment(comment)
         return self._comment_view(comment, False, {})
 
     @rpc
@@ -188,6 +190,7 @@ class CommentHandlers(DialogueBase):
             comment.body, comment.edited_at = values["body"], _now()
             comment.save()
             self._fact(comment, "edited")
+            index_comment(comment)
         return self._comment_view(comment, False, {})
 
     @rpc
@@ -201,6 +204,7 @@ class CommentHandlers(DialogueBase):
             comment.hidden_by = self.caller.user_id
             comment.save()
             self._fact(comment, "hidden")
+            index_comment(comment)
             self._record_admin_act(city, "comment.hidden", comment_id, comment.body[:80], reason)
             self._tell_author(comment)
         return self._comment_view(comment, True, {})
@@ -218,9 +222,12 @@ class CommentHandlers(DialogueBase):
 
     def _forget_comments(self, cities: list[str], account_id: str) -> None:
         """A deleted account's comments lose their text and name; replies to them stay."""
+        gone = list(Comment.across_cities(cities, author_id=account_id))
         Comment.across_cities(cities, author_id=account_id).update(
             set__body="", set__author_id=None, set__author_name=None, set__removed=True
         )
+        for comment in gone:  # their words must not be found any more
+            INDEX.drop(comment.city, "comment", str(comment.id))
 
     def _comment_cities(self) -> list[str]:
         return [c for c in self.db["comments"].distinct("city") if isinstance(c, str) and c]

@@ -8,6 +8,7 @@ from mongoengine.errors import NotUniqueError
 
 from services.dialogue.forms import json_schema
 from services.dialogue.handlers.base import MODERATORS, DialogueBase, _iso, _jsonable, _now, _oid
+from services.dialogue.handlers.search import index_idea
 from services.dialogue.models import Documentation, Idea, IdeaSupport, OrganisationSupport
 from services.dialogue.rules import TABLE_TALK, idea_status_errors, require_join_phase
 from services.dialogue.schemas import IdeaBaseSchema, IdeaSchema, IdeaStatusSchema, ReasonSchema
@@ -114,6 +115,7 @@ class IdeaHandlers(DialogueBase):
             extra=extra,
             proposed_by=user_id,
         ).save()
+        index_idea(idea)
         self.outbox.add(
             "idea",
             "proposed",
@@ -200,6 +202,7 @@ class IdeaHandlers(DialogueBase):
             idea.status, idea.status_reason = values["status"], values["reason"]
             idea.status_changed_at = _now()
             idea.save()
+            index_idea(idea)
             self.outbox.add(
                 "idea",
                 "status_changed",
@@ -226,6 +229,7 @@ class IdeaHandlers(DialogueBase):
         if not idea.hidden:
             idea.hidden, idea.hidden_reason = True, reason
             idea.save()
+            index_idea(idea)  # dropped: only public content is searchable
             self.outbox.add(
                 "idea", "hidden", {"idea_id": idea_id}, city=city, subject=idea_id, public=True
             )

@@ -8,6 +8,7 @@ from typing import Any
 from services.dialogue import mails
 from services.dialogue.calendar import talk_ics
 from services.dialogue.handlers.base import MODERATORS, DialogueBase, _aware, _iso, _now
+from services.dialogue.handlers.search import index_talk
 from services.dialogue.models import Documentation, Registration, Seat, Talk, Topic
 from services.dialogue.rules import (
     TABLE_TALK,
@@ -143,6 +144,7 @@ class TalkHandlers(DialogueBase):
             host_name=account.get("display_name") or "—",
             **values,
         ).save()
+        index_talk(talk)
         self.outbox.add(
             "talk",
             "created",
@@ -268,6 +270,7 @@ class TalkHandlers(DialogueBase):
         if notify:
             talk.sequence = (talk.sequence or 0) + 1
         talk.save()
+        index_talk(talk)
         if values["capacity"] < old_capacity:
             self._check_lowered_capacity(talk, old_capacity)
         self.outbox.add(
@@ -324,6 +327,7 @@ class TalkHandlers(DialogueBase):
         for reg in Registration.scoped(city, talk_id=talk_id):
             self._mail_person(reg, lambda name: mails.cancelled(view, name, reason), ics)
         talk.save()
+        index_talk(talk)  # dropped: a cancelled talk is no longer offered
         self.outbox.add(
             "talk", "cancelled", {"talk_id": talk_id}, city=city, subject=talk_id, public=True
         )

@@ -8,6 +8,7 @@ from bson import ObjectId
 from mongoengine.errors import NotUniqueError
 
 from services.dialogue.handlers.base import MODERATORS, SERVICE, DialogueBase, _now, _oid
+from services.dialogue.handlers.search import index_topic
 from services.dialogue.models import Comment, Idea, Report, Topic
 from services.dialogue.rules import TABLE_TALK, kind_to_create, prepare_days
 from services.dialogue.schemas import ReasonSchema, TopicSchema
@@ -55,6 +56,9 @@ class TopicHandlers(DialogueBase):
             Topic.scoped(city, key=key, hidden=True, hidden_reason=WITHDRAWN).update_one(
                 set__hidden=False, set__hidden_reason=None
             )
+        topic = Topic.scoped(city, key=key).first()
+        if topic is not None:
+            index_topic(topic)  # a moderator's hiding stays: index_topic drops a hidden one
 
     @event_handler("scenarios", TOPIC_WITHDRAWN, requeue_on_error=True)
     @idempotent(SERVICE)
@@ -66,6 +70,9 @@ class TopicHandlers(DialogueBase):
         Topic.scoped(city, key=f"deep_dive:{data['topic_id']}", hidden=False).update_one(
             set__hidden=True, set__hidden_reason=WITHDRAWN
         )
+        topic = Topic.scoped(city, key=f"deep_dive:{data['topic_id']}").first()
+        if topic is not None:
+            index_topic(topic)
 
     def _topic_view(self, topic: Topic, moderator: bool) -> dict[str, Any]:
         view = {
@@ -110,6 +117,7 @@ class TopicHandlers(DialogueBase):
             guiding_questions=[values["guiding_question"]] if values["guiding_question"] else [],
             proposed_by=user_id,
         ).save(force_insert=True)
+        index_topic(topic)
         self.outbox.add(
             "topic",
             "proposed",
@@ -131,6 +139,7 @@ class TopicHandlers(DialogueBase):
         if not topic.hidden:
             topic.hidden, topic.hidden_reason, topic.hidden_by = True, reason, self.caller.user_id
             topic.save()
+            index_topic(topic)
             self.outbox.add(
                 "topic", "hidden", {"topic_id": topic_id}, city=city, subject=topic_id, public=True
             )

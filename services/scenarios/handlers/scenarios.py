@@ -10,6 +10,7 @@ from services.kit.rpc import rpc
 from services.kit.schemas import load
 from services.scenarios import plots, views
 from services.scenarios.handlers.base import FACILITATOR, ScenariosBase, _invalid, _now, _oid
+from services.scenarios.handlers.search import index_scenario
 from services.scenarios.models import Assessment, Run, Scenario
 from services.scenarios.schemas import HideSchema, ScenarioSchema, ScenarioUpdateSchema
 
@@ -167,6 +168,7 @@ class ScenarioHandlers(ScenariosBase):
             )
             scenario.withdrawn_reason = scenario.withdrawn_by = scenario.withdrawn_at = None
             scenario.save()
+            index_scenario(scenario)
             self._record_admin_act(city, "scenario.published", scenario_id, scenario.title)
             self.outbox.add(
                 "scenario",
@@ -193,6 +195,7 @@ class ScenarioHandlers(ScenariosBase):
         scenario.status, scenario.withdrawn_reason = "withdrawn", values["reason"]
         scenario.withdrawn_by, scenario.withdrawn_at = user, _now()
         scenario.save()
+        index_scenario(scenario)  # dropped: citizens no longer see it
         self.outbox.add(
             "scenario",
             "withdrawn",

@@ -75,6 +75,23 @@ def test_search_follows_writes_only_public_and_per_city(api, cities, platform, o
     bad = api.get(f"/cities/{slug}/search?q=Radweg&kind=everything")
     assert bad.status_code == 422 and "kind" in bad.json()["error"]["fields"]
 
+    # A comment is found by its words and leads to its place; hidden, it is gone.
+    comment = api.post(
+        f"/cities/{slug}/comments/idea/{idea_key[1]}",
+        {"body": "Breitere Radwege helfen unseren Kindern."},
+        token=host["token"],
+    )
+    assert comment.status_code == 201, comment.text
+    comment_key = ("comment", comment.json()["id"])
+    assert comment_key in _found(api, slug, "Kind", kind="comment")
+    hit = _search(api, slug, "Kindern", kind="comment")["results"][0]
+    assert f"/ideen/{idea_key[1]}" in hit["href"]
+    hide = api.post(
+        f"/cities/{slug}/comments/{comment_key[1]}/hide", {"reason": "Test"}, token=admin["token"]
+    )
+    assert hide.status_code == 200, hide.text
+    assert comment_key not in _found(api, slug, "Kindern")
+
     # The operator's reindex rebuilds entries lost (data from before the index).
     index = platform.infra.mongo()[f"{platform.infra.db_prefix}_dialogue"]["search_entries"]
     index.delete_many({"city": slug})

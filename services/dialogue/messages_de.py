@@ -63,4 +63,7 @@ GERMAN: dict[str, str] = {
     "Agree to the privacy notice to join as a guest.": (
         "Bitte stimme der Datenschutzerklärung zu, um als Gast teilzunehmen."
     ),
+    "No district with this name in this city: choose one from the list.": (
+        "Diesen Stadtteil gibt es in dieser Stadt nicht: Bitte wähle einen aus der Liste."
+    ),
 }

@@ -237,6 +237,10 @@ class IdeaSchema(IdeaBaseSchema):
     district = _text(1, 80, load_default=None, metadata=_title("Stadtteil", "District"))
 
 
+class IdeaFilterSchema(StrictSchema):
+    district = fields.String(load_default=None, validate=validate.Length(max=80))
+
+
 class IdeaStatusSchema(StrictSchema):
     status = fields.String(required=True, validate=validate.OneOf(IDEA_STATUSES))
     reason = _long_text(3, 1000, required=True)

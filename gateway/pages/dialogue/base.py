@@ -121,6 +121,16 @@ def _city(slug: str) -> dict[str, Any]:
     return rpc("cities", "get_city", slug)
 
 
+def _district_options(slug: str, current: str | None = None) -> list[tuple[str, str]]:
+    """The city's uploaded districts as choices ([] while none: the form asks for free
+    text); a talk's district from before the districts were replaced stays choosable."""
+    found = rpc("cities", "districts", slug, False)
+    names = list(found["names"]) if found else []
+    if names and current and current not in names:
+        names.append(current)
+    return [(name, name) for name in names]
+
+
 def _labels() -> dict[str, str]:
     return _translated({**FORM_LABELS, **CATEGORIES})
 

@@ -16,6 +16,7 @@ from services.dialogue.schemas import (
     IdeaSchema,
     IdeaStatusSchema,
     ReasonSchema,
+    idea_schema_with_districts,
 )
 from services.kit.errors import Conflict, Invalid, NotFound
 from services.kit.rpc import rpc
@@ -33,7 +34,11 @@ class IdeaHandlers(DialogueBase):
     def idea_form(self, city: str) -> dict[str, Any]:
         self._state(city)
         plugins = self.city_state.plugins(city)
-        schema = plugins.form_schema(IDEA_FORM, self._idea_base(plugins))
+        base = self._idea_base(plugins)
+        names = list(self._state(city).get("districts") or [])
+        if base is IdeaSchema and names:  # the form offers the city's districts to choose
+            base = idea_schema_with_districts(names)
+        schema = plugins.form_schema(IDEA_FORM, base)
         return {"form": IDEA_FORM, "city": city, "schema": json_schema(schema)}
 
     def _idea(self, city: str, idea_id: str) -> Idea:

@@ -186,8 +186,6 @@ def build_map(districts: Sequence[dict], counts: dict[str, int]) -> DistrictMap:
                     best = max(best, _area_centre(screen), key=lambda found: found[0])
         count = counts.get(district["name"], 0)
         x, y = best[1]
-        shapes.append(
-            Shape(district["name"], "".join(parts), count, step_of(count, ranges), x, y)
-        )
+        shapes.append(Shape(district["name"], "".join(parts), count, step_of(count, ranges), x, y))
     legend = [Step(low, high, FILLS[i]) for i, (low, high) in enumerate(ranges)]
     return DistrictMap(project.width, project.height, shapes, legend)

@@ -145,6 +145,7 @@ def city_dialogue(city: dict[str, Any]) -> dict[str, Any]:
     try:
         topics = rpc("dialogue", "list_topics", city["slug"])
         talks = rpc("dialogue", "list_talks", city["slug"], {"kind": "table_talk"})
+        districts = rpc("cities", "districts", city["slug"], False)
     except (DomainError, ServiceUnavailable):
         return {"open": False}
     return {
@@ -152,4 +153,5 @@ def city_dialogue(city: dict[str, Any]) -> dict[str, Any]:
         "topics": [t for t in topics if not t.get("hidden")],
         "talks": len(talks),
         "free": sum(1 for t in talks if t["free_seats"] > 0),
+        "districts": bool(districts),  # the link to the district map
     }

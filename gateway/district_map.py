@@ -133,10 +133,21 @@ def simplify(points: Sequence[Point], tolerance: float = TOLERANCE) -> list[Poin
     return [p for p, kept in zip(points, keep, strict=True) if kept]
 
 
+def _thin(points: list[Point], tolerance: float = TOLERANCE) -> list[Point]:
+    """Drop points closer than ``tolerance`` to the last kept one: one linear pass that
+    shrinks a dense border before Douglas–Peucker (quadratic at worst) sees it."""
+    kept = points[:1]
+    for point in points[1:]:
+        if math.dist(point, kept[-1]) >= tolerance:
+            kept.append(point)
+    return kept
+
+
 def _ring_path(ring: Sequence[Point]) -> str:
     # A closed ring simplified from its first point to the point farthest from it and back,
     # so that Douglas–Peucker does not collapse it (first = last would be one point).
     body = list(ring[:-1]) if len(ring) > 1 and ring[0] == ring[-1] else list(ring)
+    body = _thin(body)
     if len(body) < 3:
         return ""
     far = max(range(len(body)), key=lambda i: math.dist(body[0], body[i]))

@@ -37,9 +37,7 @@ def test_districts_upload_choice_counts_filter_and_isolation(api, cities, platfo
     refused = api.put(path, broken, token=admin["token"])
     assert refused.status_code == 422
     german = refused.json()["error"]["fields"]["geojson"]["de"]
-    assert german == [
-        "Stadtteil 2 (Hafen): Die Geometrie muss ein Polygon oder MultiPolygon sein."
-    ]
+    assert german == ["Stadtteil 2 (Hafen): Die Geometrie muss ein Polygon oder MultiPolygon sein."]
     assert api.get(path).json() is None
 
     stored = api.put(path, two, token=admin["token"])

@@ -100,9 +100,7 @@ def test_limits() -> None:
         f"The districts have more than {MAX_POSITIONS} points together; simplify them."
     ]
     long_name = feature("x" * 81, {"type": "Polygon", "coordinates": [SQUARE]})
-    assert problems(collection(long_name)) == [
-        "Feature 1: the name is longer than 80 characters."
-    ]
+    assert problems(collection(long_name)) == ["Feature 1: the name is longer than 80 characters."]
 
 
 def test_booleans_and_non_finite_numbers_are_no_coordinates() -> None:

@@ -40,7 +40,7 @@ def test_projection_scales_longitudes_by_the_cosine_of_the_latitude() -> None:
     assert width / height == pytest.approx(math.cos(math.radians(60.0)), rel=1e-9)
     # North is up and everything stays inside the box with its padding.
     assert north < south
-    assert PADDING - 1e-9 <= min(west, north)
+    assert min(west, north) >= PADDING - 1e-9
     assert east <= project.width - PADDING + 1e-9 and south <= project.height - PADDING + 1e-9
 
 

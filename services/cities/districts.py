@@ -12,6 +12,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from marshmallow import ValidationError
+
+from services.kit.text import clean_text
+
 MAX_BYTES = 1_000_000  # the uploaded file (the gateway refuses larger ones before parsing)
 MAX_FEATURES = 60
 MAX_POSITIONS = 50_000  # all rings of all features together
@@ -25,6 +29,7 @@ MSG_TOO_MANY_POINTS = "The districts have more than {limit} points together; sim
 MSG_NOT_FEATURE = "Feature {number}: not a GeoJSON Feature."
 MSG_NO_NAME = "Feature {number}: the property name is missing."
 MSG_NAME_LENGTH = "Feature {number}: the name is longer than {limit} characters."
+MSG_NAME_CHARACTERS = "Feature {number}: the name contains characters that are not allowed."
 MSG_DUPLICATE = "Feature {number} ({name}): the name is used twice."
 MSG_GEOMETRY_TYPE = "Feature {number} ({name}): the geometry must be a Polygon or MultiPolygon."
 MSG_RING = "Feature {number} ({name}): every ring needs at least 4 positions."
@@ -43,6 +48,9 @@ MESSAGES_DE = {
     MSG_NOT_FEATURE: "Stadtteil {number}: kein GeoJSON-Feature.",
     MSG_NO_NAME: "Stadtteil {number}: Die Eigenschaft name fehlt.",
     MSG_NAME_LENGTH: "Stadtteil {number}: Der Name ist länger als {limit} Zeichen.",
+    MSG_NAME_CHARACTERS: (
+        "Stadtteil {number}: Der Name enthält unerlaubte Zeichen (Zeilenumbrüche, Steuerzeichen)."
+    ),
     MSG_DUPLICATE: "Stadtteil {number} ({name}): Der Name kommt doppelt vor.",
     MSG_GEOMETRY_TYPE: (
         "Stadtteil {number} ({name}): Die Geometrie muss ein Polygon oder MultiPolygon sein."
@@ -142,11 +150,16 @@ def validate_districts(document: Any) -> list[dict[str, Any]]:
             errors.append(MSG_NOT_FEATURE.format(number=number))
             continue
         name = _name(feature.get("properties"))
-        name = " ".join(name.split()) if isinstance(name, str) else ""
+        name = name.strip() if isinstance(name, str) else ""
         if not name:
             errors.append(MSG_NO_NAME.format(number=number))
             continue
-        if len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
+        try:  # a name shows on pages and in mails: no line breaks, controls, surrogates
+            name = " ".join(clean_text(name).split())
+        except ValidationError:
+            errors.append(MSG_NAME_CHARACTERS.format(number=number))
+            continue
+        if len(name) > MAX_NAME:
             errors.append(MSG_NAME_LENGTH.format(number=number, limit=MAX_NAME))
             continue
         said: set[str] = set()

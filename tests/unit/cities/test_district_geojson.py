@@ -112,6 +112,14 @@ def test_booleans_and_non_finite_numbers_are_no_coordinates() -> None:
     assert problems(collection(feature("A", {"type": "Polygon", "coordinates": [nan]})))
 
 
+@pytest.mark.parametrize("name", ["Nord\nSüd", "A\x00", "\ud800", "Ost\u202e"])
+def test_names_with_breaks_controls_or_surrogates_are_refused(name: str) -> None:
+    square = feature(name, {"type": "Polygon", "coordinates": [SQUARE]})
+    assert problems(collection(square)) == [
+        "Feature 1: the name contains characters that are not allowed."
+    ]
+
+
 def test_every_message_has_german_text() -> None:
     for english, text in MESSAGES_DE.items():
         sample = english.format(number=2, name="Altstadt", limit=5)

@@ -109,6 +109,15 @@ def describe(entry: dict[str, Any]) -> str:
             else _("Schritt wieder geöffnet (%(phase)s)")
         )
         return text % {"phase": phase_name(detail.get("phase"))}
+    if act in ("districts.uploaded", "districts.replaced"):
+        text = (
+            _("Stadtteile hochgeladen: %(n)s")
+            if act == "districts.uploaded"
+            else _("Stadtteile ersetzt: %(n)s")
+        )
+        return text % {"n": detail.get("districts", 0)}
+    if act == "districts.removed":
+        return _("Stadtteile entfernt")
     return _("Sonstige Änderung")
 
 

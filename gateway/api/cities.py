@@ -266,3 +266,28 @@ def disable_plugin(slug: str, plugin: str) -> Response:
 )
 def plugin_audit(slug: str) -> Response:
     return json_response(rpc("cities", "plugin_audit", slug))
+
+
+# ---------------------------------------------------------------- districts (Stadtteile)
+@bp.put(f"{CITY}/districts")
+@documented(
+    "Upload or replace the city's districts: a GeoJSON FeatureCollection of Polygon or "
+    "MultiPolygon features with a name property (city admins)",
+    TAG,
+    auth=True,
+    errors=(401, 403, 404, 422),
+)
+def put_districts(slug: str) -> Response:
+    return json_response(rpc("cities", "put_districts", slug, json_body()))
+
+
+@bp.get(f"{CITY}/districts")
+@documented("The city's districts with their shapes (null while none)", TAG, errors=(404,))
+def districts(slug: str) -> Response:
+    return json_response(rpc("cities", "districts", slug))
+
+
+@bp.delete(f"{CITY}/districts")
+@documented("Remove the city's districts (city admins)", TAG, auth=True, errors=(401, 403, 404))
+def remove_districts(slug: str) -> Response:
+    return json_response(rpc("cities", "remove_districts", slug))

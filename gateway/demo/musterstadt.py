@@ -6,13 +6,16 @@ on the members' accounts: "nach eigener Angabe")."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from gateway.demo.people import MUSTERSTADT, Person
 from gateway.demo.seeder import Seeder
 from gateway.demo.steps import kickoff, publish_topics, scenario_project
 from services.dialogue.organisations import organisation_key
 
+DISTRICTS = Path(__file__).with_name("musterstadt_districts.geojson")
 IDEAS = (
     ("Radweg am Fluss", "Ein durchgehender, sicherer Radweg entlang des Flusses.",
      "mobility", "Nord"),
@@ -26,6 +29,9 @@ def seed(s: Seeder, op: Person) -> None:
     slug = MUSTERSTADT
     admin = kickoff(s, op, slug, "Musterstadt", "DE-NW", 120_000, "Dr. Erika Mustermann")
     scenario_project(s, op, slug, ["Mobilität", "Wohnen", "Klima", "Zusammenhalt"])
+    # The district map (Wo wird gesprochen?): six made-up districts; the talks and ideas
+    # below name three of them.
+    s.call(admin, "PUT", f"/cities/{slug}/districts", json.loads(DISTRICTS.read_text("utf-8")))
     s.advance(admin, slug, "transfer")
     topics = [
         ("Mobilität für alle", "Wie kommen 2040 alle gut durch Musterstadt?"),

@@ -1,6 +1,8 @@
 """German texts of the cities service's messages, handed to ``services.kit.i18n`` by
 the package's ``__init__``."""
 
+from services.cities.districts import MESSAGES_DE as DISTRICT_MESSAGES_DE
+
 GERMAN: dict[str, str] = {
     "City not found.": "Stadt nicht gefunden.",
     "There is no cohort in this year.": "In diesem Jahr gibt es keinen Jahrgang.",
@@ -68,4 +70,5 @@ GERMAN: dict[str, str] = {
     "This text was changed meanwhile; please start from the current version.": (
         "Dieser Text wurde inzwischen geändert; bitte gehe von der aktuellen Fassung aus."
     ),
+    **DISTRICT_MESSAGES_DE,
 }

@@ -284,6 +284,23 @@ class LegalVersion(Document):
     }
 
 
+class CityDistricts(Document):
+    """A city's districts (Stadtteile) from its uploaded GeoJSON: one document per city, id the
+    slug, replaced by the next upload. ``districts`` is the normalised list of
+    ``services.cities.districts.validate_districts`` as compact JSON (one string: FerretDB
+    stores deeply nested coordinate arrays slowly, and nothing ever queries inside them)."""
+
+    id = StringField(primary_key=True)  # the city's slug
+    city = StringField(required=True, max_length=64)
+    names = ListField(StringField(max_length=80))  # in the file's order
+    districts = StringField(required=True)
+    filename = StringField(max_length=200)
+    uploaded_by = StringField(required=True)
+    uploaded_at = DateTimeField(default=utcnow)
+
+    meta = {"db_alias": ALIAS, "collection": "city_districts"}
+
+
 MODELS = (
     City,
     CohortSeat,
@@ -299,4 +316,5 @@ MODELS = (
     SignVideo,
     SignVideoPart,
     LegalVersion,
+    CityDistricts,
 )

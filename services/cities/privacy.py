@@ -10,6 +10,7 @@ from services.cities.models import (
     AuditEntry,
     BarrierReport,
     City,
+    CityDistricts,
     LegalVersion,
     Membership,
     PluginEnablement,
@@ -97,5 +98,10 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         label="Geänderte Rechtstexte",
         by=("changed_by",),
         show={"kind": "Text", "version": "Fassung", "changed_at": "Geändert am"},
+    ),
+    CityDistricts: Holds(
+        label="Hochgeladene Stadtteile",
+        by=("uploaded_by",),
+        show={"city": "Stadt", "filename": "Datei", "uploaded_at": "Hochgeladen am"},
     ),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from services.cities.handlers.audit import AuditHandlers
 from services.cities.handlers.barrier_reports import BarrierReportHandlers
 from services.cities.handlers.base import SERVICE
+from services.cities.handlers.districts import DistrictHandlers
 from services.cities.handlers.facts import TALLY_QUEUE, FactHandlers, tally_keys
 from services.cities.handlers.invitations import InvitationHandlers
 from services.cities.handlers.legal import LegalHandlers
@@ -51,6 +52,7 @@ class CitiesService(
     FactHandlers,
     BarrierReportHandlers,
     SignVideoHandlers,
+    DistrictHandlers,
     OperationsMixin,
     PurgeMixin,
     PersonalDataMixin,

@@ -86,4 +86,7 @@ GERMAN: dict[str, str] = {
         "Im Namen dieser Organisation dürfen nur ihre Mitglieder handeln (eingetragen im "
         "eigenen Konto oder in einer Arbeitsgruppe der Stadt)."
     ),
+    "No district with this name in this city: choose one from the list.": (
+        "Diesen Stadtteil gibt es in dieser Stadt nicht: Bitte wähle einen aus der Liste."
+    ),
 }

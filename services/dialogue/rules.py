@@ -131,3 +131,15 @@ def talk_matches(talk: dict[str, Any], free_seats: int, filters: dict[str, Any])
     if filters.get("free") is True and free_seats <= 0:
         return False
     return not (filters.get("free") is False and free_seats > 0)
+
+
+UNKNOWN_DISTRICT = "No district with this name in this city: choose one from the list."
+
+
+def canonical_district(names: list[str], value: str | None) -> str | None:
+    """The city's spelling of ``value`` (case and spacing folded), or None when the city has
+    no such district. Without districts uploaded any name is kept as typed."""
+    if not value or not names:
+        return value
+    folded = " ".join(value.split()).casefold()
+    return next((name for name in names if name.casefold() == folded), None)

@@ -237,6 +237,21 @@ class IdeaSchema(IdeaBaseSchema):
     district = _text(1, 80, load_default=None, metadata=_title("Stadtteil", "District"))
 
 
+def idea_schema_with_districts(names: list[str]) -> type[IdeaSchema]:
+    """The idea form of a city with uploaded districts: the district is one of them (shown
+    as a choice; ``propose_idea`` checks it with its own message)."""
+    district = fields.String(
+        load_default=None,
+        validate=validate.OneOf(names),
+        metadata=_title("Stadtteil", "District"),
+    )
+    return type("IdeaDistrictSchema", (IdeaSchema,), {"district": district})
+
+
+class IdeaFilterSchema(StrictSchema):
+    district = fields.String(load_default=None, validate=validate.Length(max=80))
+
+
 class IdeaStatusSchema(StrictSchema):
     status = fields.String(required=True, validate=validate.OneOf(IDEA_STATUSES))
     reason = _long_text(3, 1000, required=True)

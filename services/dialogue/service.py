@@ -9,6 +9,7 @@ from __future__ import annotations
 from plugins.manager import default_host
 from services.dialogue.handlers.base import SERVICE
 from services.dialogue.handlers.comments import CommentHandlers
+from services.dialogue.handlers.districts import DistrictHandlers
 from services.dialogue.handlers.documentation import DocumentationHandlers
 from services.dialogue.handlers.guests import GUEST_TTL, GuestHandlers
 from services.dialogue.handlers.ideas import IdeaHandlers
@@ -47,6 +48,7 @@ class DialogueService(
     NoticeHandlers,
     CommentHandlers,
     SearchHandlers,
+    DistrictHandlers,
     CityStateListener,
     OperationsMixin,
     PurgeMixin,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.dialogue.base import CITY, IDEA, TAG, bp
@@ -30,9 +30,23 @@ def propose_idea(slug: str) -> Response:
 
 
 @bp.get(f"{CITY}/ideas")
-@documented("The city's project ideas with supporters and helpers", TAG, errors=(404,))
+@documented(
+    "The city's project ideas with supporters and helpers (?district= one district's)",
+    TAG,
+    errors=(404, 422),
+)
 def list_ideas(slug: str) -> Response:
-    return json_response(rpc("dialogue", "list_ideas", slug))
+    district = request.args.get("district", "").strip()
+    filters = {"district": district} if district else {}
+    return json_response(rpc("dialogue", "list_ideas", slug, filters))
+
+
+@bp.get(f"{CITY}/district-counts")
+@documented(
+    "Table talks and ideas counted per district (only counts, never places)", TAG, errors=(404,)
+)
+def district_counts(slug: str) -> Response:
+    return json_response(rpc("dialogue", "district_counts", slug))
 
 
 @bp.get(IDEA)

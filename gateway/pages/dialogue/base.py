@@ -121,6 +121,16 @@ def _city(slug: str) -> dict[str, Any]:
     return rpc("cities", "get_city", slug)
 
 
+def _district_options(slug: str, current: str | None = None) -> list[tuple[str, str]]:
+    """The city's uploaded districts as choices ([] while none: the form asks for free
+    text); a talk's district from before the districts were replaced stays choosable."""
+    found = rpc("cities", "districts", slug, False)
+    names = list(found["names"]) if found else []
+    if names and current and current not in names:
+        names.append(current)
+    return [(name, name) for name in names]
+
+
 def _labels() -> dict[str, str]:
     return _translated({**FORM_LABELS, **CATEGORIES})
 
@@ -135,6 +145,7 @@ def city_dialogue(city: dict[str, Any]) -> dict[str, Any]:
     try:
         topics = rpc("dialogue", "list_topics", city["slug"])
         talks = rpc("dialogue", "list_talks", city["slug"], {"kind": "table_talk"})
+        districts = rpc("cities", "districts", city["slug"], False)
     except (DomainError, ServiceUnavailable):
         return {"open": False}
     return {
@@ -142,4 +153,5 @@ def city_dialogue(city: dict[str, Any]) -> dict[str, Any]:
         "topics": [t for t in topics if not t.get("hidden")],
         "talks": len(talks),
         "free": sum(1 for t in talks if t["free_seats"] > 0),
+        "districts": bool(districts),  # the link to the district map
     }

@@ -57,7 +57,7 @@ def label_of(prop: dict[str, Any], name: str, lang: str, labels: dict[str, str])
 
 
 def _choices(values: list[str], labels: dict[str, str]) -> list[tuple[str, str]]:
-    return [(str(v), labels.get(str(v), str(v))) for v in values]
+    return [(str(v), labels.get(str(v), str(v))) for v in values if v is not None]
 
 
 def _scalar(

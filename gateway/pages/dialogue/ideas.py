@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.auth import current_caller
-from gateway.pages.dialogue.base import _city, _labels, _lang, _sign_in_first, bp
+from gateway.pages.dialogue.base import _city, _district_options, _labels, _lang, _sign_in_first, bp
 from gateway.pages.dialogue.comments import comments_of
 from gateway.pages.dialogue.forms import (
     errors_for,
@@ -25,7 +25,22 @@ from services.kit.errors import DomainError, NotFound
 # ---------------------------------------------------------------- project ideas
 @bp.get("/stadt/<slug>/ideen")
 def ideas(slug: str) -> tuple[str, int]:
-    return render("idea_list.html", city=_city(slug), ideas=rpc("dialogue", "list_ideas", slug))
+    district = request.args.get("district", "").strip()
+    filters = {"district": district} if district else {}
+    errors, status, found = None, 200, []
+    try:
+        found = rpc("dialogue", "list_ideas", slug, filters)
+    except DomainError as exc:
+        errors, status = page_errors(exc), exc.status
+    return render(
+        "idea_list.html",
+        status,
+        city=_city(slug),
+        ideas=found,
+        filters=filters,
+        district_options=_district_options(slug, district),
+        errors=errors,
+    )
 
 
 IDEA_NOTICES = {

@@ -13,6 +13,7 @@ from gateway.auth import current_caller
 from gateway.pages.dialogue.base import (
     TALK_TEXT_FIELDS,
     _city,
+    _district_options,
     _sign_in_first,
     bp,
 )
@@ -51,6 +52,7 @@ def talks(slug: str) -> tuple[str, int]:
         status,
         city=city,
         topic_options=_topic_options(topics),
+        district_options=_district_options(slug, filters.get("district")),
         talks=found,
         filters=filters,
         errors=errors,
@@ -90,6 +92,7 @@ def _host_form(
         city=_city(slug),
         talk=talk,
         topic_options=_topic_options(rpc("dialogue", "list_topics", slug)),
+        district_options=_district_options(slug, form.get("district")),
         form=form,
         **extra,
     )

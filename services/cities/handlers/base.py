@@ -11,7 +11,14 @@ from typing import Any
 
 from mongoengine.errors import NotUniqueError
 
-from services.cities.models import AuditEntry, City, PluginEnablement, SeenFact, Transition
+from services.cities.models import (
+    AuditEntry,
+    City,
+    CityDistricts,
+    PluginEnablement,
+    SeenFact,
+    Transition,
+)
 from services.cities.phases import PHASE_TITLES
 from services.kit.config import Settings
 from services.kit.context import Caller
@@ -63,6 +70,12 @@ class CitiesBase:
         if city is None:
             raise NotFound("City not found.")
         return city
+
+    @staticmethod
+    def _district_names(slug: str) -> list[str]:
+        """The city's district names in the file's order ([] while none were uploaded)."""
+        stored = CityDistricts.objects(id=slug).only("names").first()
+        return list(stored.names) if stored else []
 
     def _require(self, slug: str, roles: tuple[str, ...], active_only: bool = True) -> City:
         # Who may act is checked before what state the city is in: an admin of another city

@@ -137,4 +137,5 @@ class TenantHandlers(CitiesBase):
             "status": city.status,
             "schedule": view["schedule"],
             "plugins": self._enabled(slug),
+            "districts": self._district_names(city.id),  # uploaded GeoJSON's names, [] if none
         }

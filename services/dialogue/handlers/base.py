@@ -18,6 +18,7 @@ from bson import ObjectId
 from pymongo.database import Database
 
 from services.dialogue.models import Registration, Talk, Topic
+from services.dialogue.rules import UNKNOWN_DISTRICT, canonical_district
 from services.kit.city_state import CityStateView
 from services.kit.config import Settings
 from services.kit.context import Caller
@@ -95,6 +96,18 @@ class DialogueBase:
         if not isinstance(city, str) or not is_slug(city):
             raise NotFound("City not found.")
         return self.city_state.state(city)
+
+    def _district_errors(self, city: str, value: str | None) -> dict[str, list[str]]:
+        """A district must be one of the city's uploaded districts (when it has any)."""
+        names = list(self._state(city).get("districts") or [])
+        if value and canonical_district(names, value) is None:
+            return {"district": [UNKNOWN_DISTRICT]}
+        return {}
+
+    def _district(self, city: str, value: str | None) -> str | None:
+        """The city's spelling of a district that passed ``_district_errors``."""
+        names = list(self._state(city).get("districts") or [])
+        return canonical_district(names, value) or value
 
     def _talk(self, city: str, talk_id: str) -> Talk:
         self._state(city)

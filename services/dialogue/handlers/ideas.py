@@ -11,7 +11,14 @@ from services.dialogue.handlers.base import MODERATORS, DialogueBase, _iso, _jso
 from services.dialogue.handlers.search import index_idea
 from services.dialogue.models import Documentation, Idea, IdeaSupport, OrganisationSupport
 from services.dialogue.rules import TABLE_TALK, idea_status_errors, require_join_phase
-from services.dialogue.schemas import IdeaBaseSchema, IdeaSchema, IdeaStatusSchema, ReasonSchema
+from services.dialogue.schemas import (
+    IdeaBaseSchema,
+    IdeaFilterSchema,
+    IdeaSchema,
+    IdeaStatusSchema,
+    ReasonSchema,
+    idea_schema_with_districts,
+)
 from services.kit.errors import Conflict, Invalid, NotFound
 from services.kit.rpc import rpc
 from services.kit.schemas import load
@@ -28,7 +35,11 @@ class IdeaHandlers(DialogueBase):
     def idea_form(self, city: str) -> dict[str, Any]:
         self._state(city)
         plugins = self.city_state.plugins(city)
-        schema = plugins.form_schema(IDEA_FORM, self._idea_base(plugins))
+        base = self._idea_base(plugins)
+        names = list(self._state(city).get("districts") or [])
+        if base is IdeaSchema and names:  # the form offers the city's districts to choose
+            base = idea_schema_with_districts(names)
+        schema = plugins.form_schema(IDEA_FORM, base)
         return {"form": IDEA_FORM, "city": city, "schema": json_schema(schema)}
 
     def _idea(self, city: str, idea_id: str) -> Idea:
@@ -102,6 +113,12 @@ class IdeaHandlers(DialogueBase):
         ):
             message = "No documented talk with this id in this city."
             raise Invalid(message, {"talk_id": [message]})
+        # The ortsteile plugin's own district choice is checked by the plugin.
+        district_errors = (
+            self._district_errors(city, values.get("district")) if base is IdeaSchema else {}
+        )
+        if district_errors:
+            raise Invalid(district_errors["district"][0], district_errors)
         own = set(IdeaSchema().fields)
         extra = _jsonable({k: v for k, v in values.items() if k not in own})
         idea = Idea(
@@ -109,7 +126,11 @@ class IdeaHandlers(DialogueBase):
             title=values["title"],
             description=values["description"],
             category=values["category"],
-            district=values.get("district"),
+            district=(
+                self._district(city, values.get("district"))
+                if base is IdeaSchema
+                else values.get("district")
+            ),
             needs=values["needs"],
             talk_id=values.get("talk_id"),
             extra=extra,
@@ -133,10 +154,14 @@ class IdeaHandlers(DialogueBase):
         return self._idea_view(idea)
 
     @rpc
-    def list_ideas(self, city: str) -> list[dict[str, Any]]:
+    def list_ideas(self, city: str, filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The city's ideas, newest first; ``{"district": name}`` only that district's."""
         self._state(city)
+        wanted = load(IdeaFilterSchema(), filters or {})
         moderator = self.caller.has_role(city, *MODERATORS)
         query = Idea.scoped(city) if moderator else Idea.scoped(city, hidden=False)
+        if wanted["district"]:
+            query = query.filter(district=self._district(city, wanted["district"]))
         counts: dict[tuple[str, str], int] = {}
         for kind in ("support", "helper"):
             rows = IdeaSupport.scoped(city, kind=kind).aggregate(

@@ -135,7 +135,9 @@ class TalkHandlers(DialogueBase):
             data,
             self._time_errors,
             lambda loaded: self._topic_errors(city, kind, loaded.get("topic_id")),
+            lambda loaded: self._district_errors(city, loaded.get("district")),
         )
+        values["district"] = self._district(city, values.get("district"))
         account = self._account(user_id) or {}
         talk = Talk(
             city=city,
@@ -252,7 +254,15 @@ class TalkHandlers(DialogueBase):
                 if loaded.get("topic_id") != talk.topic_id
                 else {}
             ),
+            # A district chosen before the city's districts were replaced may stay.
+            lambda loaded: (
+                self._district_errors(city, loaded.get("district"))
+                if loaded.get("district") != talk.district
+                else {}
+            ),
         )
+        if values.get("district") != talk.district:
+            values["district"] = self._district(city, values.get("district"))
         for name in TalkSchema().fields:
             values.setdefault(name, None)
         old_capacity = talk.capacity

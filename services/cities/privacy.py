@@ -12,6 +12,8 @@ from services.cities.models import (
     City,
     LegalVersion,
     Membership,
+    NewsletterIssue,
+    NewsletterSubscription,
     PluginEnablement,
     SignVideo,
     StepCompletion,
@@ -97,5 +99,20 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         label="Geänderte Rechtstexte",
         by=("changed_by",),
         show={"kind": "Text", "version": "Fassung", "changed_at": "Geändert am"},
+    ),
+    NewsletterSubscription: Holds(
+        label="Newsletter-Abonnements",
+        by=("account_id",),
+        show={
+            "email": "E-Mail-Adresse",
+            "created_at": "Bestellt am",
+            "confirmed_at": "Bestätigt am",
+        },
+    ),
+    NewsletterIssue: Holds(
+        label="Geschriebene Newsletter-Ausgaben",
+        by=("created_by",),
+        show={"title": "Titel", "status": "Stand", "created_at": "Angelegt am"},
+        others=("sent_by",),
     ),
 }

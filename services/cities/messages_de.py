@@ -68,4 +68,12 @@ GERMAN: dict[str, str] = {
     "This text was changed meanwhile; please start from the current version.": (
         "Dieser Text wurde inzwischen geändert; bitte gehe von der aktuellen Fassung aus."
     ),
+    "Subscription not found.": "Abonnement nicht gefunden.",
+    "Newsletter issue not found.": "Newsletter-Ausgabe nicht gefunden.",
+    "The issue has been sent and can no longer be changed.": (
+        "Die Ausgabe ist verschickt und kann nicht mehr geändert werden."
+    ),
+    "The number of recipients has changed; please confirm again.": (
+        "Die Zahl der Empfängerinnen und Empfänger hat sich geändert; bitte bestätige erneut."
+    ),
 }

@@ -59,7 +59,7 @@ class NewsletterSendingHandlers(CitiesBase):
         subs = NewsletterSubscription.objects(city=slug, confirmed_at__ne=None).only("id")
         ids = [s.id for s in subs]
         if len(ids) != values["recipients"]:
-            message = f"The number of recipients is now {len(ids)}; please confirm again."
+            message = "The number of recipients has changed; please confirm again."
             raise Conflict(message, {"recipients": [message]})
         for chunk in batches(ids, 500):
             docs = [

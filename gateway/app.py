@@ -17,6 +17,7 @@ from gateway.api import (
     events,
     identity,
     legal,
+    newsletter,
     operations,
     purge,
     scenarios,
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         deadletters.bp,
         purge.bp,
         accessibility.bp,
+        newsletter.bp,
     ):
         app.register_blueprint(blueprint)
         # The API authenticates with bearer tokens only, so it needs no CSRF token.

@@ -63,7 +63,7 @@ Alle Ausgaben: {archive}
 """
 
 
-def test_mail(city_name: str, title: str, body: str, archive: str) -> tuple[str, str]:
+def trial_mail(city_name: str, title: str, body: str, archive: str) -> tuple[str, str]:
     """The preview an admin sends to themselves: marked as a test, no unsubscribe link."""
     text = f"""[TESTVERSAND – nur an Sie, noch nicht an die Abonnentinnen und Abonnenten]
 

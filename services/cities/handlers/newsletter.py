@@ -27,7 +27,7 @@ from services.cities.newsletter import (
     CONFIRM_TTL,
     confirm_mail,
     subscription_key,
-    test_mail,
+    trial_mail,
 )
 from services.cities.schemas import (
     NewsletterIssueSchema,
@@ -187,7 +187,7 @@ class NewsletterHandlers(CitiesBase):
         issue = self._issue(slug, issue_id)
         email = self.identity.account_summary(self.caller.user_id)["email"]
         archive = f"{self.settings.public_base_url}/stadt/{slug}/newsletter"
-        self.mail.send(email, *test_mail(city.name, issue.title, issue.body, archive))
+        self.mail.send(email, *trial_mail(city.name, issue.title, issue.body, archive))
         return {"sent_to": email}
 
     def _forget_subscriber(self, account_id: str) -> None:

@@ -120,5 +120,5 @@ def newsletter(s: Seeder, admin: Person, slug: str) -> None:
     count = s.call(admin, "GET", f"/cities/{slug}/newsletter/recipients")["recipients"]
     s.call(admin, "POST", f"/cities/{slug}/newsletter/issues/{issue['id']}/send",
            {"recipients": count})  # fmt: skip
-    s.call(admin, "POST", f"/cities/{slug}/newsletter/issues",
-           {"title": "Einladung zum Abschlussabend", "body": "Entwurf: Programm folgt."})  # fmt: skip
+    draft = {"title": "Einladung zum Abschlussabend", "body": "Entwurf: Programm folgt."}
+    s.call(admin, "POST", f"/cities/{slug}/newsletter/issues", draft)

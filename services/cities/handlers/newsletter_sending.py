@@ -86,7 +86,9 @@ class NewsletterSendingHandlers(CitiesBase):
     def _send_newsletter_batches(self) -> int:
         """One batch of every issue being sent; how many mails were queued."""
         queued = 0
-        for issue in NewsletterIssue.objects(status="sending").order_by("created_at"):
+        slugs = [c.id for c in City.objects.only("id")]
+        sending = NewsletterIssue.across_cities(slugs, status="sending") if slugs else []
+        for issue in sending:
             queued += self._send_batch(issue)
         return queued
 

@@ -140,3 +140,8 @@ class NewsletterSendingHandlers(CitiesBase):
         issue.status = "sent"
         issue.sent_at = _now()
         issue.save()
+        city = City.objects(id=issue.city).first()
+        if city is not None:
+            # The archive pages are kept in the gateway's public cache, which every fact of
+            # this service empties; the other services' cached city state does not change.
+            self._changed(city, tallies_only=True)

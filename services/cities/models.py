@@ -341,7 +341,7 @@ class NewsletterDelivery(TenantDocument):
     meta = {
         "db_alias": ALIAS,
         "collection": "newsletter_deliveries",
-        "indexes": [("city", "issue_id", "queued"), "subscription_id"],
+        "indexes": [("city", "issue_id", "queued"), ("city", "subscription_id")],
     }
 
 

@@ -46,10 +46,10 @@ def _address() -> str:
 
 def _subscribe_and_confirm(api, platform, slug: str, email: str) -> None:
     anyone = Caller()
-    assert _call(platform, anyone, "newsletter_subscribe", slug, {"email": email}) == {
-        "asked": True
-    }
-    message = api.sink.wait_for(email)[-1]
+    before = len([m for m in api.sink.messages if m["To"] == email])
+    asked = _call(platform, anyone, "newsletter_subscribe", slug, {"email": email})
+    assert asked == {"asked": True}
+    message = api.sink.wait_for(email, count=before + 1)[-1]
     token = re.search(r"bestaetigen\?token=([\w.\-]+)", _text(message)).group(1)
     _call(platform, anyone, "newsletter_confirm", {"token": token})
 
@@ -164,3 +164,29 @@ def test_a_send_interrupted_by_a_restart_reaches_everyone_exactly_once(api, plat
     )
     for person in people:
         assert len([m for m in api.sink.messages if m["To"] == person]) == 1, person
+
+
+def _export_section(api, person: dict) -> list[dict]:  # noqa: ANN001
+    export = api.get("/me/export", token=person["token"])
+    assert export.status_code == 200, export.text
+    sections = export.json()["services"]["cities"]["sections"]
+    return next(s for s in sections if s["name"] == "newsletter_subscriptions")["items"]
+
+
+def test_subscriptions_of_the_accounts_address_are_exported_and_deleted_with_it(
+    api, platform, town
+) -> None:
+    person = api.verified_login()
+    # Subscribed without signing in, with the account's address: the export finds it.
+    _subscribe_and_confirm(api, platform, town["slug"], person["email"])
+    items = _export_section(api, person)
+    assert [i["email"] for i in items] == [person["email"]]
+    assert items[0]["confirmed_at"] and items[0]["city"] == town["slug"]
+    gone = api.delete("/me", {"password": person["password"]}, token=person["token"])
+    assert gone.status_code == 200, gone.text
+    subscriptions = platform.infra.database("cities")["newsletter_subscriptions"]
+    wait_until(
+        lambda: subscriptions.count_documents({"email": person["email"]}) == 0,
+        30,
+        "the subscription deleted with the account",
+    )

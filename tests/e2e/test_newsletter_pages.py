@@ -39,6 +39,7 @@ def _local(api, link: str) -> str:  # noqa: ANN001
 def _subscribe(api, phone: Page, slug: str, email: str, shots: Path) -> None:  # noqa: ANN001
     phone.goto(f"{api.base}/stadt/{slug}")
     section = phone.locator("section[aria-labelledby=newsletter]")
+    section.screenshot(path=str(shots / "newsletter-stadtseite-abschnitt-360.png"))
     section.get_by_label("E-Mail-Adresse").fill(email)
     section.get_by_role("button", name="Newsletter bestellen").click()
     expect(phone.get_by_role("heading", name="Fast geschafft: bitte bestätigen")).to_be_visible()
@@ -51,6 +52,7 @@ def _subscribe(api, phone: Page, slug: str, email: str, shots: Path) -> None:  #
 
 def test_subscribe_confirm_receive_and_unsubscribe_on_a_phone(
     phone: Page,
+    desktop: Page,
     browser: Browser,
     api,
     cities,
@@ -108,6 +110,9 @@ def test_subscribe_confirm_receive_and_unsubscribe_on_a_phone(
     phone.get_by_role("link", name="Abschlussabend am 20. Januar").click()
     expect(phone.get_by_role("heading", name="Programm")).to_be_visible()
     _check(phone, shots, "archiv-ausgabe-360")
+    for path, name in ((f"/stadt/{slug}", "stadtseite"), (f"/stadt/{slug}/newsletter", "archiv")):
+        desktop.goto(api.base + path)
+        _check(desktop, shots, f"{name}-1366")
 
     # The first reader's mail program posts One-Click; the second opens the link in the browser.
     first = _local(api, issues[0]["List-Unsubscribe"].strip("<>"))

@@ -17,6 +17,7 @@ from gateway.api import (
     events,
     identity,
     legal,
+    newsletter,
     operations,
     purge,
     scenarios,
@@ -36,6 +37,8 @@ from gateway.pages import dialogue as pages_dialogue
 from gateway.pages import events as pages_events
 from gateway.pages import legal as pages_legal
 from gateway.pages import my_area as pages_my_area
+from gateway.pages import newsletter as pages_newsletter
+from gateway.pages import newsletter_admin as pages_newsletter_admin
 from gateway.pages import scenarios as pages_scenarios
 from gateway.pages import unsubscribe as pages_unsubscribe
 from gateway.rpc import RpcClient
@@ -87,6 +90,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pages_unsubscribe.bp)
     # A mail program's one-click post carries no CSRF token: the signed link authorises it.
     csrf.exempt(pages_unsubscribe.bp)
+    app.register_blueprint(pages_newsletter.bp)
+    app.register_blueprint(pages_newsletter_admin.bp)
+    # The subscribe form sits on cached public pages (no per-person token there):
+    # pages/newsletter.py says why a forged post can do no harm.
+    csrf.exempt(pages_newsletter.subscribe)
     app.register_blueprint(assets.bp)
     for blueprint in (
         identity.bp,
@@ -99,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         deadletters.bp,
         purge.bp,
         accessibility.bp,
+        newsletter.bp,
     ):
         app.register_blueprint(blueprint)
         # The API authenticates with bearer tokens only, so it needs no CSRF token.

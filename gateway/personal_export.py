@@ -141,6 +141,9 @@ CODES: dict[str, str] = {
     "accessibility": "Erklärung zur Barrierefreiheit",
     "registration": "Zustimmung bei der Registrierung",
     "notice_update": "Neue Fassung zur Kenntnis genommen",
+    # newsletter issues a city admin wrote (cities)
+    "sending": "Wird verschickt",
+    "sent": "Verschickt",
 }
 # Keys of values that are dicts (a role: city, role, since when), named as the page names them.
 KEYS: dict[str, str] = {"city": "Stadt", "role": "Rolle", "granted_at": "Seit"}

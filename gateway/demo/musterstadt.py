@@ -97,7 +97,8 @@ def seed(s: Seeder, op: Person) -> None:
     s.call(host, "POST", f"/cities/{slug}/ideas/{made[1]['id']}/helpers")
     _comments(s, slug, admin, host, guests, made, dialogue_topics)
     organisations(s, slug, host, guests, made)
-    s.done("Musterstadt: Tischgespräche mit 2 Themen, 2 Gesprächen und 3 Ideen")
+    newsletter(s, admin, slug)
+    s.done("Musterstadt: Tischgespräche mit 2 Themen, 2 Gesprächen und 3 Ideen, ein Newsletter")
 
 
 def _comments(
@@ -150,3 +151,37 @@ def organisations(
         s.call(person, "POST", "/me/organisations", {"name": name, "kind": kind, "city": slug})
         key = organisation_key(kind, name)
         s.call(person, "POST", f"/cities/{slug}/ideas/{idea['id']}/organisations/{key}/{act}")
+
+
+NEWSLETTER = """Liebe Musterstädterinnen und Musterstädter,
+
+die Tischgespräche laufen: Zwei Themen, zwei Gespräche und die ersten drei Ideen.
+
+## Was als Nächstes kommt
+
+- Tischgespräche anbieten und mitmachen, bis Ende des Monats
+- **Abschlussabend am 20. Januar** im Rathaus, alle sind eingeladen
+
+Alle Termine stehen auf der [Seite der Stadt](https://stadtdialog.example/stadt/musterstadt).
+"""
+
+
+def newsletter(s: Seeder, admin: Person, slug: str) -> None:
+    """A confirmed demo reader and one sent issue in the archive, plus a draft for the admin."""
+    reader = f"demo-leserin@{slug}.example"
+    before = s.inbox.count(reader)
+    s.call(None, "POST", f"/cities/{slug}/newsletter/subscriptions", {"email": reader})
+    # A seed starts from a purged city: the address is new, and its confirmation mail comes.
+    token = s.inbox.token(reader, before + 1)
+    s.call(None, "POST", "/newsletter/confirm", {"token": token})
+    issue = s.call(
+        admin,
+        "POST",
+        f"/cities/{slug}/newsletter/issues",
+        {"title": "Die Tischgespräche laufen", "body": NEWSLETTER},
+    )
+    count = s.call(admin, "GET", f"/cities/{slug}/newsletter/recipients")["recipients"]
+    s.call(admin, "POST", f"/cities/{slug}/newsletter/issues/{issue['id']}/send",
+           {"recipients": count})  # fmt: skip
+    draft = {"title": "Einladung zum Abschlussabend", "body": "Entwurf: Programm folgt."}
+    s.call(admin, "POST", f"/cities/{slug}/newsletter/issues", draft)

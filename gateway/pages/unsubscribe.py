@@ -16,12 +16,14 @@ from gateway.api.common import rpc
 from gateway.pages.my_area import MAIL_KINDS
 from gateway.pages.rendering import page_errors, render
 from services.kit.errors import DomainError
-from services.kit.mail_choices import PATH, read_unsubscribe, unsubscribe_tokens
+from services.kit.mail_choices import NEWSLETTER, PATH, unsubscribe_kind, unsubscribe_tokens
 
 bp = Blueprint("pages_unsubscribe", __name__)
 
 
 def _label(kind: str) -> str:
+    if kind == NEWSLETTER:
+        return _("Newsletter einer Stadt")
     return next(_(label) for k, label, _hint in MAIL_KINDS if k == kind)
 
 
@@ -40,19 +42,34 @@ def _failed(exc: DomainError) -> tuple[str, int]:
 def ask() -> tuple[str, int]:
     token = request.args.get("token", "")
     try:
-        _account, kind = read_unsubscribe(unsubscribe_tokens(current_app.secret_key), token)
+        kind = unsubscribe_kind(unsubscribe_tokens(current_app.secret_key), token)
     except DomainError as exc:
         return _failed(exc)
-    return render("unsubscribe.html", token=token, label=_label(kind))
+    return render(
+        "unsubscribe.html", token=token, label=_label(kind), newsletter=kind == NEWSLETTER
+    )
 
 
 @bp.post(PATH)
 def unsubscribe() -> tuple[str, int]:
     token = request.args.get("token", "") or request.form.get("token", "")
     try:
-        done = rpc("identity", "unsubscribe", {"token": token})
+        kind = unsubscribe_kind(unsubscribe_tokens(current_app.secret_key), token)
+        if kind == NEWSLETTER:  # an address, not an account: the cities service keeps it
+            left = rpc("cities", "newsletter_unsubscribe", {"token": token})
+        else:
+            done = rpc("identity", "unsubscribe", {"token": token})
     except DomainError as exc:
         return _failed(exc)
+    if kind == NEWSLETTER:
+        return render(
+            "message.html",
+            title=_("Abbestellt"),
+            text=_(
+                "Du bekommst den Newsletter %(city)s nicht mehr. Deine Adresse ist gelöscht.",
+                city=left["city_name"] or "",
+            ),
+        )
     return render(
         "message.html",
         title=_("Abbestellt"),

@@ -71,4 +71,12 @@ GERMAN: dict[str, str] = {
         "Dieser Text wurde inzwischen geändert; bitte gehe von der aktuellen Fassung aus."
     ),
     **DISTRICT_MESSAGES_DE,
+    "Subscription not found.": "Abonnement nicht gefunden.",
+    "Newsletter issue not found.": "Newsletter-Ausgabe nicht gefunden.",
+    "The issue has been sent and can no longer be changed.": (
+        "Die Ausgabe ist verschickt und kann nicht mehr geändert werden."
+    ),
+    "The number of recipients has changed; please confirm again.": (
+        "Die Zahl der Empfängerinnen und Empfänger hat sich geändert; bitte bestätige erneut."
+    ),
 }

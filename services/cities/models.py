@@ -301,6 +301,67 @@ class CityDistricts(Document):
     meta = {"db_alias": ALIAS, "collection": "city_districts"}
 
 
+class NewsletterSubscription(Document):
+    """An address that asked for a city's newsletter (double opt-in: ``confirmed_at`` is set
+    by the link in the confirmation mail; nothing is sent before). ``_id`` is
+    ``"<city>:<address lower-cased>"``, so subscribing twice is the same document. Not a
+    tenant document: the links and a person's export find it by reference or address, across
+    cities; every list of a city's subscribers filters by ``city`` all the same."""
+
+    id = StringField(primary_key=True)
+    city = StringField(required=True, regex=SLUG_PATTERN, max_length=64)
+    # What the links carry instead of the address (a signed token is readable, not secret).
+    ref = StringField(required=True, max_length=40)
+    email = StringField(required=True, max_length=254)
+    account_id = StringField()  # set when a signed-in person subscribed their own address
+    created_at = DateTimeField(default=utcnow)
+    asked_at = DateTimeField(default=utcnow)  # the last confirmation mail (rate limit)
+    confirmed_at = DateTimeField()
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "newsletter_subscriptions",
+        "indexes": [("city", "confirmed_at"), "ref", "account_id"],
+    }
+
+
+class NewsletterIssue(TenantDocument):
+    """One issue of a city's newsletter: a draft until sent, then part of the archive."""
+
+    title = StringField(required=True, max_length=150)
+    body = StringField(required=True, max_length=20_000)  # Markdown
+    status = StringField(required=True, choices=("draft", "sending", "sent"), default="draft")
+    created_by = StringField(required=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    sent_by = StringField()
+    sent_at = DateTimeField()
+    recipients = IntField(default=0)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "newsletter_issues",
+        "indexes": [("city", "status", "created_at")],
+    }
+
+
+class NewsletterDelivery(TenantDocument):
+    """One issue to one subscriber: ``_id`` ``"<issue>:<subscription>"``, inserted for every
+    confirmed subscriber when sending starts, ``queued`` once its mail is in the mail outbox
+    (``services/cities/handlers/newsletter_sending.py`` says why nobody gets it twice)."""
+
+    id = StringField(primary_key=True)
+    issue_id = StringField(required=True)
+    subscription_id = StringField(required=True)
+    queued = BooleanField(default=False)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "newsletter_deliveries",
+        "indexes": [("city", "issue_id", "queued"), ("city", "subscription_id")],
+    }
+
+
 MODELS = (
     City,
     CohortSeat,
@@ -317,4 +378,7 @@ MODELS = (
     SignVideoPart,
     LegalVersion,
     CityDistricts,
+    NewsletterSubscription,
+    NewsletterIssue,
+    NewsletterDelivery,
 )

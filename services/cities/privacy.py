@@ -13,6 +13,8 @@ from services.cities.models import (
     CityDistricts,
     LegalVersion,
     Membership,
+    NewsletterIssue,
+    NewsletterSubscription,
     PluginEnablement,
     SignVideo,
     StepCompletion,
@@ -103,5 +105,20 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         label="Hochgeladene Stadtteile",
         by=("uploaded_by",),
         show={"city": "Stadt", "filename": "Datei", "uploaded_at": "Hochgeladen am"},
+    ),
+    NewsletterSubscription: Holds(
+        label="Newsletter-Abonnements",
+        by=("account_id",),
+        show={
+            "email": "E-Mail-Adresse",
+            "created_at": "Bestellt am",
+            "confirmed_at": "Bestätigt am",
+        },
+    ),
+    NewsletterIssue: Holds(
+        label="Geschriebene Newsletter-Ausgaben",
+        by=("created_by",),
+        show={"title": "Titel", "status": "Stand", "created_at": "Angelegt am"},
+        others=("sent_by",),
     ),
 }

@@ -167,3 +167,30 @@ class LegalTextSchema(StrictSchema):
     )
     # The version the editor started from: a change made meanwhile is not overwritten.
     base_version = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100_000))
+
+
+class NewsletterSubscribeSchema(StrictSchema):
+    """Anyone asks for a city's newsletter with an address (double opt-in follows)."""
+
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class NewsletterTokenSchema(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class NewsletterIssueSchema(StrictSchema):
+    """An issue a city admin writes: a one-line title (it becomes the mail's subject) and
+    Markdown."""
+
+    title = fields.String(required=True, validate=validate.Length(min=1, max=150))
+    body = fields.String(
+        required=True, validate=validate.Length(min=1, max=20_000), metadata=multiline()
+    )
+
+
+class NewsletterSendSchema(StrictSchema):
+    """The admin confirms the number of recipients they were shown: sending stops when it
+    changed in between (the confirmation named another number)."""
+
+    recipients = fields.Integer(required=True, strict=False, validate=validate.Range(min=0))

@@ -13,6 +13,8 @@ from services.cities.handlers.districts import DistrictHandlers
 from services.cities.handlers.facts import TALLY_QUEUE, FactHandlers, tally_keys
 from services.cities.handlers.invitations import InvitationHandlers
 from services.cities.handlers.legal import LegalHandlers
+from services.cities.handlers.newsletter import NewsletterHandlers
+from services.cities.handlers.newsletter_sending import NewsletterSendingHandlers
 from services.cities.handlers.phase_changes import PhaseChangeHandlers
 from services.cities.handlers.plugin_settings import PluginSettingHandlers
 from services.cities.handlers.role_invitations import RoleInvitationHandlers
@@ -53,6 +55,8 @@ class CitiesService(
     BarrierReportHandlers,
     SignVideoHandlers,
     DistrictHandlers,
+    NewsletterHandlers,
+    NewsletterSendingHandlers,
     OperationsMixin,
     PurgeMixin,
     PersonalDataMixin,
@@ -72,6 +76,14 @@ class CitiesService(
     def __init__(self) -> None:
         self.settings = load_settings()
         self.tokens = SignedTokens(self.settings.secret_key, INVITATION_TTL)
+
+    @rpc
+    def personal_data_export(self, account_id: str) -> dict:
+        # Newsletter subscriptions are kept by address: those of the account's address join
+        # the account first (NewsletterHandlers), so the export and a deletion find them.
+        if self.caller.user_id == account_id or self.caller.operator:
+            self._link_subscriptions(account_id)
+        return PersonalDataMixin.personal_data_export(self, account_id)
 
     @rpc
     def ping(self) -> str:

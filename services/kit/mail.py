@@ -52,6 +52,8 @@ Attachment = tuple[str, str, bytes]
 # whose encoded form always fits that line.
 _MAIL_POLICY = policy.default.clone(max_line_length=998)
 SUBJECT_LIMIT = 150
+# A held row waits "until" this time: after every real backoff, so no batch takes it.
+HELD = datetime(9999, 1, 1, tzinfo=UTC)
 CLAIM_TIMEOUT = 300.0  # seconds after which a claim of a process that died is taken over
 
 
@@ -76,7 +78,12 @@ class MailWriter:
         body: str,
         attachments: list[Attachment] | None = None,
         headers: dict[str, str] | None = None,
-    ) -> None:
+        key: str | None = None,
+        held: bool = False,
+    ) -> bool:
+        """Store one mail. ``key`` makes the row's ``_id``: storing the same key again stores
+        nothing and returns False. ``held`` keeps the row out of every batch until
+        ``release([key])`` (a sender that must first record that it queued the mail)."""
         row: dict[str, Any] = {
             "to": to,
             "subject": subject,
@@ -94,8 +101,25 @@ class MailWriter:
             if unknown:
                 raise ValueError(f"headers not allowed in a mail: {sorted(unknown)}")
             row["headers"] = dict(headers)
-        self.collection.insert_one(row)
+        if key is not None:
+            row["_id"] = key
+        if held:
+            row["next_attempt_at"] = HELD  # ``due()`` never reaches it
+        try:
+            self.collection.insert_one(row)
+        except DuplicateKeyError:
+            return False
         self._wake()
+        return True
+
+    def release(self, keys: list[str]) -> None:
+        """Let held rows go out (one write for a batch)."""
+        if keys:
+            self.collection.update_many(
+                {"_id": {"$in": list(keys)}, "next_attempt_at": HELD},
+                {"$set": {"next_attempt_at": None}},
+            )
+            self._wake()
 
 
 def server_away(exc: BaseException) -> bool:

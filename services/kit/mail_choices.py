@@ -62,3 +62,31 @@ def unsubscribe_headers(link: str) -> dict[str, str]:
 def wants(mail_off: Any, kind: str) -> bool:
     """Whether a person whose stored choice is ``mail_off`` gets mails of ``kind``."""
     return kind not in (mail_off or ())
+
+
+# A city's newsletter (cities service) goes to addresses, not accounts: its link carries the
+# subscription's random reference under a purpose of its own and is read by the same page
+# (``PATH``), which hands it to the cities service instead of identity.
+NEWSLETTER = "newsletter"
+NEWSLETTER_PURPOSE = "newsletter-off"
+
+
+def newsletter_unsubscribe_link(tokens: SignedTokens, base_url: str, ref: str) -> str:
+    return f"{base_url}{PATH}?token={tokens.sign(NEWSLETTER_PURPOSE, {'r': ref})}"
+
+
+def read_newsletter_unsubscribe(tokens: SignedTokens, token: Any) -> str:
+    """The subscription reference of a valid newsletter token; ``Invalid`` otherwise."""
+    claims = tokens.read(NEWSLETTER_PURPOSE, token, required=("r",))
+    if not isinstance(claims["r"], str):
+        raise Invalid("The link is invalid.", {"token": ["The link is invalid."]})
+    return claims["r"]
+
+
+def unsubscribe_kind(tokens: SignedTokens, token: Any) -> str:
+    """``NEWSLETTER`` or the account's mail kind a valid token switches off; ``Invalid``."""
+    try:
+        read_newsletter_unsubscribe(tokens, token)
+    except Invalid:
+        return read_unsubscribe(tokens, token)[1]
+    return NEWSLETTER

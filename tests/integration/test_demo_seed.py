@@ -20,6 +20,7 @@ from gateway.demo.people import (
     ROSENBRUNN,
     WIESENBRUECK,
 )
+from services.kit.testing import wait_until
 
 
 def _state(api, operator: dict, year: int) -> dict:  # noqa: ANN001
@@ -196,6 +197,15 @@ def test_demo_cohort_is_seeded_through_the_api_and_reset(api, operator) -> None:
     talks = talks["items"] if isinstance(talks, dict) else talks
     guests = api.get(f"/cities/{MUSTERSTADT}/talks/{talks[0]['id']}/guests", token=host)
     assert guests.status_code == 200 and guests.json(), guests.text
+    # The city newsletter: one issue sent (to the confirmed demo reader) in the archive.
+    wait_until(
+        lambda: (
+            [i["title"] for i in api.get(f"/cities/{MUSTERSTADT}/newsletter/archive").json()]
+            == ["Die Tischgespräche laufen"]
+        ),
+        30,
+        "the demo newsletter issue in the archive",
+    )
     _check_my_area_is_filled(api, logins["password"])
 
     # Someone plays with the demo: one more idea.

@@ -9,16 +9,20 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from bson import ObjectId
+from bson.errors import InvalidId
 from mongoengine.errors import NotUniqueError
 
 from services.cities.models import (
     AuditEntry,
     City,
     CityDistricts,
+    NewsletterIssue,
     PluginEnablement,
     SeenFact,
     Transition,
 )
+from services.cities.newsletter import render as render_newsletter
 from services.cities.phases import PHASE_TITLES
 from services.kit.config import Settings
 from services.kit.context import Caller
@@ -50,6 +54,23 @@ def _iso(value: datetime | None) -> str | None:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def issue_view(issue: NewsletterIssue, with_body: bool = True) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": str(issue.id),
+        "city": issue.city,
+        "title": issue.title,
+        "status": issue.status,
+        "created_at": _iso(issue.created_at),
+        "updated_at": _iso(issue.updated_at),
+        "sent_at": _iso(issue.sent_at),
+        "recipients": issue.recipients or 0,
+    }
+    if with_body:
+        view["body"] = issue.body
+        view["html"] = render_newsletter(issue.body)
+    return view
 
 
 class CitiesBase:
@@ -188,6 +209,24 @@ class CitiesBase:
     def _tallies(self, slug: str) -> dict[str, int]:
         rows = SeenFact.scoped(slug).aggregate([{"$group": {"_id": "$key", "n": {"$sum": 1}}}])
         return {row["_id"]: int(row["n"]) for row in rows}
+
+    def _issue(self, slug: str, issue_id: Any) -> NewsletterIssue:
+        try:
+            oid = ObjectId(issue_id) if isinstance(issue_id, str) else None
+        except InvalidId:
+            oid = None
+        issue = NewsletterIssue.scoped(slug, id=oid).first() if oid else None
+        if issue is None:
+            raise NotFound("Newsletter issue not found.")
+        return issue
+
+    def _forget_subscriber(self, account_id: str) -> None:
+        """A deleted account's newsletter subscriptions go (handlers/newsletter.py)."""
+        raise NotImplementedError
+
+    def _link_subscriptions(self, account_id: str) -> None:
+        """Subscriptions of the account's address join it (handlers/newsletter.py)."""
+        raise NotImplementedError
 
     def _forget_reporter(self, account_id: str) -> None:
         """A deleted account's barrier reports lose the person (handlers/barrier_reports.py)."""

@@ -90,6 +90,7 @@ class FactHandlers(CitiesBase):
             member.organisation = "—"
             member.save()
         self._forget_reporter(account_id)
+        self._forget_subscriber(account_id)
         # The audit log keeps what was done, not who: the name goes, the act stays.
         for entry in AuditEntry.across_cities(slugs, by=account_id):
             entry.by_name = None

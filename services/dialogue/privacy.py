@@ -11,11 +11,14 @@ from mongoengine import Document
 
 from services.dialogue.models import (
     Documentation,
+    Follow,
     GuestRequest,
     HostSummary,
     Idea,
     IdeaSupport,
     Invitation,
+    Notification,
+    NotificationMail,
     Registration,
     Reminder,
     Report,
@@ -115,5 +118,33 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         label="Meldungen an die Moderation",
         by=("account_id",),
         show={"target": "Gemeldet", "reason": "Grund", "at": "Am"},
+    ),
+    Follow: Holds(
+        label="Wem ich folge",
+        by=("account_id",),
+        show={
+            "target_kind": "Art",
+            "target_id": "Kennung",
+            "active": "Folge ich noch",
+            "automatic": "Automatisch begonnen",
+            "at": "Seit",
+        },
+    ),
+    Notification: Holds(
+        label="Benachrichtigungen",
+        by=("account_id",),
+        show={
+            "kind": "Art",
+            "title": "Worum es geht",
+            "detail": "Einzelheit",
+            "at": "Am",
+            "read_at": "Gelesen am",
+            "mailed_at": "Gemailt am",
+        },
+    ),
+    NotificationMail: Holds(
+        label="Benachrichtigungs-Mails",
+        by=("account_id",),
+        show={"period": "Zeitraum", "count": "Anzahl", "at": "Gesendet am"},
     ),
 }

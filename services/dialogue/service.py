@@ -9,10 +9,12 @@ from __future__ import annotations
 from plugins.manager import default_host
 from services.dialogue.handlers.base import SERVICE
 from services.dialogue.handlers.documentation import DocumentationHandlers
+from services.dialogue.handlers.follows import FollowHandlers
 from services.dialogue.handlers.guests import GUEST_TTL, GuestHandlers
 from services.dialogue.handlers.ideas import IdeaHandlers
 from services.dialogue.handlers.invitations import INVITATION_TTL, InvitationHandlers
 from services.dialogue.handlers.notices import NoticeHandlers
+from services.dialogue.handlers.notification_mails import NotificationMailHandlers
 from services.dialogue.handlers.personal_data import PersonalDataHandlers
 from services.dialogue.handlers.registrations import RegistrationHandlers
 from services.dialogue.handlers.talks import TalkHandlers
@@ -41,6 +43,8 @@ class DialogueService(
     IdeaHandlers,
     PersonalDataHandlers,
     NoticeHandlers,
+    FollowHandlers,
+    NotificationMailHandlers,
     CityStateListener,
     OperationsMixin,
     PurgeMixin,

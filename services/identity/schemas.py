@@ -8,6 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates
 
 from services.identity.models import ORGANISATION_KINDS
 from services.kit.context import ROLES
+from services.kit.mail_choices import DEFAULT_NOTIFICATION_MAIL, NOTIFICATION_MAIL
 from services.kit.schemas import StrictSchema
 from services.kit.tenancy import SLUG_PATTERN
 
@@ -153,6 +154,10 @@ class MailSettingsSchema(StrictSchema):
 
     host_summary = fields.Boolean(required=True)
     talk_reminder = fields.Boolean(required=True)
+    notifications = fields.Boolean(load_default=True)
+    notification_mail = fields.String(
+        load_default=DEFAULT_NOTIFICATION_MAIL, validate=validate.OneOf(NOTIFICATION_MAIL)
+    )
 
 
 class MailSettingsOut(StrictSchema):

@@ -131,6 +131,9 @@ class AccountOut(StrictSchema):
     verified = fields.Boolean()
     operator = fields.Boolean()
     mail_off = fields.List(fields.String(), metadata={"description": "Mail kinds switched off"})
+    notification_mail = fields.String(
+        metadata={"description": "How often news of what one follows is mailed"}
+    )
     roles = fields.List(fields.Nested(RoleOut))
     organisations = fields.List(fields.Nested(OrganisationOut))
     created_at = fields.DateTime()

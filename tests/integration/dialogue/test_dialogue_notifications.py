@@ -1,0 +1,141 @@
+"""Follow and notifications against the real broker and database: an idea's new status
+becomes one notification per follower (the proposer follows by itself), none for the admin
+who changed it; the same fact delivered again — also after the consumer lost its record of
+it — makes no second notification; the daily digest goes out once however often the pass
+runs, in German with the one-click ``List-Unsubscribe`` header."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from dialogue_support import table_talk_city
+from kombu import Connection
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from services.kit.context import Caller
+from services.kit.outbox import publish_envelope, stored_rows
+from services.kit.testing import caller_context, wait_until
+
+pytestmark = pytest.mark.integration
+
+CONSUMER = "services.dialogue.handlers.follows.FollowHandlers.on_news_noted"
+
+
+def _rpc(platform, caller: Caller) -> ClusterRpcProxy:
+    return ClusterRpcProxy(
+        {"AMQP_URI": platform.infra.amqp_uri, "serializer": "json"},
+        timeout=60,
+        context_data=caller_context(caller),
+    )
+
+
+def _as(platform, person: dict, method: str, *args):  # noqa: ANN202
+    with _rpc(platform, Caller(user_id=person["id"])) as proxy:
+        return getattr(proxy.dialogue, method)(*args)
+
+
+def _notifications(platform, person: dict) -> dict:
+    return _as(platform, person, "my_notifications")
+
+
+def _redeliver(platform, envelope: dict) -> None:
+    with Connection(platform.infra.amqp_uri, transport_options={"confirm_publish": True}) as conn:
+        publish_envelope(conn.Producer(), envelope, public=False)
+
+
+def test_status_news_once_per_follower_none_for_the_actor_digest_once(
+    api, cities, operator, platform
+) -> None:
+    made = table_talk_city(api, cities, platform)
+    slug, admin = made["slug"], made["admin"]
+    proposer, follower = api.verified_login(), api.verified_login()
+    idea = api.post(
+        f"/cities/{slug}/ideas",
+        {"title": "Bücherschrank am Markt", "description": "Zum Tauschen.", "category": "culture"},
+        token=proposer["token"],
+    )
+    assert idea.status_code == 201, idea.text
+    idea_id = idea.json()["id"]
+    assert _as(platform, follower, "follow", slug, "idea", idea_id, True) == {"following": True}
+    assert _as(platform, admin, "follow", slug, "idea", idea_id, True)["following"]
+
+    moved = api.post(
+        f"/cities/{slug}/ideas/{idea_id}/status",
+        {"status": "in_progress", "reason": "Der Bauhof stellt ihn auf."},
+        token=admin["token"],
+    )
+    assert moved.status_code == 200, moved.text
+    for person in (follower, proposer):
+        wait_until(lambda p=person: _notifications(platform, p)["unread"] == 1, 30, "the news")
+    news = _notifications(platform, follower)["items"][0]
+    assert (news["kind"], news["title"]) == ("idea_status", "Bücherschrank am Markt")
+    assert news["detail"] == "jetzt: in Umsetzung"
+    assert news["path"] == f"/stadt/{slug}/ideen/{idea_id}"
+
+    # The same fact again: first as the broker redelivers it, then as after a crash between
+    # the handler's writes and its record of the fact (the unique key holds then).
+    outbox = platform.infra.database("dialogue")["outbox"]
+    fact = wait_until(
+        lambda: next(
+            iter(
+                stored_rows(
+                    outbox,
+                    {
+                        "envelope.type": "stadtdialog.dialogue.news.noted.v1",
+                        "envelope.subject": idea_id,
+                    },
+                )
+            ),
+            None,
+        ),
+        30,
+        "the internal news fact",
+    )["envelope"]
+    processed = platform.infra.database("dialogue")["processed_events"]
+    key = f"{CONSUMER}:{fact['id']}"
+    _redeliver(platform, fact)
+    processed.delete_one({"_id": key})
+    _redeliver(platform, fact)
+    wait_until(lambda: processed.find_one({"_id": key}) is not None, 30, "the fact handled again")
+    notifications = platform.infra.database("dialogue")["notifications"]
+    assert notifications.count_documents({"fact_id": fact["id"]}) == 2  # follower, proposer
+    assert _notifications(platform, admin)["unread"] == 0  # the actor is left out
+    assert notifications.count_documents({"account_id": admin["id"]}) == 0
+
+    # The daily digest (the testbed sends at any hour), the pass run four times at once.
+    def run(_: int) -> int:
+        with _rpc(platform, Caller(user_id=operator["id"], operator=True)) as proxy:
+            return proxy.dialogue.ops_send_notices()["notifications"]
+
+    with ThreadPoolExecutor(4) as pool:
+        assert sum(pool.map(run, range(4))) == 2  # one mail each for follower and proposer
+    assert run(0) == 0
+
+    outbox_mail = platform.infra.database("dialogue")["mail_outbox"]
+    wait_until(lambda: outbox_mail.count_documents({"to": follower["email"]}) == 0, 30, "mail sent")
+    mails = wait_until(
+        lambda: [m for m in platform.mail_sink.messages if m["To"] == follower["email"]] or None,
+        30,
+        "the digest in the mail sink",
+    )
+    assert len(mails) == 1
+    mail = mails[0]
+    assert mail["Subject"].startswith("Deine tägliche Zusammenfassung: 1 Neuigkeit")
+    body = mail.get_body(("plain",)).get_content()
+    assert "Projektidee „Bücherschrank am Markt“" in body and "jetzt: in Umsetzung" in body
+    assert "in_progress" not in body
+    assert (
+        mail["List-Unsubscribe"].startswith("<")
+        and "/mail/abbestellen?token=" in mail["List-Unsubscribe"]
+    )
+    assert not [
+        m
+        for m in platform.mail_sink.messages
+        if m["To"] == admin["email"] and "Zusammenfassung" in m["Subject"]
+    ]
+
+    # Marked read, the count in the header's RPC drops; the list keeps the news.
+    assert _as(platform, follower, "mark_notifications_read", None) == {"unread": 0}
+    assert _as(platform, follower, "unread_notifications") == 0
+    assert len(_notifications(platform, follower)["items"]) == 1

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.next_path import safe_next
+from gateway.rpc import ServiceUnavailable
 from services.kit.errors import DomainError
 
 bp = Blueprint("pages_follows", __name__)
@@ -23,7 +24,7 @@ def _following(slug: str, kind: str, target_id: str) -> bool:
         return False
     try:
         return bool(rpc("dialogue", "following", slug, kind, target_id)["following"])
-    except DomainError:
+    except (DomainError, ServiceUnavailable):
         return False
 
 
@@ -34,8 +35,8 @@ def _unread() -> int:
     if "unread_notifications" not in g:
         try:
             g.unread_notifications = int(rpc("dialogue", "unread_notifications"))
-        except DomainError:
-            g.unread_notifications = 0
+        except (DomainError, ServiceUnavailable):
+            g.unread_notifications = 0  # the header must not take the page down with it
     return g.unread_notifications
 
 

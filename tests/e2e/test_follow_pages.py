@@ -44,7 +44,12 @@ def test_follow_an_idea_and_get_its_news_once_on_a_phone(
     proposer = api.verified_login()
     made = api.post(
         f"/cities/{slug}/ideas",
-        {"title": "Trinkbrunnen am Markt", "description": "Wasser für alle.", "category": "social"},
+        {
+            "title": "Trinkbrunnen am Markt",
+            "description": "Wasser für alle.",
+            "category": "social",
+            "district": "Nordstadt",
+        },
         token=proposer["token"],
     )
     assert made.status_code == 201, made.text
@@ -62,7 +67,7 @@ def test_follow_an_idea_and_get_its_news_once_on_a_phone(
 
         moved = api.post(
             f"/cities/{slug}/ideas/{idea_id}/status",
-            {"status": "in_progress", "reason": "Die Stadtwerke bauen ihn."},
+            {"status": "in_discussion", "reason": "Im Ortsbeirat."},
             token=admin["token"],
         )
         assert moved.status_code == 200, moved.text
@@ -77,7 +82,7 @@ def test_follow_an_idea_and_get_its_news_once_on_a_phone(
         header.click()
         news = phone.locator("#notification-list li").first
         expect(news).to_contain_text("Neuer Stand der Projektidee: Trinkbrunnen am Markt")
-        expect(news).to_contain_text("jetzt: in Umsetzung")
+        expect(news).to_contain_text("jetzt: in Diskussion")
         pages.check(phone, "mein-bereich-neuigkeiten")
 
         # The next digest: once, however often the pass runs.

@@ -62,7 +62,7 @@ def test_status_news_once_per_follower_none_for_the_actor_digest_once(
 
     moved = api.post(
         f"/cities/{slug}/ideas/{idea_id}/status",
-        {"status": "in_progress", "reason": "Der Bauhof stellt ihn auf."},
+        {"status": "in_discussion", "reason": "Im Ortsbeirat."},
         token=admin["token"],
     )
     assert moved.status_code == 200, moved.text
@@ -70,7 +70,7 @@ def test_status_news_once_per_follower_none_for_the_actor_digest_once(
         wait_until(lambda p=person: _notifications(platform, p)["unread"] == 1, 30, "the news")
     news = _notifications(platform, follower)["items"][0]
     assert (news["kind"], news["title"]) == ("idea_status", "Bücherschrank am Markt")
-    assert news["detail"] == "jetzt: in Umsetzung"
+    assert news["detail"] == "jetzt: in Diskussion"
     assert news["path"] == f"/stadt/{slug}/ideen/{idea_id}"
 
     # The same fact again: first as the broker redelivers it, then as after a crash between
@@ -123,7 +123,7 @@ def test_status_news_once_per_follower_none_for_the_actor_digest_once(
     mail = mails[0]
     assert mail["Subject"].startswith("Deine tägliche Zusammenfassung: 1 Neuigkeit")
     body = mail.get_body(("plain",)).get_content()
-    assert "Projektidee „Bücherschrank am Markt“" in body and "jetzt: in Umsetzung" in body
+    assert "Projektidee „Bücherschrank am Markt“" in body and "jetzt: in Diskussion" in body
     assert "in_progress" not in body
     assert (
         mail["List-Unsubscribe"].startswith("<")

@@ -42,7 +42,11 @@ def _unread() -> int:
 
 @bp.app_context_processor
 def follow_helpers() -> dict[str, Any]:
-    return {"following": _following, "unread_notifications": _unread}
+    return {
+        "following": _following,
+        "unread_notifications": _unread,
+        "signed_in": lambda: current_caller().authenticated,
+    }
 
 
 @bp.post("/stadt/<slug>/folgen")

@@ -150,3 +150,22 @@ def test_status_news_once_per_follower_none_for_the_actor_digest_once(
     assert _as(platform, follower, "mark_notifications_read", None) == {"unread": 0}
     assert _as(platform, follower, "unread_notifications") == 0
     assert len(_notifications(platform, follower)["items"]) == 1
+
+    # In the personal data export, and gone with the account.
+    with _rpc(platform, Caller(user_id=follower["id"])) as proxy:
+        export = proxy.dialogue.personal_data_export(follower["id"])
+    sections = {s["name"]: s["items"] for s in export["sections"]}
+    assert [f["target_id"] for f in sections["follows"]] == [idea_id]
+    assert [n["title"] for n in sections["notifications"]] == ["Bücherschrank am Markt"]
+    assert len(sections["notification_mails"]) == 1
+    deleted = api.delete("/me", {"password": "Tischgespräch-42"}, token=follower["token"])
+    assert deleted.status_code in (200, 204), deleted.text
+    database = platform.infra.database("dialogue")
+    wait_until(
+        lambda: all(
+            database[name].count_documents({"account_id": follower["id"]}) == 0
+            for name in ("follows", "notifications", "notification_mails")
+        ),
+        30,
+        "the follower's follows and news deleted with the account",
+    )

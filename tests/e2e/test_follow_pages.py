@@ -97,6 +97,11 @@ def test_follow_an_idea_and_get_its_news_once_on_a_phone(
         expect(phone.locator("#header-notifications .kern-badge")).to_have_count(0)
         expect(phone.get_by_text("Ungelesen:")).to_have_count(0)
         pages.check(phone, "mein-bereich-gelesen")
+        # How often: immediately instead of the daily digest, kept by identity.
+        phone.get_by_label("sofort").check()
+        phone.get_by_role("button", name="E-Mail-Einstellungen speichern").click()
+        expect(phone.get_by_text("Deine E-Mail-Einstellungen sind gespeichert.")).to_be_visible()
+        expect(phone.get_by_label("sofort")).to_be_checked()
         # The same list on a wide screen, for the eye (the checks above ran at 360 px).
         phone.set_viewport_size({"width": 1366, "height": 900})
         phone.goto(f"{api.base}/stadt/{slug}/ideen/{idea_id}")

@@ -84,6 +84,7 @@ def describe(entry: dict[str, Any]) -> str:
         "plugin.disabled": _("Plugin ausgeschaltet: %(name)s"),
         "topic.hidden": _("Thema ausgeblendet (Moderation): %(name)s"),
         "idea.hidden": _("Idee ausgeblendet (Moderation): %(name)s"),
+        "comment.hidden": _("Kommentar ausgeblendet (Moderation): %(name)s"),
         "observation.hidden": _("Beobachtung ausgeblendet (Moderation): %(name)s"),
         "topic.published": _("Vertiefungsthema veröffentlicht: %(name)s"),
         "scenario.published": _("Szenario veröffentlicht: %(name)s"),

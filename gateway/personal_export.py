@@ -60,6 +60,11 @@ CODES: dict[str, str] = {
     **{code: titles[0] for code, titles in PHASE_TITLES.items()},
     **{step.key: step.title_de for steps in DEFAULT_STEPS.values() for step in steps},
     **MAIL_KIND_LABELS,  # mails a person switched off
+    # what a comment is about
+    "idea": "Idee",
+    "topic": "Thema",
+    "scenario": "Szenario",
+    "talk": "Tischgespräch",
     # talks, registrations, closing events, next steps, runs, scenarios
     "scheduled": "Geplant",
     "cancelled": "Abgesagt",
@@ -119,6 +124,7 @@ CODES: dict[str, str] = {
     "role.revoked": "Rolle entzogen",
     "topic.hidden": "Thema ausgeblendet",
     "idea.hidden": "Idee ausgeblendet",
+    "comment.hidden": "Kommentar ausgeblendet",
     "idea.status_changed": "Status einer Idee geändert",
     "observation.hidden": "Beobachtung ausgeblendet",
     "topic.published": "Vertiefungsthema veröffentlicht",

@@ -1,8 +1,11 @@
-"""A whole scenario project as one XLSX workbook, a sheet per part, and read back (pure).
+"""A whole scenario project as one XLSX workbook, a sheet per part, or as a ZIP archive of
+one CSV file per sheet ("Projekt.csv", …: UTF-8 with byte-order mark, ``;``, decimal comma, as
+German Excel opens them), and read back (pure).
 
 Sheets: "Projekt" (title, description, method settings), "Einflussfaktoren" (with their
 profile fields), "Einflussmatrix" (the raters' mean), "Schlüsselfaktoren", "Projektionen",
-"Konsistenzmatrix" (the mean, each pair once) and "Szenarien" (title, status, narrative and the
+"Konsistenzmatrix" (the mean, each pair once), "Cross-Impact-Matrix" (the CIB judgements' mean,
+directed, −3…+3) and "Szenarien" (title, status, narrative and the
 projection per key factor; for reading — scenarios come from a run and are not imported).
 
 Written and read with ``scenario_exchange`` (labels, matrices, German Excel, formula starts
@@ -13,11 +16,18 @@ written, so a broken file changes nothing; errors are German and name sheet, row
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+import zipfile
+from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.scenario_exchange import matrix_table, unique_labels
-from gateway.spreadsheets import Cell, Table
+from gateway.scenario_exchange import (
+    directed_blocks,
+    matrix_table,
+    unique_labels,
+    upper_triangle,
+)
+from gateway.spreadsheets import Cell, Table, to_csv
 
 FACTOR_FIELDS = [  # (key, column header, longest text the service takes)
     ("title", "Titel", 200),
@@ -55,17 +65,10 @@ class ProjectFile:
     consistency: list[list[int | None]]
     rounded: int = 0  # mean values rounded to the scale
     scenarios: int = 0  # scenarios in the file (not imported)
+    cross_impact: list[list[int | None]] = field(default_factory=list)  # in projection order
 
 
 # ------------------------------------------------------------------ writing
-def _upper(values: list[list[Any]], factor_of: list[str]) -> list[list[Any]]:
-    n = len(values)
-    return [
-        [values[i][j] if j > i and factor_of[i] != factor_of[j] else None for j in range(n)]
-        for i in range(n)
-    ]
-
-
 def project_tables(
     project: dict[str, Any],
     factors: list[dict[str, Any]],
@@ -73,6 +76,7 @@ def project_tables(
     projections: dict[str, Any],
     consistency: dict[str, Any] | None,
     scenarios: list[dict[str, Any]],
+    cross_impact: dict[str, Any] | None = None,
 ) -> list[Table]:
     """The workbook's sheets from the service's views (``get_project``, ``list_factors``,
     ``influence``, ``list_projections``, ``consistency``, ``list_scenarios``)."""
@@ -121,8 +125,16 @@ def project_tables(
         by_id = {(a, b): v for a, row in zip(ids, consistency["matrix"], strict=True)
                  for b, v in zip(ids, row, strict=True)}  # fmt: skip
     full = [[by_id.get((a["id"], b["id"])) for _, b in ordered] for _, a in ordered]
-    upper = _upper(full, [kf["id"] for kf, _ in ordered])
+    upper = upper_triangle(full, [kf["id"] for kf, _ in ordered])
     tables.append(matrix_table("Konsistenzmatrix", "passt zu →", p_labels, upper))
+    directed = {}
+    if cross_impact is not None:
+        ids = cross_impact["projection_ids"]
+        directed = {(a, b): v for a, row in zip(ids, cross_impact["matrix"], strict=True)
+                    for b, v in zip(ids, row, strict=True)}  # fmt: skip
+    cross = [[directed.get((a["id"], b["id"])) for _, b in ordered] for _, a in ordered]
+    cross = directed_blocks(cross, [kf["id"] for kf, _ in ordered])
+    tables.append(matrix_table("Cross-Impact-Matrix", "wirkt auf →", p_labels, cross))
     s_header = [
         "Titel",
         "Status",
@@ -137,3 +149,12 @@ def project_tables(
                        *(chosen.get(kf["id"]) for kf in key)])  # fmt: skip
     tables.append(Table("Szenarien", s_header, s_rows, "B2", True))
     return tables
+
+
+def to_csv_zip(tables: list[Table]) -> bytes:
+    """The workbook's sheets as one CSV file each, named after the sheet, in one ZIP archive."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in tables:
+            archive.writestr(f"{table.name}.csv", to_csv(table))
+    return out.getvalue()

@@ -1,10 +1,12 @@
-"""A project workbook (``project_exchange.project_tables``) read back and checked (pure): every
+"""A project workbook (``project_exchange.project_tables``; XLSX, or a ZIP of its sheets as CSV
+files) read back and checked (pure): every
 sheet, label and value is checked before the importer writes anything, so a broken file changes
 nothing. Errors are German and name the sheet, and the row and column where there is one."""
 
 from __future__ import annotations
 
 import io
+import zipfile
 from math import floor
 
 from openpyxl import load_workbook
@@ -16,6 +18,7 @@ from gateway.scenario_exchange import (
     ExchangeError,
     _blank,
     _number,
+    _read_csv,
     _unpacked_size,
     parse_matrix,
     unique_labels,
@@ -28,30 +31,55 @@ Grid = list[list[Cell]]
 MAX_FACTORS, MAX_PER_KEY_FACTOR = 60, 6  # as the service (services/scenarios/schemas.py)
 
 
+def _xlsx_sheets(data: bytes) -> dict[str, Grid]:
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    sheets = {
+        ws.title: [
+            list(row)
+            for row in ws.iter_rows(max_row=MAX_CELLS, max_col=MAX_CELLS, values_only=True)
+        ]
+        for ws in book.worksheets
+    }
+    book.close()
+    return sheets
+
+
+def _csv_sheets(archive: zipfile.ZipFile) -> dict[str, Grid]:
+    """A ZIP of CSV files (``to_csv_zip``): each file one sheet, named as the file without
+    ``.csv`` (folders a packer adds are ignored)."""
+    sheets: dict[str, Grid] = {}
+    for info in archive.infolist():
+        name = info.filename.rsplit("/", 1)[-1]
+        if name.lower().endswith(".csv") and not info.is_dir():
+            rows = _read_csv(archive.read(info))[:MAX_CELLS]
+            sheets[name[:-4]] = [list(r) for r in rows]
+    return sheets
+
+
 def read_workbook(data: bytes) -> dict[str, Grid]:
-    """Every sheet of an XLSX file by name, trailing empty rows left out."""
+    """Every sheet of an XLSX file, or every CSV file of a ZIP archive, by name, trailing
+    empty rows left out."""
     if not data:
-        raise ExchangeError(["Bitte eine Datei auswählen (XLSX)."])
+        raise ExchangeError(["Bitte eine Datei auswählen (XLSX oder ZIP mit CSV-Dateien)."])
     if not data.startswith(b"PK\x03\x04"):
         raise ExchangeError(
-            ["Die Datei ist keine XLSX-Arbeitsmappe (bitte die exportierte Datei)."]
+            [
+                "Die Datei ist keine XLSX-Arbeitsmappe und kein ZIP-Archiv (bitte die exportierte "
+                "Datei)."
+            ]  # fmt: skip
         )
     try:
         if _unpacked_size(data) > MAX_UNPACKED:
-            raise ExchangeError(["Die XLSX-Datei ist zu groß für ein Projekt."])
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheets = {
-            ws.title: [
-                list(row)
-                for row in ws.iter_rows(max_row=MAX_CELLS, max_col=MAX_CELLS, values_only=True)
-            ]
-            for ws in book.worksheets
-        }
-        book.close()
+            raise ExchangeError(["Die Datei ist zu groß für ein Projekt."])
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            is_xlsx = "[Content_Types].xml" in archive.namelist()
+            sheets = _xlsx_sheets(data) if is_xlsx else _csv_sheets(archive)
     except ExchangeError:
         raise
     except Exception as exc:  # noqa: BLE001 - any broken file is the person's, not a 500
-        raise ExchangeError(["Die Datei lässt sich nicht als XLSX-Arbeitsmappe lesen."]) from exc
+        raise ExchangeError(
+            ["Die Datei lässt sich weder als XLSX-Arbeitsmappe noch als ZIP-Archiv lesen."]
+        ) from exc
     missing = [f"Das Blatt „{name}“ fehlt." for name in [*SHEETS, "Konsistenzmatrix"]
                if name not in sheets]  # fmt: skip
     if missing:
@@ -228,8 +256,13 @@ def parse_project(data: bytes) -> ProjectFile:
     consistency, more = _matrix(sheets, "Konsistenzmatrix", p_labels, (1, 5),
                                 lambda i, j: factor_of[i] != factor_of[j],
                                 "keine Projektion der Datei", errors, symmetric=True)  # fmt: skip
+    cross, rounded_cross = [[None] * len(p_labels) for _ in p_labels], 0
+    if "Cross-Impact-Matrix" in sheets:  # files from before it was exported have none
+        cross, rounded_cross = _matrix(sheets, "Cross-Impact-Matrix", p_labels, (-3, 3),
+                                       lambda i, j: factor_of[i] != factor_of[j],
+                                       "keine Projektion der Datei", errors)  # fmt: skip
     if errors:
         raise ExchangeError(errors)
     scenarios = sum(1 for row in sheets.get("Szenarien", [])[1:] if row and _text(row[0]))
     return ProjectFile(project, factors, influence, key, projections, consistency,
-                       rounded + more, scenarios)  # fmt: skip
+                       rounded + more + rounded_cross, scenarios, cross)  # fmt: skip

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from gateway.spreadsheets import BOM, Cell, Table, spreadsheet_text, to_csv, to_xlsx
 
 __all__ = ["Cell", "ExchangeError", "Table", "matrix_table", "parse_matrix", "read_grid",
-           "to_csv", "to_xlsx", "unique_labels"]  # fmt: skip
+           "to_csv", "to_xlsx", "unique_labels", "upper_triangle", "directed_blocks"]  # fmt: skip
 MAX_CELLS = 200  # rows or columns read from a file: a workshop matrix has a few dozen
 MAX_UNPACKED = 20 * 1024 * 1024  # bytes of an XLSX file once unpacked
 
@@ -51,6 +51,24 @@ def unique_labels(names: Sequence[str]) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return out
+
+
+def upper_triangle(values: list[list[Cell]], factor_of: Sequence[str]) -> list[list[Cell]]:
+    """A symmetric (consistency) matrix with each pair once, above the diagonal, and the pairs
+    of one key factor empty: the triangle the page rates and the files carry."""
+    n = len(values)
+    return [
+        [values[i][j] if j > i and factor_of[i] != factor_of[j] else None for j in range(n)]
+        for i in range(n)
+    ]
+
+
+def directed_blocks(values: list[list[Cell]], factor_of: Sequence[str]) -> list[list[Cell]]:
+    """A directed (cross-impact) matrix with only the judged blocks: a value inside a key
+    factor's own block never goes out."""
+    n = len(values)
+    return [[values[i][j] if factor_of[i] != factor_of[j] else None for j in range(n)]
+            for i in range(n)]  # fmt: skip
 
 
 def matrix_table(

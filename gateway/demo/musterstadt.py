@@ -1,6 +1,7 @@
 """Musterstadt, in the table-talk phase: a working group, a scenario project with factors, two
 published deep-dive topics, two table talks with registrations (the second has two seats, so a
-demo guest waits in place 1), project ideas with supports and help offers."""
+demo guest waits in place 1), project ideas with supports and help offers, comments with a
+reply and one comment the moderation hid."""
 
 from __future__ import annotations
 
@@ -86,4 +87,39 @@ def seed(s: Seeder, op: Person) -> None:
     # Help offers ("Ich mache mit"): Jonas at the repair café, the host with the shade.
     s.call(guests[0], "POST", f"/cities/{slug}/ideas/{made[2]['id']}/helpers")
     s.call(host, "POST", f"/cities/{slug}/ideas/{made[1]['id']}/helpers")
+    _comments(s, slug, admin, host, guests, made, dialogue_topics)
     s.done("Musterstadt: Tischgespräche mit 2 Themen, 2 Gesprächen und 3 Ideen")
+
+
+def _comments(
+    s: Seeder,
+    slug: str,
+    admin: Person,
+    host: Person,
+    guests: list[Person],
+    ideas: list[dict],
+    topics: list[dict],
+) -> None:
+    """Talk between the tables: a comment and its reply on the river cycle path, a comment on
+    the first topic, and one the moderation hid (its reason shows in its place)."""
+    on_idea = f"/cities/{slug}/comments/idea/{ideas[0]['id']}"
+    first = s.call(
+        guests[1], "POST", on_idea,
+        {"body": "Super Idee! Bitte mit Beleuchtung, damit man abends sicher fährt."},
+    )  # fmt: skip
+    s.call(
+        host, "POST", on_idea,
+        {"body": "Gute Ergänzung – das nehmen wir ins nächste Gespräch mit.",
+         "parent_id": first["id"]},
+    )  # fmt: skip
+    s.call(
+        guests[2], "POST", f"/cities/{slug}/comments/topic/{topics[0]['id']}",
+        {"body": "Für mich heißt Mobilität für alle: Busse auch am Sonntag."},
+    )  # fmt: skip
+    advert = s.call(
+        guests[0], "POST", on_idea, {"body": "Günstige Fahrräder gibt es bei meinem Laden!"}
+    )
+    s.call(
+        admin, "POST", f"/cities/{slug}/comments/{advert['id']}/hide",
+        {"reason": "Werbung – gehört nicht in die Diskussion."},
+    )  # fmt: skip

@@ -268,3 +268,25 @@ cancelled, full). You get at most one such e-mail a day.
 {footer}
 """
     return subject, body
+
+
+def comment_hidden(name: str, body: str, url: str, comment: Any) -> tuple[str, str]:
+    """The author learns that the moderation hid their comment, and why. The subject is fixed
+    text (no user input reaches a header); the kit folds the body's lines for the rest."""
+    subject = "Dein Kommentar wurde ausgeblendet / your comment was hidden"
+    text = f"""Hallo {name or "zusammen"},
+
+die Moderation hat Deinen Kommentar ausgeblendet.
+
+Grund: {comment.hidden_reason}
+
+Dein Kommentar:
+{body}
+
+An seiner Stelle steht nun „ausgeblendet: {comment.hidden_reason}“: {url}
+
+---
+
+The moderators hid your comment. Reason: {comment.hidden_reason}
+"""
+    return subject, text

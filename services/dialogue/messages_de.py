@@ -63,4 +63,23 @@ GERMAN: dict[str, str] = {
     "Agree to the privacy notice to join as a guest.": (
         "Bitte stimme der Datenschutzerklärung zu, um als Gast teilzunehmen."
     ),
+    "Too many comments in a short time: wait a minute.": (
+        "Zu viele Kommentare in kurzer Zeit: Bitte warte eine Minute."
+    ),
+    "Too many comments today: at most 50 a day.": (
+        "Zu viele Kommentare heute: höchstens 50 am Tag."
+    ),
+    "A reply cannot be answered; answer the comment above it.": (
+        "Auf eine Antwort kann nicht geantwortet werden; antworte auf den Kommentar darüber."
+    ),
+    "A comment can be changed only in the first 15 minutes.": (
+        "Ein Kommentar kann nur in den ersten 15 Minuten geändert werden."
+    ),
+    "Nothing to comment on with this id in this city.": (
+        "Hier gibt es nichts zu kommentieren: Diese Stadt hat nichts mit dieser Kennung."
+    ),
+    "Comment not found.": "Kommentar nicht gefunden.",
+    "Only the author may change a comment.": (
+        "Nur wer den Kommentar geschrieben hat, darf ihn ändern."
+    ),
 }

@@ -320,6 +320,36 @@ class Follow(Document):
     }
 
 
+COMMENT_TARGETS = ("idea", "topic", "scenario", "talk")
+
+
+class Comment(TenantDocument):
+    """A comment on an idea, a topic, a published scenario or a documented talk; a reply names
+    its ``parent_id`` (one level only). Hidden by a moderator with a reason shown in place."""
+
+    target_kind = StringField(required=True, choices=COMMENT_TARGETS)
+    target_id = StringField(required=True, max_length=64)
+    parent_id = StringField(max_length=64)
+    author_id = StringField()  # None once the account is deleted
+    author_name = StringField(max_length=80)
+    body = StringField(max_length=2000, default="")
+    created_at = DateTimeField(default=utcnow)
+    edited_at = DateTimeField()
+    hidden = BooleanField(default=False)
+    hidden_reason = StringField(max_length=1000)
+    hidden_by = StringField()
+    removed = BooleanField(default=False)  # the author deleted the account
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "comments",
+        "indexes": [
+            ("city", "target_kind", "target_id", "created_at"),
+            ("city", "author_id", "created_at"),
+        ],
+    }
+
+
 class Notification(Document):
     """One piece of news for one person, made from one fact: the unique key on fact id and
     recipient makes a fact delivered twice one notification."""
@@ -382,4 +412,5 @@ MODELS = (
     Follow,
     Notification,
     NotificationMail,
+    Comment,
 )

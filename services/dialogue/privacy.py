@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from mongoengine import Document
 
 from services.dialogue.models import (
+    Comment,
     Documentation,
     Follow,
     GuestRequest,
@@ -146,5 +147,18 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
         label="Benachrichtigungs-Mails",
         by=("account_id",),
         show={"period": "Zeitraum", "count": "Anzahl", "at": "Gesendet am"},
+    ),
+    Comment: Holds(
+        label="Kommentare",
+        by=("author_id",),
+        show={
+            "target_kind": "Kommentiert",
+            "body": "Text",
+            "created_at": "Geschrieben am",
+            "edited_at": "Geändert am",
+            "hidden_reason": "Ausgeblendet, Grund",
+        },
+        names=("author_name",),
+        others=("hidden_by",),  # the moderator: someone else
     ),
 }

@@ -240,3 +240,14 @@ class IdeaSchema(IdeaBaseSchema):
 class IdeaStatusSchema(StrictSchema):
     status = fields.String(required=True, validate=validate.OneOf(IDEA_STATUSES))
     reason = _long_text(3, 1000, required=True)
+
+
+class CommentSchema(StrictSchema):
+    """A comment or a reply (``parent_id``: the comment it answers)."""
+
+    body = _long_text(2, 2000, required=True)
+    parent_id = fields.String(load_default=None, validate=validate.Length(max=64))
+
+
+class CommentEditSchema(StrictSchema):
+    body = _long_text(2, 2000, required=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from plugins.manager import default_host
 from services.dialogue.handlers.base import SERVICE
+from services.dialogue.handlers.comments import CommentHandlers
 from services.dialogue.handlers.documentation import DocumentationHandlers
 from services.dialogue.handlers.follows import FollowHandlers
 from services.dialogue.handlers.guests import GUEST_TTL, GuestHandlers
@@ -45,6 +46,7 @@ class DialogueService(
     NoticeHandlers,
     FollowHandlers,
     NotificationMailHandlers,
+    CommentHandlers,
     CityStateListener,
     OperationsMixin,
     PurgeMixin,
@@ -59,6 +61,7 @@ class DialogueService(
     city_state = CityState(plugin_host=default_host)
     identity = RpcProxy("identity")
     cities = RpcProxy("cities")  # the privacy notice's version a guest agrees to
+    scenarios = RpcProxy("scenarios")  # is a scenario published (comments)
 
     def __init__(self) -> None:
         self.settings = load_settings()

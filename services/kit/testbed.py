@@ -194,7 +194,9 @@ class Platform:
             [sys.executable, "-m", "nameko", "run", "--config", str(NAMEKO_CONFIG), SERVICES[name]],
             {"STADTDIALOG_METRICS_PORT": str(self.metrics_ports[name])},
         )
-        wait_until(lambda: self.ping(name), 60, f"service {name} answering ping")
+        # Generous: on a fresh machine the scenario service compiles its engine first (numba),
+        # and a busy machine (two test workers, a browser) slows that down.
+        wait_until(lambda: self.ping(name), 180, f"service {name} answering ping")
 
     def replica(self, name: str, number: int) -> subprocess.Popen:
         """Another ``nameko run`` of service ``name`` on the same queues and database

@@ -33,6 +33,7 @@ from services.scenarios.handlers.influence import InfluenceHandlers
 from services.scenarios.handlers.key_factors import KeyFactorHandlers
 from services.scenarios.handlers.observations import ObservationHandlers
 from services.scenarios.handlers.project import ProjectHandlers
+from services.scenarios.handlers.project_file import ProjectFileHandlers
 from services.scenarios.handlers.projections import ProjectionHandlers
 from services.scenarios.handlers.runs import RunHandlers
 from services.scenarios.handlers.scenarios import ScenarioHandlers
@@ -46,6 +47,7 @@ from services.scenarios.warmup import EngineWarmUp
 
 class ScenariosService(
     ProjectHandlers,
+    ProjectFileHandlers,
     FactorHandlers,
     InfluenceHandlers,
     KeyFactorHandlers,

@@ -15,7 +15,7 @@ from test_scenario_pages import PHONE, Project, _check, _context, _sign_in
 from gateway.project_exchange import project_tables
 from gateway.scenario_exchange import to_xlsx
 
-FIELD = "Projektdatei (XLSX)"
+FIELD = "Projektdatei (XLSX oder ZIP mit CSV-Dateien)"
 
 
 @pytest.fixture
@@ -52,12 +52,14 @@ def test_a_facilitator_takes_a_project_workbook_into_an_empty_project(
     wide.goto(f"{api.base}/stadt/{project.slug}/szenarien/werkstatt")
     section = wide.locator("section[aria-labelledby='projektdatei']")
     expect(section.get_by_role("link", name="Projekt als XLSX herunterladen")).to_be_visible()
+    csv_zip = section.get_by_role("link", name="Projekt als CSV-Dateien (ZIP) herunterladen")
+    expect(csv_zip).to_be_visible()
     broken = tmp_path / "projekt.csv"
     broken.write_text("Titel;Wert\r\n", encoding="utf-8")
     section.get_by_label(FIELD).set_input_files(str(broken))
     section.get_by_role("button", name="Projekt übernehmen").click()
     summary = wide.locator(".kern-alert--danger")
-    expect(summary).to_contain_text("keine XLSX-Arbeitsmappe")
+    expect(summary).to_contain_text("keine XLSX-Arbeitsmappe und kein ZIP-Archiv")
     expect(summary.get_by_role("link", name=FIELD)).to_be_visible()
     expect(wide.get_by_label(FIELD)).to_have_attribute("aria-invalid", "true")
     _check(wide, tmp_path, "project-file-error")

@@ -147,6 +147,12 @@ def test_demo_cohort_is_seeded_through_the_api_and_reset(api, operator) -> None:
     assert {"Mobilität für alle", "Grüne Innenstadt"} <= set(seeded["topics"])
     assert len(seeded["talks"]) == 2
     assert seeded["ideas"] == ["Radweg am Fluss", "Reparaturcafé", "Schattenplätze am Markt"]
+    # Comments: one with a reply, one the moderation hid with its reason in place.
+    ideas = api.get(f"/cities/{MUSTERSTADT}/ideas").json()
+    radweg = next(i for i in ideas if i["title"] == "Radweg am Fluss")
+    comments = api.get(f"/cities/{MUSTERSTADT}/comments/idea/{radweg['id']}").json()
+    assert [(len(c["replies"]), c["hidden"]) for c in comments] == [(1, False), (0, True)]
+    assert comments[1]["hidden_reason"].startswith("Werbung") and comments[1]["body"] == ""
     assert seeded["groups"] == ["Zukunft Musterstadt"]
     assert len(seeded["factors"]) == 4
     assert seeded["auftakt"]["members"] == [

@@ -16,6 +16,7 @@ from gateway.pages.dialogue import invitations  # noqa: F401
 from gateway.pages.dialogue import documentation  # noqa: F401
 from gateway.pages.dialogue import ideas  # noqa: F401
 from gateway.pages.dialogue import moderation  # noqa: F401
+from gateway.pages.dialogue import comments  # noqa: F401
 
 # isort: on
 from gateway.pages.dialogue.base import bp

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.pages.dialogue.base import _city, _labels, _lang, _sign_in_first, bp
+from gateway.pages.dialogue.comments import comments_of
 from gateway.pages.dialogue.forms import (
     errors_for,
     page_fields,
@@ -54,6 +55,7 @@ def _idea_page(slug: str, idea_id: str, status: int = 200, **extra: Any) -> tupl
         idea=idea,
         extras=extras,
         notice=notice,
+        comments=comments_of(slug, "idea", idea_id),
         **extra,
     )
 

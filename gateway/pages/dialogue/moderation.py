@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.pages.dialogue.base import IDEA_STATUSES, MODERATORS, _city, _translated, bp
+from gateway.pages.dialogue.comments import PAGES as COMMENT_PAGES
 from gateway.pages.rendering import page_errors, render
 from services.kit.errors import DomainError, Forbidden, NotFound, Unauthenticated
 
@@ -48,6 +49,8 @@ def _moderation_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, i
         reported=len(reports),
         is_admin=current_caller().has_role(slug, "city_admin"),
         statuses=_translated(IDEA_STATUSES),
+        comments=rpc("dialogue", "reported_comments", slug),
+        comment_pages=COMMENT_PAGES,
         **extra,
     )
 

@@ -16,6 +16,7 @@ from gateway.pages.dialogue.base import (
     _sign_in_first,
     bp,
 )
+from gateway.pages.dialogue.comments import comments_of
 from gateway.pages.dialogue.forms import (
     from_local_input,
     local_input,
@@ -172,6 +173,8 @@ def _talk_page(slug: str, talk_id: str, status: int = 200, **extra: Any) -> tupl
         invitations=invitations,
         documentation=documentation,
         notice=notice,
+        # the public summary of a documented talk can be discussed
+        comments=comments_of(slug, "talk", talk_id) if documentation else None,
         **extra,
     )
 

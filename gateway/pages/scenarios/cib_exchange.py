@@ -14,44 +14,35 @@ from flask import Response, url_for
 
 from gateway.api.common import rpc
 from gateway.pages.rendering import page_errors
-from gateway.pages.scenarios.base import _act, _require_workspace, _roles, bp
+from gateway.pages.scenarios.base import _act, _require_workspace, bp
 from gateway.pages.scenarios.cib import _cib_page
 from gateway.pages.scenarios.exchange import (
+    _chosen_matrix,
     _consistency_layout,
     _download,
     _file,
     _file_field,
     _import_errors,
-    _source,
 )
-from gateway.scenario_exchange import ExchangeError, matrix_table, parse_matrix, read_grid
-from services.kit.errors import Forbidden
+from gateway.scenario_exchange import (
+    ExchangeError,
+    directed_blocks,
+    matrix_table,
+    parse_matrix,
+    read_grid,
+)
 
 CORNER = "wirkt auf →"
-
-
-def _cross(values: list[list[float | None]], factor_of: list[str]) -> list[list[float | None]]:
-    """Only the judged blocks: a value inside a key factor's own block never goes out."""
-    n = len(values)
-    return [[values[i][j] if factor_of[i] != factor_of[j] else None for j in range(n)]
-            for i in range(n)]  # fmt: skip
 
 
 @bp.get("/stadt/<slug>/szenarien/werkstatt/cib/export.<fmt>")
 def cib_export(slug: str, fmt: str) -> Response:
     _require_workspace(slug)
-    if _source() == "gesamt":
-        overview = rpc("scenarios", "cross_impacts", slug)  # the service checks the role
-        ids, values = overview["projection_ids"], overview["matrix"]
-        name, stem = "Cross-Impact gesamt", f"cross-impact-matrix-gesamt-{slug}"
-    else:
-        if not _roles(slug)["is_editor"]:
-            raise Forbidden()
-        mine = rpc("scenarios", "my_cross_impact_rating", slug)
-        ids, values = mine["projection_ids"], mine["matrix"]
-        name, stem = "Cross-Impact-Matrix", f"cross-impact-matrix-{slug}"
+    ids, values, overall = _chosen_matrix(slug, "cross_impact")
+    name = "Cross-Impact gesamt" if overall else "Cross-Impact-Matrix"
+    stem = f"cross-impact-matrix-{'gesamt-' if overall else ''}{slug}"
     labels, factor_of = _consistency_layout(slug, ids)
-    table = matrix_table(name, CORNER, labels, _cross(values, factor_of))
+    table = matrix_table(name, CORNER, labels, directed_blocks(values, factor_of))
     return _download([table], fmt, stem, f"Cross-Impact-Matrix {slug}")
 
 

@@ -29,6 +29,7 @@ from gateway.scenario_exchange import (
     to_csv,
     to_xlsx,
     unique_labels,
+    upper_triangle,
 )
 from gateway.scenario_run_export import PARTS, run_tables
 from services.kit.errors import Conflict, Forbidden
@@ -75,6 +76,29 @@ def _import_errors(field: str, messages: list[str]) -> dict[str, Any]:
     return {"summary": _("Die Datei wurde nicht übernommen."), "fields": {field: shown}}
 
 
+# What an export writes, per matrix: the overview's call, the own rating's call, the ids' key.
+MATRICES = {
+    "influence": ("influence", "my_influence_rating", "factor_ids"),
+    "consistency": ("consistency", "my_consistency_rating", "projection_ids"),
+    "cross_impact": ("cross_impacts", "my_cross_impact_rating", "projection_ids"),
+}
+
+
+def _chosen_matrix(slug: str, kind: str) -> tuple[list[str], list[list[Any]], bool]:
+    """The ids and values an export writes and whether they are the overview ("gesamt": the
+    service checks the role) or the person's own rating (editors only)."""
+    overview, mine, key = MATRICES[kind]
+    if _source() == "gesamt":
+        found = rpc("scenarios", overview, slug)
+        # the influence overview names its factors (rows in that order), the others their ids
+        ids = [f["id"] for f in found["factors"]] if kind == "influence" else found[key]
+        return ids, found["matrix"], True
+    if not _roles(slug)["is_editor"]:
+        raise Forbidden()
+    found = rpc("scenarios", mine, slug)
+    return found[key], found["matrix"], False
+
+
 # ------------------------------------------------------------------ influence
 def _influence_labels(slug: str, ids: list[str]) -> list[str]:
     titles = {f["id"]: f["title"] for f in rpc("scenarios", "list_factors", slug)}
@@ -84,16 +108,9 @@ def _influence_labels(slug: str, ids: list[str]) -> list[str]:
 @bp.get("/stadt/<slug>/szenarien/werkstatt/einfluss/export.<fmt>")
 def influence_export(slug: str, fmt: str) -> Response:
     _require_workspace(slug)
-    if _source() == "gesamt":
-        overview = rpc("scenarios", "influence", slug)
-        ids, values = [f["id"] for f in overview["factors"]], overview["matrix"]
-        name, stem = "Einfluss gesamt", f"einflussmatrix-gesamt-{slug}"
-    else:
-        if not _roles(slug)["is_editor"]:
-            raise Forbidden()
-        mine = rpc("scenarios", "my_influence_rating", slug)
-        ids, values = mine["factor_ids"], mine["matrix"]
-        name, stem = "Einflussmatrix", f"einflussmatrix-{slug}"
+    ids, values, overall = _chosen_matrix(slug, "influence")
+    name = "Einfluss gesamt" if overall else "Einflussmatrix"
+    stem = f"einflussmatrix-{'gesamt-' if overall else ''}{slug}"
     table = matrix_table(name, "wirkt auf →", _influence_labels(slug, ids), values)
     return _download([table], fmt, stem, f"Einflussmatrix {slug}")
 
@@ -136,30 +153,14 @@ def _consistency_layout(slug: str, ids: list[str]) -> tuple[list[str], list[str]
     return labels, [info[i][1] if i in info else i for i in ids]
 
 
-def _upper(values: list[list[Any]], factor_of: list[str]) -> list[list[Any]]:
-    """Each pair once, above the diagonal: the triangle the page rates."""
-    n = len(values)
-    return [
-        [values[i][j] if j > i and factor_of[i] != factor_of[j] else None for j in range(n)]
-        for i in range(n)
-    ]
-
-
 @bp.get("/stadt/<slug>/szenarien/werkstatt/konsistenz/export.<fmt>")
 def consistency_export(slug: str, fmt: str) -> Response:
     _require_workspace(slug)
-    if _source() == "gesamt":
-        overview = rpc("scenarios", "consistency", slug)
-        ids, values = overview["projection_ids"], overview["matrix"]
-        name, stem = "Konsistenz gesamt", f"konsistenzmatrix-gesamt-{slug}"
-    else:
-        if not _roles(slug)["is_editor"]:
-            raise Forbidden()
-        mine = rpc("scenarios", "my_consistency_rating", slug)
-        ids, values = mine["projection_ids"], mine["matrix"]
-        name, stem = "Konsistenzmatrix", f"konsistenzmatrix-{slug}"
+    ids, values, overall = _chosen_matrix(slug, "consistency")
+    name = "Konsistenz gesamt" if overall else "Konsistenzmatrix"
+    stem = f"konsistenzmatrix-{'gesamt-' if overall else ''}{slug}"
     labels, factor_of = _consistency_layout(slug, ids)
-    table = matrix_table(name, "passt zu →", labels, _upper(values, factor_of))
+    table = matrix_table(name, "passt zu →", labels, upper_triangle(values, factor_of))
     return _download([table], fmt, stem, f"Konsistenzmatrix {slug}")
 
 

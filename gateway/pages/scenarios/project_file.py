@@ -1,8 +1,9 @@
-"""The whole project as one XLSX workbook (``gateway/project_exchange.py``) for facilitators,
-and such a workbook taken into a project that has no factors yet: the project's settings, the
-factors with their profile fields, the mean influence matrix as the facilitator's rating, the
-key factors, the projections and the mean consistency matrix as the facilitator's rating.
-Scenarios are not imported (they are written from a run)."""
+"""The whole project as one XLSX workbook or a ZIP of CSV files (``gateway/project_exchange.py``)
+for facilitators, and such a file taken into a project that has no factors yet, all or nothing
+(one service call, ``import_project``): the project's settings, the factors with their profile
+fields, the mean influence matrix as the facilitator's rating, the key factors, the projections
+and the mean consistency matrix as the facilitator's rating. Scenarios are not imported (they
+are written from a run)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from gateway.api.common import rpc
 from gateway.pages.rendering import page_errors
 from gateway.pages.scenarios.base import _act, _require_workspace, _roles, bp
 from gateway.pages.scenarios.workspace import _overview
-from gateway.project_exchange import ProjectFile, project_tables
+from gateway.project_exchange import ProjectFile, project_tables, to_csv_zip
 from gateway.project_import import parse_project
-from gateway.scenario_exchange import ExchangeError, to_xlsx
-from services.kit.errors import Conflict, DomainError, Forbidden
+from gateway.scenario_exchange import ExchangeError, Table, to_xlsx
+from services.kit.errors import DomainError, Forbidden
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 W = "/stadt/<slug>/szenarien/werkstatt/projekt"
@@ -38,65 +39,60 @@ def _or_empty(call: str, slug: str, empty: Any) -> Any:
         return empty
 
 
-@bp.get(f"{W}.xlsx")
-def project_export(slug: str) -> Response:
+def _tables(slug: str) -> list[Table]:
     _facilitator(slug)
     project = rpc("scenarios", "get_project", slug)
-    tables = project_tables(
+    return project_tables(
         project,
         rpc("scenarios", "list_factors", slug),
         _or_empty("influence", slug, {"factors": [], "matrix": []}),
         rpc("scenarios", "list_projections", slug),
         _or_empty("consistency", slug, None),
         rpc("scenarios", "list_scenarios", slug),
+        _or_empty("cross_impacts", slug, None),
     )
-    response = Response(to_xlsx(tables, f"Szenarioprojekt {slug}"), mimetype=XLSX)
-    response.headers["Content-Disposition"] = f'attachment; filename="projekt-{slug}.xlsx"'
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
+@bp.get(f"{W}.xlsx")
+def project_export(slug: str) -> Response:
+    data = to_xlsx(_tables(slug), f"Szenarioprojekt {slug}")
+    return _download(data, XLSX, f"projekt-{slug}.xlsx")
+
+
+@bp.get(f"{W}.zip")
+def project_export_csv(slug: str) -> Response:
+    """The same sheets as CSV files (German Excel: BOM, ``;``), one ZIP archive."""
+    return _download(to_csv_zip(_tables(slug)), "application/zip", f"projekt-{slug}-csv.zip")
+
+
 def write(slug: str, found: ProjectFile) -> None:
-    """The file's project into this city's empty project, step by step through the service
-    (which checks every value again)."""
-    if rpc("scenarios", "get_project", slug)["overview"]["factors"]:
-        message = (
-            "The project already has influencing factors: a project file is imported into a "
-            "project without factors."
-        )
-        raise Conflict(message, {"datei_projekt": [message]})
-    # the factors first: in the wrong phase the first call is refused and nothing has changed
-    ids = [rpc("scenarios", "create_factor", slug, f)["id"] for f in found.factors]
-    rpc("scenarios", "update_project", slug, found.project)
-    if any(v is not None for row in found.influence for v in row):
-        rpc("scenarios", "rate_influence", slug, {"factor_ids": ids, "matrix": found.influence})
-    if found.key:
-        chosen = {"factor_ids": [ids[k] for k in found.key], "note": "Aus der Projektdatei."}
-        rpc("scenarios", "decide_key_factors", slug, chosen)
-    made = [
-        rpc(
-            "scenarios",
-            "create_projection",
-            slug,
-            {
-                "factor_id": ids[p["factor"]],
-                "title": p["title"],
-                "description": p["description"],
-                "probability": p["probability"],
-            },
-        )["id"]
-        for p in found.projections
-    ]
-    if any(v is not None for row in found.consistency for v in row):
-        body = {"projection_ids": made, "matrix": found.consistency}
-        rpc("scenarios", "rate_consistency", slug, body)
+    """The file's project into this city's empty project in one service call, all or nothing
+    (``services/scenarios/handlers/project_file.py``: every step checked again by the service;
+    a refused or failed step leaves the project as it was)."""
+    body = {
+        "project": found.project,
+        "factors": found.factors,
+        "influence": found.influence,
+        "key": found.key,
+        "projections": found.projections,
+        "consistency": found.consistency,
+        "cross_impact": found.cross_impact,
+    }
+    rpc("scenarios", "import_project", slug, body)
 
 
 @bp.post(f"{W}/import")
 def project_import(slug: str):
     _facilitator(slug)
     upload = request.files.get("datei")
-    field = {"datei_projekt": (_("Projektdatei (XLSX)"), "projekt-datei")}
+    field = {"datei_projekt": (_("Projektdatei (XLSX oder ZIP mit CSV-Dateien)"), "projekt-datei")}
     again = {"error_section": "projekt", "error_fields": field}
     try:
         found = parse_project(upload.read() if upload else b"")

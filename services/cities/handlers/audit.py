@@ -27,6 +27,7 @@ REPORTED_ACTS = frozenset(
     {
         "topic.hidden",
         "idea.hidden",
+        "comment.hidden",
         "idea.status_changed",
         "observation.hidden",
         "topic.published",

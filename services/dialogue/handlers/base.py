@@ -212,3 +212,10 @@ class DialogueBase:
 
     def _talk_of_invitation(self, token: str) -> tuple[Talk, str]:
         raise NotImplementedError
+
+    # comments.py
+    def _forget_comments(self, cities: list[str], account_id: str) -> None:
+        raise NotImplementedError
+
+    def _comment_cities(self) -> list[str]:
+        raise NotImplementedError

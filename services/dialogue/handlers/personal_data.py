@@ -142,6 +142,7 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
         if not account_id:
             return
         self._forget_follows(account_id)
+        self._forget_comments(self._comment_cities(), account_id)
         cities = self._talk_cities()
         if not cities:
             return

@@ -8,7 +8,7 @@ from bson import ObjectId
 from mongoengine.errors import NotUniqueError
 
 from services.dialogue.handlers.base import MODERATORS, SERVICE, DialogueBase, _now, _oid
-from services.dialogue.models import Idea, Report, Topic
+from services.dialogue.models import Comment, Idea, Report, Topic
 from services.dialogue.rules import TABLE_TALK, kind_to_create, prepare_days
 from services.dialogue.schemas import ReasonSchema, TopicSchema
 from services.kit.consumer import idempotent
@@ -139,11 +139,11 @@ class TopicHandlers(DialogueBase):
 
     @rpc
     def report(self, city: str, target: str, target_id: str, data: dict[str, Any]) -> dict:
-        """Anyone signed in may report a topic or an idea once; moderators see the count."""
+        """Anyone signed in may report a topic, an idea or a comment once (moderators count)."""
         user_id = self.caller.require_authenticated()
         self._state(city)
         reason = load(ReasonSchema(), data)["reason"]
-        model = {"topic": Topic, "idea": Idea}.get(target)
+        model = {"topic": Topic, "idea": Idea, "comment": Comment}.get(target)
         if model is None or not _oid(target_id) or model.scoped(city, id=target_id).first() is None:
             raise NotFound()
         try:

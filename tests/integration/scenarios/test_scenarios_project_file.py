@@ -2,7 +2,8 @@
 finished project (a hostile factor name, profile fields with line breaks), imported into another
 city's empty project by its facilitator, exported again — every sheet but the scenarios is the
 same, cell for cell. A second import is refused (the project has factors), a file without a
-sheet is refused naming it, and only facilitators export or import."""
+sheet is refused naming it, the same project as a ZIP of CSV files goes in as the workbook
+does, and only facilitators export or import."""
 
 from __future__ import annotations
 
@@ -50,6 +51,13 @@ def test_a_project_goes_to_excel_and_into_an_empty_project(scenario_city, api, c
     body = {"run_id": made["run"]["id"], "cluster": raw["cluster"], "title": "Grün"}
     assert source.post("/scenarios", body).status_code == 201
 
+    order = made["order"]  # two projections per key factor, grouped by key factor
+    cross = [[None if i // 2 == j // 2 else (i * 7 + j * 3) % 7 - 3 for j in range(len(order))]
+             for i in range(len(order))]  # fmt: skip
+    judged = source.put(
+        "/cross-impacts/rating", {"projection_ids": order, "matrix": cross}, source.members[0]
+    )
+    assert judged.status_code == 200, judged.text
     member = browser(api, source.members[0])
     url = f"{api.base}/stadt/{source.slug}/szenarien/werkstatt/projekt.xlsx"
     assert member.get(url, timeout=30).status_code == 403
@@ -60,13 +68,17 @@ def test_a_project_goes_to_excel_and_into_an_empty_project(scenario_city, api, c
     sheets = _sheets(exported.content)
     assert list(sheets) == [
         "Projekt", "Einflussfaktoren", "Einflussmatrix", "Schlüsselfaktoren", "Projektionen",
-        "Konsistenzmatrix", "Szenarien",
+        "Konsistenzmatrix", "Cross-Impact-Matrix", "Szenarien",
     ]  # fmt: skip
     assert sheets["Einflussfaktoren"][1][1] == "'" + HOSTILE  # never a formula
     assert sheets["Einflussfaktoren"][1][3] == "Modal Split\nPendler"
     assert len(sheets["Schlüsselfaktoren"]) == 4 and len(sheets["Projektionen"]) == 7
     assert sheets["Szenarien"][1][:2] == ("Grün", "Entwurf")
-    for name in ("Einflussmatrix", "Konsistenzmatrix"):  # means to carry over, not empty grids
+    for name in (
+        "Einflussmatrix",
+        "Konsistenzmatrix",
+        "Cross-Impact-Matrix",
+    ):  # means to carry over, not empty grids
         assert sum(isinstance(v, int) for row in sheets[name][1:] for v in row[1:]) >= 10, name
 
     # another city's empty project takes it in
@@ -106,3 +118,22 @@ def test_a_project_goes_to_excel_and_into_an_empty_project(scenario_city, api, c
     assert "Das Blatt „Projektionen“ fehlt." in refused.text
     assert 'href="#projekt-datei"' in refused.text
     assert third.get("/factors", third.facilitator).json() == []
+
+    # the same project as CSV files in a ZIP (German Excel) goes in as the workbook does
+    zipped = facilitator.get(
+        f"{api.base}/stadt/{source.slug}/szenarien/werkstatt/projekt.zip", timeout=60
+    )
+    assert zipped.status_code == 200 and zipped.content.startswith(b"PK")
+    assert f'filename="projekt-{source.slug}-csv.zip"' in zipped.headers["Content-Disposition"]
+    assert member.get(f"{api.base}/stadt/{source.slug}/szenarien/werkstatt/projekt.zip",
+                      timeout=30).status_code == 403  # fmt: skip
+    from_csv = _import(browser(api, third.facilitator), api.base, third.slug, zipped.content,
+                       "projekt.zip")  # fmt: skip
+    assert from_csv.status_code == 302, from_csv.text[:2000]
+    third_copy = _sheets(
+        browser(api, third.facilitator)
+        .get(f"{api.base}/stadt/{third.slug}/szenarien/werkstatt/projekt.xlsx", timeout=60)
+        .content
+    )
+    for name in list(sheets)[:-1]:
+        assert third_copy[name] == sheets[name], name

@@ -5,11 +5,12 @@ sheet and row (nothing half read)."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
 
-from gateway.project_exchange import project_tables
+from gateway.project_exchange import project_tables, to_csv_zip
 from gateway.project_import import parse_project
 from gateway.scenario_exchange import ExchangeError, to_xlsx
 
@@ -42,8 +43,10 @@ def _views(influence: list[list[float | None]]) -> tuple:
                    "matrix": [[None, None, 4], [None, None, 2.5], [4, 2.5, None]]}  # fmt: skip
     scenarios = [{"title": "Grün", "status": "published", "narrative": "",
                   "projections": [{"factor_id": "a", "title": "mehr Rad"}]}]  # fmt: skip
+    cross = {"projection_ids": ids,  # directed; inside a key factor's block never exported
+             "matrix": [[None, 3, -2], [1, None, -1.5], [3, 0, None]]}  # fmt: skip
     return (project, factors, {"factors": refs, "matrix": influence},
-            {"key_factors": key}, consistency, scenarios)  # fmt: skip
+            {"key_factors": key}, consistency, scenarios, cross)  # fmt: skip
 
 
 def test_every_part_comes_back_and_decimals_are_rounded() -> None:
@@ -61,7 +64,8 @@ def test_every_part_comes_back_and_decimals_are_rounded() -> None:
     assert [(p["factor"], p["title"], p["probability"]) for p in found.projections] == [
         (0, "mehr Rad", 0.5), (0, "mehr Auto", None), (1, "teurer", None)]  # fmt: skip
     assert found.consistency == [[None, None, 4], [None, None, 3], [None, None, None]]
-    assert found.rounded == 2 and found.scenarios == 1
+    assert found.cross_impact == [[None, None, -2], [None, None, -1], [3, 0, None]]
+    assert found.rounded == 3 and found.scenarios == 1
 
 
 def _edited(data: bytes, sheet: str, cell: str, value) -> bytes:  # noqa: ANN001
@@ -92,5 +96,27 @@ def test_a_broken_file_names_every_problem() -> None:
         parse_project(_edited(to_xlsx(project_tables(*_views([[None, 1, 1], [1, None, 1],
                                                               [1, 1, None]]))),
                               "Einflussmatrix", "C2", 7))  # fmt: skip
-    with pytest.raises(ExchangeError, match="keine XLSX-Arbeitsmappe"):
+    with pytest.raises(ExchangeError, match="keine XLSX-Arbeitsmappe und kein ZIP-Archiv"):
         parse_project(b"Titel;Wert\r\n")
+
+
+def test_the_project_as_csv_files_reads_back_as_the_workbook_does() -> None:
+    """A ZIP of one CSV per sheet, as German Excel opens it (BOM, ``;``, decimal comma), gives
+    the same project as the XLSX; a file left out of the archive is named."""
+    tables = project_tables(*_views([[None, 3, 1.5], [0, None, 2], [None, 1, None]]))
+    data = to_csv_zip(tables)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == [f"{t.name}.csv" for t in tables]
+        projections = archive.read("Projektionen.csv")
+        factors = archive.read("Einflussfaktoren.csv").decode("utf-8")
+    assert projections.startswith(b"\xef\xbb\xbfSchl\xc3\xbcsselfaktor;Projektion;")
+    assert ";0,5\r\n" in projections.decode("utf-8")  # decimal comma
+    assert "'=HYPERLINK" in factors  # never a formula
+    assert parse_project(data) == parse_project(to_xlsx(tables))
+    kept = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, zipfile.ZipFile(kept, "w") as out:
+        for name in archive.namelist():
+            if name != "Projektionen.csv":
+                out.writestr(f"projekt/{name}", archive.read(name))  # a folder is fine
+    with pytest.raises(ExchangeError, match="Das Blatt „Projektionen“ fehlt."):
+        parse_project(kept.getvalue())

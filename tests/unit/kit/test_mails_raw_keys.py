@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import inspect
 from datetime import UTC, datetime
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -49,6 +49,9 @@ CALLS: dict[str, list[tuple[Any, ...]]] = {
     "dialogue.guest_cancel_hint": [(LINK,)],
     "dialogue.leave_footer": [(LINK,)],
     "dialogue.settings_footer": [(LINK, LINK)],
+    "dialogue.comment_hidden": [
+        ("Aylin", "Mehr Bänke am Fluss!", LINK, SimpleNamespace(hidden_reason="Werbung"))
+    ],
     "dialogue.reminder": [(TALK, "Aylin", None, LINK, LINK), (TALK, "Aylin", 2, LINK, "")],
     "dialogue.host_summary": [("Aylin", SUMMARY, LINK)],
     "events.registration": [

@@ -169,3 +169,42 @@ def test_status_news_once_per_follower_none_for_the_actor_digest_once(
         30,
         "the follower's follows and news deleted with the account",
     )
+
+
+def test_a_comment_tells_the_followers_not_its_author_who_follows_from_then_on(
+    api, cities, platform
+) -> None:
+    made = table_talk_city(api, cities, platform)
+    slug = made["slug"]
+    proposer, commenter = api.verified_login(), api.verified_login()
+    idea = api.post(
+        f"/cities/{slug}/ideas",
+        {
+            "title": "Boule-Platz im Park",
+            "description": "Für alle Generationen.",
+            "category": "social",
+        },
+        token=proposer["token"],
+    )
+    assert idea.status_code == 201, idea.text
+    idea_id = idea.json()["id"]
+    posted = api.post(
+        f"/cities/{slug}/comments/idea/{idea_id}",
+        {"body": "Gute Idee, ich bringe Kugeln mit."},
+        token=commenter["token"],
+    )
+    assert posted.status_code == 201, posted.text
+    wait_until(lambda: _notifications(platform, proposer)["unread"] == 1, 30, "the comment news")
+    news = _notifications(platform, proposer)["items"][0]
+    assert (news["kind"], news["title"]) == ("comment_posted", "Boule-Platz im Park")
+    assert _notifications(platform, commenter)["unread"] == 0  # not for one's own comment
+    # The commenter follows the idea now: the proposer's reply reaches them.
+    assert _as(platform, commenter, "following", slug, "idea", idea_id)["following"]
+    reply = api.post(
+        f"/cities/{slug}/comments/idea/{idea_id}",
+        {"body": "Danke!", "parent_id": posted.json()["id"]},
+        token=proposer["token"],
+    )
+    assert reply.status_code == 201, reply.text
+    wait_until(lambda: _notifications(platform, commenter)["unread"] == 1, 30, "the reply news")
+    assert _notifications(platform, proposer)["unread"] == 1  # their own reply: nothing new

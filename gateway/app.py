@@ -35,6 +35,7 @@ from gateway.pages import (
 )
 from gateway.pages import dialogue as pages_dialogue
 from gateway.pages import events as pages_events
+from gateway.pages import follows as pages_follows
 from gateway.pages import legal as pages_legal
 from gateway.pages import my_area as pages_my_area
 from gateway.pages import newsletter as pages_newsletter
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pages_a11y.bp)
     app.register_blueprint(pages_legal.bp)
     app.register_blueprint(pages_unsubscribe.bp)
+    app.register_blueprint(pages_follows.bp)
     # A mail program's one-click post carries no CSRF token: the signed link authorises it.
     csrf.exempt(pages_unsubscribe.bp)
     app.register_blueprint(pages_newsletter.bp)

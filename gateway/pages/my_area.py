@@ -15,7 +15,7 @@ from gateway.my_area import city_names, my_area
 from gateway.pages.rendering import page_errors, render
 from gateway.schema_forms import N_
 from services.kit.errors import DomainError
-from services.kit.mail_choices import HOST_SUMMARY, TALK_REMINDER
+from services.kit.mail_choices import HOST_SUMMARY, NOTIFICATION_MAIL, NOTIFICATIONS, TALK_REMINDER
 from services.kit.mail_choices import MAIL_KINDS as KINDS
 
 bp = Blueprint("pages_my_area", __name__)
@@ -43,7 +43,31 @@ MAIL_KINDS = (
         N_("Erinnerung am Tag vor einem Tischgespräch"),
         N_("Mit Zeit, Ort oder Link, dem Kalendereintrag und dem Link zum Absagen."),
     ),
+    (
+        NOTIFICATIONS,
+        N_("Neuigkeiten zu dem, dem ich folge"),
+        N_(
+            "Neuer Stand einer Idee, ein erledigter Schritt, ein geändertes oder abgesagtes "
+            "Gespräch, ein neues Thema, neue Kommentare – sofort oder gesammelt, wie unten "
+            "gewählt. In Mein Bereich stehen sie immer."
+        ),
+    ),
 )
+# How often news are mailed (services/kit/mail_choices.py), in words.
+NOTIFICATION_MAIL_WORDS = {
+    "immediately": N_("sofort"),
+    "daily": N_("einmal am Tag gesammelt"),
+    "weekly": N_("einmal in der Woche gesammelt (montags)"),
+}
+# The news kinds in words (services/dialogue/news.py says the same in the mails).
+NEWS_KINDS = {
+    "idea_status": N_("Neuer Stand der Projektidee"),
+    "next_step_done": N_("Ein nächster Schritt ist erledigt"),
+    "talk_changed": N_("Das Tischgespräch wurde geändert"),
+    "talk_cancelled": N_("Das Tischgespräch wurde abgesagt"),
+    "topic_published": N_("Ein neues Thema ist veröffentlicht"),
+    "comment_posted": N_("Ein neuer Kommentar"),
+}
 # Several forms on one page: a field name the service uses twice gets the form's own id.
 EMAIL_FORM_FIELDS = {"password": "email_password"}
 
@@ -63,6 +87,9 @@ def render_my_area(status: int = 200, **extra: Any) -> tuple[str, int]:
         city_names=names,
         role_names={k: _(v) for k, v in ROLE_NAMES.items()},
         mail_kinds=[(kind, _(label), _(hint)) for kind, label, hint in MAIL_KINDS],
+        notification_mail_choices=[(v, _(NOTIFICATION_MAIL_WORDS[v])) for v in NOTIFICATION_MAIL],
+        notifications=rpc("dialogue", "my_notifications"),
+        news_kinds={k: _(v) for k, v in NEWS_KINDS.items()},
         form={},
         **extra,
     )
@@ -158,7 +185,8 @@ def end_other_sessions() -> tuple[str, int]:
 @bp.post("/konto/mails")
 def change_mails() -> tuple[str, int]:
     """Checked boxes are the mails the person wants; an unchecked box is not sent at all."""
-    body = {kind: request.form.get(kind) == "on" for kind in KINDS}
+    body: dict[str, Any] = {kind: request.form.get(kind) == "on" for kind in KINDS}
+    body["notification_mail"] = request.form.get("notification_mail") or "daily"
     try:
         rpc("identity", "set_mail_settings", body)
     except DomainError as exc:

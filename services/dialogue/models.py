@@ -24,6 +24,7 @@ from mongoengine import (
     BooleanField,
     DateTimeField,
     DictField,
+    Document,
     IntField,
     ListField,
     LongField,
@@ -292,6 +293,34 @@ class Report(TenantDocument):
     }
 
 
+# Follow and notifications (docs/notifications.md). A person's follows and news span cities,
+# so these are keyed by account (every query names the account or the followed thing; each
+# still carries ``city``): plain documents, not tenant documents.
+FOLLOW_KINDS = ("idea", "talk", "topic", "city", "scenario")
+
+
+class Follow(Document):
+    """One person following one thing. ``active`` false: the person stopped, and an automatic
+    follow (supporting, helping, hosting, commenting) does not start it again."""
+
+    account_id = StringField(required=True)
+    city = StringField(required=True)
+    target_kind = StringField(required=True, choices=FOLLOW_KINDS)
+    target_id = StringField(required=True, max_length=100)  # the city's slug for a city
+    active = BooleanField(default=True)
+    automatic = BooleanField(default=False)
+    at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "follows",
+        "indexes": [
+            {"fields": ("account_id", "city", "target_kind", "target_id"), "unique": True},
+            ("city", "target_kind", "target_id"),
+        ],
+    }
+
+
 COMMENT_TARGETS = ("idea", "topic", "scenario", "talk")
 
 
@@ -346,6 +375,49 @@ class OrganisationSupport(TenantDocument):
     }
 
 
+class Notification(Document):
+    """One piece of news for one person, made from one fact: the unique key on fact id and
+    recipient makes a fact delivered twice one notification."""
+
+    account_id = StringField(required=True)
+    fact_id = StringField(required=True, max_length=100)
+    city = StringField(required=True)
+    kind = StringField(required=True, max_length=40)
+    target_kind = StringField(required=True, max_length=20)
+    target_id = StringField(required=True, max_length=100)
+    title = StringField(max_length=500)
+    detail = StringField(max_length=500)
+    at = DateTimeField(default=utcnow)
+    read_at = DateTimeField()
+    mailed_at = DateTimeField()
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "notifications",
+        "indexes": [
+            {"fields": ("fact_id", "account_id"), "unique": True},
+            ("account_id", "read_at"),
+            ("mailed_at", "account_id"),
+        ],
+    }
+
+
+class NotificationMail(Document):
+    """One notification mail (immediate or digest) of one person for one period: inserted
+    before it is handed to the mailer, so a second run or process sends nothing."""
+
+    account_id = StringField(required=True)
+    period = StringField(required=True, max_length=40)
+    count = IntField(default=0)
+    at = DateTimeField(default=utcnow)
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "notification_mails",
+        "indexes": [{"fields": ("account_id", "period"), "unique": True}],
+    }
+
+
 MODELS = (
     Topic,
     Talk,
@@ -362,6 +434,9 @@ MODELS = (
     Idea,
     IdeaSupport,
     Report,
+    Follow,
+    Notification,
+    NotificationMail,
     Comment,
     OrganisationSupport,
 )

@@ -11,10 +11,12 @@ from services.dialogue.handlers.base import SERVICE
 from services.dialogue.handlers.comments import CommentHandlers
 from services.dialogue.handlers.districts import DistrictHandlers
 from services.dialogue.handlers.documentation import DocumentationHandlers
+from services.dialogue.handlers.follows import FollowHandlers
 from services.dialogue.handlers.guests import GUEST_TTL, GuestHandlers
 from services.dialogue.handlers.ideas import IdeaHandlers
 from services.dialogue.handlers.invitations import INVITATION_TTL, InvitationHandlers
 from services.dialogue.handlers.notices import NoticeHandlers
+from services.dialogue.handlers.notification_mails import NotificationMailHandlers
 from services.dialogue.handlers.organisations import OrganisationSupportHandlers
 from services.dialogue.handlers.personal_data import PersonalDataHandlers
 from services.dialogue.handlers.registrations import RegistrationHandlers
@@ -46,6 +48,8 @@ class DialogueService(
     IdeaHandlers,
     PersonalDataHandlers,
     NoticeHandlers,
+    FollowHandlers,
+    NotificationMailHandlers,
     CommentHandlers,
     SearchHandlers,
     DistrictHandlers,

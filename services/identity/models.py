@@ -18,7 +18,7 @@ from mongoengine import (
 )
 
 from services.kit.context import ROLES
-from services.kit.mail_choices import MAIL_KINDS
+from services.kit.mail_choices import DEFAULT_NOTIFICATION_MAIL, MAIL_KINDS, NOTIFICATION_MAIL
 from services.kit.tenancy import SLUG_PATTERN
 
 ORGANISATION_KINDS = ("association", "initiative", "foundation", "administration")
@@ -50,6 +50,8 @@ class Account(Document):
     locale = StringField(default="de", choices=("de", "en"))
     # Mail kinds the person switched off (services/kit/mail_choices.py): reminders, summaries.
     mail_off = ListField(StringField(choices=MAIL_KINDS))
+    # How often news of what the person follows is mailed (services/kit/mail_choices.py).
+    notification_mail = StringField(default=DEFAULT_NOTIFICATION_MAIL, choices=NOTIFICATION_MAIL)
     verified_at = DateTimeField()
     operator = BooleanField(default=False)
     roles = EmbeddedDocumentListField(RoleGrant)

@@ -8,6 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates
 
 from services.identity.models import ORGANISATION_KINDS
 from services.kit.context import ROLES
+from services.kit.mail_choices import DEFAULT_NOTIFICATION_MAIL, NOTIFICATION_MAIL
 from services.kit.schemas import StrictSchema
 from services.kit.tenancy import SLUG_PATTERN
 
@@ -130,6 +131,9 @@ class AccountOut(StrictSchema):
     verified = fields.Boolean()
     operator = fields.Boolean()
     mail_off = fields.List(fields.String(), metadata={"description": "Mail kinds switched off"})
+    notification_mail = fields.String(
+        metadata={"description": "How often news of what one follows is mailed"}
+    )
     roles = fields.List(fields.Nested(RoleOut))
     organisations = fields.List(fields.Nested(OrganisationOut))
     created_at = fields.DateTime()
@@ -153,6 +157,10 @@ class MailSettingsSchema(StrictSchema):
 
     host_summary = fields.Boolean(required=True)
     talk_reminder = fields.Boolean(required=True)
+    notifications = fields.Boolean(load_default=True)
+    notification_mail = fields.String(
+        load_default=DEFAULT_NOTIFICATION_MAIL, validate=validate.OneOf(NOTIFICATION_MAIL)
+    )
 
 
 class MailSettingsOut(StrictSchema):

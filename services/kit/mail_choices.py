@@ -21,12 +21,17 @@ from services.kit.tokens import SignedTokens
 
 HOST_SUMMARY = "host_summary"
 TALK_REMINDER = "talk_reminder"
-MAIL_KINDS = (HOST_SUMMARY, TALK_REMINDER)
+NOTIFICATIONS = "notifications"  # news of what one follows (docs/notifications.md)
+MAIL_KINDS = (HOST_SUMMARY, TALK_REMINDER, NOTIFICATIONS)
+# How often news of what one follows is mailed (switched off: ``NOTIFICATIONS`` in mail_off).
+NOTIFICATION_MAIL = ("immediately", "daily", "weekly")
+DEFAULT_NOTIFICATION_MAIL = "daily"
 # What the person reads in Mein Bereich and on the unsubscribe page (German; English in the
 # gateway's translations).
 MAIL_KIND_LABELS = {
     HOST_SUMMARY: "Tägliche Zusammenfassung für Gastgeberinnen und Gastgeber",
     TALK_REMINDER: "Erinnerung am Tag vor einem Tischgespräch",
+    NOTIFICATIONS: "Neuigkeiten zu dem, dem ich folge",
 }
 PURPOSE = "mail-off"
 TOKEN_TTL = 400 * 24 * 3600  # a reminder may sit in a mailbox for a long time

@@ -198,6 +198,23 @@ class DialogueBase:
     def _talk_cities(self) -> list[str]:
         raise NotImplementedError
 
+    # follows.py
+    def _note_news(
+        self, city: str, kind: str, target_kind: str, target_id: str, title: str, detail: str = ""
+    ) -> None:
+        raise NotImplementedError
+
+    def _auto_follow(self, city: str, target_kind: str, target_id: str, account_id: Any) -> None:
+        raise NotImplementedError
+
+    # notification_mails.py
+    def _send_notification_mails(self, now: datetime) -> int:
+        raise NotImplementedError
+
+    # notices.py
+    def _footer(self, headers: dict[str, str]) -> str:
+        raise NotImplementedError
+
     # guests.py
     def _leave_link(self, reg: Registration) -> str:
         raise NotImplementedError

@@ -10,6 +10,7 @@ from services.dialogue.forms import json_schema
 from services.dialogue.handlers.base import MODERATORS, DialogueBase, _iso, _jsonable, _now, _oid
 from services.dialogue.handlers.search import index_idea
 from services.dialogue.models import Documentation, Idea, IdeaSupport, OrganisationSupport
+from services.dialogue.news import status_detail
 from services.dialogue.rules import TABLE_TALK, idea_status_errors, require_join_phase
 from services.dialogue.schemas import (
     IdeaBaseSchema,
@@ -137,6 +138,7 @@ class IdeaHandlers(DialogueBase):
             proposed_by=user_id,
         ).save()
         index_idea(idea)
+        self._auto_follow(city, "idea", str(idea.id), user_id)  # what becomes of my idea
         self.outbox.add(
             "idea",
             "proposed",
@@ -199,6 +201,7 @@ class IdeaHandlers(DialogueBase):
             self.outbox.add(
                 "idea", action, {"idea_id": idea_id}, city=city, subject=idea_id, public=True
             )
+            self._auto_follow(city, "idea", idea_id, user_id)  # supporters hear what becomes of it
         return self._idea_view(idea)
 
     @rpc
@@ -243,6 +246,9 @@ class IdeaHandlers(DialogueBase):
             )
             self._record_admin_act(
                 city, "idea.status_changed", idea_id, idea.title, values["reason"], idea.status
+            )
+            self._note_news(
+                city, "idea_status", "idea", idea_id, idea.title, status_detail(idea.status)
             )
         return self._idea_view(idea)
 

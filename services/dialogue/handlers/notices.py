@@ -63,7 +63,12 @@ class NoticeHandlers(DialogueBase):
 
     def _send_notices(self) -> dict[str, int]:
         now = _now()
-        return {"summaries": self._send_summaries(now), "reminders": self._send_reminders(now)}
+        return {
+            "summaries": self._send_summaries(now),
+            "reminders": self._send_reminders(now),
+            # News of what people follow (handlers/notification_mails.py), due now.
+            "notifications": self._send_notification_mails(now),
+        }
 
     def _account_mail(self, account_id: str, kind: str) -> tuple[str, dict[str, str]] | None:
         """(address, headers) of an account that wants ``kind``; None: deleted or switched off.

@@ -17,11 +17,14 @@ from services.dialogue.models import (
     Documentation,
     DocumentationDraft,
     EndedGuestLink,
+    Follow,
     GuestRequest,
     HostSummary,
     Idea,
     IdeaSupport,
     Invitation,
+    Notification,
+    NotificationMail,
     OrganisationSupport,
     Registration,
     Reminder,
@@ -139,6 +142,7 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
         account_id = (envelope.get("data") or {}).get("account_id")
         if not account_id:
             return
+        self._forget_follows(account_id)
         self._forget_comments(self._comment_cities(), account_id)
         # Supports given in an organisation's name stay the organisation's; the member goes.
         for city in self.db["organisation_supports"].distinct("city", {"given_by": account_id}):
@@ -169,6 +173,14 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
         Invitation.across_cities(cities, created_by=account_id, revoked_at=None).update(
             set__revoked_at=now
         )
+
+    def _forget_follows(self, account_id: str) -> None:
+        """Follows, notifications and their mails go with the account (not city-bound)."""
+        ids = [str(i) for i in Notification.objects(account_id=account_id).distinct("id")]
+        if ids:
+            self.db["notification_claims"].delete_many({"_id": {"$in": ids}})
+        for model in (Follow, Notification, NotificationMail):
+            model.objects(account_id=account_id).delete()
 
     @event_handler("identity", ACCOUNT_RENAMED, requeue_on_error=True)
     @idempotent(SERVICE)

@@ -147,6 +147,7 @@ class TalkHandlers(DialogueBase):
             **values,
         ).save()
         index_talk(talk)
+        self._auto_follow(city, "talk", str(talk.id), user_id)  # hosts hear of changes by others
         self.outbox.add(
             "talk",
             "created",
@@ -291,6 +292,7 @@ class TalkHandlers(DialogueBase):
             subject=talk_id,
             public=True,
         )
+        self._note_news(city, "talk_changed", "talk", talk_id, talk.title)
         if values["capacity"] > old_capacity:
             self._settle(talk, own=None)
         if notify:
@@ -341,4 +343,5 @@ class TalkHandlers(DialogueBase):
         self.outbox.add(
             "talk", "cancelled", {"talk_id": talk_id}, city=city, subject=talk_id, public=True
         )
+        self._note_news(city, "talk_cancelled", "talk", talk_id, talk.title)
         return view

@@ -64,7 +64,27 @@ class NextStepHandlers(EventsBase):
             subject=idea_id,
             public=True,
         )
+        if step.status == "done":
+            self._step_done(city, idea_id, step)
         return self._step_view(step)
+
+    def _step_done(self, city: str, idea_id: str, step: NextStep) -> None:
+        """An internal fact with the actor: the dialogue tells the idea's followers
+        (docs/notifications.md) and leaves the actor out."""
+        self.outbox.add(
+            "news",
+            "noted",
+            {
+                "kind": "next_step_done",
+                "target_kind": "idea",
+                "target_id": idea_id,
+                "by": self.caller.user_id,
+                "title": "",
+                "detail": (step.what or "")[:500],
+            },
+            city=city,
+            subject=idea_id,
+        )
 
     @rpc
     def change_next_step(
@@ -101,6 +121,8 @@ class NextStepHandlers(EventsBase):
                 subject=idea_id,
                 public=True,
             )
+            if "status" in changed and step.status == "done":
+                self._step_done(city, idea_id, step)
         return self._step_view(step)
 
     @rpc

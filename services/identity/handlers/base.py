@@ -18,6 +18,7 @@ from services.kit.consent import notice_version_shown
 from services.kit.context import Caller
 from services.kit.errors import Invalid, NotFound
 from services.kit.mail import Mailer
+from services.kit.mail_choices import DEFAULT_NOTIFICATION_MAIL
 from services.kit.outbox import Outbox
 
 _hasher = password_hasher()
@@ -31,6 +32,7 @@ def _dump(account: Account) -> dict[str, Any]:
             "display_name": account.display_name,
             "locale": account.locale,
             "mail_off": list(account.mail_off or ()),
+            "notification_mail": account.notification_mail or DEFAULT_NOTIFICATION_MAIL,
             "verified": account.verified_at is not None,
             "operator": account.operator,
             "roles": [{"city": g.city, "role": g.role} for g in account.roles],

@@ -21,6 +21,7 @@ class MailSettingsHandlers(IdentityBase):
         account = self._account(self.caller.require_authenticated())
         wanted = load(MailSettingsSchema(), data)
         account.mail_off = [kind for kind in MAIL_KINDS if not wanted[kind]]
+        account.notification_mail = wanted["notification_mail"]
         account.save()
         return {"mail_off": list(account.mail_off)}
 

@@ -11,6 +11,7 @@ from services.identity.handlers.base import IdentityBase, _dump
 from services.identity.models import Account, RoleGrant
 from services.identity.schemas import RoleGrantSchema
 from services.kit.errors import Conflict, NotFound
+from services.kit.mail_choices import DEFAULT_NOTIFICATION_MAIL
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 
@@ -22,7 +23,15 @@ def _aware_iso(value: datetime | None) -> str | None:
 
 
 # What ``account_summary`` answers, read alone (an account holds its roles, organisations, …).
-SUMMARY_FIELDS = ("id", "email", "display_name", "verified_at", "locale", "mail_off")
+SUMMARY_FIELDS = (
+    "id",
+    "email",
+    "display_name",
+    "verified_at",
+    "locale",
+    "mail_off",
+    "notification_mail",
+)
 OWN_ADMIN_ROLE = "You cannot take your own city admin role; ask another city admin."
 
 
@@ -98,6 +107,7 @@ class RoleHandlers(IdentityBase):
             "locale": account.locale,
             # Reminders and summaries the person switched off (services/kit/mail_choices.py).
             "mail_off": list(account.mail_off or ()),
+            "notification_mail": account.notification_mail or DEFAULT_NOTIFICATION_MAIL,
         }
 
     @rpc

@@ -36,7 +36,8 @@ def test_the_link_switches_off_one_kind_of_one_account() -> None:
 
 def test_wants_and_the_settings_schema_name_every_kind() -> None:
     assert wants(None, TALK_REMINDER) and not wants([TALK_REMINDER], TALK_REMINDER)
-    assert set(MailSettingsSchema().fields) == set(MAIL_KINDS)
+    # Every kind, plus how often news of what one follows is mailed.
+    assert set(MailSettingsSchema().fields) == {*MAIL_KINDS, "notification_mail"}
 
 
 def test_headers_are_one_line_and_only_the_allowed_ones() -> None:

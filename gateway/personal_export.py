@@ -60,11 +60,12 @@ CODES: dict[str, str] = {
     **{code: titles[0] for code, titles in PHASE_TITLES.items()},
     **{step.key: step.title_de for steps in DEFAULT_STEPS.values() for step in steps},
     **MAIL_KIND_LABELS,  # mails a person switched off
-    # what a comment is about
+    # what a comment is about, or what a person follows
     "idea": "Idee",
     "topic": "Thema",
     "scenario": "Szenario",
     "talk": "Tischgespräch",
+    "city": "Stadt",  # a city followed as a whole
     # talks, registrations, closing events, next steps, runs, scenarios
     "scheduled": "Geplant",
     "cancelled": "Abgesagt",

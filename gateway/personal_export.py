@@ -24,6 +24,7 @@ from gateway.pages.dialogue.base import (
     LOCAL,
 )
 from services.cities.phases import DEFAULT_STEPS, PHASE_TITLES
+from services.dialogue.news import NEWS_TEXTS
 from services.kit.errors import Unauthenticated
 from services.kit.mail_choices import MAIL_KIND_LABELS
 from services.kit.registry import SERVICES
@@ -60,6 +61,7 @@ CODES: dict[str, str] = {
     **{code: titles[0] for code, titles in PHASE_TITLES.items()},
     **{step.key: step.title_de for steps in DEFAULT_STEPS.values() for step in steps},
     **MAIL_KIND_LABELS,  # mails a person switched off
+    **NEWS_TEXTS,  # what a notification tells
     # what a comment is about, or what a person follows
     "idea": "Idee",
     "topic": "Thema",

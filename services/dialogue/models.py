@@ -31,6 +31,7 @@ from mongoengine import (
     StringField,
 )
 
+from services.dialogue.news import NEWS_TEXTS
 from services.kit.search_index import search_entry_document
 from services.kit.seat_documents import seat_documents
 from services.kit.tenancy import TenantDocument
@@ -382,7 +383,7 @@ class Notification(Document):
     account_id = StringField(required=True)
     fact_id = StringField(required=True, max_length=100)
     city = StringField(required=True)
-    kind = StringField(required=True, max_length=40)
+    kind = StringField(required=True, max_length=40, choices=tuple(NEWS_TEXTS))
     target_kind = StringField(required=True, max_length=20)
     target_id = StringField(required=True, max_length=100)
     title = StringField(max_length=500)

@@ -155,7 +155,8 @@ PERSONAL_DATA: Mapping[type[Document], Holds] = {
     NotificationMail: Holds(
         label="Benachrichtigungs-Mails",
         by=("account_id",),
-        show={"period": "Zeitraum", "count": "Anzahl", "at": "Gesendet am"},
+        # the period key ("d:2026-12-06", "w:2026-W49") is internal: the date sent says it
+        show={"count": "Anzahl", "at": "Gesendet am"},
     ),
     Comment: Holds(
         label="Kommentare",

@@ -38,6 +38,9 @@ GET    /cities/{A}/plugins                      200  200  200  403  403  401
 PUT    /cities/{A}/plugins/{plugin}             200  200  200  403  403  401
 DELETE /cities/{A}/plugins/{plugin}  (enabled)  200  200  200  403  403  401
 GET    /cities/{A}/plugins/audit                200  200  200  403  403  401
+GET    /cities/{A}/districts                    200  200  200  200  200  200
+PUT    /cities/{A}/districts                    200  200  403  403  403  401
+DELETE /cities/{A}/districts                    200  200  403  403  403  401
 =============================================  ===  ===  ===  ===  ===  ===
 
 Cells that change state get objects of their own so they do not interfere:
@@ -284,6 +287,23 @@ def get(path: str) -> Call:
     return lambda w, role: w.api.get(path.format(w=w), token=w.token(role))
 
 
+# One small square district: enough for the upload to succeed where the caller may upload.
+DISTRICTS = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "Mitte"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [[7.0, 51.0], [7.01, 51.0], [7.01, 51.01], [7.0, 51.01], [7.0, 51.0]]
+                ],
+            },
+        }
+    ],
+}
+
 ENDPOINTS: dict[str, tuple[str, str, Call]] = {
     # name: (method, path as in gateway/api/cities.py, the call of one cell)
     "create_city": ("POST", "/cities", create_city),
@@ -349,6 +369,17 @@ ENDPOINTS: dict[str, tuple[str, str, Call]] = {
     "plugin_audit": ("GET", "/cities/<slug>/plugins/audit", get("/cities/{w.a}/plugins/audit")),
     "audit_log": ("GET", "/cities/<slug>/audit-log", get("/cities/{w.a}/audit-log")),
     "city_roles": ("GET", "/cities/<slug>/roles", get("/cities/{w.a}/roles")),
+    "districts": ("GET", "/cities/<slug>/districts", get("/cities/{w.a}/districts")),
+    "put_districts": (
+        "PUT",
+        "/cities/<slug>/districts",
+        lambda w, role: w.api.put(f"/cities/{w.a}/districts", DISTRICTS, token=w.token(role)),
+    ),
+    "remove_districts": (
+        "DELETE",
+        "/cities/<slug>/districts",
+        lambda w, role: w.api.delete(f"/cities/{w.a}/districts", token=w.token(role)),
+    ),
     "invite_role": (
         "POST",
         "/cities/<slug>/role-invitations",
@@ -390,6 +421,9 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "plugin_audit": PARTNERS,
     "audit_log": PARTNERS,
     "city_roles": ADMINS,
+    "districts": PUBLIC,
+    "put_districts": ADMINS,
+    "remove_districts": ADMINS,
     "invite_role": ADMINS,
 }
 CELLS = [

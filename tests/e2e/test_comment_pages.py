@@ -12,6 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 from raw_text_support import findings, page_text
 from test_dialogue_pages import Pages, _context, _person, _sign_in, _table_talk_city
 
+from services.kit.testing import wait_until
+
 REASON = "Werbung für ein Geschäft"
 
 
@@ -117,6 +119,13 @@ def test_comment_reply_report_and_hide_on_a_phone(
     phone.get_by_role("button", name="Kommentar senden").click()
     expect(phone.locator("article.comment")).to_contain_text("Mehr Busse am Sonntag!")
     pages.check(phone, "topic-comment")
+    # Commenting made her follow the topic (the comment fact's consumer): she may stop, and
+    # follow again with the button.
+    stop = phone.get_by_role("button", name="Nicht mehr folgen")
+    wait_until(lambda: phone.reload() and stop.count(), 30, "the commenter following the topic")
+    stop.click()
+    phone.get_by_role("button", name="Thema folgen").click()
+    expect(phone.get_by_text("Du folgst und bekommst Neuigkeiten")).to_be_visible()
     _no_raw_keys(phone)
     mail = api.sink.wait_for(anna["email"], count=2)[-1]
     assert mail["Subject"].startswith("Dein Kommentar wurde ausgeblendet")

@@ -100,6 +100,15 @@ def test_the_demo_tour(page: Page, demo: int, api, tmp_path) -> None:  # noqa: A
     expect(page.get_by_role("heading", level=1)).to_contain_text("Mobilität für alle")
     _check(page, tmp_path, f"talk-{width}")
 
+    # --- 2b. where people talk: Musterstadt's district map counts the demo talks
+    page.goto(base + "/stadt/musterstadt/stadtteile")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wo wird gesprochen?")
+    expect(page.locator("figure svg").first).to_be_visible()
+    for district in ("Nord", "Altstadt"):  # one demo talk each
+        row = page.locator("tbody tr").filter(has=page.get_by_role("rowheader", name=district))
+        expect(row.locator("td").first).to_have_text("1")
+    _check(page, tmp_path, f"districts-{width}")
+
     # --- 3. the results of the closed city, with charts
     page.goto(base + "/")
     page.get_by_role("link", name="Die Ergebnisse von Rosenbrunn").click()

@@ -11,6 +11,7 @@ declares its queue anew on the node it now talks to. On one broker nothing chang
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -23,6 +24,10 @@ from nameko.rpc import (
 )
 from nameko.rpc import RpcProxy as NamekoRpcProxy
 from nameko.standalone.rpc import SingleThreadedReplyListener
+
+from services.kit.messaging import BROKER_GONE
+
+log = logging.getLogger(__name__)
 
 
 def _declare_transient_reply_queue(listener: Any) -> None:
@@ -44,6 +49,18 @@ class TransientReplyListener(ReplyListener):
 
     def setup(self) -> None:
         _declare_transient_reply_queue(self)
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        # nameko acks the reply first; when the broker has just gone away that ack raises, the
+        # exception ends the consuming thread and nameko kills the whole service (seen in the
+        # broker-outage test). The reply has arrived all the same: hand it to its caller.
+        try:
+            self.queue_consumer.ack_message(message)
+        except BROKER_GONE as exc:
+            log.warning("acknowledgement of an RPC reply lost, broker unreachable (%s)", exc)
+        waiting = self._reply_events.pop(message.properties.get("correlation_id"), None)
+        if waiting is not None:
+            waiting.send(body)
 
 
 class TransientStandaloneReplyListener(SingleThreadedReplyListener):

@@ -43,7 +43,7 @@ def _backing(api, slug: str, idea_id: str, name: str) -> None:  # noqa: ANN001
 
 
 def test_an_admin_confirms_hides_and_shows_organisations_on_a_phone(
-    phone: Page, api, cities, platform, tmp_path
+    phone: Page, desktop: Page, api, cities, platform, tmp_path
 ) -> None:
     city = _table_talk_city(api, cities, platform)
     slug, base, admin = city["slug"], api.base, city["admin"]
@@ -106,3 +106,8 @@ def test_an_admin_confirms_hides_and_shows_organisations_on_a_phone(
     pages.check(phone, "wieder-gezeigt")
     phone.goto(f"{base}/stadt/{slug}/ideen/{idea['id']}")
     expect(phone.locator("#organisationen-zahlen")).to_contain_text("2 unterstützen")
+    # The same page on a wide screen.
+    _sign_in(desktop, base, admin)
+    desktop.goto(f"{base}/stadt/{slug}/verwaltung/organisationen")
+    expect(desktop.locator("table tbody tr")).to_have_count(2)
+    pages.check(desktop, "organisationen-breit")

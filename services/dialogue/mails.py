@@ -313,7 +313,9 @@ def organisation_reviewed(
             "mehr und wird nirgends gezeigt; es ist nicht gelöscht. Wenn Ihr meint, das ist ein\n"
             "Irrtum, antwortet der Stadt: sie kann die Organisation wieder zeigen."
         )
-        english = f"The city of {city} hid “{organisation}” with its project ideas. Reason: {reason}"
+        english = (
+            f"The city of {city} hid “{organisation}” with its project ideas. Reason: {reason}"
+        )
     text = f"""Hallo {name or "zusammen"},
 
 {german}

@@ -26,8 +26,7 @@ def city_organisations(slug: str) -> Response:
 
 @bp.post(f"{ORGANISATION}/confirm")
 @documented(
-    "Confirm a self-named organisation: idea pages show it as confirmed by the city "
-    "(city admins)",
+    "Confirm a self-named organisation: idea pages show it as confirmed by the city (city admins)",
     TAG,
     auth=True,
     errors=(401, 403, 404),

@@ -26,7 +26,9 @@ ACTS = {
 }
 NOTICES = {
     "bestaetigen": N_("Die Organisation ist jetzt „von der Stadt bestätigt“."),
-    "ausblenden": N_("Die Organisation ist ausgeblendet; ihre Mitglieder sind per E-Mail informiert."),
+    "ausblenden": N_(
+        "Die Organisation ist ausgeblendet; ihre Mitglieder sind per E-Mail informiert."
+    ),
     "zeigen": N_("Die Organisation wird wieder gezeigt und zählt wieder."),
 }
 
@@ -62,6 +64,10 @@ def organisation_act(slug: str, key: str) -> tuple[str, int] | Response:
         rpc("dialogue", method, *args)
     except DomainError as exc:
         return _page(
-            slug, exc.status, errors=page_errors(exc), error_key=key, reason=request.form.get("reason")
+            slug,
+            exc.status,
+            errors=page_errors(exc),
+            error_key=key,
+            reason=request.form.get("reason"),
         )
     return redirect(url_for(".organisations_admin", slug=slug, ok=act, _anchor="meldung"))

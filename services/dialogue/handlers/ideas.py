@@ -174,9 +174,7 @@ class IdeaHandlers(DialogueBase):
             counts.update({(r["_id"], kind): int(r["n"]) for r in rows})
             rows = OrganisationSupport.scoped(
                 city, kind=kind, organisation_key__nin=sorted(hidden)
-            ).aggregate(
-                [{"$group": {"_id": "$idea_id", "n": {"$sum": 1}}}]
-            )
+            ).aggregate([{"$group": {"_id": "$idea_id", "n": {"$sum": 1}}}])
             counts.update({(r["_id"], f"org:{kind}"): int(r["n"]) for r in rows})
         return [self._idea_view(i, counts) for i in query.order_by("-created_at")]
 

@@ -89,6 +89,9 @@ def describe(entry: dict[str, Any]) -> str:
         "topic.published": _("Vertiefungsthema veröffentlicht: %(name)s"),
         "scenario.published": _("Szenario veröffentlicht: %(name)s"),
         "closing_event.published": _("Abschlussveranstaltung veröffentlicht: %(name)s"),
+        "organisation.confirmed": _("Organisation von der Stadt bestätigt: %(name)s"),
+        "organisation.hidden": _("Organisation ausgeblendet: %(name)s"),
+        "organisation.shown": _("Organisation wieder gezeigt: %(name)s"),
     }
     if act in simple:
         name = detail.get("plugin") if act.startswith("plugin.") else _quoted(detail.get("title"))

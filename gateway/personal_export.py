@@ -133,6 +133,9 @@ CODES: dict[str, str] = {
     "topic.published": "Vertiefungsthema veröffentlicht",
     "scenario.published": "Szenario veröffentlicht",
     "closing_event.published": "Abschlussveranstaltung veröffentlicht",
+    "organisation.confirmed": "Organisation bestätigt",
+    "organisation.hidden": "Organisation ausgeblendet",
+    "organisation.shown": "Organisation wieder gezeigt",
     # barrier reports and sign-language videos (cities): the platform as a whole
     "_plattform": "Ganze Plattform",
     "video/mp4": "Video (MP4)",

@@ -290,3 +290,40 @@ An seiner Stelle steht nun „ausgeblendet: {comment.hidden_reason}“: {url}
 The moderators hid your comment. Reason: {comment.hidden_reason}
 """
     return subject, text
+
+
+def organisation_reviewed(
+    name: str, organisation: str, city: str, reason: str | None, url: str
+) -> tuple[str, str]:
+    """A member learns that the city hid the organisation they acted for (``reason``), or
+    showed it again (no reason). Fixed subject: no name a person typed reaches a header."""
+    if reason is None:
+        subject = "Eure Organisation wird wieder gezeigt / your organisation is shown again"
+        german = (
+            f"die Stadt {city} zeigt „{organisation}“ wieder bei den Projektideen. Was Ihr im\n"
+            "Namen der Organisation unterstützt oder angeboten habt, zählt wieder."
+        )
+        english = f"The city of {city} shows “{organisation}” with its project ideas again."
+    else:
+        subject = "Eure Organisation wurde ausgeblendet / your organisation was hidden"
+        german = (
+            f"die Stadt {city} hat „{organisation}“ bei den Projektideen ausgeblendet.\n\n"
+            f"Grund: {reason}\n\n"
+            "Was Ihr im Namen der Organisation unterstützt oder angeboten habt, zählt nicht\n"
+            "mehr und wird nirgends gezeigt; es ist nicht gelöscht. Wenn Ihr meint, das ist ein\n"
+            "Irrtum, antwortet der Stadt: sie kann die Organisation wieder zeigen."
+        )
+        english = (
+            f"The city of {city} hid “{organisation}” with its project ideas. Reason: {reason}"
+        )
+    text = f"""Hallo {name or "zusammen"},
+
+{german}
+
+Die Ideen der Stadt: {url}
+
+---
+
+{english}
+"""
+    return subject, text

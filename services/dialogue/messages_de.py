@@ -86,6 +86,10 @@ GERMAN: dict[str, str] = {
         "Im Namen dieser Organisation dürfen nur ihre Mitglieder handeln (eingetragen im "
         "eigenen Konto oder in einer Arbeitsgruppe der Stadt)."
     ),
+    "The city has hidden this organisation: nobody can act in its name here.": (
+        "Die Stadt hat diese Organisation ausgeblendet: In ihrem Namen kann hier niemand handeln."
+    ),
+    "Organisation not found.": "Organisation nicht gefunden.",
     "No district with this name in this city: choose one from the list.": (
         "Diesen Stadtteil gibt es in dieser Stadt nicht: Bitte wähle einen aus der Liste."
     ),

@@ -376,6 +376,28 @@ class OrganisationSupport(TenantDocument):
     }
 
 
+class OrganisationReview(TenantDocument):
+    """What the city's admins decided about one organisation acting in the city's name
+    (``organisation_key``): confirmed it ("von der Stadt bestätigt"), or hid it with a reason
+    (its supports stop counting and show nowhere, until an admin shows it again). Who decided
+    is in the city's audit log, not here."""
+
+    organisation_key = StringField(required=True, max_length=64)
+    organisation_name = StringField(required=True, max_length=200)
+    organisation_kind = StringField(required=True, max_length=20)
+    confirmed = BooleanField(default=False)
+    confirmed_at = DateTimeField()
+    hidden = BooleanField(default=False)
+    hidden_reason = StringField(max_length=2000)
+    hidden_at = DateTimeField()
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "organisation_reviews",
+        "indexes": [{"fields": ("city", "organisation_key"), "unique": True}],
+    }
+
+
 class Notification(Document):
     """One piece of news for one person, made from one fact: the unique key on fact id and
     recipient makes a fact delivered twice one notification."""
@@ -440,6 +462,7 @@ MODELS = (
     NotificationMail,
     Comment,
     OrganisationSupport,
+    OrganisationReview,
 )
 
 # The token index of the public talks, ideas and topics (services/kit/search_index.py).

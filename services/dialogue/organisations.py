@@ -52,3 +52,51 @@ def organisations_of(
                 key, {"key": key, "name": name, "kind": kind, "confirmed": is_confirmed}
             )
     return sorted(found.values(), key=lambda o: (not o["confirmed"], o["name"].casefold()))
+
+
+def organisation_table(
+    supports: Iterable[dict[str, Any]], reviews: Iterable[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One row per organisation acting in a city, for its admins: the name as written (a
+    confirmed member's spelling first, else the first act's), the kind, whether the city
+    confirmed it, how many ideas it supports / helps, its first and last act, and whether it
+    is hidden. ``supports`` are the city's organisation supports (``key``, ``name``, ``kind``,
+    ``as``, ``idea_id``, ``confirmed``, ``at``); ``reviews`` the admins' decisions (``key``,
+    ``name``, ``kind``, ``confirmed``, ``hidden``, ``hidden_reason``); a hidden organisation
+    stays listed so that it can be shown again."""
+    table: dict[str, dict[str, Any]] = {}
+    ideas: dict[str, dict[str, set[str]]] = {}
+    for row in sorted(supports, key=lambda r: (r["at"] is None, r["at"] or 0)):
+        entry = table.setdefault(row["key"], _row(row["key"], row["name"], row["kind"]))
+        if row["confirmed"] and not entry["confirmed"]:
+            entry.update(name=row["name"], confirmed=True)  # the city named it so
+        at = row["at"]
+        if at is not None:
+            entry["first_at"] = entry["first_at"] or at
+            entry["last_at"] = at
+        seen = ideas.setdefault(row["key"], {"support": set(), "helper": set()})
+        seen.setdefault(row["as"], set()).add(row["idea_id"])
+    for review in reviews:
+        entry = table.setdefault(review["key"], _row(review["key"], review["name"], review["kind"]))
+        entry["confirmed"] = entry["confirmed"] or bool(review.get("confirmed"))
+        entry["hidden"] = bool(review.get("hidden"))
+        entry["hidden_reason"] = review.get("hidden_reason") if entry["hidden"] else None
+    for key, seen in ideas.items():
+        table[key]["ideas_supported"] = len(seen.get("support", ()))
+        table[key]["ideas_helped"] = len(seen.get("helper", ()))
+    return sorted(table.values(), key=lambda o: (o["hidden"], o["name"].casefold()))
+
+
+def _row(key: str, name: str, kind: str) -> dict[str, Any]:
+    return {
+        "key": key,
+        "name": name,
+        "kind": kind,
+        "confirmed": False,
+        "hidden": False,
+        "hidden_reason": None,
+        "ideas_supported": 0,
+        "ideas_helped": 0,
+        "first_at": None,
+        "last_at": None,
+    }

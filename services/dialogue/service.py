@@ -17,6 +17,7 @@ from services.dialogue.handlers.ideas import IdeaHandlers
 from services.dialogue.handlers.invitations import INVITATION_TTL, InvitationHandlers
 from services.dialogue.handlers.notices import NoticeHandlers
 from services.dialogue.handlers.notification_mails import NotificationMailHandlers
+from services.dialogue.handlers.organisation_admin import OrganisationAdminHandlers
 from services.dialogue.handlers.organisations import OrganisationSupportHandlers
 from services.dialogue.handlers.personal_data import PersonalDataHandlers
 from services.dialogue.handlers.registrations import RegistrationHandlers
@@ -46,6 +47,7 @@ class DialogueService(
     DocumentationHandlers,
     OrganisationSupportHandlers,  # builds on IdeaHandlers: before it
     IdeaHandlers,
+    OrganisationAdminHandlers,
     PersonalDataHandlers,
     NoticeHandlers,
     FollowHandlers,

@@ -17,7 +17,8 @@ Which facts count, and how (``HANDLERS``):
   supports (``.supported`` / ``.unsupported``) and helpers who signed up ("Ich mache mit":
   ``.volunteered`` / ``.unvolunteered``); organisations backing an idea in their name
   (``.organisation_supported`` / ``.organisation_withdrawn``, ``as`` support or helper; the
-  dialogue service lets each organisation give each once).
+  dialogue service lets each organisation give each once); an organisation the city hid
+  subtracts each of its supports (``.organisation_hidden``) until shown (``.organisation_shown``).
 """
 
 from __future__ import annotations
@@ -197,6 +198,9 @@ HANDLERS: dict[str, Callable[[FoldState, Fact], None]] = {
     "stadtdialog.dialogue.idea.unvolunteered.v1": _idea_counter("helpers", -1),
     "stadtdialog.dialogue.idea.organisation_supported.v1": _organisation(+1),
     "stadtdialog.dialogue.idea.organisation_withdrawn.v1": _organisation(-1),
+    # The city hid an organisation (each of its supports subtracts) or showed it again.
+    "stadtdialog.dialogue.idea.organisation_hidden.v1": _organisation(-1),
+    "stadtdialog.dialogue.idea.organisation_shown.v1": _organisation(+1),
 }
 COUNTED_TYPES = frozenset(HANDLERS)
 

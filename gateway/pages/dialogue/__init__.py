@@ -19,6 +19,7 @@ from gateway.pages.dialogue import moderation  # noqa: F401
 from gateway.pages.dialogue import comments  # noqa: F401
 from gateway.pages.dialogue import search  # noqa: F401
 from gateway.pages.dialogue import districts  # noqa: F401
+from gateway.pages.dialogue import organisations  # noqa: F401
 
 # isort: on
 from gateway.pages.dialogue.base import bp

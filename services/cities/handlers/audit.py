@@ -33,6 +33,9 @@ REPORTED_ACTS = frozenset(
         "topic.published",
         "scenario.published",
         "closing_event.published",
+        "organisation.confirmed",
+        "organisation.hidden",
+        "organisation.shown",
     }
 )
 PER_PAGE = 25

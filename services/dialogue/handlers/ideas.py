@@ -8,6 +8,7 @@ from mongoengine.errors import NotUniqueError
 
 from services.dialogue.forms import json_schema
 from services.dialogue.handlers.base import MODERATORS, DialogueBase, _iso, _jsonable, _now, _oid
+from services.dialogue.handlers.organisation_admin import reviewed
 from services.dialogue.handlers.search import index_idea
 from services.dialogue.models import Documentation, Idea, IdeaSupport, OrganisationSupport
 from services.dialogue.news import status_detail
@@ -165,14 +166,15 @@ class IdeaHandlers(DialogueBase):
         if wanted["district"]:
             query = query.filter(district=self._district(city, wanted["district"]))
         counts: dict[tuple[str, str], int] = {}
+        hidden = reviewed(city)[1]  # organisations the city hid count nowhere
         for kind in ("support", "helper"):
             rows = IdeaSupport.scoped(city, kind=kind).aggregate(
                 [{"$group": {"_id": "$idea_id", "n": {"$sum": 1}}}]
             )
             counts.update({(r["_id"], kind): int(r["n"]) for r in rows})
-            rows = OrganisationSupport.scoped(city, kind=kind).aggregate(
-                [{"$group": {"_id": "$idea_id", "n": {"$sum": 1}}}]
-            )
+            rows = OrganisationSupport.scoped(
+                city, kind=kind, organisation_key__nin=sorted(hidden)
+            ).aggregate([{"$group": {"_id": "$idea_id", "n": {"$sum": 1}}}])
             counts.update({(r["_id"], f"org:{kind}"): int(r["n"]) for r in rows})
         return [self._idea_view(i, counts) for i in query.order_by("-created_at")]
 
@@ -269,15 +271,19 @@ class IdeaHandlers(DialogueBase):
 
 
 def _organisations(city: str, idea_id: str) -> list[dict[str, Any]]:
-    """The organisations backing an idea, by name (public: no member is named)."""
-    rows = OrganisationSupport.scoped(city, idea_id=idea_id).order_by("organisation_name", "kind")
+    """The organisations backing an idea, by name (public: no member is named); those the city
+    hid are left out, those it confirmed say so."""
+    confirmed, hidden = reviewed(city)
+    rows = OrganisationSupport.scoped(
+        city, idea_id=idea_id, organisation_key__nin=sorted(hidden)
+    ).order_by("organisation_name", "kind")
     return [
         {
             "key": s.organisation_key,
             "name": s.organisation_name,
             "kind": s.organisation_kind,
             "as": s.kind,
-            "confirmed": bool(s.confirmed),
+            "confirmed": bool(s.confirmed) or s.organisation_key in confirmed,
         }
         for s in rows
     ]

@@ -15,6 +15,7 @@ from typing import Any
 from mongoengine.errors import NotUniqueError
 
 from services.dialogue.handlers.ideas import IdeaHandlers
+from services.dialogue.handlers.organisation_admin import reviewed
 from services.dialogue.models import OrganisationSupport
 from services.dialogue.organisations import organisations_of
 from services.kit.errors import Conflict, Forbidden, NotFound
@@ -22,6 +23,8 @@ from services.kit.rpc import rpc
 
 KINDS = ("support", "helper")
 MEMBERS_ONLY = "Only its members may act for this organisation."
+# While hidden nothing changes (showing it again restores its supports as they were).
+HIDDEN = "The city has hidden this organisation: nobody can act in its name here."
 
 
 class OrganisationSupportHandlers(IdeaHandlers):
@@ -30,7 +33,13 @@ class OrganisationSupportHandlers(IdeaHandlers):
     def _organisations(self, city: str, account_id: str) -> list[dict[str, Any]]:
         confirmed = self.cities.member_organisations(city, account_id)
         own = self.identity.account_organisations(account_id)
-        return organisations_of(city, confirmed, own)
+        # What the city's admins decided (handlers/organisation_admin.py): a self-named
+        # organisation they confirmed is confirmed; one they hid cannot act here.
+        by_city, hidden = reviewed(city)
+        return [
+            {**o, "confirmed": o["confirmed"] or o["key"] in by_city, "hidden": o["key"] in hidden}
+            for o in organisations_of(city, confirmed, own)
+        ]
 
     def _mine(self, city: str, idea_id: str, user_id: str) -> list[dict[str, Any]]:
         given = {
@@ -57,6 +66,8 @@ class OrganisationSupportHandlers(IdeaHandlers):
 
     def _member_of(self, city: str, user_id: str, key: str) -> dict[str, Any]:
         for organisation in self._organisations(city, user_id):
+            if organisation["key"] == key and organisation["hidden"]:
+                raise Conflict(HIDDEN, {"organisation": [HIDDEN]})
             if organisation["key"] == key:
                 return organisation
         raise Forbidden(MEMBERS_ONLY, {"organisation": [MEMBERS_ONLY]})

@@ -52,6 +52,10 @@ CALLS: dict[str, list[tuple[Any, ...]]] = {
     "dialogue.comment_hidden": [
         ("Aylin", "Mehr Bänke am Fluss!", LINK, SimpleNamespace(hidden_reason="Werbung"))
     ],
+    "dialogue.organisation_reviewed": [
+        ("Aylin", "Familie Meier", "Musterstadt", "Kein Verein.", LINK),
+        ("", "Familie Meier", "Musterstadt", None, LINK),
+    ],
     "dialogue.reminder": [(TALK, "Aylin", None, LINK, LINK), (TALK, "Aylin", 2, LINK, "")],
     "dialogue.host_summary": [("Aylin", SUMMARY, LINK)],
     "events.registration": [

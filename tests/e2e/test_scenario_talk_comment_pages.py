@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from english_support import german_left
 from playwright.sync_api import Browser, Page, expect
 from talk_time_support import begun
 from test_comment_pages import _no_raw_keys
@@ -135,5 +136,13 @@ def test_comments_on_a_scenario_and_a_documented_talk_on_a_phone(
     expect(author.locator(".comment-replies")).to_contain_text("Schön, dass so viele kamen.")
     pages.check(author, "talk-comment-hidden")
     _no_raw_keys(author)
+
+    # Both pages in English (the other pages of comments: test_english_pages).
+    for name, url in (("scenario", urls["scenario"]), ("talk", urls["talk"])):
+        author.goto(f"{url}?lang=en")
+        expect(author.get_by_role("heading", name="Comments (2)")).to_be_visible()
+        assert german_left(author.content()) == [], (url, german_left(author.content()))
+        author.screenshot(path=str(tmp_path / f"{name}-en.png"), full_page=True)
+    expect(author.locator(f"#kommentar-{on_talk}")).to_contain_text(f"hidden: {REASON}")
     for context in contexts:
         context.close()

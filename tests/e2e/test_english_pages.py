@@ -92,6 +92,11 @@ def test_the_participation_pages_read_in_english(
         f"Support in the name of {organisation['name']}",
         "Stop following",
     )
+    # An empty comment: the error at the form, in English too (the service's own message).
+    page.get_by_role("button", name="Send comment").click()
+    expect(page.locator(".comment-form [role=alert]")).to_be_visible()
+    assert german_left(page.content()) == [], german_left(page.content())
+    page.screenshot(path=str(tmp_path / "comment-error.png"), full_page=True)
     _english(
         page,
         f"{on}/themen/{topic['id']}",

@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from services.cities.phases import WORKING_PHASES
 
 LOCAL = ZoneInfo("Europe/Berlin")
@@ -103,3 +105,12 @@ def german_day(value: str | None, last: bool = False) -> str:
         return ""
     moment = _local(value) - (timedelta(microseconds=1) if last else timedelta(0))
     return moment.strftime("%d.%m.%Y")
+
+
+def page_day(value: str | None, lang: str, last: bool = False) -> str:
+    """``german_day`` on a German page; on an English one ``31 May 2027`` (a reader there
+    would take ``06.12.`` for June)."""
+    if lang == "de" or not value:
+        return german_day(value, last)
+    moment = _local(value) - (timedelta(microseconds=1) if last else timedelta(0))
+    return format_date(moment.date(), "d MMM y", locale=lang)

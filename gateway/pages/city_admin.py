@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from gateway.admin_acts import consequences, describe, local_time, phase_name, role_name
@@ -24,6 +25,7 @@ from gateway.schedule_form import (
     NOT_A_DATE,
     form_days,
     german_day,
+    page_day,
     schedule_body,
 )
 from services.cities.phases import WORKING_PHASES, next_phase
@@ -42,7 +44,8 @@ def _require_admin(slug: str) -> None:
 
 @bp.app_template_filter("german_day")
 def _german_day(value: str | None, last: bool = False) -> str:
-    return german_day(value, last)
+    """The day in the page's language (the name is older than the English pages)."""
+    return page_day(value, "en" if str(get_locale()) == "en" else "de", last)
 
 
 # ---------------------------------------------------------------- roles

@@ -152,3 +152,35 @@ def small_project(city, n_factors: int = 5, key: int = 3, projections: int = 2) 
     assert started.status_code == 202, started.text
     run = city.wait_run(started.json()["id"])
     return {"factors": factors, "key": chosen, "order": order, "run": run}
+
+
+def publish_scenarios(city: ScenarioCity, run: dict, count: int) -> list[str]:
+    """The first ``count`` raw scenarios of ``run`` written up and published: their ids."""
+    ids = []
+    for i, raw in enumerate(run["result"]["raw_scenarios"][:count]):
+        body = {"run_id": run["id"], "cluster": raw["cluster"], "title": f"Zukunft {i + 1}"}
+        made = city.post("/scenarios", body)
+        assert made.status_code == 201, made.text
+        assert city.post(f"/scenarios/{made.json()['id']}/publish").status_code == 200
+        ids.append(made.json()["id"])
+    return ids
+
+
+def to_table_talks(city: ScenarioCity) -> None:
+    """A deep-dive topic published (the guard of the table talks), then the next phase."""
+    made = city.post("/topics", {"title": "Innenstadt", "guiding_question": "Wie weiter?"})
+    assert made.status_code == 201, made.text
+    assert city.post(f"/topics/{made.json()['id']}/submit").status_code == 200
+    assert city.post(f"/topics/{made.json()['id']}/publish").status_code == 200
+    wait_until(
+        lambda: (
+            city.api.get(f"/cities/{city.slug}/tallies").json().get("scenarios.topic.published")
+        ),
+        30,
+        "the cities service counted the topic",
+    )
+    moved = city.api.post(
+        f"/cities/{city.slug}/phase", {"to": "table_talks"}, token=city.admin["token"]
+    )
+    assert moved.status_code == 200, moved.text
+    wait_until(lambda: city.get("/project").json()["phase"] == "table_talks", 15, "phase seen")

@@ -9,41 +9,9 @@ import io
 import json
 
 from openpyxl import load_workbook
-from scenarios_support import ScenarioCity, small_project
+from scenarios_support import ScenarioCity, publish_scenarios, small_project, to_table_talks
 
 from gateway.results_report import HIDDEN
-from services.kit.testing import wait_until
-
-
-def _published(city: ScenarioCity, run: dict, count: int) -> list[str]:
-    ids = []
-    for i, raw in enumerate(run["result"]["raw_scenarios"][:count]):
-        body = {"run_id": run["id"], "cluster": raw["cluster"], "title": f"Zukunft {i + 1}"}
-        made = city.post("/scenarios", body)
-        assert made.status_code == 201, made.text
-        assert city.post(f"/scenarios/{made.json()['id']}/publish").status_code == 200
-        ids.append(made.json()["id"])
-    return ids
-
-
-def _to_table_talks(city: ScenarioCity) -> None:
-    """A deep-dive topic published (the guard of the table talks), then the next phase."""
-    made = city.post("/topics", {"title": "Innenstadt", "guiding_question": "Wie weiter?"})
-    assert made.status_code == 201, made.text
-    assert city.post(f"/topics/{made.json()['id']}/submit").status_code == 200
-    assert city.post(f"/topics/{made.json()['id']}/publish").status_code == 200
-    wait_until(
-        lambda: (
-            city.api.get(f"/cities/{city.slug}/tallies").json().get("scenarios.topic.published")
-        ),
-        30,
-        "the cities service counted the topic",
-    )
-    moved = city.api.post(
-        f"/cities/{city.slug}/phase", {"to": "table_talks"}, token=city.admin["token"]
-    )
-    assert moved.status_code == 200, moved.text
-    wait_until(lambda: city.get("/project").json()["phase"] == "table_talks", 15, "phase seen")
 
 
 def test_assessments_in_aggregate_are_the_groups_until_the_transfer_is_over(
@@ -51,7 +19,7 @@ def test_assessments_in_aggregate_are_the_groups_until_the_transfer_is_over(
 ) -> None:
     city = scenario_city
     run = small_project(city)["run"]
-    first, second = _published(city, run, 2)
+    first, second = publish_scenarios(city, run, 2)
     city.advance("transfer")
     m1, m2 = city.members
     for member, (likely, desirable, impact) in ((m1, (4, 2, 5)), (m2, (3, 2, 4))):
@@ -87,7 +55,7 @@ def test_assessments_in_aggregate_are_the_groups_until_the_transfer_is_over(
     assert "<td>Wahrscheinlichkeit</td><td class='n'>2</td><td class='n'>3,5</td>" in own.text
 
     # from the table talks on: public, in the report and the workbook of everyone
-    _to_table_talks(city)
+    to_table_talks(city)
     assert city.get("/assessment-results").json()["public"] is True
     report = api.get(f"/cities/{city.slug}/results/report").text
     assert HIDDEN not in report and "<figcaption>Szenario-Portfolio" in report

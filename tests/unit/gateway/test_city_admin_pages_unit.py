@@ -13,6 +13,7 @@ from gateway.schedule_form import (
     NOT_A_DATE,
     form_days,
     german_day,
+    page_day,
     parse_day,
     schedule_body,
 )
@@ -48,6 +49,11 @@ def test_a_window_runs_from_the_first_local_midnight_to_the_end_of_the_last_day(
     assert form_days(body) == {"table_talks.start": "2027-03-01", "table_talks.end": "2027-05-31"}
     assert german_day(body["table_talks"]["end"], last=True) == "31.05.2027"
     assert german_day("2027-02-28T23:00:00+00:00") == "01.03.2027"  # read in German time
+    # An English page names the month (a reader there takes "06.12." for June the 12th).
+    assert page_day(body["table_talks"]["end"], "en", last=True) == "31 May 2027"
+    assert page_day("2027-02-28T23:00:00+00:00", "en") == "1 Mar 2027"
+    assert page_day("2027-02-28T23:00:00+00:00", "de") == "01.03.2027"
+    assert page_day(None, "en") == ""
 
 
 def test_form_errors_name_the_field() -> None:

@@ -172,15 +172,26 @@ class SearchIndex:
         wanted = search_terms.query_terms(query)
         if not wanted:
             return {"terms": [], "total": 0, "results": []}
+        hits = ranked(self.matching(city, wanted, kinds, status), wanted)
+        return {"terms": wanted, "total": len(hits), "results": hits[:PAGE]}
+
+    def matching(
+        self,
+        city: str,
+        wanted: list[str],
+        kinds: list[str] | None = None,
+        status: str | None = None,
+    ) -> Any:
+        """The query for the city's entries holding every term (at most ``MAX_HITS``). Its
+        filter stays flat, ``{city, terms, kind, status}``: FerretDB pushes no equality nested
+        in ``$and`` into SQL."""
         filters: dict[str, Any] = {"__raw__": self.term_filter(wanted)}
         if kinds:
             filters["kind__in"] = [k for k in kinds if isinstance(k, str)][:10]
         if status:
             filters["status"] = str(status)[:40]
         # The term lists stay in the database: the hits need only titles and text.
-        found = self.entry.scoped(city, **filters).exclude("terms").limit(MAX_HITS)
-        hits = ranked(found, wanted)
-        return {"terms": wanted, "total": len(hits), "results": hits[:PAGE]}
+        return self.entry.scoped(city, **filters).exclude("terms").limit(MAX_HITS)
 
 
 def ranked(found: Iterable[Any], wanted: list[str], page: int = PAGE) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ the database is checked in tests/integration/kit/test_kit_search_index.py."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 from services.kit import search_index as si
 from services.kit import search_terms as st
@@ -37,19 +36,17 @@ def test_entry_key_and_fields() -> None:
     assert si.entry_fields("talk", "t", "")["title"] == "—"
 
 
-def _entry(n: int, title: str, text: str, at: datetime) -> SimpleNamespace:
-    title_terms = st.document_terms(title)[1]
-    return SimpleNamespace(
-        kind="idea",
-        ref_id=f"id{n}",
-        title=title,
-        text=text,
-        title_terms=title_terms,
-        status=None,
-        parent_kind=None,
-        parent_id=None,
-        at=at,
-    )
+def _entry(n: int, title: str, text: str, at: datetime) -> dict[str, object]:
+    """A stored row as the database returns it (fields left unset are absent)."""
+    return {
+        "_id": f"musterstadt:idea:id{n}",
+        "kind": "idea",
+        "ref_id": f"id{n}",
+        "title": title,
+        "text": text,
+        "title_terms": st.document_terms(title)[1],
+        "at": at,
+    }
 
 
 def test_ranked_best_first_and_snippets_only_for_the_page() -> None:
@@ -66,3 +63,4 @@ def test_ranked_best_first_and_snippets_only_for_the_page() -> None:
     assert hits[0]["title_marked"] == [("Radwege", True)]
     assert "snippet" not in hits[2] and "title_marked" not in hits[2]
     assert all("_text" not in h for h in hits)
+    assert hits[0]["status"] is None and hits[0]["at"] == "2026-12-05T00:00:00+00:00"

@@ -157,7 +157,8 @@ def _posting_search(entry: type, postings, city: str, query: str) -> int:  # noq
         if not keys:
             return 0
     chosen = sorted(keys or ())[:MAX_HITS]
-    return len(ranked(entry.scoped(city, id__in=chosen).exclude("terms"), wanted))
+    found = entry.scoped(city, id__in=chosen).exclude("terms").as_pymongo()
+    return len(ranked(found, wanted))
 
 
 def _add_to_set_probe(postings, threads: int = 8, each: int = 25) -> tuple[int, int]:  # noqa: ANN001

@@ -13,7 +13,7 @@ city's entries cost too). All but the last ``--puts`` are inserted in bulk with 
 ``put`` (an upsert by ``_id``), timed on the nearly full collection.
 Then times, per query, ``--repeat`` times (median and 95th percentile):
 
-- **scan**: the former filter, ``{city, terms: {$all: [...]}}``;
+- **scan**: the former filter, ``{city, terms: {$all: [...]}}`` (with today's ranking);
 - **pivot**: ``SearchIndex.search`` as it is (``term_filter``: one term also as an equality,
   which FerretDB on PostgreSQL hands to SQL);
 - **postings**: the design sketched before it was built — one posting document per city and

@@ -24,14 +24,21 @@ def _scenarios_url(slug: str, scenario_id: str) -> str:
 
 def _scenario_form(slug: str, scenario_id: str, status: int = 200, **extra: Any):
     scenario = rpc("scenarios", "get_scenario", slug, scenario_id)
-    snapshot = rpc("scenarios", "get_run", slug, scenario["run_id"])["snapshot"]
+    if scenario["run_id"]:
+        snapshot = rpc("scenarios", "get_run", slug, scenario["run_id"])["snapshot"]
+        intro = _(
+            "Das Profil: je Schlüsselfaktor eine Projektion aus der Berechnung des Szenarios."
+        )
+    else:  # imported from a project file: the project's projections as they are now
+        snapshot = rpc("scenarios", "list_projections", slug)
+        intro = _("Das Profil: je Schlüsselfaktor eine Projektion des Projekts.")
     extra.setdefault("form", scenario)
     extra.setdefault("chosen", {p["projection_id"] for p in scenario["projections"]})
     return _edit(
         slug,
         status,
         heading=_("Szenario „%(title)s“ bearbeiten", title=scenario["title"]),
-        intro=_("Das Profil: je Schlüsselfaktor eine Projektion aus der Berechnung des Szenarios."),
+        intro=intro,
         action=url_for("pages_scenarios.edit_scenario", slug=slug, scenario_id=scenario_id),
         back=url_for("pages_scenarios.workspace_scenarios", slug=slug),
         fields=[

@@ -151,9 +151,13 @@ def project_tables(
         *(label_of.get(kf["id"], kf["title"]) for kf in key),
     ]
     status = SCENARIO_STATUS
+    current = {p["id"]: p["title"] for kf in key for p in kf["projections"]}
     s_rows: list[list[Cell]] = []
     for s in scenarios:
-        chosen = {p["factor_id"]: p["title"] for p in s["projections"]}
+        # the projections as they are now (a run's scenario names them as frozen in the run;
+        # one renamed since would not be found on import, one removed since is left out)
+        chosen = {p["factor_id"]: current[p["projection_id"]] for p in s["projections"]
+                  if p.get("projection_id") in current}  # fmt: skip
         s_rows.append([s["title"], status.get(s["status"], s["status"]), s["narrative"] or "",
                        *(chosen.get(kf["id"]) for kf in key)])  # fmt: skip
     tables.append(Table("Szenarien", s_header, s_rows, "B2", True))

@@ -42,11 +42,16 @@ def _views(influence: list[list[float | None]]) -> tuple:
     ids = ["p1", "p2", "p3"]
     consistency = {"projection_ids": ids,
                    "matrix": [[None, None, 4], [None, None, 2.5], [4, 2.5, None]]}  # fmt: skip
-    scenarios = [{"title": "Grün", "status": "published", "narrative": "",
-                  "projections": [{"factor_id": "a", "title": "mehr Rad"}]},
-                 {"title": HOSTILE, "status": "draft", "narrative": "Zwei\nAbsätze",
-                  "projections": [{"factor_id": "a", "title": "mehr Auto"},
-                                  {"factor_id": "b", "title": "teurer"}]}]  # fmt: skip
+
+    def chose(*picked: tuple[str, str, str]) -> list[dict]:
+        return [{"factor_id": f, "projection_id": p, "title": t} for f, p, t in picked]
+
+    scenarios = [  # titles as frozen in a run: the export writes them as they are now
+        {"title": "Grün", "status": "published", "narrative": "",
+         "projections": chose(("a", "p1", "Rad (vor Umbenennung)"), ("c", "gone", "weg"))},
+        {"title": HOSTILE, "status": "draft", "narrative": "Zwei\nAbsätze",
+         "projections": chose(("a", "p2", "mehr Auto"), ("b", "p3", "teurer"))},
+    ]  # fmt: skip
     cross = {"projection_ids": ids,  # directed; inside a key factor's block never exported
              "matrix": [[None, 3, -2], [1, None, -1.5], [3, 0, None]]}  # fmt: skip
     criteria = [  # as the service lists them: the base ones are not the project's own

@@ -236,3 +236,21 @@ def test_a_project_goes_to_excel_and_into_an_empty_project(scenario_city, api, c
         f"{api.base}/stadt/{third.slug}/szenarien/werkstatt/projekt.zip", timeout=60
     )
     assert _csv_files(rezipped.content) == _csv_files(zipped.content)  # byte for byte
+
+    # an imported scenario is edited against the project's projections (it has no run)
+    draft = third.get("/scenarios", third.facilitator).json()[2]
+    page = browser(api, third.facilitator).get(
+        f"{api.base}/stadt/{third.slug}/szenarien/werkstatt/szenarien/{draft['id']}/bearbeiten",
+        timeout=30,
+    )
+    assert page.status_code == 200 and "eine Projektion des Projekts" in page.text
+    layout = third.get("/projections", third.facilitator).json()["key_factors"]
+    picked = [kf["projections"][0]["id"] for kf in layout]
+    edited = third.put(f"/scenarios/{draft['id']}", {"projection_ids": picked})
+    assert edited.status_code == 200, edited.text
+    assert [p["projection_id"] for p in edited.json()["projections"]] == picked
+    twice_one = [layout[0]["projections"][0]["id"], layout[0]["projections"][1]["id"]]
+    refused = third.put(f"/scenarios/{draft['id']}", {"projection_ids": twice_one})
+    assert refused.status_code == 422, refused.text
+    shown = third.get(f"/scenarios/{draft['id']}/profile.svg", third.facilitator)
+    assert shown.status_code == 200 and "<svg" in shown.text

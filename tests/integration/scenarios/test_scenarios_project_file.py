@@ -180,7 +180,7 @@ def test_a_project_goes_to_excel_and_into_an_empty_project(scenario_city, api, c
     assert done.status_code == 302, done.text[:2000]
     assert "szenarien=3" in done.headers["Location"]
     shown = other.get(api.base + done.headers["Location"], timeout=30).text
-    assert "3 Szenarien wurden als Entwürfe übernommen" in shown
+    assert "Als Entwürfe übernommene Szenarien: 3." in shown
     wanted = _dump(source)
     assert _dump(target) == wanted  # the whole project, not only its sheets
     imported = target.get("/scenarios", target.facilitator).json()

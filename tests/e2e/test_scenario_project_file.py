@@ -49,7 +49,7 @@ def _workbook() -> bytes:
             {"id": "a2", "title": "Mehr Auto", "description": "", "probability": None}]},
         {"id": "b", "title": "Wohnen", "projections": [
             {"id": "b1", "title": "Mieten stabil", "description": "", "probability": None},
-            {"id": "b2", "title": "Mieten ziehen stark an", "description": "", "probability": None}]},
+            {"id": "b2", "title": "Mieten ziehen an", "description": "", "probability": None}]},
     ]  # fmt: skip
     scenario = {"title": SCENARIO, "status": "published", "projections": [
         {"factor_id": "a", "projection_id": "a1"}, {"factor_id": "b", "projection_id": "b1"}],

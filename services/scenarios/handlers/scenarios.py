@@ -1,4 +1,5 @@
-"""Scenarios: what the facilitator writes from a finished run's raw scenarios."""
+"""Scenarios: what the facilitator writes from a finished run's raw scenarios (or takes over
+from a project file, ``handlers/project_file.py``: without a run)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ class ScenarioHandlers(ScenariosBase):
         """What a scenario's projections are read against: its run's frozen inputs and result,
         or — imported from a project file, without a run — the project's key factors and
         projections as they are now, and no raw scenarios (so no profile)."""
-        if not scenario.run_id:
+        if not scenario.run_id:  # list_projections: handlers/projections.py, same service
             return {"snapshot": self.list_projections(scenario.city), "result": NO_RESULT}
         run = Run.scoped(scenario.city, id=scenario.run_id).first()
         return {"snapshot": json.loads(run.snapshot), "result": json.loads(run.result)}

@@ -201,6 +201,8 @@ def test_a_project_goes_to_excel_and_into_an_empty_project(scenario_city, api, c
     assert "profil.svg" not in citizens.text
     no_map = requests.get(f"{api.base}/stadt/{target.slug}/szenarien/karte.svg", timeout=30)
     assert no_map.status_code == 404  # published, but none written from a run
+    pdf = requests.get(f"{api.base}/stadt/{target.slug}/szenarien/szenarien.pdf", timeout=60)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")  # whole without the map
 
     # a second import: refused, nothing changes; a file without a sheet: refused, named
     twice = _import(other, api.base, target.slug, exported.content)

@@ -5,8 +5,11 @@ German Excel opens them), and read back (pure).
 Sheets: "Projekt" (title, description, method settings), "Einflussfaktoren" (with their
 profile fields), "Einflussmatrix" (the raters' mean), "Schlüsselfaktoren", "Projektionen",
 "Konsistenzmatrix" (the mean, each pair once), "Cross-Impact-Matrix" (the CIB judgements' mean,
-directed, −3…+3) and "Szenarien" (title, status, narrative and the
-projection per key factor; for reading — scenarios come from a run and are not imported).
+directed, −3…+3), "Szenarien" (title, status, narrative and the projection per key factor;
+imported as drafts without a run) and "Bewertungskriterien" (the facilitator's own assessment
+criteria: title, description). Not in the file: who rated what (the raters' own matrices and
+their versions), runs (computed again from the imported inputs) and observation links (they
+name citizens' contributions of this city only).
 
 Written and read with ``scenario_exchange`` (labels, matrices, German Excel, formula starts
 neutralised). A mean with decimals (several raters disagreeing) is rounded to the scale on
@@ -50,6 +53,8 @@ SETTINGS = {  # project setting → (German row label, its values in German)
         {"median": "Median", "mean": "Mittelwert", "min": "Minimum"},
     ),
 }
+SCENARIOS, CRITERIA = "Szenarien", "Bewertungskriterien"  # optional: older files lack them
+SCENARIO_STATUS = {"draft": "Entwurf", "published": "veröffentlicht", "withdrawn": "zurückgezogen"}
 SHEETS = ["Projekt", "Einflussfaktoren", "Einflussmatrix", "Schlüsselfaktoren", "Projektionen"]
 
 
@@ -64,8 +69,10 @@ class ProjectFile:
     projections: list[dict[str, Any]]  # factor (index), title, description, probability
     consistency: list[list[int | None]]
     rounded: int = 0  # mean values rounded to the scale
-    scenarios: int = 0  # scenarios in the file (not imported)
     cross_impact: list[list[int | None]] = field(default_factory=list)  # in projection order
+    # title, narrative, projections (indices into ``projections``): imported as drafts
+    scenarios: list[dict[str, Any]] = field(default_factory=list)
+    criteria: list[dict[str, str]] = field(default_factory=list)  # title, description
 
 
 # ------------------------------------------------------------------ writing
@@ -77,9 +84,11 @@ def project_tables(
     consistency: dict[str, Any] | None,
     scenarios: list[dict[str, Any]],
     cross_impact: dict[str, Any] | None = None,
+    criteria: list[dict[str, Any]] | None = None,
 ) -> list[Table]:
     """The workbook's sheets from the service's views (``get_project``, ``list_factors``,
-    ``influence``, ``list_projections``, ``consistency``, ``list_scenarios``)."""
+    ``influence``, ``list_projections``, ``consistency``, ``list_scenarios``,
+    ``cross_impacts``, the own ones of ``criteria``)."""
     settings = project["settings"]
     rows: list[list[Cell]] = [["Titel", project["title"]], ["Beschreibung", project["description"]]]
     rows.append(["Anzahl Schlüsselfaktoren", settings["key_factor_count"]])
@@ -141,13 +150,20 @@ def project_tables(
         "Erzählung",
         *(label_of.get(kf["id"], kf["title"]) for kf in key),
     ]
-    status = {"draft": "Entwurf", "published": "veröffentlicht", "withdrawn": "zurückgezogen"}
+    status = SCENARIO_STATUS
+    current = {p["id"]: p["title"] for kf in key for p in kf["projections"]}
     s_rows: list[list[Cell]] = []
     for s in scenarios:
-        chosen = {p["factor_id"]: p["title"] for p in s["projections"]}
+        # the projections as they are now (a run's scenario names them as frozen in the run;
+        # one renamed since would not be found on import, one removed since is left out)
+        chosen = {p["factor_id"]: current[p["projection_id"]] for p in s["projections"]
+                  if p.get("projection_id") in current}  # fmt: skip
         s_rows.append([s["title"], status.get(s["status"], s["status"]), s["narrative"] or "",
                        *(chosen.get(kf["id"]) for kf in key)])  # fmt: skip
     tables.append(Table("Szenarien", s_header, s_rows, "B2", True))
+    own = [c for c in criteria or [] if c.get("source") == "project"]
+    c_rows: list[list[Cell]] = [[c["title_de"], c.get("description_de") or ""] for c in own]
+    tables.append(Table(CRITERIA, ["Titel", "Beschreibung"], c_rows, "B2", True))
     return tables
 
 

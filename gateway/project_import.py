@@ -1,7 +1,8 @@
 """A project workbook (``project_exchange.project_tables``; XLSX, or a ZIP of its sheets as CSV
 files) read back and checked (pure): every
 sheet, label and value is checked before the importer writes anything, so a broken file changes
-nothing. Errors are German and name the sheet, and the row and column where there is one."""
+nothing (scenarios and own criteria: ``project_import_parts``). Errors are German and name the
+sheet, and the row and column where there is one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from math import floor
 
 from openpyxl import load_workbook
 
-from gateway.project_exchange import FACTOR_FIELDS, SETTINGS, SHEETS, ProjectFile
+from gateway.project_exchange import (
+    CRITERIA,
+    FACTOR_FIELDS,
+    SCENARIOS,
+    SETTINGS,
+    SHEETS,
+    ProjectFile,
+)
+from gateway.project_import_parts import _checked, _same, _text, read_criteria, read_scenarios
 from gateway.scenario_exchange import (
     MAX_CELLS,
     MAX_UNPACKED,
@@ -23,8 +32,7 @@ from gateway.scenario_exchange import (
     parse_matrix,
     unique_labels,
 )
-from gateway.spreadsheets import FORMULA_STARTS, Cell, spreadsheet_text
-from services.kit.i18n import german
+from gateway.spreadsheets import Cell, spreadsheet_text
 from services.scenarios.schemas import FactorSchema, ProjectionSchema, ProjectUpdateSchema
 
 Grid = list[list[Cell]]
@@ -88,30 +96,6 @@ def read_workbook(data: bytes) -> dict[str, Grid]:
         while rows and all(_blank(v) for v in rows[-1]):
             rows.pop()
     return sheets
-
-
-def _text(value: Cell) -> str:
-    """A cell as the text that was exported (the ``'`` before a formula start taken off)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
-
-
-def _checked(schema, values: dict, labels: dict[str, str], here: str, errors: list[str]) -> None:  # noqa: ANN001
-    """The service's own checks (lengths, control characters, line breaks in a title …) before
-    anything is written, each problem in German with its column."""
-    for name, messages in sorted(schema.validate(values).items()):
-        for message in messages if isinstance(messages, list) else [str(messages)]:
-            errors.append(f"{here}: „{labels.get(name, name)}“: {german(str(message))}")
-
-
-def _same(title: str) -> str:
-    return " ".join(title.split()).casefold()
 
 
 def _rounded(grid: Grid) -> tuple[Grid, int]:
@@ -261,8 +245,9 @@ def parse_project(data: bytes) -> ProjectFile:
         cross, rounded_cross = _matrix(sheets, "Cross-Impact-Matrix", p_labels, (-3, 3),
                                        lambda i, j: factor_of[i] != factor_of[j],
                                        "keine Projektion der Datei", errors)  # fmt: skip
+    scenarios = read_scenarios(sheets.get(SCENARIOS, []), index, key, projections, errors)
+    criteria = read_criteria(sheets.get(CRITERIA, []), errors)
     if errors:
         raise ExchangeError(errors)
-    scenarios = sum(1 for row in sheets.get("Szenarien", [])[1:] if row and _text(row[0]))
     return ProjectFile(project, factors, influence, key, projections, consistency,
-                       rounded + more + rounded_cross, scenarios, cross)  # fmt: skip
+                       rounded + more + rounded_cross, cross, scenarios, criteria)  # fmt: skip

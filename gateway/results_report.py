@@ -110,6 +110,7 @@ def _legend(scenarios: list[dict[str, Any]] | None) -> list[str]:
     """Which scenario each marked point of the map is (R1, R2 …: the raw scenarios of the run
     the latest published scenario was written from, the run the map is drawn of)."""
     published = [s for s in scenarios or [] if s.get("status", "published") == "published"]
+    published = [s for s in published if s.get("run_id")]  # imported ones are not on the map
     if not published:
         return []
     latest = max(published, key=lambda s: (s.get("published_at") or "", s.get("id") or ""))

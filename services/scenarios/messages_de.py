@@ -18,6 +18,8 @@ GERMAN: dict[str, str] = {
         "Das Projekt hat schon Einflussfaktoren: Eine Projektdatei wird in ein Projekt ohne "
         "Einflussfaktoren übernommen."
     ),
+    "Not a factor of the file.": "Kein Einflussfaktor der Datei.",
+    "Not a projection of the file.": "Keine Zukunftsprojektion der Datei.",
     "A project has at most {limit} factors.": "Ein Projekt hat höchstens {limit} Einflussfaktoren.",
     "A key factor has at most {limit} projections.": (
         "Ein Schlüsselfaktor hat höchstens {limit} Zukunftsprojektionen."

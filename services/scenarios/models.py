@@ -252,10 +252,18 @@ class Run(TenantDocument):
     meta = {"db_alias": ALIAS, "collection": "runs", "indexes": [("city", "project_id")]}
 
 
+SCENARIO_ORIGINS = ("run", "import")
+
+
 class Scenario(TenantDocument):
+    """Written from a finished run's raw scenario (``origin`` "run": ``run_id`` and ``cluster``
+    name it) or taken over from a project file (``origin`` "import": no run, so no cluster and
+    no profile; its projections are the project's own, read as they are now)."""
+
     project_id = StringField(required=True)
-    run_id = StringField(required=True)
-    cluster = IntField(required=True)
+    origin = StringField(choices=SCENARIO_ORIGINS, default="run")
+    run_id = StringField()  # None when imported
+    cluster = IntField()  # None when imported
     title = StringField(required=True, max_length=200)
     narrative = StringField(max_length=20000, default="")
     projection_ids = ListField(StringField())

@@ -215,6 +215,18 @@ class ScenarioSchema(StrictSchema):
     )
 
 
+class ImportedScenarioSchema(StrictSchema):
+    """A scenario from a project file: no run; its projections by their place in the file."""
+
+    title = _text(200, required=True)
+    narrative = _text(20000, lines=True)
+    projections = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(min=0)),
+        load_default=list,
+        validate=validate.Length(max=60),
+    )
+
+
 class ScenarioUpdateSchema(StrictSchema):
     title = fields.String(validate=validate.Length(min=1, max=200))
     narrative = _long(20000)

@@ -32,9 +32,11 @@ def scenarios(slug: str) -> tuple[str, int]:
     city = rpc("cities", "get_city", slug)
     published = [s for s in rpc("scenarios", "list_scenarios", slug) if s["status"] == "published"]
     topics = [t for t in rpc("scenarios", "list_topics", slug) if t["status"] == "published"]
-    # The map is the run of the latest published scenario (published_map_svg): its legend
-    # names the scenarios written from that run.
-    latest = max(published, key=lambda s: (s["published_at"] or "", s["id"]), default=None)
+    # The map is the run of the latest published scenario written from a run
+    # (published_map_svg): its legend names the scenarios written from that run. Scenarios
+    # imported from a project file have no run, so no place on the map and no profile.
+    from_runs = [s for s in published if s["run_id"]]
+    latest = max(from_runs, key=lambda s: (s["published_at"] or "", s["id"]), default=None)
     return render(
         "scenarios.html",
         city=city,

@@ -1,9 +1,9 @@
 """The whole project as one XLSX workbook or a ZIP of CSV files (``gateway/project_exchange.py``)
 for facilitators, and such a file taken into a project that has no factors yet, all or nothing
 (one service call, ``import_project``): the project's settings, the factors with their profile
-fields, the mean influence matrix as the facilitator's rating, the key factors, the projections
-and the mean consistency matrix as the facilitator's rating. Scenarios are not imported (they
-are written from a run)."""
+fields, the mean influence and consistency matrices and the cross-impact matrix as the
+facilitator's ratings, the key factors, the projections, the scenarios (as drafts without a run:
+publishing stays the facilitator's confirmed act) and the own assessment criteria."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ def _tables(slug: str) -> list[Table]:
         _or_empty("consistency", slug, None),
         rpc("scenarios", "list_scenarios", slug),
         _or_empty("cross_impacts", slug, None),
+        rpc("scenarios", "criteria", slug),
     )
 
 
@@ -84,6 +85,8 @@ def write(slug: str, found: ProjectFile) -> None:
         "projections": found.projections,
         "consistency": found.consistency,
         "cross_impact": found.cross_impact,
+        "scenarios": found.scenarios,
+        "criteria": found.criteria,
     }
     rpc("scenarios", "import_project", slug, body)
 
@@ -108,6 +111,6 @@ def project_import(slug: str):
             slug=slug,
             ok=1,
             gerundet=found.rounded or None,
-            szenarien=found.scenarios or None,
+            szenarien=len(found.scenarios) or None,
         ),
     )

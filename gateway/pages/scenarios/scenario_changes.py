@@ -24,14 +24,21 @@ def _scenarios_url(slug: str, scenario_id: str) -> str:
 
 def _scenario_form(slug: str, scenario_id: str, status: int = 200, **extra: Any):
     scenario = rpc("scenarios", "get_scenario", slug, scenario_id)
-    snapshot = rpc("scenarios", "get_run", slug, scenario["run_id"])["snapshot"]
+    if scenario["run_id"]:
+        snapshot = rpc("scenarios", "get_run", slug, scenario["run_id"])["snapshot"]
+        intro = _(
+            "Das Profil: je Schlüsselfaktor eine Projektion aus der Berechnung des Szenarios."
+        )
+    else:  # imported from a project file: the project's projections as they are now
+        snapshot = rpc("scenarios", "list_projections", slug)
+        intro = _("Das Profil: je Schlüsselfaktor eine Projektion des Projekts.")
     extra.setdefault("form", scenario)
     extra.setdefault("chosen", {p["projection_id"] for p in scenario["projections"]})
     return _edit(
         slug,
         status,
         heading=_("Szenario „%(title)s“ bearbeiten", title=scenario["title"]),
-        intro=_("Das Profil: je Schlüsselfaktor eine Projektion aus der Berechnung des Szenarios."),
+        intro=intro,
         action=url_for("pages_scenarios.edit_scenario", slug=slug, scenario_id=scenario_id),
         back=url_for("pages_scenarios.workspace_scenarios", slug=slug),
         fields=[
@@ -64,6 +71,21 @@ def edit_scenario(slug: str, scenario_id: str):
     )
 
 
+def _what_citizens_see(scenario: dict[str, Any]) -> list[str]:
+    if scenario["run_id"]:
+        return [
+            _("Alle auf der Szenarien-Seite der Stadt sehen Titel, Beschreibung und Profil."),
+            _("Die Szenario-Landkarte der Berechnung, aus der es stammt, wird öffentlich."),
+        ]
+    return [  # imported from a project file: no run, so no profile and no map
+        _("Alle auf der Szenarien-Seite der Stadt sehen Titel, Beschreibung und die Projektionen."),
+        _(
+            "Es stammt aus einer Projektdatei, nicht aus einer Berechnung: Es erscheint nicht "
+            "auf der Szenariokarte."
+        ),
+    ]
+
+
 @bp.route(f"{W}/szenarien/<scenario_id>/veroeffentlichen", methods=["GET", "POST"])
 def publish_scenario(slug: str, scenario_id: str):
     def page(status: int = 200, **extra: Any):
@@ -74,8 +96,7 @@ def publish_scenario(slug: str, scenario_id: str):
             status,
             heading=_("Szenario „%(title)s“ veröffentlichen?", title=s["title"]),
             consequences=[
-                _("Alle auf der Szenarien-Seite der Stadt sehen Titel, Beschreibung und Profil."),
-                _("Die Szenario-Landkarte der Berechnung, aus der es stammt, wird öffentlich."),
+                *_what_citizens_see(s),
                 _("Veröffentlicht wird es nicht mehr geändert; es kann zurückgezogen werden."),
                 _("Die Arbeitsgruppe kann es in der Transferphase bewerten."),
                 *([_("Es war zurückgezogen: Der Grund wird dabei gelöscht.")] if again else []),

@@ -8,16 +8,22 @@ this project's documents, few since the project has no factors yet) is read firs
 any step is refused or fails, the documents written since are removed and the before-images
 put back. The facts the steps record are held back and only added to the outbox once every
 step has succeeded, so a failed import publishes nothing.
+
+Scenarios come in without a run (``origin`` "import", see ``models.Scenario``) and as drafts:
+publishing is the facilitator's confirmed act. Own assessment criteria come in too; one with
+the name of a criterion the project already has is left out (it is there).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from services.kit.errors import Conflict
+from services.kit.errors import Conflict, Invalid
 from services.kit.rpc import rpc
+from services.kit.schemas import load
 from services.scenarios.handlers.base import FACILITATOR, ScenariosBase, _invalid
 from services.scenarios.models import (
+    AssessmentCriterion,
     ConsistencyRating,
     CrossImpactRating,
     CrossImpactResolution,
@@ -29,7 +35,9 @@ from services.scenarios.models import (
     Project,
     Projection,
     RatingVersion,
+    Scenario,
 )
+from services.scenarios.schemas import ImportedScenarioSchema
 
 # What an import may write (besides the project's own settings).
 TOUCHED = (
@@ -43,6 +51,8 @@ TOUCHED = (
     CrossImpactRating,
     CrossImpactResolution,
     RatingVersion,
+    Scenario,
+    AssessmentCriterion,
 )
 
 
@@ -82,8 +92,9 @@ class ProjectFileHandlers(ScenariosBase):
     def import_project(self, city: str, data: dict[str, Any]) -> dict[str, Any]:
         """``data``: ``project`` (settings), ``factors``, ``influence`` (matrix in factor order),
         ``key`` (factor indices), ``projections`` (``factor`` index, title, description,
-        probability), ``consistency`` and ``cross_impact`` (matrices in projection order) —
-        ``ProjectFile``.
+        probability), ``consistency`` and ``cross_impact`` (matrices in projection order),
+        ``scenarios`` (title, narrative, ``projections``: indices into ``projections``) and
+        ``criteria`` (title, description) — ``ProjectFile``.
         Into a project without factors only; refused or failed, nothing is left of it."""
         self._require(city, FACILITATOR, "scenarios")
         project = self._project(city)
@@ -153,4 +164,37 @@ class ProjectFileHandlers(ScenariosBase):
         cross = data.get("cross_impact") or []
         if any(v is not None for row in cross for v in row):
             self.rate_cross_impacts(city, {"projection_ids": made, "matrix": cross})
-        return {"factor_ids": ids, "projection_ids": made}
+        known = {" ".join(c["title_de"].split()).casefold() for c in self.criteria(city)}
+        for c in data.get("criteria") or []:
+            if " ".join(str(c.get("title", "")).split()).casefold() not in known:
+                self.create_criterion(city, c)
+        scenarios = self._import_scenarios(city, data.get("scenarios") or [], made)
+        return {"factor_ids": ids, "projection_ids": made, "scenario_ids": scenarios}
+
+    def _import_scenarios(self, city: str, found: list[Any], made: list[str]) -> list[str]:
+        """Drafts without a run; at most one projection per key factor, as a run's scenario."""
+        user = self.caller.require_authenticated()
+        project = self._project(city)
+        factor_of = {p["id"]: kf["id"] for kf in self.list_projections(city)["key_factors"]
+                     for p in kf["projections"]}  # fmt: skip
+        out = []
+        for data in found:
+            values = load(ImportedScenarioSchema(), data)
+            if any(k >= len(made) for k in values["projections"]):
+                raise _invalid("scenarios", "Not a projection of the file.")
+            chosen = [made[k] for k in values["projections"]]
+            factors = [factor_of.get(p) for p in chosen]
+            if None in factors or len(set(factors)) != len(factors):
+                message = "A second projection of the same key factor."
+                raise Invalid(fields={"scenarios": [message]})
+            scenario = Scenario(
+                city=city,
+                project_id=str(project.id),
+                origin="import",
+                title=values["title"],
+                narrative=values["narrative"],
+                projection_ids=chosen,
+                created_by=user,
+            ).save()
+            out.append(str(scenario.id))
+        return out

@@ -1,4 +1,5 @@
-"""Scenarios: what the facilitator writes from a finished run's raw scenarios."""
+"""Scenarios: what the facilitator writes from a finished run's raw scenarios (or takes over
+from a project file, ``handlers/project_file.py``: without a run)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ from services.scenarios.handlers.search import index_scenario
 from services.scenarios.models import Assessment, Run, Scenario
 from services.scenarios.schemas import HideSchema, ScenarioSchema, ScenarioUpdateSchema
 
+NO_RESULT: dict[str, Any] = {"raw_scenarios": []}
+
 
 class ScenarioHandlers(ScenariosBase):
-    """Write, publish and draw scenarios; drafts exist for editors only."""
+    """Write, publish and draw scenarios; drafts exist for editors only. A scenario imported from
+    a project file has no run (``_basis``)."""
 
     def _finished_run(self, city: str, run_id: str, field: str = "run_id") -> tuple[Run, dict]:
         run = Run.scoped(city, id=run_id).first() if _oid(run_id) else None
@@ -41,16 +45,24 @@ class ScenarioHandlers(ScenariosBase):
         if errors:
             raise Invalid(fields=errors)
 
+    def _basis(self, scenario: Scenario) -> dict[str, Any]:
+        """What a scenario's projections are read against: its run's frozen inputs and result,
+        or — imported from a project file, without a run — the project's key factors and
+        projections as they are now, and no raw scenarios (so no profile)."""
+        if not scenario.run_id:  # list_projections: handlers/projections.py, same service
+            return {"snapshot": self.list_projections(scenario.city), "result": NO_RESULT}
+        run = Run.scoped(scenario.city, id=scenario.run_id).first()
+        return {"snapshot": json.loads(run.snapshot), "result": json.loads(run.result)}
+
     def _scenario_view(self, scenario: Scenario, data: dict | None = None) -> dict[str, Any]:
-        if data is None:
-            run = Run.scoped(scenario.city, id=scenario.run_id).first()
-            data = {"snapshot": json.loads(run.snapshot), "result": json.loads(run.result)}
+        data = data or self._basis(scenario)
         snapshot, result = data["snapshot"], data["result"]
         raw = next((r for r in result["raw_scenarios"] if r["cluster"] == scenario.cluster), None)
         chosen = set(scenario.projection_ids)
         return {
             "id": str(scenario.id),
-            "run_id": scenario.run_id,
+            "origin": scenario.origin or "run",
+            "run_id": scenario.run_id or None,
             "cluster": scenario.cluster,
             "title": scenario.title,
             "narrative": scenario.narrative,
@@ -123,13 +135,9 @@ class ScenarioHandlers(ScenariosBase):
         cache: dict[str, dict] = {}
         out = []
         for s in query.order_by("id"):
-            if s.run_id not in cache:
-                run = Run.scoped(city, id=s.run_id).first()
-                cache[s.run_id] = {
-                    "snapshot": json.loads(run.snapshot),
-                    "result": json.loads(run.result),
-                }
-            out.append(self._scenario_view(s, cache[s.run_id]))
+            if (s.run_id or "") not in cache:
+                cache[s.run_id or ""] = self._basis(s)
+            out.append(self._scenario_view(s, cache[s.run_id or ""]))
         return out
 
     @rpc
@@ -144,7 +152,7 @@ class ScenarioHandlers(ScenariosBase):
             message = "A published scenario is not changed: withdraw it first."
             raise Conflict(message, {"status": [message]})
         values = load(ScenarioUpdateSchema(), data)
-        _, loaded = self._finished_run(city, scenario.run_id)
+        loaded = self._basis(scenario)
         if "projection_ids" in values:
             self._check_projections(loaded["snapshot"], values["projection_ids"])
         for key, value in values.items():
@@ -223,9 +231,9 @@ class ScenarioHandlers(ScenariosBase):
     @rpc
     def scenario_profile_svg(self, city: str, scenario_id: str) -> str:
         scenario = self._readable_scenario(city, scenario_id)
-        run = Run.scoped(city, id=scenario.run_id).first()
-        snapshot = json.loads(run.snapshot)
-        view = self._scenario_view(scenario)
+        basis = self._basis(scenario)
+        snapshot = basis["snapshot"]
+        view = self._scenario_view(scenario, basis)
         shares = view["profile"]["shares"] or [{} for _ in snapshot["key_factors"]]
         return plots.projection_profile(
             scenario.title, snapshot["key_factors"], shares, scenario.projection_ids
@@ -236,9 +244,10 @@ class ScenarioHandlers(ScenariosBase):
         """The scenario map of the run the city's latest published scenario was written from:
         readable by everyone once a scenario is published (the run itself stays the group's)."""
         self.city_state.state(city)
-        latest = Scenario.scoped(city, status="published").order_by("-published_at", "-id").first()
-        if latest is None:
-            raise NotFound("Scenario not found.")  # none published yet
+        written = Scenario.scoped(city, status="published", run_id__nin=[None, ""])
+        latest = written.order_by("-published_at", "-id").first()
+        if latest is None:  # none published yet, or only imported ones (they have no run)
+            raise NotFound("Scenario not found.")
         result = json.loads(Run.scoped(city, id=latest.run_id).first().result)
         explained = result["map"]["explained"] if result["map"] else 1.0
         # citizens read it: axes in plain words, not the method's name

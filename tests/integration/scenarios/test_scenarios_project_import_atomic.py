@@ -1,8 +1,9 @@
 """A project file's import is all or nothing, against the real service, broker and database:
-when the last step (the consistency rating) is refused, the target project is exactly as it
-was — settings, factors, ratings and their versions, key-factor decisions, projections — and
-none of the facts the earlier steps recorded reached the outbox. The same file without the
-broken value then goes in whole and its facts follow."""
+when the last step (a scenario naming two projections of one key factor) is refused, the target
+project is exactly as it was — settings, factors, ratings and their versions, key-factor
+decisions, projections, own criteria, scenarios — and none of the facts the earlier steps
+recorded reached the outbox. The same file without the broken value then goes in whole (the
+scenario as a draft without a run) and its facts follow."""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ def _file(bad_last_value: bool) -> dict:
     consistency = [[None] * 4 for _ in range(4)]
     for i, j, v in ((0, 2, 4), (0, 3, 2), (1, 2, 1), (1, 3, 5)):
         consistency[i][j] = consistency[j][i] = v
-    if bad_last_value:
-        consistency[1][3] = consistency[3][1] = 9  # passes nothing but the last step's check
+    scenarios = [{"title": "Autofrei", "narrative": "Zwei\nZeilen", "projections": [1, 3]}]
+    if bad_last_value:  # passes nothing but the last step's check
+        scenarios.append({"title": "Doppelt", "narrative": "", "projections": [0, 1]})
     return {
         "project": {"title": "Aus der Datei", "key_factor_count": 2, "rank_by": "active"},
         "factors": factors,
@@ -37,6 +39,8 @@ def _file(bad_last_value: bool) -> dict:
         "key": [0, 1],
         "projections": projections,
         "consistency": consistency,
+        "criteria": [{"title": "Bürgernähe", "description": "Wie nah?"}],
+        "scenarios": scenarios,
     }
 
 
@@ -59,6 +63,8 @@ def _state(city, db) -> dict:
             "consistency_ratings",
             "rating_versions",
             "pair_resolutions",
+            "assessment_criteria",
+            "scenarios",
         )  # fmt: skip
     }
     facts = stored_rows(db["outbox"], {"envelope.city": city.slug})
@@ -89,4 +95,10 @@ def test_a_refused_last_step_leaves_the_project_as_it_was(platform, api, cities)
     assert after["projects"][0]["title"] == "Aus der Datei"
     assert [f["title"] for f in after["factors"]] == ["Verkehr", "Wohnen", "Klima"]
     assert len(after["consistency_ratings"]) == 1 and len(after["key_factor_decisions"]) == 1
+    assert [c["title"] for c in after["assessment_criteria"]] == ["Bürgernähe"]
+    (scenario,) = after["scenarios"]
+    assert (scenario["title"], scenario["status"], scenario["origin"]) == (
+        "Autofrei", "draft", "import")  # fmt: skip
+    assert scenario["projection_ids"] == [made["projection_ids"][1], made["projection_ids"][3]]
+    assert "run_id" not in scenario and made["scenario_ids"] == [scenario["_id"]]
     assert "stadtdialog.scenarios.key_factors.decided.v1" in after["facts"]

@@ -61,7 +61,8 @@ def test_the_workbook_has_a_sheet_of_the_assessments_in_german() -> None:
 
 
 def test_report_shows_the_scenarios_with_their_map_and_then_the_assessments() -> None:
-    # the map's marked points named: the scenarios of the run the latest one came from
+    # the map's marked points named: the scenarios of the run the latest one written from a
+    # run came from
     scenarios = [
         {"title": "Alt", "status": "published", "run_id": "r0", "cluster": 1,
          "published_at": "2027-01-01T10:00:00+00:00"},
@@ -70,6 +71,9 @@ def test_report_shows_the_scenarios_with_their_map_and_then_the_assessments() ->
         {"title": "Weite <Stadt>", "status": "published", "run_id": "r1", "cluster": 1,
          "published_at": "2027-01-15T10:00:00+00:00"},
         {"title": "Entwurf", "status": "draft", "run_id": "r1", "cluster": 3},
+        # imported from a project file (no run): newest, but not on the map
+        {"title": "Importiert", "status": "published", "run_id": None, "cluster": None,
+         "published_at": "2027-03-01T10:00:00+00:00"},
     ]  # fmt: skip
     extras = replace(EXTRAS, scenarios=scenarios, assessments=ASSESSMENTS)
     page = to_html(results_document(), extras, Phases(working_groups=[], scenario_map=MAP))

@@ -1,6 +1,7 @@
-"""The project workbook written and read back without services: every part survives, a mean
-with decimals is rounded and counted, and a broken file is refused with every problem named by
-sheet and row (nothing half read)."""
+"""The project workbook written and read back without services: every part survives (the
+scenarios with their projection per key factor and the own assessment criteria among them), a
+mean with decimals is rounded and counted, and a broken file is refused with every problem named
+by sheet and row (nothing half read)."""
 
 from __future__ import annotations
 
@@ -41,12 +42,25 @@ def _views(influence: list[list[float | None]]) -> tuple:
     ids = ["p1", "p2", "p3"]
     consistency = {"projection_ids": ids,
                    "matrix": [[None, None, 4], [None, None, 2.5], [4, 2.5, None]]}  # fmt: skip
-    scenarios = [{"title": "Grün", "status": "published", "narrative": "",
-                  "projections": [{"factor_id": "a", "title": "mehr Rad"}]}]  # fmt: skip
+
+    def chose(*picked: tuple[str, str, str]) -> list[dict]:
+        return [{"factor_id": f, "projection_id": p, "title": t} for f, p, t in picked]
+
+    scenarios = [  # titles as frozen in a run: the export writes them as they are now
+        {"title": "Grün", "status": "published", "narrative": "",
+         "projections": chose(("a", "p1", "Rad (vor Umbenennung)"), ("c", "gone", "weg"))},
+        {"title": HOSTILE, "status": "draft", "narrative": "Zwei\nAbsätze",
+         "projections": chose(("a", "p2", "mehr Auto"), ("b", "p3", "teurer"))},
+    ]  # fmt: skip
     cross = {"projection_ids": ids,  # directed; inside a key factor's block never exported
              "matrix": [[None, 3, -2], [1, None, -1.5], [3, 0, None]]}  # fmt: skip
+    criteria = [  # as the service lists them: the base ones are not the project's own
+        {"id": "feasibility", "title_de": "Machbarkeit", "source": "base"},
+        {"id": "c-1", "title_de": HOSTILE, "description_de": "Zwei\nZeilen", "source": "project"},
+        {"id": "c-2", "title_de": "Klima", "description_de": None, "source": "project"},
+    ]
     return (project, factors, {"factors": refs, "matrix": influence},
-            {"key_factors": key}, consistency, scenarios, cross)  # fmt: skip
+            {"key_factors": key}, consistency, scenarios, cross, criteria)  # fmt: skip
 
 
 def test_every_part_comes_back_and_decimals_are_rounded() -> None:
@@ -65,7 +79,44 @@ def test_every_part_comes_back_and_decimals_are_rounded() -> None:
         (0, "mehr Rad", 0.5), (0, "mehr Auto", None), (1, "teurer", None)]  # fmt: skip
     assert found.consistency == [[None, None, 4], [None, None, 3], [None, None, None]]
     assert found.cross_impact == [[None, None, -2], [None, None, -1], [3, 0, None]]
-    assert found.rounded == 3 and found.scenarios == 1
+    assert found.rounded == 3
+    assert found.scenarios == [
+        {"title": "Grün", "narrative": "", "projections": [0]},
+        {"title": HOSTILE, "narrative": "Zwei\nAbsätze", "projections": [1, 2]},
+    ]
+    assert found.criteria == [{"title": HOSTILE, "description": "Zwei\nZeilen"},
+                              {"title": "Klima", "description": ""}]  # fmt: skip
+
+
+def test_a_file_without_scenarios_and_criteria_is_still_read() -> None:
+    """Files exported before the two sheets were imported (or with them removed)."""
+    tables = [t for t in project_tables(*_views([[None, 1, 1], [1, None, 1], [1, 1, None]]))
+              if t.name not in ("Szenarien", "Bewertungskriterien")]  # fmt: skip
+    found = parse_project(to_xlsx(tables))
+    assert found.scenarios == [] and found.criteria == [] and len(found.projections) == 3
+
+
+def test_broken_scenarios_and_criteria_are_named_by_sheet_row_and_column() -> None:
+    data = to_xlsx(project_tables(*_views([[None, 1, 1], [1, None, 1], [1, 1, None]])))
+    data = _edited(data, "Szenarien", "D2", "weniger Rad")  # no such projection
+    data = _edited(data, "Szenarien", "A3", None)  # the title gone, the rest still there
+    data = _edited(data, "Szenarien", "F1", "'" + HOSTILE)  # the first key factor a second time
+    data = _edited(data, "Szenarien", "F3", "mehr Rad")
+    data = _edited(data, "Szenarien", "G1", "Schule")  # not a key factor
+    data = _edited(data, "Szenarien", "A4", "Zwei\nZeilen")
+    data = _edited(data, "Bewertungskriterien", "A4", "klima ")
+    with pytest.raises(ExchangeError) as caught:
+        parse_project(data)
+    text = "\n".join(caught.value.messages)
+    assert ("Blatt „Szenarien“, Zeile 2, Spalte D: „weniger Rad“ ist keine Projektion des "
+            "Schlüsselfaktors") in text  # fmt: skip
+    assert "Blatt „Szenarien“, Zeile 3: der Titel fehlt." in text
+    assert (
+        "Blatt „Szenarien“, Zeile 3, Spalte F: eine zweite Projektion des Schlüsselfaktors" in text
+    )
+    assert "Blatt „Szenarien“, Spalte G: „Schule“ ist kein Schlüsselfaktor der Datei." in text
+    assert "Blatt „Szenarien“, Zeile 4: „Titel“: Darf keine Zeilenumbrüche" in text
+    assert "Blatt „Bewertungskriterien“, Zeile 4: „klima“ steht zweimal da." in text
 
 
 def _edited(data: bytes, sheet: str, cell: str, value) -> bytes:  # noqa: ANN001

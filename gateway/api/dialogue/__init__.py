@@ -11,6 +11,7 @@ from gateway.api.dialogue import documentation  # noqa: F401
 from gateway.api.dialogue import ideas  # noqa: F401
 from gateway.api.dialogue import comments  # noqa: F401
 from gateway.api.dialogue import search  # noqa: F401
+from gateway.api.dialogue import follows  # noqa: F401
 
 # isort: on
 from gateway.api.dialogue.base import bp

@@ -19,11 +19,13 @@ from mongoengine.errors import NotUniqueError
 from services.dialogue.handlers.base import SERVICE, DialogueBase, _iso, _now, _oid
 from services.dialogue.handlers.topics import TOPIC_PUBLISHED
 from services.dialogue.models import FOLLOW_KINDS, Follow, Idea, Notification, Talk, Topic
-from services.dialogue.news import news_text, recipients, target_path
+from services.dialogue.news import TARGET_WORDS, news_text, recipients, target_path
+from services.dialogue.schemas import NotificationPageSchema
 from services.kit.consumer import idempotent
 from services.kit.errors import Invalid, NotFound
 from services.kit.messaging import event_handler
 from services.kit.rpc import rpc
+from services.kit.schemas import load
 from services.kit.tenancy import is_slug
 
 NEWS_NOTED = "stadtdialog.dialogue.news.noted.v1"
@@ -32,6 +34,7 @@ COMMENT_POSTED = "stadtdialog.dialogue.comment.posted.v1"
 # News that followers of the whole city get too (comments only reach the thing's followers).
 CITY_WIDE = ("idea_status", "next_step_done", "talk_cancelled", "topic_published")
 LIST_LIMIT = 50
+NOTHING_TO_FOLLOW = "Nothing to follow with this id in this city."
 
 
 class FollowHandlers(DialogueBase):
@@ -47,7 +50,7 @@ class FollowHandlers(DialogueBase):
         model = {"idea": Idea, "talk": Talk, "topic": Topic}[kind]
         doc = model.scoped(city, id=target_id).first() if _oid(target_id) else None
         if doc is None or getattr(doc, "hidden", False):
-            raise NotFound("Not found.")
+            raise NotFound(NOTHING_TO_FOLLOW, {"target_id": [NOTHING_TO_FOLLOW]})
         return doc.title
 
     @rpc
@@ -55,8 +58,10 @@ class FollowHandlers(DialogueBase):
         """Start (``on``) or stop following; repeating either changes nothing."""
         user_id = self.caller.require_authenticated()
         target_id = city if target_kind == "city" else target_id
-        self._follow_target(city, target_kind, target_id)
         key = {"account_id": user_id, "city": city, "target_kind": target_kind}
+        # Stopping is always possible, also once the thing was hidden or removed.
+        if on or not Follow.objects(**key, target_id=target_id).first():
+            self._follow_target(city, target_kind, target_id)
         Follow.objects(**key, target_id=target_id).update_one(
             upsert=True, set__active=bool(on), set__automatic=False, set__at=_now()
         )
@@ -71,6 +76,32 @@ class FollowHandlers(DialogueBase):
             account_id=user_id, city=city, target_kind=target_kind, target_id=target_id
         ).first()
         return {"following": bool(row and row.active)}
+
+    @rpc
+    def my_follows(self) -> dict[str, Any]:
+        """What the signed-in person follows, newest first, with titles and German words."""
+        user_id = self.caller.require_authenticated()
+        rows = list(Follow.objects(account_id=user_id, active=True).order_by("-at"))
+        items = []
+        for f in rows:
+            title = (
+                f.city
+                if f.target_kind == "city"
+                else self._title_of(f.city, f.target_kind, f.target_id)
+            )
+            items.append(
+                {
+                    "city": f.city,
+                    "target_kind": f.target_kind,
+                    "target_text": TARGET_WORDS.get(f.target_kind, "Beitrag"),
+                    "target_id": f.target_id,
+                    "title": title,
+                    "path": target_path(f.city, f.target_kind, f.target_id),
+                    "automatic": bool(f.automatic),
+                    "since": _iso(f.at),
+                }
+            )
+        return {"items": items, "total": len(items)}
 
     def _auto_follow(self, city: str, target_kind: str, target_id: str, account_id: Any) -> None:
         """Supporting, helping, hosting, commenting: follow unless the person stopped."""
@@ -208,16 +239,22 @@ class FollowHandlers(DialogueBase):
 
     # ------------------------------------------------------------------ the list
     @rpc
-    def my_notifications(self) -> dict[str, Any]:
-        """The newest notifications of the signed-in person and how many are unread."""
+    def my_notifications(self, paging: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The signed-in person's notifications, newest first, a page at a time (the first
+        50 without ``paging``), how many there are and how many are unread."""
         user_id = self.caller.require_authenticated()
-        rows = Notification.objects(account_id=user_id).order_by("-at").limit(LIST_LIMIT)
+        values = load(NotificationPageSchema(), paging or {"per_page": LIST_LIMIT})
+        page, per_page = values["page"], values["per_page"]
+        mine = Notification.objects(account_id=user_id)
+        total = mine.count()
+        rows = mine.order_by("-at", "-id").skip((page - 1) * per_page).limit(per_page)
         items = [
             {
                 "id": str(n.id),
                 "city": n.city,
                 "kind": n.kind,
                 "text": news_text(n.kind),
+                "target_text": TARGET_WORDS.get(n.target_kind, "Beitrag"),
                 "title": n.title,
                 "detail": n.detail,
                 "target_kind": n.target_kind,
@@ -227,7 +264,14 @@ class FollowHandlers(DialogueBase):
             }
             for n in rows
         ]
-        return {"items": items, "unread": self._unread(user_id)}
+        return {
+            "items": items,
+            "unread": self._unread(user_id),
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "pages": max(1, -(-total // per_page)),
+        }
 
     def _unread(self, user_id: str) -> int:
         return Notification.objects(account_id=user_id, read_at=None).count()
@@ -244,8 +288,13 @@ class FollowHandlers(DialogueBase):
         user_id = self.caller.require_authenticated()
         query: dict[str, Any] = {"account_id": user_id, "read_at": None}
         if notification_id is not None:
-            if not _oid(notification_id):
-                raise NotFound("Notification not found.")
+            mine = (
+                _oid(notification_id)
+                and Notification.objects(account_id=user_id, id=notification_id).first()
+            )
+            if not mine:  # unknown, or someone else's: the same answer
+                message = "Notification not found."
+                raise NotFound(message, {"notification_id": [message]})
             query["id"] = notification_id
         Notification.objects(**query).update(set__read_at=_now())
         return {"unread": self._unread(user_id)}

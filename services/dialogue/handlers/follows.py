@@ -6,7 +6,8 @@ notifications (``_notify``): the news of a fact goes to the followers of what it
 (and of its city, except comments), never to the person who acted (the internal
 ``news.noted`` fact carries the actor; a comment's author is read from our own comments),
 and the unique key on fact id and recipient makes a fact delivered twice one notification.
-Mails are sent by ``handlers/notification_mails.py``; the rules are in ``news.py``.
+Mails are sent by ``handlers/notification_mails.py``, what a person reads of their follows
+and news by ``handlers/notification_lists.py``; the rules are in ``news.py``.
 """
 
 from __future__ import annotations
@@ -16,16 +17,14 @@ from typing import Any
 from bson import ObjectId
 from mongoengine.errors import NotUniqueError
 
-from services.dialogue.handlers.base import SERVICE, DialogueBase, _iso, _now, _oid
+from services.dialogue.handlers.base import SERVICE, DialogueBase, _now, _oid
 from services.dialogue.handlers.topics import TOPIC_PUBLISHED
 from services.dialogue.models import FOLLOW_KINDS, Follow, Idea, Notification, Talk, Topic
-from services.dialogue.news import TARGET_WORDS, news_text, recipients, target_path
-from services.dialogue.schemas import NotificationPageSchema
+from services.dialogue.news import recipients
 from services.kit.consumer import idempotent
 from services.kit.errors import Invalid, NotFound
 from services.kit.messaging import event_handler
 from services.kit.rpc import rpc
-from services.kit.schemas import load
 from services.kit.tenancy import is_slug
 
 NEWS_NOTED = "stadtdialog.dialogue.news.noted.v1"
@@ -33,7 +32,6 @@ STEP_NEWS = "stadtdialog.events.news.noted.v1"  # a next step of an idea done
 COMMENT_POSTED = "stadtdialog.dialogue.comment.posted.v1"
 # News that followers of the whole city get too (comments only reach the thing's followers).
 CITY_WIDE = ("idea_status", "next_step_done", "talk_cancelled", "topic_published")
-LIST_LIMIT = 50
 NOTHING_TO_FOLLOW = "Nothing to follow with this id in this city."
 
 
@@ -76,32 +74,6 @@ class FollowHandlers(DialogueBase):
             account_id=user_id, city=city, target_kind=target_kind, target_id=target_id
         ).first()
         return {"following": bool(row and row.active)}
-
-    @rpc
-    def my_follows(self) -> dict[str, Any]:
-        """What the signed-in person follows, newest first, with titles and German words."""
-        user_id = self.caller.require_authenticated()
-        rows = list(Follow.objects(account_id=user_id, active=True).order_by("-at"))
-        items = []
-        for f in rows:
-            title = (
-                f.city
-                if f.target_kind == "city"
-                else self._title_of(f.city, f.target_kind, f.target_id)
-            )
-            items.append(
-                {
-                    "city": f.city,
-                    "target_kind": f.target_kind,
-                    "target_text": TARGET_WORDS.get(f.target_kind, "Beitrag"),
-                    "target_id": f.target_id,
-                    "title": title,
-                    "path": target_path(f.city, f.target_kind, f.target_id),
-                    "automatic": bool(f.automatic),
-                    "since": _iso(f.at),
-                }
-            )
-        return {"items": items, "total": len(items)}
 
     def _auto_follow(self, city: str, target_kind: str, target_id: str, account_id: Any) -> None:
         """Supporting, helping, hosting, commenting: follow unless the person stopped."""
@@ -236,65 +208,3 @@ class FollowHandlers(DialogueBase):
         model = {"idea": Idea, "talk": Talk, "topic": Topic}.get(kind)
         doc = model.scoped(city, id=target_id).first() if model and _oid(target_id) else None
         return (doc.title if doc is not None else "")[:500]
-
-    # ------------------------------------------------------------------ the list
-    @rpc
-    def my_notifications(self, paging: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The signed-in person's notifications, newest first, a page at a time (the first
-        50 without ``paging``), how many there are and how many are unread."""
-        user_id = self.caller.require_authenticated()
-        values = load(NotificationPageSchema(), paging or {"per_page": LIST_LIMIT})
-        page, per_page = values["page"], values["per_page"]
-        mine = Notification.objects(account_id=user_id)
-        total = mine.count()
-        rows = mine.order_by("-at", "-id").skip((page - 1) * per_page).limit(per_page)
-        items = [
-            {
-                "id": str(n.id),
-                "city": n.city,
-                "kind": n.kind,
-                "text": news_text(n.kind),
-                "target_text": TARGET_WORDS.get(n.target_kind, "Beitrag"),
-                "title": n.title,
-                "detail": n.detail,
-                "target_kind": n.target_kind,
-                "path": target_path(n.city, n.target_kind, n.target_id),
-                "at": _iso(n.at),
-                "read": n.read_at is not None,
-            }
-            for n in rows
-        ]
-        return {
-            "items": items,
-            "unread": self._unread(user_id),
-            "total": total,
-            "page": page,
-            "per_page": per_page,
-            "pages": max(1, -(-total // per_page)),
-        }
-
-    def _unread(self, user_id: str) -> int:
-        return Notification.objects(account_id=user_id, read_at=None).count()
-
-    @rpc
-    def unread_notifications(self) -> int:
-        """The header's count: one count on an index (account, read_at)."""
-        user_id = self.caller.user_id
-        return self._unread(user_id) if user_id else 0
-
-    @rpc
-    def mark_notifications_read(self, notification_id: str | None = None) -> dict[str, int]:
-        """Mark one notification (by id) or all of them read."""
-        user_id = self.caller.require_authenticated()
-        query: dict[str, Any] = {"account_id": user_id, "read_at": None}
-        if notification_id is not None:
-            mine = (
-                _oid(notification_id)
-                and Notification.objects(account_id=user_id, id=notification_id).first()
-            )
-            if not mine:  # unknown, or someone else's: the same answer
-                message = "Notification not found."
-                raise NotFound(message, {"notification_id": [message]})
-            query["id"] = notification_id
-        Notification.objects(**query).update(set__read_at=_now())
-        return {"unread": self._unread(user_id)}

@@ -8,15 +8,17 @@ from __future__ import annotations
 from flask import Response, request
 
 from gateway.api.common import json_response, rpc
-from gateway.api.dialogue.base import CITY, TAG, bp
+from gateway.api.dialogue.base import TAG, bp
 from gateway.api.docs import documented
 from gateway.auth import current_caller
 from services.dialogue.schemas import NotificationPageSchema
 from services.kit.errors import Unauthenticated
 from services.kit.schemas import load
 
-FOLLOW = f"{CITY}/follows/<kind>/<target_id>"  # kind: idea, talk or topic
-FOLLOW_CITY = f"{CITY}/follows/city"
+# One's own follows, a collection of the person (keyed by account, docs/notifications.md): they
+# change nothing of the city, so they live under /me, for any city one likes.
+FOLLOW_CITY = "/me/follows/<city>"
+FOLLOW = f"{FOLLOW_CITY}/<kind>/<target_id>"  # kind: idea, talk or topic
 NOTIFICATIONS = "/me/notifications"
 
 
@@ -35,8 +37,8 @@ def my_follows() -> Response:
 
 @bp.get(FOLLOW)
 @documented("Whether I follow this idea, talk or topic", TAG, errors=(404,))
-def following(slug: str, kind: str, target_id: str) -> Response:
-    return json_response(rpc("dialogue", "following", slug, kind, target_id))
+def following(city: str, kind: str, target_id: str) -> Response:
+    return json_response(rpc("dialogue", "following", city, kind, target_id))
 
 
 @bp.put(FOLLOW)
@@ -46,8 +48,8 @@ def following(slug: str, kind: str, target_id: str) -> Response:
     auth=True,
     errors=(401, 404, 422),
 )
-def follow(slug: str, kind: str, target_id: str) -> Response:
-    return json_response(rpc("dialogue", "follow", slug, kind, target_id, True))
+def follow(city: str, kind: str, target_id: str) -> Response:
+    return json_response(rpc("dialogue", "follow", city, kind, target_id, True))
 
 
 @bp.delete(FOLLOW)
@@ -58,14 +60,14 @@ def follow(slug: str, kind: str, target_id: str) -> Response:
     auth=True,
     errors=(401, 404, 422),
 )
-def unfollow(slug: str, kind: str, target_id: str) -> Response:
-    return json_response(rpc("dialogue", "follow", slug, kind, target_id, False))
+def unfollow(city: str, kind: str, target_id: str) -> Response:
+    return json_response(rpc("dialogue", "follow", city, kind, target_id, False))
 
 
 @bp.get(FOLLOW_CITY)
 @documented("Whether I follow the whole city", TAG, errors=(404,))
-def following_city(slug: str) -> Response:
-    return json_response(rpc("dialogue", "following", slug, "city", slug))
+def following_city(city: str) -> Response:
+    return json_response(rpc("dialogue", "following", city, "city", city))
 
 
 @bp.put(FOLLOW_CITY)
@@ -75,14 +77,14 @@ def following_city(slug: str) -> Response:
     auth=True,
     errors=(401, 404),
 )
-def follow_city(slug: str) -> Response:
-    return json_response(rpc("dialogue", "follow", slug, "city", slug, True))
+def follow_city(city: str) -> Response:
+    return json_response(rpc("dialogue", "follow", city, "city", city, True))
 
 
 @bp.delete(FOLLOW_CITY)
 @documented("Stop following the whole city", TAG, auth=True, errors=(401, 404))
-def unfollow_city(slug: str) -> Response:
-    return json_response(rpc("dialogue", "follow", slug, "city", slug, False))
+def unfollow_city(city: str) -> Response:
+    return json_response(rpc("dialogue", "follow", city, "city", city, False))
 
 
 @bp.get(NOTIFICATIONS)

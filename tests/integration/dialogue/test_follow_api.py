@@ -40,14 +40,14 @@ def test_follow_and_notifications_over_the_api(api, cities, platform) -> None:
 
     # Following: an idea, the topic, the city; listed newest first with German words.
     assert api.get("/me/follows", token=token).json() == {"items": [], "total": 0}
-    path = f"/cities/{slug}/follows/idea/{ideas[0]}"
+    path = f"/me/follows/{slug}/idea/{ideas[0]}"
     assert api.get(path, token=token).json() == {"following": False}
     assert api.put(path, token=token).json() == {"following": True}
     assert api.put(path, token=token).json() == {"following": True}  # repeating: no change
     assert api.get(path, token=token).json() == {"following": True}
-    topic = api.put(f"/cities/{slug}/follows/topic/{made['topic']['id']}", token=token)
+    topic = api.put(f"/me/follows/{slug}/topic/{made['topic']['id']}", token=token)
     assert topic.status_code == 200, topic.text
-    assert api.put(f"/cities/{slug}/follows/city", token=token).json() == {"following": True}
+    assert api.put(f"/me/follows/{slug}", token=token).json() == {"following": True}
     listed = api.get("/me/follows", token=token).json()
     assert listed["total"] == 3
     words = {(i["target_kind"], i["target_text"], i["title"]) for i in listed["items"]}
@@ -61,16 +61,16 @@ def test_follow_and_notifications_over_the_api(api, cities, platform) -> None:
     assert first["path"] == f"/stadt/{slug}/ideen/{ideas[0]}" and first["automatic"] is False
 
     # Refusals: 4xx, the field and the reason in German.
-    wrong_kind = api.put(f"/cities/{slug}/follows/scenario/{ideas[0]}", token=token)
+    wrong_kind = api.put(f"/me/follows/{slug}/scenario/{ideas[0]}", token=token)
     assert wrong_kind.status_code == 422
     assert "Folgen kann man einer Projektidee" in _field_de(wrong_kind, "target_kind")
-    unknown = api.put(f"/cities/{slug}/follows/idea/{ObjectId()}", token=token)
+    unknown = api.put(f"/me/follows/{slug}/idea/{ObjectId()}", token=token)
     assert unknown.status_code == 404
     assert "nichts zu folgen" in _field_de(unknown, "target_id")
     assert api.put(path).status_code == 401
     assert api.get("/me/follows").status_code == 401
     assert api.get("/me/notifications/unread").status_code == 401
-    assert api.put(f"/cities/kein-ort-{ObjectId()}/follows/city", token=token).status_code == 404
+    assert api.put(f"/me/follows/kein-ort-{ObjectId()}", token=token).status_code == 404
 
     # Three status changes: three notifications for the follower (once each, although she
     # follows both the idea and the city), none for the admin who made them.
@@ -123,7 +123,7 @@ def test_follow_and_notifications_over_the_api(api, cities, platform) -> None:
 
     # Unfollowing: the idea and the city go from the list, the topic stays.
     assert api.delete(path, token=token).json() == {"following": False}
-    assert api.delete(f"/cities/{slug}/follows/city", token=token).json() == {"following": False}
-    assert api.get(f"/cities/{slug}/follows/city", token=token).json() == {"following": False}
+    assert api.delete(f"/me/follows/{slug}", token=token).json() == {"following": False}
+    assert api.get(f"/me/follows/{slug}", token=token).json() == {"following": False}
     left = api.get("/me/follows", token=token).json()["items"]
     assert [i["target_kind"] for i in left] == ["topic"]

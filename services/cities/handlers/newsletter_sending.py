@@ -146,8 +146,10 @@ class NewsletterSendingHandlers(CitiesBase):
         gone = lost(claims, [held[d.id] for d in pending])
         ours = [d.id for d in pending if held[d.id] not in gone]
         NewsletterDelivery.scoped(slug, id__in=ours).update(set__queued=True)
-        self.mail.release([_mail_key(d) for d in ours if _mail_key(d) in keys])
-        return len([k for k in keys if k.removeprefix("newsletter:") in ours])
+        ours_keys = {_mail_key(d) for d in ours}
+        released = [k for k in keys if k in ours_keys]
+        self.mail.release(released)
+        return len(released)
 
     def _finish(self, issue: NewsletterIssue) -> None:
         """Release what a process that died between marking and releasing left held, then

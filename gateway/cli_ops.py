@@ -1,5 +1,5 @@
 """Operator commands of ``stadtdialog``: plugins per city, roles, backup/restore, indexes,
-guests' data retention.
+guests' data and notifications' retention.
 
 They talk to the running platform over ``/api/v1`` like ``stadtdialog tenant …`` (see
 ``gateway/cli.py`` for ``--url`` and ``--token``); docs/operations.md shows them in use.
@@ -130,6 +130,22 @@ def guests_forget(ctx: click.Context) -> None:
     )
 
 
+# ---------------------------------------------------------------- notifications' retention
+@click.group("notifications")
+def notifications() -> None:
+    """Follow notifications (operators)."""
+
+
+@notifications.command("forget")
+@click.pass_context
+def notifications_forget(ctx: click.Context) -> None:
+    """Delete read notifications older than STADTDIALOG_NOTIFICATION_READ_DAYS and any older
+    than STADTDIALOG_NOTIFICATION_MAX_DAYS (the dialogue service also does it hourly)."""
+    result = call(ctx, "POST", "/operations/notification-retention")
+    count = result["notifications"]
+    click.echo(f"{count} Benachrichtigungen gelöscht / {count} notifications deleted")
+
+
 # ---------------------------------------------------------------- search index
 @click.group("search")
 def search() -> None:
@@ -150,4 +166,13 @@ def search_reindex(ctx: click.Context, city: str) -> None:
     )
 
 
-COMMANDS = (plugins, users, backup, restore, indexes, guests, search)  # backup, restore: cli_backup
+COMMANDS = (
+    plugins,
+    users,
+    backup,
+    restore,
+    indexes,
+    guests,
+    notifications,
+    search,
+)  # backup, restore: cli_backup

@@ -48,7 +48,7 @@ def _path(rule: str) -> str:
 
 def _error_statuses(doc: ApiDoc, arguments: Iterable[str], endpoint: str = "") -> list[int]:
     """The errors a route names, plus those every route of its kind can answer: 404 for an
-    unknown path value, 401 without a valid token, 422 for a body that breaks its schema,
+    unknown path value, 401 without a valid token, 422 for a body or query that breaks its schema,
     503 when a service does not answer, 429 when it sends mail (gateway/mail_limits.py)."""
     statuses = set(doc.errors) | {503}
     if endpoint in MAIL_ENDPOINTS:
@@ -57,7 +57,7 @@ def _error_statuses(doc: ApiDoc, arguments: Iterable[str], endpoint: str = "") -
         statuses.add(404)
     if doc.auth:
         statuses.add(401)
-    if doc.body is not None:
+    if doc.body is not None or doc.query is not None:
         statuses.add(422)
     return sorted(statuses)
 
@@ -116,6 +116,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
                 {"name": name, "in": "path", "required": True, "schema": _param_schema(rule, name)}
                 for name in sorted(rule.arguments)
             ]
+            if doc.query is not None:  # apispec spreads the schema into one per field
+                parameters.append({"in": "query", "schema": doc.query})
             if parameters:
                 operation["parameters"] = parameters
             paths.setdefault(_path(rule.rule), {})[method.lower()] = operation

@@ -14,6 +14,8 @@ class ApiDoc:
     summary: str
     tag: str
     body: type[Schema] | None = None
+    # Query parameters, each a field of this schema (refused ones answer 422).
+    query: type[Schema] | None = None
     response: type[Schema] | None = None
     status: int = 200
     auth: bool = False

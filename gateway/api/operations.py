@@ -197,6 +197,20 @@ def forget_guests() -> Response:
     return json_response(rpc("dialogue", "ops_forget_guests"))
 
 
+@bp.post("/notification-retention")
+@documented(
+    "Delete read notifications older than STADTDIALOG_NOTIFICATION_READ_DAYS and any older "
+    "than STADTDIALOG_NOTIFICATION_MAX_DAYS now (operators; the dialogue service also does "
+    "it hourly)",
+    TAG,
+    auth=True,
+    errors=(401, 403),
+)
+def forget_notifications() -> Response:
+    require_operator()
+    return json_response(rpc("dialogue", "ops_forget_notifications"))
+
+
 # ---------------------------------------------------------------- search index
 SEARCH_SERVICES = ("dialogue", "scenarios")  # the services that keep a search index
 

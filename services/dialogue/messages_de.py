@@ -93,4 +93,11 @@ GERMAN: dict[str, str] = {
     "No district with this name in this city: choose one from the list.": (
         "Diesen Stadtteil gibt es in dieser Stadt nicht: Bitte wähle einen aus der Liste."
     ),
+    "One can follow an idea, a talk, a topic or a city.": (
+        "Folgen kann man einer Projektidee, einem Tischgespräch, einem Thema oder einer Stadt."
+    ),
+    "Nothing to follow with this id in this city.": (
+        "Hier gibt es nichts zu folgen: Diese Stadt hat nichts mit dieser Kennung."
+    ),
+    "Notification not found.": "Benachrichtigung nicht gefunden.",
 }

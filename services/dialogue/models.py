@@ -421,6 +421,7 @@ class Notification(Document):
             {"fields": ("fact_id", "account_id"), "unique": True},
             ("account_id", "read_at"),
             ("mailed_at", "account_id"),
+            "at",  # the retention pass (services/dialogue/retention.py)
         ],
     }
 

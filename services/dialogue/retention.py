@@ -9,6 +9,11 @@ person key made from it (``guest:<address>``) are removed.
 
 The dialogue service applies this every hour (a nameko timer) and when an operator asks
 (``ops_forget_guests``). Pure functions here; the queries live in the service.
+
+Notifications (docs/notifications.md) are kept no longer than a person needs them: a read one
+``STADTDIALOG_NOTIFICATION_READ_DAYS`` days (default 90) after it was made, any one
+``STADTDIALOG_NOTIFICATION_MAX_DAYS`` days (default 365); the same hourly timer deletes them
+(and ``ops_forget_notifications`` at once).
 """
 
 from __future__ import annotations
@@ -23,15 +28,35 @@ FORGOTTEN_NAME = "Gast"
 CHECK_EVERY_SECONDS = 3600
 
 
-def retention_days(environ: Mapping[str, str] = os.environ) -> int:
-    """Days after a talk's end that guests' names and addresses stay (0: at the end)."""
-    raw = environ.get(ENV, "").strip()
+NOTIFICATION_READ_ENV = "STADTDIALOG_NOTIFICATION_READ_DAYS"
+NOTIFICATION_READ_DAYS = 90
+NOTIFICATION_MAX_ENV = "STADTDIALOG_NOTIFICATION_MAX_DAYS"
+NOTIFICATION_MAX_DAYS = 365
+
+
+def _days(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
     if not raw:
-        return DEFAULT_DAYS
+        return default
     days = int(raw)
     if days < 0:
-        raise ValueError(f"{ENV} must be 0 or more, not {days}")
+        raise ValueError(f"{name} must be 0 or more, not {days}")
     return days
+
+
+def retention_days(environ: Mapping[str, str] = os.environ) -> int:
+    """Days after a talk's end that guests' names and addresses stay (0: at the end)."""
+    return _days(environ, ENV, DEFAULT_DAYS)
+
+
+def notification_cutoffs(
+    now: datetime, environ: Mapping[str, str] = os.environ
+) -> tuple[datetime, datetime]:
+    """Read notifications made before the first moment go, and every one made before the
+    second (a person who never reads them does not keep them for ever)."""
+    read_days = _days(environ, NOTIFICATION_READ_ENV, NOTIFICATION_READ_DAYS)
+    max_days = _days(environ, NOTIFICATION_MAX_ENV, NOTIFICATION_MAX_DAYS)
+    return now - timedelta(days=read_days), now - timedelta(days=max_days)
 
 
 def ended_before(now: datetime, days: int) -> datetime:

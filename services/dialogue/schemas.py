@@ -266,3 +266,10 @@ class CommentSchema(StrictSchema):
 
 class CommentEditSchema(StrictSchema):
     body = _long_text(2, 2000, required=True)
+
+
+class NotificationPageSchema(StrictSchema):
+    """A page of one's notifications (``/api/v1/me/notifications?page=2&per_page=20``)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))

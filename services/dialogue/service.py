@@ -16,6 +16,7 @@ from services.dialogue.handlers.guests import GUEST_TTL, GuestHandlers
 from services.dialogue.handlers.ideas import IdeaHandlers
 from services.dialogue.handlers.invitations import INVITATION_TTL, InvitationHandlers
 from services.dialogue.handlers.notices import NoticeHandlers
+from services.dialogue.handlers.notification_lists import NotificationListHandlers
 from services.dialogue.handlers.notification_mails import NotificationMailHandlers
 from services.dialogue.handlers.organisation_admin import OrganisationAdminHandlers
 from services.dialogue.handlers.organisations import OrganisationSupportHandlers
@@ -51,6 +52,7 @@ class DialogueService(
     PersonalDataHandlers,
     NoticeHandlers,
     FollowHandlers,
+    NotificationListHandlers,
     NotificationMailHandlers,
     CommentHandlers,
     SearchHandlers,

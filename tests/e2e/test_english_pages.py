@@ -142,7 +142,7 @@ def test_the_participation_pages_read_in_english(
     )
     _english(page, letter, tmp_path, "newsletter-edit", "Text (Markdown)")
     _english(page, f"{letter}/vorschau", tmp_path, "newsletter-preview", "Send a test mail")
-    _english(page, f"{letter}/senden", tmp_path, "newsletter-send", "Recipients of this issue")
+    _english(page, f"{letter}/senden", tmp_path, "newsletter-send", "Publish in the archive only")
     _english(page, f"{on}/moderation", tmp_path, "moderation", "Reported comments")
     # The check finds German where it stands: the same idea page in German.
     page.goto(f"{on}/ideen/{idea}?lang=de")

@@ -12,6 +12,7 @@ from gateway.api.dialogue import ideas  # noqa: F401
 from gateway.api.dialogue import comments  # noqa: F401
 from gateway.api.dialogue import search  # noqa: F401
 from gateway.api.dialogue import organisations  # noqa: F401
+from gateway.api.dialogue import follows  # noqa: F401
 
 # isort: on
 from gateway.api.dialogue.base import bp

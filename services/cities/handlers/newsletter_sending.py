@@ -3,11 +3,15 @@
 ``newsletter_send`` inserts one ``NewsletterDelivery`` per confirmed subscriber (``_id``
 ``"<issue>:<subscription>"``: inserting again inserts nothing) and then marks the issue
 ``sending``. A timer in every process of the service takes the next batch of deliveries not yet
-queued and, for each, stores the mail in the mail outbox *held* under the key
-``newsletter:<delivery>``, marks the batch queued, and releases the held mails. So:
+queued, *claims* each (``services/cities/newsletter_claims.py``: an insert against a unique
+``_id``, so exactly one process holds a delivery), and for the claimed ones stores the mail in
+the mail outbox *held* under the key ``newsletter:<delivery>``, marks them queued, and releases
+the held mails. So:
 
-- nobody twice: the mail's key is unique in the outbox; a process that dies before marking the
-  batch stores the same keys again, which stores nothing (the held rows cannot have gone out);
+- nobody twice: two processes on the same batch never both store a mail (only the claim's
+  holder does, and it looks again that the delivery is not queued after claiming); a process
+  that dies before marking leaves a claim, taken over after ``CLAIM_TIMEOUT`` by a process
+  whose store of the same key stores nothing (the held rows cannot have gone out);
 - nobody zero times: a delivery is marked only after its mail is stored; a process that dies
   after marking and before releasing leaves held rows, which the last pass of the issue
   releases before it marks the issue sent;
@@ -29,6 +33,8 @@ from services.cities.models import (
     NewsletterSubscription,
 )
 from services.cities.newsletter import BATCH, batches, issue_mail, subject
+from services.cities.newsletter_claims import claim, lost
+from services.cities.newsletter_claims import forget as forget_claims
 from services.cities.schemas import NewsletterSendSchema
 from services.kit.errors import Conflict
 from services.kit.mail_choices import (
@@ -100,6 +106,14 @@ class NewsletterSendingHandlers(CitiesBase):
         if not pending:
             self._finish(issue)
             return 0
+        claims = self.db["newsletter_claims"]
+        held = claim(claims, issue_id, [d.id for d in pending], _now())
+        # Claimed, and still not queued: a process whose batch was older finds it queued.
+        pending = (
+            list(NewsletterDelivery.scoped(slug, id__in=list(held), queued=False)) if held else []
+        )
+        if not pending:
+            return 0
         city = City.objects(id=slug).first()
         subs = {
             s.id: s
@@ -127,9 +141,15 @@ class NewsletterSendingHandlers(CitiesBase):
                 held=True,
             )
             keys.append(key)
-        NewsletterDelivery.scoped(slug, id__in=[d.id for d in pending]).update(set__queued=True)
-        self.mail.release(keys)
-        return len(keys)
+        # A process that froze past the claim's timeout leaves marking and releasing to the
+        # one that took its claim over (that one's store found our row: one mail).
+        gone = lost(claims, [held[d.id] for d in pending])
+        ours = [d.id for d in pending if held[d.id] not in gone]
+        NewsletterDelivery.scoped(slug, id__in=ours).update(set__queued=True)
+        ours_keys = {_mail_key(d) for d in ours}
+        released = [k for k in keys if k in ours_keys]
+        self.mail.release(released)
+        return len(released)
 
     def _finish(self, issue: NewsletterIssue) -> None:
         """Release what a process that died between marking and releasing left held, then
@@ -140,6 +160,7 @@ class NewsletterSendingHandlers(CitiesBase):
         issue.status = "sent"
         issue.sent_at = _now()
         issue.save()
+        forget_claims(self.db["newsletter_claims"], str(issue.id))
         city = City.objects(id=issue.city).first()
         if city is not None:
             # The archive pages are kept in the gateway's public cache, which every fact of

@@ -6,7 +6,8 @@ notifications (``_notify``): the news of a fact goes to the followers of what it
 (and of its city, except comments), never to the person who acted (the internal
 ``news.noted`` fact carries the actor; a comment's author is read from our own comments),
 and the unique key on fact id and recipient makes a fact delivered twice one notification.
-Mails are sent by ``handlers/notification_mails.py``; the rules are in ``news.py``.
+Mails are sent by ``handlers/notification_mails.py``, what a person reads of their follows
+and news by ``handlers/notification_lists.py``; the rules are in ``news.py``.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from typing import Any
 from bson import ObjectId
 from mongoengine.errors import NotUniqueError
 
-from services.dialogue.handlers.base import SERVICE, DialogueBase, _iso, _now, _oid
+from services.dialogue.handlers.base import SERVICE, DialogueBase, _now, _oid
 from services.dialogue.handlers.topics import TOPIC_PUBLISHED
 from services.dialogue.models import FOLLOW_KINDS, Follow, Idea, Notification, Talk, Topic
-from services.dialogue.news import news_text, recipients, target_path
+from services.dialogue.news import recipients
 from services.kit.consumer import idempotent
 from services.kit.errors import Invalid, NotFound
 from services.kit.messaging import event_handler
@@ -31,7 +32,7 @@ STEP_NEWS = "stadtdialog.events.news.noted.v1"  # a next step of an idea done
 COMMENT_POSTED = "stadtdialog.dialogue.comment.posted.v1"
 # News that followers of the whole city get too (comments only reach the thing's followers).
 CITY_WIDE = ("idea_status", "next_step_done", "talk_cancelled", "topic_published")
-LIST_LIMIT = 50
+NOTHING_TO_FOLLOW = "Nothing to follow with this id in this city."
 
 
 class FollowHandlers(DialogueBase):
@@ -47,7 +48,7 @@ class FollowHandlers(DialogueBase):
         model = {"idea": Idea, "talk": Talk, "topic": Topic}[kind]
         doc = model.scoped(city, id=target_id).first() if _oid(target_id) else None
         if doc is None or getattr(doc, "hidden", False):
-            raise NotFound("Not found.")
+            raise NotFound(NOTHING_TO_FOLLOW, {"target_id": [NOTHING_TO_FOLLOW]})
         return doc.title
 
     @rpc
@@ -55,8 +56,10 @@ class FollowHandlers(DialogueBase):
         """Start (``on``) or stop following; repeating either changes nothing."""
         user_id = self.caller.require_authenticated()
         target_id = city if target_kind == "city" else target_id
-        self._follow_target(city, target_kind, target_id)
         key = {"account_id": user_id, "city": city, "target_kind": target_kind}
+        # Stopping is always possible, also once the thing was hidden or removed.
+        if on or not Follow.objects(**key, target_id=target_id).first():
+            self._follow_target(city, target_kind, target_id)
         Follow.objects(**key, target_id=target_id).update_one(
             upsert=True, set__active=bool(on), set__automatic=False, set__at=_now()
         )
@@ -205,47 +208,3 @@ class FollowHandlers(DialogueBase):
         model = {"idea": Idea, "talk": Talk, "topic": Topic}.get(kind)
         doc = model.scoped(city, id=target_id).first() if model and _oid(target_id) else None
         return (doc.title if doc is not None else "")[:500]
-
-    # ------------------------------------------------------------------ the list
-    @rpc
-    def my_notifications(self) -> dict[str, Any]:
-        """The newest notifications of the signed-in person and how many are unread."""
-        user_id = self.caller.require_authenticated()
-        rows = Notification.objects(account_id=user_id).order_by("-at").limit(LIST_LIMIT)
-        items = [
-            {
-                "id": str(n.id),
-                "city": n.city,
-                "kind": n.kind,
-                "text": news_text(n.kind),
-                "title": n.title,
-                "detail": n.detail,
-                "target_kind": n.target_kind,
-                "path": target_path(n.city, n.target_kind, n.target_id),
-                "at": _iso(n.at),
-                "read": n.read_at is not None,
-            }
-            for n in rows
-        ]
-        return {"items": items, "unread": self._unread(user_id)}
-
-    def _unread(self, user_id: str) -> int:
-        return Notification.objects(account_id=user_id, read_at=None).count()
-
-    @rpc
-    def unread_notifications(self) -> int:
-        """The header's count: one count on an index (account, read_at)."""
-        user_id = self.caller.user_id
-        return self._unread(user_id) if user_id else 0
-
-    @rpc
-    def mark_notifications_read(self, notification_id: str | None = None) -> dict[str, int]:
-        """Mark one notification (by id) or all of them read."""
-        user_id = self.caller.require_authenticated()
-        query: dict[str, Any] = {"account_id": user_id, "read_at": None}
-        if notification_id is not None:
-            if not _oid(notification_id):
-                raise NotFound("Notification not found.")
-            query["id"] = notification_id
-        Notification.objects(**query).update(set__read_at=_now())
-        return {"unread": self._unread(user_id)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from mongoengine import Document
+from mongoengine import Document, Q
 from nameko.timer import timer
 
 from services.dialogue.handlers.base import SERVICE, DialogueBase, _aware, _now
@@ -36,6 +36,7 @@ from services.dialogue.retention import (
     CHECK_EVERY_SECONDS,
     ended_before,
     forgotten_guest,
+    notification_cutoffs,
     retention_days,
 )
 from services.kit.consumer import idempotent
@@ -102,6 +103,34 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
         """Operator: apply the guest retention now (what the hourly timer does)."""
         self.caller.require_operator()
         return self._forget_guests()
+
+    @timer(interval=CHECK_EVERY_SECONDS)
+    def forget_old_notifications(self) -> None:
+        self._forget_old_notifications()
+
+    @rpc
+    def ops_forget_notifications(self) -> dict[str, int]:
+        """Operator: delete notifications past their retention now (what the hourly timer
+        does)."""
+        self.caller.require_operator()
+        return self._forget_old_notifications()
+
+    def _forget_old_notifications(self) -> dict[str, int]:
+        """Read notifications past ``STADTDIALOG_NOTIFICATION_READ_DAYS``, any past
+        ``STADTDIALOG_NOTIFICATION_MAX_DAYS``; with them their mail claims, and the digest
+        period keys older than the longest period (a day or week that never comes again)."""
+        read_before, any_before = notification_cutoffs(_now())
+        old = Notification.objects.filter(
+            Q(read_at__ne=None, at__lt=read_before) | Q(at__lt=any_before)
+        )
+        ids = [n.id for n in old.only("id")]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            Notification.objects(id__in=chunk).delete()
+            # Claims after their notifications: a mail pass that still lists one finds it gone.
+            self.db["notification_claims"].delete_many({"_id": {"$in": [str(i) for i in chunk]}})
+        periods = NotificationMail.objects(at__lt=any_before).delete()
+        return {"notifications": len(ids), "mail_periods": periods}
 
     def _talk_cities(self) -> list[str]:
         """Every city with talks: the explicit tenant list of a cross-city pass."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from playwright.sync_api import Page
+from raw_text_support import findings, page_text
 
 AXE = Path(__file__).resolve().parents[2] / "gateway" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -32,3 +33,9 @@ def fits_the_screen(page: Page) -> bool:
         "[document.documentElement.scrollWidth, window.innerWidth]"
     )
     return scroll_width <= min(inner_width, width or inner_width)
+
+
+def assert_no_raw_keys(page: Page, codes: frozenset[str] = frozenset()) -> None:
+    """No ``snake_case`` key, unfilled placeholder or one of ``codes`` in the page's text."""
+    text, _links = page_text(page.content())
+    assert findings(text, codes) == [], findings(text, codes)

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("STADTDIALOG_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 740}
@@ -44,3 +44,12 @@ def desktop(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, **TEST_CONTEXT)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """A page that asks several services may take longer than Playwright's 5 s default on a
+    busy two-core machine: that would fail the test, not the page."""
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)

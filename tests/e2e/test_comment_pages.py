@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from browser_support import assert_no_raw_keys
 from playwright.sync_api import Browser, Page, expect
-from raw_text_support import findings, page_text
 from test_dialogue_pages import Pages, _context, _person, _sign_in, _table_talk_city
 
 from services.kit.testing import wait_until
@@ -17,23 +17,11 @@ from services.kit.testing import wait_until
 REASON = "Werbung für ein Geschäft"
 
 
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=30_000)  # several service calls per page on a busy machine
-    yield
-    expect.set_options(timeout=5_000)
-
-
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
     context = _context(browser, phone=True)
     yield context.new_page()
     context.close()
-
-
-def _no_raw_keys(page: Page) -> None:
-    text, _links = page_text(page.content())
-    assert findings(text) == [], findings(text)
 
 
 def test_comment_reply_report_and_hide_on_a_phone(
@@ -67,7 +55,7 @@ def test_comment_reply_report_and_hide_on_a_phone(
     expect(comment).to_contain_text("Bitte auch <b>Schatten</b> unter Bäumen!")  # escaped
     comment_id = (comment.get_attribute("id") or "").removeprefix("kommentar-")
     pages.check(phone, "comment-posted")
-    _no_raw_keys(phone)
+    assert_no_raw_keys(phone)
 
     other = _context(browser, phone=True)
     neighbour = other.new_page()
@@ -107,7 +95,7 @@ def test_comment_reply_report_and_hide_on_a_phone(
     expect(hidden).not_to_contain_text("Schatten")
     expect(phone.locator(".comment-replies")).to_contain_text("Gute Idee, ich helfe mit.")
     pages.check(phone, "comment-hidden")
-    _no_raw_keys(phone)
+    assert_no_raw_keys(phone)
     phone.set_viewport_size({"width": 1366, "height": 900})
     pages.check(phone, "comment-hidden-wide")
 
@@ -126,7 +114,7 @@ def test_comment_reply_report_and_hide_on_a_phone(
     stop.click()
     phone.get_by_role("button", name="Thema folgen").click()
     expect(phone.get_by_text("Du folgst und bekommst Neuigkeiten")).to_be_visible()
-    _no_raw_keys(phone)
+    assert_no_raw_keys(phone)
     # Her mails also hold news of what she follows (a digest may come first): find the one.
     wait_until(
         lambda: [

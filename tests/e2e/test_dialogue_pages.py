@@ -35,15 +35,6 @@ def _context(browser: Browser, phone: bool) -> BrowserContext:
     return browser.new_context(viewport=DESKTOP, locale="de-DE", bypass_csp=True)
 
 
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    """A join or a documentation makes several service calls: on a busy machine a page may
-    take longer than Playwright's 5 s default, which would fail the test, not the page."""
-    expect.set_options(timeout=30_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
     context = _context(browser, phone=True)

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from browser_support import accessibility_violations, fits_the_screen
 from playwright.sync_api import Page, expect
 
@@ -20,13 +18,6 @@ from services.kit.testing import wait_until
 
 LOCAL = ZoneInfo("Europe/Berlin")
 PASSWORD = "Tischgespräch-42"
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=30_000)  # a busy two-core machine, not a slow page
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def _person(api) -> dict:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,14 +22,6 @@ from services.kit.testing import wait_until
 
 PASSWORD = "Tischgespräch-42"
 WIDE = {"width": 1366, "height": 900}
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    # Mein Bereich asks four services; on a busy two-core machine a page may take a while.
-    expect.set_options(timeout=30_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture

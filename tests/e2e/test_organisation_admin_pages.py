@@ -6,28 +6,13 @@ Every page: fits the phone, axe-core 0 serious/critical, no raw keys."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
+from browser_support import assert_no_raw_keys
 from playwright.sync_api import Page, expect
-from raw_text_support import findings, page_text
 from test_dialogue_pages import Pages, _person, _sign_in, _table_talk_city
 
 MEIER = "Familie <i>Meier</i>"  # markup in a name a person typed: shown as text
 REPAIR = "Reparaturinitiative Nord"
 CODES = frozenset({"association", "initiative", "support", "helper", "confirmed", "hidden"})
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=30_000)  # several service calls per page on a busy machine
-    yield
-    expect.set_options(timeout=5_000)
-
-
-def _no_raw_keys(page: Page) -> None:
-    text, _links = page_text(page.content())
-    assert findings(text, CODES) == [], findings(text, CODES)
 
 
 def _backing(api, slug: str, idea_id: str, name: str) -> None:  # noqa: ANN001
@@ -69,7 +54,7 @@ def test_an_admin_confirms_hides_and_shows_organisations_on_a_phone(
     expect(table.locator("tbody th", has_text=MEIER)).to_be_visible()
     assert table.locator("i").count() == 0  # the markup stayed text
     pages.check(phone, "organisationen")
-    _no_raw_keys(phone)
+    assert_no_raw_keys(phone, CODES)
 
     # Confirm the repair initiative.
     phone.get_by_role("button", name=f"{REPAIR} bestätigen").click()
@@ -82,7 +67,7 @@ def test_an_admin_confirms_hides_and_shows_organisations_on_a_phone(
     hide.click()
     expect(phone.locator("#fehler")).to_contain_text("Grund")
     pages.check(phone, "ausblenden-ohne-grund")
-    _no_raw_keys(phone)
+    assert_no_raw_keys(phone, CODES)
     family = phone.locator("section.kern-card", has_text="Familie")
     family.get_by_label("Grund für das Ausblenden").fill("Keine Organisation, ein Familienname.")
     phone.get_by_role("button", name=f"{MEIER} ausblenden").click()
@@ -90,7 +75,7 @@ def test_an_admin_confirms_hides_and_shows_organisations_on_a_phone(
     expect(table.locator("tbody tr", has_text="Familie")).to_contain_text("ausgeblendet")
     expect(phone.get_by_text("Keine Organisation, ein Familienname.")).to_be_visible()
     pages.check(phone, "ausgeblendet")
-    _no_raw_keys(phone)
+    assert_no_raw_keys(phone, CODES)
 
     # The idea page: the confirmed initiative, no family.
     phone.goto(f"{base}/stadt/{slug}/ideen/{idea['id']}")

@@ -5,29 +5,14 @@ and withdraws it. Every page: fits the phone, axe-core 0 serious/critical, no ra
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
+from browser_support import assert_no_raw_keys
 from playwright.sync_api import Browser, Page, expect
-from raw_text_support import findings, page_text
 from test_dialogue_pages import Pages, _context, _person, _sign_in, _table_talk_city
 
 from services.kit.testing import wait_until
 
 VEREIN = "Kiez <b>&</b> Verein"  # markup in a name a person typed: shown as text
 CODES = frozenset({"association", "initiative", "support", "helper", "confirmed"})
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=30_000)  # several service calls per page on a busy machine
-    yield
-    expect.set_options(timeout=5_000)
-
-
-def _no_raw_keys(page: Page) -> None:
-    text, _links = page_text(page.content())
-    assert findings(text, CODES) == [], findings(text, CODES)
 
 
 def _name_the_verein(page: Page, base: str, spelling: str, pages: Pages, shot: str) -> None:
@@ -39,7 +24,7 @@ def _name_the_verein(page: Page, base: str, spelling: str, pages: Pages, shot: s
     expect(page.get_by_text("Deine Organisation ist eingetragen.")).to_be_visible()
     expect(section.locator("strong", has_text=spelling)).to_be_visible()
     pages.check(page, shot)
-    _no_raw_keys(page)
+    assert_no_raw_keys(page, CODES)
 
 
 def test_support_an_idea_as_an_organisation_on_a_phone(
@@ -71,7 +56,7 @@ def test_support_an_idea_as_an_organisation_on_a_phone(
     assert orgs.locator("#organisationen-liste b").count() == 0  # the markup stayed text
     expect(orgs.locator("#organisationen-zahlen")).to_contain_text("Organisationen: 1 unterstützen")
     pages.check(phone, "idee-unterstuetzt")
-    _no_raw_keys(phone)
+    assert_no_raw_keys(phone, CODES)
     # Anyone (not signed in, on a desktop) sees the Verein on the idea's page.
     desktop.goto(idea_url)
     expect(desktop.locator("#organisationen-liste li")).to_contain_text(f"{VEREIN} (Verein)")
@@ -107,4 +92,4 @@ def test_support_an_idea_as_an_organisation_on_a_phone(
     phone.goto(f"{base}/stadt/{slug}/ergebnisse")
     expect(phone.get_by_text("Unterstützende Organisationen")).to_be_visible()
     pages.check(phone, "ergebnisse")
-    _no_raw_keys(phone)
+    assert_no_raw_keys(phone, CODES)

@@ -7,11 +7,9 @@ keys. (Comments under an idea and a topic: test_comment_pages.py.)"""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from english_support import german_left
 from playwright.sync_api import Browser, Page, expect
 from talk_time_support import begun
@@ -29,13 +27,6 @@ from scenarios_support import (  # noqa: E402
 )
 
 REASON = "Persönliche Angaben über Dritte"
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=30_000)  # several service calls per page on a busy machine
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def _published_scenario_and_documented_talk(api, cities, platform) -> dict:  # noqa: ANN001

@@ -4,21 +4,11 @@ empty, no-hit and hostile states read in German; axe-core finds nothing serious 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from playwright.sync_api import Browser, Page, expect
 from raw_text_support import findings, page_text
 from test_dialogue_pages import Pages, _context, _table_talk_city
 
 KEY_CODES = frozenset({"idea", "talk", "topic", "scenario", "comment", "proposed", "mobility"})
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=30_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def _readable(page: Page) -> None:

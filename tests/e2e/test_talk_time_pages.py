@@ -10,21 +10,12 @@ the stored start moved (``tests/talk_time_support.py``), as the clock would have
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 from talk_time_support import begun, ended
 from test_dialogue_pages import LOCAL, Pages, _local, _person, _sign_in, _table_talk_city
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=30_000)  # several service calls per page on a busy machine
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def _check(pages: Pages, page: Page, name: str) -> None:

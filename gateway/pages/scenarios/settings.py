@@ -113,7 +113,7 @@ def _consequences(project: dict[str, Any], body: dict[str, Any]) -> list[str]:
     ]:
         lines.append(
             _(
-                "Die schon gewählten %(n)s Schlüsselfaktoren bleiben gewählt, ihre "
+                "Die schon gewählten Schlüsselfaktoren (%(n)s) bleiben gewählt, ihre "
                 "Zukunftsprojektionen auch; wählt neu, wenn ihr dem neuen Vorschlag folgen wollt.",
                 n=done["key_factors"],
             )
@@ -121,15 +121,15 @@ def _consequences(project: dict[str, Any], body: dict[str, Any]) -> list[str]:
     if "aggregation" in changed and done["consistency_raters"]:
         lines.append(
             _(
-                "Die Konsistenzmatrix fasst die Bewertungen von %(n)s Personen neu zusammen; "
-                "ihre Bewertungen selbst bleiben.",
+                "Die Konsistenzmatrix fasst die Bewertungen neu zusammen (Bewertende: %(n)s); "
+                "die Bewertungen selbst bleiben.",
                 n=done["consistency_raters"],
             )
         )
     if changed and done["runs"]:
         lines.append(
             _(
-                "Die %(n)s bisherigen Berechnungen behalten ihre Ergebnisse; neue Berechnungen "
+                "Bisherige Berechnungen (%(n)s) behalten ihre Ergebnisse; neue Berechnungen "
                 "nutzen die neuen Einstellungen.",
                 n=done["runs"],
             )

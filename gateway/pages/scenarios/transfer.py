@@ -113,6 +113,7 @@ def _topic(slug: str, topic_id: str) -> dict:
 
 def _topic_form(slug: str, topic_id: str, status: int = 200, **extra: Any):
     """A topic not published (draft, in review, withdrawn) changed on a page of its own."""
+    _require_workspace(slug)
     t = _topic(slug, topic_id)
     if "form" not in extra:
         extra["form"] = {**t, "questions": "\n".join(t["questions"])}

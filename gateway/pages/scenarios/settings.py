@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from gateway.api.common import rpc
 from gateway.pages.rendering import page_errors
 from gateway.pages.scenarios.base import _act, _int_or_raw, _project, _roles, _workspace, bp
-from services.kit.errors import Forbidden, NotFound
+from services.kit.errors import DomainError, Forbidden, NotFound
 
 W = "/stadt/<slug>/szenarien/werkstatt"
 OPEN_PHASES = ("kickoff", "scenarios")  # when the service takes a change (update_project)
@@ -150,6 +150,10 @@ def project_settings(slug: str):
         body["key_factor_count"] = count
     consequences = _consequences(project, {**project, **body})
     if consequences and not request.form.get("bestaetigt"):
+        try:  # a refusal first, then the question
+            rpc("scenarios", "update_project", slug, body, True)
+        except DomainError as exc:
+            return _form_page(slug, exc.status, form=form, errors=page_errors(exc))
         return _workspace(
             slug,
             "workspace_confirm.html",

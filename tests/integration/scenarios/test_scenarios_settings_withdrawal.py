@@ -66,9 +66,13 @@ def test_settings_own_matrices_and_draft_topics_changed_on_the_pages(
     assert refused.status_code == 422, refused.text
     assert 'href="#title">Titel des Projekts</a>' in refused.text
     assert "Wir &lt;b&gt;rechnen&lt;/b&gt; neu" in refused.text and "<b>rechnen" not in refused.text
-    # a method setting changed while work depends on it: a confirmation first, nothing saved
-    changed = {**typed, "title": "Zukunft <2040>", "rank_by": "micmac", "aggregation": "min"}
-    changed["key_factor_count"] = "3"
+    # a method setting changed while work depends on it: a refusal before the question
+    changed = {**typed, "rank_by": "micmac", "aggregation": "min", "key_factor_count": "3"}
+    early = _post(fac, settings, changed)
+    assert early.status_code == 422 and 'href="#title">Titel des Projekts</a>' in early.text
+    assert 'id="rank_by-micmac" name="rank_by" value="micmac" checked' in early.text
+    # then a confirmation first, nothing saved
+    changed["title"] = "Zukunft <2040>"
     confirm = _post(fac, settings, changed)
     assert confirm.status_code == 200, confirm.text
     text = html.unescape(confirm.text)

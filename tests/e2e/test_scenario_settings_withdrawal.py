@@ -90,6 +90,7 @@ def test_settings_own_matrix_and_draft_topic_changed_on_the_pages(
     saved(page)
     expect(settings).to_contain_text("MICMAC")
     expect(settings).to_contain_text("Minimum")
+    _look(page, tmp_path, "overview-settings")
 
     # --- a member withdraws their own influence matrix, after the confirmation
     member = member_page

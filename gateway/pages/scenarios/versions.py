@@ -73,7 +73,7 @@ def _withdrawal_lines(kind: str, summary: dict[str, Any]) -> list[str]:
     return [
         _(
             "Deine Bewertungen in der %(matrix)s werden entfernt: %(cells)s zählen nicht mehr "
-            "für den Mittelwert der Gruppe und für neue Berechnungen.",
+            "für das Ergebnis der Gruppe und für neue Berechnungen.",
             matrix=dict(_kinds())[kind],
             cells=cells,
         ),

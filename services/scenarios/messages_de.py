@@ -142,6 +142,7 @@ GERMAN: dict[str, str] = {
     ),
     "Version not found.": "Diese Fassung der Matrix gibt es nicht.",
     "Unknown kind of matrix.": "Unbekannte Art von Matrix.",
+    "You have no ratings in this matrix.": "Du hast in dieser Matrix keine Bewertungen.",
     "Not a version of this project.": "Keine Fassung einer Matrix dieses Projekts.",
     "Criterion not found.": "Dieses Bewertungskriterium gibt es nicht.",
     "A criterion with this name already exists.": (

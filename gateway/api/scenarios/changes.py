@@ -92,6 +92,30 @@ def restore_rating_version(slug: str, version_id: str) -> Response:
     return json_response(rpc("scenarios", "restore_rating_version", slug, version_id))
 
 
+@bp.get(f"{BASE}/ratings/<kind>/mine")
+@documented(
+    "How many cells of my matrix count now: influence, consistency (pairs) or cross_impact "
+    "(working group, facilitators)",
+    TAG,
+    auth=True,
+    errors=(401, 403, 404, 422),
+)
+def my_rating_summary(slug: str, kind: str) -> Response:
+    return json_response(rpc("scenarios", "my_rating_summary", slug, kind))
+
+
+@bp.delete(f"{BASE}/ratings/<kind>/mine")
+@documented(
+    "Withdraw my whole matrix of this kind; its versions stay, a facilitator can restore one "
+    "(working group, facilitators; scenario phase)",
+    TAG,
+    auth=True,
+    errors=WRITE_ERRORS,
+)
+def withdraw_rating(slug: str, kind: str) -> Response:
+    return json_response(rpc("scenarios", "withdraw_rating", slug, kind))
+
+
 @bp.post(f"{BASE}/criteria")
 @documented(
     "Add an own assessment criterion of the city's project (facilitators)",

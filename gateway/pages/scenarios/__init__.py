@@ -34,6 +34,7 @@ from gateway.pages.scenarios import versions  # noqa: F401
 from gateway.pages.scenarios import sheets  # noqa: F401
 from gateway.pages.scenarios import council  # noqa: F401
 from gateway.pages.scenarios import project_file  # noqa: F401
+from gateway.pages.scenarios import settings  # noqa: F401
 
 # isort: on
 from gateway.pages.scenarios.base import bp

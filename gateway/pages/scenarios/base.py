@@ -124,6 +124,10 @@ def _settle_dispute(slug: str, method: str, page: Callable[..., Any], endpoint: 
 
 
 def _saved() -> str | None:
+    if request.args.get("zurueckgezogen"):  # a rater's matrix withdrawn (versions.py)
+        return _(
+            "Deine Bewertungen dieser Matrix sind zurückgezogen. Die Fassung bleibt aufbewahrt."
+        )
     return _("Gespeichert.") if request.args.get("ok") else None
 
 

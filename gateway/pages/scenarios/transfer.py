@@ -111,6 +111,73 @@ def _topic(slug: str, topic_id: str) -> dict:
     return rpc("scenarios", "get_topic", slug, topic_id)
 
 
+def _topic_form(slug: str, topic_id: str, status: int = 200, **extra: Any):
+    """A topic not published (draft, in review, withdrawn) changed on a page of its own."""
+    _require_workspace(slug)
+    t = _topic(slug, topic_id)
+    if "form" not in extra:
+        extra["form"] = {**t, "questions": "\n".join(t["questions"])}
+        extra["chosen"] = set(t["scenario_ids"])
+    published = [s for s in rpc("scenarios", "list_scenarios", slug) if s["status"] == "published"]
+    labels = {
+        "title": _("Titel des Themas"),
+        "guiding_question": _("Leitfrage"),
+        "description": _("Beschreibung"),
+        "questions": _("Fragen für die Tischgespräche"),
+    }
+    return _workspace(
+        slug,
+        "workspace_edit.html",
+        status,
+        heading=_("Vertiefungsthema bearbeiten"),
+        intro=_("Veröffentlichte Themen werden nicht geändert: zuerst zurückziehen."),
+        action=url_for("pages_scenarios.edit_topic", slug=slug, topic_id=topic_id),
+        back=url_for("pages_scenarios.transfer", slug=slug, _anchor=f"t-{topic_id}"),
+        fields=[
+            (
+                k,
+                label,
+                "text" if k in ("title", "guiding_question") else "textarea",
+                k in ("title", "guiding_question"),
+            )
+            for k, label in labels.items()
+        ],
+        hints={"questions": _("Eine Frage pro Zeile.")},
+        checks={
+            "name": "scenario_ids",
+            "legend": _("Zugehörige Szenarien"),
+            "options": [(s["id"], s["title"]) for s in published],
+        },
+        choices=None,
+        button=_("Änderungen speichern"),
+        error_fields={k: (label, k) for k, label in labels.items()},
+        **extra,
+    )
+
+
+@bp.route("/stadt/<slug>/transfer/themen/<topic_id>/bearbeiten", methods=["GET", "POST"])
+def edit_topic(slug: str, topic_id: str):
+    if request.method == "GET":
+        return _topic_form(slug, topic_id)
+    form = {k: request.form.get(k, "") for k in ("title", "guiding_question", "description")}
+    form["questions"] = request.form.get("questions", "")
+    chosen = request.form.getlist("scenario_ids")
+    body = {
+        "title": form["title"].strip(),
+        "guiding_question": form["guiding_question"].strip(),
+        "description": form["description"].strip(),
+        "scenario_ids": chosen,
+        "questions": [q.strip() for q in form["questions"].splitlines() if q.strip()],
+    }
+    return _act(
+        lambda: rpc("scenarios", "update_topic", slug, topic_id, body),
+        lambda exc: _topic_form(
+            slug, topic_id, exc.status, form=form, chosen=set(chosen), errors=page_errors(exc)
+        ),
+        url_for("pages_scenarios.transfer", slug=slug, ok=1, _anchor=f"t-{topic_id}"),
+    )
+
+
 @bp.get("/stadt/<slug>/transfer/themen/<topic_id>/veroeffentlichen")
 def confirm_publish_topic(slug: str, topic_id: str):
     """What publishing a topic does, before the facilitator does it (POST: ``topic_step``)."""

@@ -24,11 +24,20 @@ from gateway.pages.scenarios.base import (
     bp,
 )
 from gateway.pages.scenarios.changes import _factor_labels
+from gateway.pages.scenarios.settings import OPEN_PHASES, setting_choices
 
 
 # ------------------------------------------------------------------ workspace: project
 def _overview(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
-    return _workspace(slug, "workspace.html", status, project=_project(slug), **extra)
+    return _workspace(
+        slug,
+        "workspace.html",
+        status,
+        project=_project(slug),
+        choices=setting_choices(),
+        open_phases=OPEN_PHASES,
+        **extra,
+    )
 
 
 @bp.get("/stadt/<slug>/szenarien/werkstatt")

@@ -69,10 +69,16 @@ class ProjectHandlers(ScenariosBase):
         return {**views.project(project, overview), "phase": phase}
 
     @rpc
-    def update_project(self, city: str, data: dict[str, Any]) -> dict[str, Any]:
+    def update_project(
+        self, city: str, data: dict[str, Any], check_only: bool = False
+    ) -> dict[str, Any]:
+        """``check_only``: refuse as a change would, change nothing (the settings page asks
+        before it shows a confirmation, so an error is shown before the question)."""
         self._require(city, FACILITATOR, "kickoff", "scenarios")
         project = self._project(city)
         values = load(ProjectUpdateSchema(), data)
+        if check_only:
+            return self.get_project(city)
         for key, value in values.items():
             setattr(project, key, value)
         project.save()

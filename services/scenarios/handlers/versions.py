@@ -1,13 +1,15 @@
 """Versions of the rating matrices: every save of a rater's matrix is kept (who, when); a
-facilitator lists them and restores one, which saves it again as a new version."""
+facilitator lists them and restores one, which saves it again as a new version. A rater may
+withdraw their own matrix altogether: it stops counting, its versions stay restorable."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from services.kit.errors import NotFound
 from services.kit.rpc import rpc
 from services.scenarios import views
-from services.scenarios.handlers.base import FACILITATOR, ScenariosBase, _invalid
+from services.scenarios.handlers.base import EDITORS, FACILITATOR, ScenariosBase, _invalid
 from services.scenarios.models import (
     RATING_KINDS,
     ConsistencyRating,
@@ -21,6 +23,12 @@ _MODELS: dict[str, tuple[type, str]] = {
     "influence": (InfluenceRating, "factor_ids"),
     "consistency": (ConsistencyRating, "projection_ids"),
     "cross_impact": (CrossImpactRating, "projection_ids"),
+}
+# kind → the rater's own matrix as the rating page shows it (its "progress" counts the cells)
+_MINE = {
+    "influence": "my_influence_rating",
+    "consistency": "my_consistency_rating",
+    "cross_impact": "my_cross_impact_rating",
 }
 LISTED = 200  # the newest versions shown; older ones stay stored
 
@@ -79,3 +87,40 @@ class VersionHandlers(ScenariosBase):
             **{ids_field: list(version.ids), "values": list(version.values)},
         )
         return self.rating_versions(city, version.kind)[0]
+
+    def _my_rating(self, city: str, kind: str) -> tuple[Any, dict[str, Any]]:
+        """The caller's own rating document of ``kind`` and how many cells of it count now
+        (as the matrix page shows them); NotFound when they have none."""
+        user = self.caller.require_authenticated()
+        project = self._project(city)
+        model, _ids = _MODELS[self._kind(kind)]
+        rating = model.scoped(city, project_id=str(project.id), rater=user).first()
+        if rating is None:
+            raise NotFound("You have no ratings in this matrix.")
+        progress = getattr(self, _MINE[kind])(city)["progress"]
+        return rating, {"kind": kind, "judged": progress["judged"], "total": progress["total"]}
+
+    @rpc
+    def my_rating_summary(self, city: str, kind: str) -> dict[str, Any]:
+        """What withdrawing the caller's matrix would take away (for the confirmation)."""
+        self._require(city, EDITORS)
+        return self._my_rating(city, kind)[1]
+
+    @rpc
+    def withdraw_rating(self, city: str, kind: str) -> dict[str, Any]:
+        """The caller's whole matrix of ``kind`` stops counting (while ratings may change).
+        Its saved versions stay, the last one being this very state, so a facilitator can
+        restore it; the facilitator's settled values are theirs and stay too."""
+        self._require(city, EDITORS, "scenarios")
+        rating, summary = self._my_rating(city, kind)
+        project_id = rating.project_id
+        rating.delete()
+        # internal: which matrix lost a rater (no one's identity; the count for the checklist)
+        self.outbox.add(
+            "rating",
+            "withdrawn",
+            {"project_id": project_id, "kind": kind, "cells": summary["judged"]},
+            city=city,
+            subject=project_id,
+        )
+        return summary

@@ -20,9 +20,9 @@ class PublicListener:
     """A queue bound to ``stadtdialog.public`` before anything is published, like a third
     party's integration."""
 
-    def __init__(self, amqp_uri: str, routing_key: str) -> None:
+    def __init__(self, amqp_uri: str, routing_key: str, exchange: str = PUBLIC_EXCHANGE) -> None:
         self.connection = Connection(amqp_uri)
-        exchange = Exchange(PUBLIC_EXCHANGE, type="topic", durable=True)
+        exchange = Exchange(exchange, type="topic", durable=True)
         queue = Queue("", exchange=exchange, routing_key=routing_key, exclusive=True)
         self.bound = queue(self.connection.default_channel)
         self.bound.declare()
@@ -51,8 +51,9 @@ class PublicListener:
 def public_listener(platform):
     made: list[PublicListener] = []
 
-    def listen(routing_key: str) -> PublicListener:
-        listener = PublicListener(platform.infra.amqp_uri, routing_key)
+    def listen(routing_key: str, exchange: str = PUBLIC_EXCHANGE) -> PublicListener:
+        """``exchange``: e.g. ``scenarios.events`` for the service's internal facts."""
+        listener = PublicListener(platform.infra.amqp_uri, routing_key, exchange)
         made.append(listener)
         return listener
 

@@ -11,17 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from services.kit.phase_titles import PHASE_TITLES  # noqa: F401 - the phases' names, kept in the kit
+
 PHASES: tuple[str, ...] = ("kickoff", "scenarios", "transfer", "table_talks", "closing", "archived")
 WORKING_PHASES: tuple[str, ...] = PHASES[:-1]  # phases with a window and steps
 
-PHASE_TITLES: dict[str, tuple[str, str]] = {
-    "kickoff": ("Auftakt", "Kickoff"),
-    "scenarios": ("Szenarien", "Scenarios"),
-    "transfer": ("Transfer", "Transfer"),
-    "table_talks": ("Tischgespräche", "Table talks"),
-    "closing": ("Abschluss", "Closing"),
-    "archived": ("Archiviert", "Archived"),
-}
 
 # Tallies the default rules read (counts of public facts, see services/cities/tallies).
 TOPICS_PUBLISHED = "scenarios.topic.published"

@@ -31,6 +31,7 @@ from nameko.rpc import ServiceProxy
 
 from services.kit.errors import PhaseClosed
 from services.kit.messaging import event_handler
+from services.kit.phase_titles import english_title
 from services.kit.rpc_replies import TransientReplyListener
 
 CITY_CHANGED = "stadtdialog.cities.city.changed.v1"
@@ -68,7 +69,8 @@ def require_phase(state: dict[str, Any], *allowed: str) -> None:
         raise PhaseClosed(
             fields={
                 "phase": [
-                    f"The city is in phase {state['phase']}; this needs {' / '.join(allowed)}."
+                    f"The city is in phase {english_title(state['phase'])}; this needs "
+                    f"{' / '.join(english_title(phase) for phase in allowed)}."
                 ]
             }
         )

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from services.kit.messages_de import GERMAN as _KIT_MESSAGES
+from services.kit.phase_titles import PHASE_TITLES
 
 # marshmallow's default messages and the kit's own.
 _KIT_GERMAN: dict[str, str] = {
@@ -80,7 +81,7 @@ _KIT_GERMAN: dict[str, str] = {
         "Der Dienst erreicht seine Daten gerade nicht, bitte versuche es gleich noch einmal."
     ),
     "The city is in phase {phase}; this needs {allowed}.": (
-        "Die Stadt ist in der Phase {phase}; dafür braucht es {allowed}."
+        "Die Stadt ist in der Phase {phase}; dafür braucht es die Phase {allowed}."
     ),
     "The CSRF token is missing or wrong.": "Das CSRF-Token fehlt oder ist falsch.",
     "Page not found.": "Seite nicht gefunden.",
@@ -144,6 +145,15 @@ def register_message_source(source: Callable[[], Mapping[str, str]]) -> None:
         _sources.append(source)
 
 
+# Words a message names by their English title (a phase), in German; a list of them is
+# written with " / " between (require_phase).
+_TERMS: dict[str, str] = {english: german_title for german_title, english in PHASE_TITLES.values()}
+
+
+def _terms(value: str) -> str:
+    return " / ".join(_TERMS.get(part, part) for part in value.split(" / "))
+
+
 def german(message: str) -> str:
     """The German text of an English message, or the message itself if none is known."""
     while message not in _GERMAN and _sources:
@@ -153,5 +163,5 @@ def german(message: str) -> str:
     for pattern, template in _PATTERNS:
         match = pattern.match(message)
         if match:
-            return template.format(**match.groupdict())
+            return template.format(**{k: _terms(v) for k, v in match.groupdict().items()})
     return message

@@ -74,7 +74,7 @@ def test_require_phase_refuses_with_phase_closed_naming_the_phase() -> None:
         require_phase(state(phase="kickoff"), "table_talks")
     error = caught.value
     assert error.status == 409 and error.code == "phase_closed"
-    assert error.fields == {"phase": ["The city is in phase kickoff; this needs table_talks."]}
+    assert error.fields == {"phase": ["The city is in phase Kickoff; this needs Table talks."]}
     body = error.to_dict()["error"]
     assert body["code"] == "phase_closed"
     assert body["message"] == {
@@ -82,7 +82,7 @@ def test_require_phase_refuses_with_phase_closed_naming_the_phase() -> None:
         "en": "This is not possible in the city's current phase.",
     }
     assert body["fields"]["phase"]["de"] == [
-        "Die Stadt ist in der Phase kickoff; dafür braucht es table_talks."
+        "Die Stadt ist in der Phase Auftakt; dafür braucht es die Phase Tischgespräche."
     ]
     assert body["fields"]["phase"]["en"] == error.fields["phase"]
 
@@ -91,10 +91,13 @@ def test_require_phase_lists_every_allowed_phase() -> None:
     with pytest.raises(PhaseClosed) as caught:
         require_phase(state(phase="archived"), "table_talks", "closing")
     (message,) = caught.value.fields["phase"]
-    assert message == "The city is in phase archived; this needs table_talks / closing."
+    assert message == "The city is in phase Archived; this needs Table talks / Closing."
     german = caught.value.to_dict()["error"]["fields"]["phase"]["de"][0]
-    assert german.startswith("Die Stadt ist in der Phase archived; dafür braucht es ")
-    assert "table_talks" in german and "closing" in german
+    # Every phase by its German name, never its code (a person reads this at a form).
+    assert german == (
+        "Die Stadt ist in der Phase Archiviert; dafür braucht es die Phase Tischgespräche / "
+        "Abschluss."
+    )
 
 
 def test_view_require_phase_returns_the_state_or_refuses() -> None:

@@ -53,7 +53,7 @@ def test_hosts_prepare_within_the_configured_days_before_the_window() -> None:
     with pytest.raises(PhaseClosed) as refused:
         kind_to_create(later, False, NOW, 14)
     assert refused.value.fields == {
-        "phase": ["The city is in phase transfer; this needs table_talks."]
+        "phase": ["The city is in phase Transfer; this needs Table talks."]
     }
     assert kind_to_create(later, False, NOW, 30) == TABLE_TALK
     with pytest.raises(PhaseClosed):  # no planned window: no preparing

@@ -49,13 +49,20 @@ class Caller:
     operator: bool = False
     service: str | None = None  # the platform service making this call, if one does
     refused: str | None = None  # why the context that came with the call was not accepted
+    # The signed-in person's own account summary (name, address, mail choices), read by
+    # ``identity.authenticate`` with the roles: a service that names or mails the caller
+    # (a join) needs no call to identity for it. Absent in contexts built elsewhere.
+    summary: dict[str, Any] | None = None
 
     @property
     def authenticated(self) -> bool:
         return self.user_id is not None
 
     def to_context(self) -> dict[str, Any]:
-        return {"user_id": self.user_id, "roles": self.roles, "operator": self.operator}
+        context = {"user_id": self.user_id, "roles": self.roles, "operator": self.operator}
+        if self.summary is not None:
+            context["summary"] = self.summary
+        return context
 
     @classmethod
     def from_context(cls, data: dict[str, Any] | None) -> Caller:
@@ -65,6 +72,7 @@ class Caller:
             user_id=data.get("user_id"),
             roles={str(k): list(v) for k, v in (data.get("roles") or {}).items()},
             operator=bool(data.get("operator")),
+            summary=summary if isinstance(summary := data.get("summary"), dict) else None,
         )
 
     def has_role(self, city: str, *roles: str) -> bool:

@@ -133,6 +133,8 @@ class DialogueBase:
         the registration and the address for its mail; nameko makes a service instance per
         worker, so this cache lives as long as one request)."""
         known: dict[str, dict[str, Any] | None] = self.__dict__.setdefault("_accounts", {})
+        if account_id == self.caller.user_id and self.caller.summary is not None:
+            return self.caller.summary  # read with the sign-in check: no call to identity
         if account_id not in known:
             try:
                 known[account_id] = self.identity.account_summary(account_id)

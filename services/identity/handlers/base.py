@@ -44,6 +44,33 @@ def _dump(account: Account) -> dict[str, Any]:
     )
 
 
+# What ``account_summary`` answers, read alone (an account holds its roles, organisations, …).
+SUMMARY_FIELDS = (
+    "id",
+    "email",
+    "display_name",
+    "verified_at",
+    "locale",
+    "mail_off",
+    "notification_mail",
+)
+
+
+def summary_of(account: Account) -> dict[str, Any]:
+    """What other services need to name and mail an account (``account_summary``; for the
+    signed-in caller it also rides in the caller context, see ``authenticate``)."""
+    return {
+        "id": account.id,
+        "email": account.email,
+        "display_name": account.display_name,
+        "verified": account.verified_at is not None,
+        "locale": account.locale,
+        # Reminders and summaries the person switched off (services/kit/mail_choices.py).
+        "mail_off": list(account.mail_off or ()),
+        "notification_mail": account.notification_mail or DEFAULT_NOTIFICATION_MAIL,
+    }
+
+
 class IdentityBase:
     """Base of the handler mixins. The dependencies are nameko DependencyProviders on
     ``IdentityService``; here they are only annotated, so that each mixin reads typed. A helper

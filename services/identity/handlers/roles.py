@@ -7,11 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from services.identity.handlers.base import IdentityBase, _dump
+from services.identity.handlers.base import SUMMARY_FIELDS, IdentityBase, _dump, summary_of
 from services.identity.models import Account, RoleGrant
 from services.identity.schemas import RoleGrantSchema
 from services.kit.errors import Conflict, NotFound
-from services.kit.mail_choices import DEFAULT_NOTIFICATION_MAIL
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 
@@ -22,16 +21,6 @@ def _aware_iso(value: datetime | None) -> str | None:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
-# What ``account_summary`` answers, read alone (an account holds its roles, organisations, …).
-SUMMARY_FIELDS = (
-    "id",
-    "email",
-    "display_name",
-    "verified_at",
-    "locale",
-    "mail_off",
-    "notification_mail",
-)
 OWN_ADMIN_ROLE = "You cannot take your own city admin role; ask another city admin."
 
 
@@ -98,17 +87,7 @@ class RoleHandlers(IdentityBase):
     def account_summary(self, account_id: str) -> dict[str, Any]:
         self.caller.require_service()  # an address: for the platform's services only
         # Asked on every join and mail of the other services: only the fields answered.
-        account = self._account(account_id, SUMMARY_FIELDS)
-        return {
-            "id": account.id,
-            "email": account.email,
-            "display_name": account.display_name,
-            "verified": account.verified_at is not None,
-            "locale": account.locale,
-            # Reminders and summaries the person switched off (services/kit/mail_choices.py).
-            "mail_off": list(account.mail_off or ()),
-            "notification_mail": account.notification_mail or DEFAULT_NOTIFICATION_MAIL,
-        }
+        return summary_of(self._account(account_id, SUMMARY_FIELDS))
 
     @rpc
     def grant_role(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from services.identity.errors import LOCKED_MESSAGE, LoginLocked
-from services.identity.handlers.base import IdentityBase, _dump, _hasher
+from services.identity.handlers.base import SUMMARY_FIELDS, IdentityBase, _dump, _hasher, summary_of
 from services.identity.models import CALENDAR, SESSION_KINDS, Account, LoginFailure, Session
 from services.identity.schemas import LoginSchema, SessionEndSchema
 from services.identity.tokens import new_session_token, session_handle, session_key
@@ -114,13 +114,16 @@ class SessionHandlers(IdentityBase):
             raise Unauthenticated("The token is invalid or expired.")
         account = (
             Account.objects(id=session.account_id, deleted_at=None)
-            .only("id", "roles", "operator")
+            .only("roles", "operator", *SUMMARY_FIELDS)
             .first()
         )
         if account is None:
             raise Unauthenticated("The token is invalid or expired.")
         return Caller(
-            user_id=account.id, roles=account.roles_by_city(), operator=account.operator
+            user_id=account.id,
+            roles=account.roles_by_city(),
+            operator=account.operator,
+            summary=summary_of(account),
         ).to_context()
 
     @rpc

@@ -37,6 +37,16 @@ def test_missing_context_is_the_anonymous_caller(data):
     assert not caller.operator
 
 
+def test_the_callers_own_summary_rides_along_only_when_given():
+    summary = {"id": "u-1", "email": "a@example.org", "display_name": "Anna", "locale": "de"}
+    caller = Caller(user_id="u-1", summary=summary)
+    data = json.loads(json.dumps(caller.to_context()))
+    assert Caller.from_context(data).summary == summary
+    # Contexts built without it (tests, timers) carry no key, and a malformed one is dropped.
+    assert "summary" not in ADMIN_IN_KOELN.to_context()
+    assert Caller.from_context({"user_id": "u-1", "summary": "a@example.org"}).summary is None
+
+
 def test_from_context_normalises_types():
     caller = Caller.from_context({"user_id": "u-2", "roles": {"koeln": ("citizen",)}})
     assert caller.roles == {"koeln": ["citizen"]}

@@ -25,6 +25,7 @@ from nameko.standalone.events import get_event_exchange
 
 from gateway.auth import PAGE_SESSION_KEY
 from services.kit import cloudevents
+from services.kit.city_state import CITY_COUNTED
 from services.kit.outbox import public_exchange
 
 log = logging.getLogger(__name__)
@@ -80,10 +81,13 @@ class PublicCache:
 
 def touches_cities(body: Any) -> bool:
     """Whether a fact may change a lasting entry: any fact of the cities service but one
-    that only moved its counts (``tallies_only``); anything unreadable counts as yes."""
+    that only moved its counts (``city.counted``; before catalogue 1.6.0 a ``city.changed``
+    with ``tallies_only``); anything unreadable counts as yes."""
     if not isinstance(body, dict):
         return True
     kind = body.get("type")
+    if kind == CITY_COUNTED:
+        return False  # only the counts moved
     if not isinstance(kind, str) or kind.startswith("stadtdialog.cities."):
         data = body.get("data")
         return not (isinstance(data, dict) and data.get("tallies_only") is True)

@@ -35,6 +35,8 @@ from services.kit.phase_titles import english_title
 from services.kit.rpc_replies import TransientReplyListener
 
 CITY_CHANGED = "stadtdialog.cities.city.changed.v1"
+# Only the counts of public facts moved: for readers of counts (the gateway), not services.
+CITY_COUNTED = "stadtdialog.cities.city.counted.v1"
 CACHE_SECONDS = 5.0
 
 

@@ -117,12 +117,11 @@ class CitiesBase:
         """Tell every service to drop its cached state of this city (internal fact).
 
         ``tallies_only``: only the counted facts moved (every registration, support, … does
-        that). The state the services cache holds no tallies, so they keep it; the gateway
-        empties its public cache on every fact of this service all the same."""
-        data: dict[str, object] = {"slug": city.id}
-        if tallies_only:
-            data["tallies_only"] = True
-        self.outbox.add("city", "changed", data, city=city.id, subject=city.id)
+        that): a ``city.counted`` instead. The services' cached state holds no tallies, so
+        they do not even receive it (they listen to ``city.changed`` only); the gateway, which
+        hears every fact of this service, empties its public pages for the new counts."""
+        action = "counted" if tallies_only else "changed"
+        self.outbox.add("city", action, {"slug": city.id}, city=city.id, subject=city.id)
 
     def _record_phase_change(
         self, city: City, previous: str, reason: str | None, override: str | None = None

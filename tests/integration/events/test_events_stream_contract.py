@@ -21,6 +21,7 @@ EXPECTED = {
     "stadtdialog.identity.role.revoked.v1",
     "stadtdialog.cities.city.created.v1",
     "stadtdialog.cities.city.changed.v1",
+    "stadtdialog.cities.city.counted.v1",
     "stadtdialog.cities.city.archived.v1",
     "stadtdialog.cities.phase.changed.v1",
     "stadtdialog.cities.step.completed.v1",

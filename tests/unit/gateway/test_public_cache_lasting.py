@@ -20,6 +20,7 @@ def test_which_facts_touch_the_cities_entries() -> None:
     assert not touches_cities(
         {"type": "stadtdialog.cities.city.changed.v1", "data": {"slug": "a", "tallies_only": True}}
     )
+    assert not touches_cities({"type": "stadtdialog.cities.city.counted.v1", "data": {"slug": "a"}})
     assert not touches_cities({"type": "stadtdialog.dialogue.registration.confirmed.v1"})
     # Whatever cannot be read empties everything.
     assert touches_cities("not an envelope")

@@ -10,10 +10,10 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from browser_support import assert_no_raw_keys
 from english_support import german_left
 from playwright.sync_api import Browser, Page, expect
 from talk_time_support import begun
-from test_comment_pages import _no_raw_keys
 from test_dialogue_pages import Pages, _context, _person, _sign_in
 
 from services.kit.testing import wait_until
@@ -98,7 +98,7 @@ def test_comments_on_a_scenario_and_a_documented_talk_on_a_phone(
     _reply(neighbour, on_scenario, "Ich auch, aber mit mehr Bussen.")
     expect(neighbour.get_by_role("heading", name="Kommentare (2)")).to_be_visible()
     pages.check(neighbour, "scenario-comments")
-    _no_raw_keys(neighbour)
+    assert_no_raw_keys(neighbour)
 
     # The documented talk's public summary: comment, reply, report.
     author.goto(urls["talk"])
@@ -126,7 +126,7 @@ def test_comments_on_a_scenario_and_a_documented_talk_on_a_phone(
     expect(hidden).not_to_contain_text("Frau Müller")
     expect(author.locator(".comment-replies")).to_contain_text("Schön, dass so viele kamen.")
     pages.check(author, "talk-comment-hidden")
-    _no_raw_keys(author)
+    assert_no_raw_keys(author)
 
     # Both pages in English (the other pages of comments: test_english_pages).
     for name, url in (("scenario", urls["scenario"]), ("talk", urls["talk"])):

@@ -303,10 +303,11 @@ def projection_profile(
             body.append(
                 f"<rect x='{x}' y='{y}' width='{cell_w - 4}' height='{row_h - 4}' "
                 f"fill='#0072B2' fill-opacity='{_fmt(0.08 + 0.8 * s)}' {stroke}>"
-                f"<title>{escape(str(p['title']))}: {s:.0%}</title></rect>"
+                f"<title>{escape(str(p['title']))}: {_percent(s)}</title></rect>"
             )
             fill = "#ffffff" if s > 0.55 else "#000000"
-            body.append(_text(x + 6, y + 17, _short(f"{s:.0%} {p['title']}", 22), 10, fill=fill))
+            # German percent ("67 %", as on the run page and in the tables), not "67%"
+            body.append(_text(x + 6, y + 17, _short(f"{_percent(s)} {p['title']}", 22), 10, fill=fill))
             if p["id"] in picked:
                 lines.append(f"{kf['title']}: {p['title']}")
     desc = "Kennzeichnende Projektionen: " + "; ".join(lines) if lines else title

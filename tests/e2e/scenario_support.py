@@ -40,6 +40,17 @@ def whole_labels(page: Page) -> list[str]:
     )
 
 
+def cut_analysis_heads(page: Page) -> list[str]:
+    """Column heads of the factors' key-figure table that lie beyond the right edge of its box
+    (empty: the whole table is seen without scrolling)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.ranking-compare thead th')].filter(e => {
+              const box = e.closest('.matrix-scroll').getBoundingClientRect();
+              return e.getBoundingClientRect().right > box.right + 1;
+            }).map(e => e.textContent.trim())"""
+    )
+
+
 def saved(page: Page) -> None:
     expect(page.get_by_text("Gespeichert.")).to_be_visible()
 

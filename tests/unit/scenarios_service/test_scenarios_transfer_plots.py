@@ -108,6 +108,8 @@ def test_plots_are_well_formed_deterministic_and_escape_text() -> None:
         ["p1"],
     )
     assert "Kennzeichnende Projektionen: Mobilität: Rad" in profile
+    cells = [t.text for t in _parse(profile).iter(f"{SVG}text")]
+    assert "75\u202f% Rad" in cells and "25\u202f% Auto" in cells  # German percent, not "75%"
     assert len(_parse(profile).findall(f"{SVG}rect")) == 3  # background and two cells
     folio = plots.portfolio_map(
         [

@@ -307,7 +307,9 @@ def projection_profile(
             )
             fill = "#ffffff" if s > 0.55 else "#000000"
             # German percent ("67 %", as on the run page and in the tables), not "67%"
-            body.append(_text(x + 6, y + 17, _short(f"{_percent(s)} {p['title']}", 22), 10, fill=fill))
+            body.append(
+                _text(x + 6, y + 17, _short(f"{_percent(s)} {p['title']}", 22), 10, fill=fill)
+            )
             if p["id"] in picked:
                 lines.append(f"{kf['title']}: {p['title']}")
     desc = "Kennzeichnende Projektionen: " + "; ".join(lines) if lines else title

@@ -100,7 +100,9 @@ def dendrogram(
         )
         # named in the title band, not beside the line: there it lay on the merges just above
         # the cut (a facilitator read "Schnitt" through the grey bars)
-        body.append(_text(width - right, 24, f"gestrichelt: Schnitt in {k} Rohszenarien", 11, "end"))
+        body.append(
+            _text(width - right, 24, f"gestrichelt: Schnitt in {k} Rohszenarien", 11, "end")
+        )
     # height axis on the left, in the Hamming share (0 = equal, 1 = all key factors differ)
     for i in range(5):
         h = top_h * i / 4

@@ -180,6 +180,12 @@ def test_a_whole_workshop_on_the_pages_with_two_raters(
     disputes = facilitator.locator("form.pair-form")
     expect(disputes).to_have_count(1)
     expect(disputes.locator(".rater-values strong")).to_have_count(2)
+    # each rater's value in the scale's words too, and so the choices to settle it
+    expect(disputes.locator(".rater-values")).to_contain_text("5 (stützen sich stark)")
+    expect(disputes.locator(".rater-values")).to_contain_text("1 (schließen sich aus)")
+    expect(disputes.get_by_label("Festgelegter Wert").locator("option[value='4']")).to_have_text(
+        "4 – passen"
+    )
     expect(disputes.get_by_label("Festgelegter Wert")).to_have_value("")
     expect(disputes).to_contain_text("Uneinigkeit 2,0")
     assert whole_labels(facilitator) == []

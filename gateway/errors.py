@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, redirect, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from gateway.form_targets import page_above
 from gateway.rpc import ServiceUnavailable
 from plugins.manager import german_messages as plugin_messages
 from services.cities.messages_de import GERMAN as CITIES_GERMAN
@@ -135,6 +136,13 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
         message = _HTTP_MESSAGES.get(status, "The request could not be processed.")
+        if status == 405 and request.method == "GET" and _wants_page():
+            # a form's own address reloaded or switched to English: to the page it lives on
+            above = page_above(app.url_map, request.path)
+            if above:
+                # only the language travels along: the rest of a query is nobody's business
+                lang = request.args.get("lang")
+                return redirect(f"{above}?lang={lang}" if lang in ("de", "en") else above, 303)
         if _wants_page():
             return _page(message, status)
         return _body(exc.name.lower().replace(" ", "_"), message, status)

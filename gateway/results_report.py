@@ -107,8 +107,9 @@ def _plot(heading: str, svg: str, prefix: str) -> str:
 
 
 def _legend(scenarios: list[dict[str, Any]] | None) -> list[str]:
-    """Which scenario each marked point of the map is (R1, R2 …: the raw scenarios of the run
-    the latest published scenario was written from, the run the map is drawn of)."""
+    """Which scenario each marked point of the map is (1, 2 …: the raw scenarios of the run the
+    latest published scenario was written from, the run the map is drawn of). The map's large
+    points carry the bare number; the legend said "R1", a name found nowhere on the map."""
     published = [s for s in scenarios or [] if s.get("status", "published") == "published"]
     published = [s for s in published if s.get("run_id")]  # imported ones are not on the map
     if not published:
@@ -119,7 +120,7 @@ def _legend(scenarios: list[dict[str, Any]] | None) -> list[str]:
         for s in published
         if s.get("run_id") == latest.get("run_id") and s.get("cluster") is not None
     )
-    items = "".join(f"<li>R{n}: {html.escape(title)}</li>" for n, title in named)
+    items = "".join(f"<li>Punkt {n}: {html.escape(title)}</li>" for n, title in named)
     return [
         f"<p class='legend'>Die markierten Punkte der Karte:</p><ul class='legend'>{items}</ul>"
     ]

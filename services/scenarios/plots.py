@@ -17,6 +17,7 @@ distinguishable for the common colour-vision deficiencies (Okabe–Ito palette).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
@@ -84,16 +85,38 @@ def _document(title: str, desc: str, body: list[str], width: int = W, height: in
     )
 
 
+def nice_ticks(lo: float, hi: float, about: int = 5) -> list[float]:
+    """Tick values between ``lo`` and ``hi`` at a round step (1, 2, 2.5 or 5 times a power of
+    ten): the step whose number of ticks comes closest to ``about``, as a reader would mark an
+    axis by hand."""
+    if hi - lo <= 0:
+        return [lo]
+
+    def at(step: float) -> list[float]:
+        first = math.ceil(lo / step - 1e-9) * step
+        count = int(math.floor((hi - first) / step + 1e-9)) + 1
+        return [round(first + k * step, 10) + 0.0 for k in range(count)]  # + 0.0: no "−0"
+
+    e = math.floor(math.log10((hi - lo) / about))
+    steps = [m * 10.0**p for p in (e - 1, e, e + 1) for m in (1, 2, 2.5, 5)]
+    return at(min(steps, key=lambda step: (abs(len(at(step)) - about), -step)))
+
+
 class _Axes:
     """Linear mapping of data coordinates into the plot area, with a little margin."""
 
-    def __init__(self, xs: Sequence[float], ys: Sequence[float], pad: float = 0.08) -> None:
+    def __init__(
+        self, xs: Sequence[float], ys: Sequence[float], pad: float = 0.08, floor: bool = False
+    ) -> None:
+        """``floor``: the values cannot be negative (sums), so the margin stops at 0."""
+
         def bounds(values: Sequence[float]) -> tuple[float, float]:
             lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
             if hi - lo < 1e-12:
                 lo, hi = lo - 1.0, hi + 1.0
             span = hi - lo
-            return lo - pad * span, hi + pad * span
+            low = lo - pad * span
+            return (max(low, 0.0) if floor and lo >= 0 else low), hi + pad * span
 
         self.x0, self.x1 = bounds(xs)
         self.y0, self.y1 = bounds(ys)
@@ -123,10 +146,11 @@ class _Axes:
             ),
         ]
         if ticks:
-            xs = at or [self.x0 + k * (self.x1 - self.x0) / 4 for k in range(5)]
-            ys = at or [self.y0 + k * (self.y1 - self.y0) / 4 for k in range(5)]
-            for xv, yv in zip(xs, ys, strict=True):
+            # round steps inside the box (0, 5, 10 …), not its edges: the edges' values
+            # (11,14 or −1,58 for a sum that cannot be negative) read as data
+            for xv in at or nice_ticks(self.x0, self.x1):
                 out.append(_text(self.px(xv), H - BOTTOM + 16, _german(xv), 10, "middle"))
+            for yv in at or nice_ticks(self.y0, self.y1):
                 out.append(_text(LEFT - 6, self.py(yv) + 4, _german(yv), 10, "end"))
         return out
 
@@ -183,7 +207,7 @@ def system_grid(
     points on (nearly) the same spot share one label ("3, 7") instead of overlapping."""
     xs = [float(f["active_sum"]) for f in factors] + [active_threshold]
     ys = [float(f["passive_sum"]) for f in factors] + [passive_threshold]
-    ax = _Axes(xs, ys)
+    ax = _Axes(xs, ys, floor=True)  # sums of ratings 0–3: never below 0
     body = ax.frame(
         "Wie stark der Faktor andere beeinflusst (Aktivsumme)",
         "Wie stark er von anderen beeinflusst wird (Passivsumme)",
@@ -303,10 +327,13 @@ def projection_profile(
             body.append(
                 f"<rect x='{x}' y='{y}' width='{cell_w - 4}' height='{row_h - 4}' "
                 f"fill='#0072B2' fill-opacity='{_fmt(0.08 + 0.8 * s)}' {stroke}>"
-                f"<title>{escape(str(p['title']))}: {s:.0%}</title></rect>"
+                f"<title>{escape(str(p['title']))}: {_percent(s)}</title></rect>"
             )
             fill = "#ffffff" if s > 0.55 else "#000000"
-            body.append(_text(x + 6, y + 17, _short(f"{s:.0%} {p['title']}", 22), 10, fill=fill))
+            # German percent ("67 %", as on the run page and in the tables), not "67%"
+            body.append(
+                _text(x + 6, y + 17, _short(f"{_percent(s)} {p['title']}", 22), 10, fill=fill)
+            )
             if p["id"] in picked:
                 lines.append(f"{kf['title']}: {p['title']}")
     desc = "Kennzeichnende Projektionen: " + "; ".join(lines) if lines else title

@@ -98,7 +98,11 @@ def dendrogram(
             f"<line x1='{left}' y1='{_fmt(py(cut))}' x2='{width - right}' y2='{_fmt(py(cut))}' "
             "stroke='#000000' stroke-dasharray='6 4'/>"
         )
-        body.append(_text(width - right, py(cut) - 6, f"Schnitt: {k} Rohszenarien", 11, "end"))
+        # named in the title band, not beside the line: there it lay on the merges just above
+        # the cut (a facilitator read "Schnitt" through the grey bars)
+        body.append(
+            _text(width - right, 24, f"gestrichelt: Schnitt in {k} Rohszenarien", 11, "end")
+        )
     # height axis on the left, in the Hamming share (0 = equal, 1 = all key factors differ)
     for i in range(5):
         h = top_h * i / 4

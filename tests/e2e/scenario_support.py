@@ -32,11 +32,24 @@ def look(page: Page, shots: Path, name: str) -> None:
 
 
 def whole_labels(page: Page) -> list[str]:
-    """Matrix column heads and key-factor block titles cut off in their box (empty: none)."""
+    """Matrix column heads, row heads and key-factor block titles cut off in their box (empty:
+    none)."""
     return page.evaluate(
-        """() => [...document.querySelectorAll('.matrix .col-label, .matrix-blocks .block-title')]
+        """() => [...document.querySelectorAll(
+              '.matrix .col-label, .matrix-blocks .block-title, .matrix th.row-head')]
             .filter(e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1)
             .map(e => e.textContent.trim())"""
+    )
+
+
+def cut_analysis_heads(page: Page) -> list[str]:
+    """Column heads of the factors' key-figure table that lie beyond the right edge of its box
+    (empty: the whole table is seen without scrolling)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.ranking-compare thead th')].filter(e => {
+              const box = e.closest('.matrix-scroll').getBoundingClientRect();
+              return e.getBoundingClientRect().right > box.right + 1;
+            }).map(e => e.textContent.trim())"""
     )
 
 

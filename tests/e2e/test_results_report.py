@@ -143,7 +143,7 @@ def test_the_report_pdf_from_the_results_page_covers_every_phase(
         expect(page.get_by_role("heading", level=1)).to_contain_text("Ergebnisse")
         expect(page.get_by_role("img", name="Szenariokarte")).to_have_count(1)
         expect(page.get_by_role("heading", name="Bewertungen der Szenarien")).to_be_visible()
-        expect(page.get_by_role("listitem").filter(has_text="R1: ")).to_have_count(1)
+        expect(page.get_by_role("listitem").filter(has_text="Punkt 1: ")).to_have_count(1)
         assert fits_the_screen(page), f"horizontal scrolling at {width} px"
         assert accessibility_violations(page) == [], page.url
         page.screenshot(path=str(tmp_path / f"report-{width}.png"), full_page=True)

@@ -103,6 +103,12 @@ def _printed(page: Page, tmp_path, name: str) -> None:
         for element in page.locator(hidden).all():
             expect(element).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # a rating matrix prints as values: no select keeps its box (the screen rule outranked it)
+    boxed = page.evaluate(
+        """() => [...document.querySelectorAll('.matrix-select')]
+            .filter(e => getComputedStyle(e).borderTopWidth !== '0px').length"""
+    )
+    assert boxed == 0
     page.screenshot(path=str(tmp_path / f"{name}-print.png"), full_page=True)
     pdf = page.pdf(path=str(tmp_path / f"{name}.pdf"), prefer_css_page_size=True)
     assert b"/MediaBox [0 0 841.9" in pdf  # A4 landscape, from the stylesheet's @page

@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from scenario_support import (
     activate,
+    cut_analysis_heads,
     enter_scenario_phase,
     fill_matrix,
     invite_facilitator,
@@ -142,6 +143,7 @@ def test_a_whole_workshop_on_the_pages_with_two_raters(
     expect(means).to_contain_text(re.compile(r"\d,5"))  # German decimals in the mean matrix
     expect(means).not_to_contain_text(re.compile(r"\d\.\d"))
     assert whole_labels(facilitator) == []
+    assert cut_analysis_heads(facilitator) == []  # "Rang indirekt (MICMAC)" was cut off
     look(facilitator, shots, "07-influence-facilitator")
     facilitator.get_by_role("button", name="Schlüsselfaktoren festlegen").click()
     saved(facilitator)
@@ -178,6 +180,12 @@ def test_a_whole_workshop_on_the_pages_with_two_raters(
     disputes = facilitator.locator("form.pair-form")
     expect(disputes).to_have_count(1)
     expect(disputes.locator(".rater-values strong")).to_have_count(2)
+    # each rater's value in the scale's words too, and so the choices to settle it
+    expect(disputes.locator(".rater-values")).to_contain_text("5 (stützen sich stark)")
+    expect(disputes.locator(".rater-values")).to_contain_text("1 (schließen sich aus)")
+    expect(disputes.get_by_label("Festgelegter Wert").locator("option[value='4']")).to_have_text(
+        "4 – passen"
+    )
     expect(disputes.get_by_label("Festgelegter Wert")).to_have_value("")
     expect(disputes).to_contain_text("Uneinigkeit 2,0")
     assert whole_labels(facilitator) == []

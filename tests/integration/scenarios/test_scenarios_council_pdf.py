@@ -86,7 +86,7 @@ def test_the_council_pdf_of_the_published_scenarios(scenario_city, tmp_path) -> 
     assert profile, "a scenario names its key factors' projections"
     for p in profile:
         assert p["factor_title"] in flat and p["title"] in flat
-    assert "R1:" in flat or "R2:" in flat  # the map's legend
+    assert "Punkt 1:" in flat or "Punkt 2:" in flat  # the map's legend: its points' numbers
     assert pages >= 3  # the comparison and map, then each scenario on a page of its own
     last = PdfReader(io.BytesIO(pdf.content)).pages[-1].extract_text()
     assert "Szenario 2: Stadt der kurzen Wege" in " ".join(last.split())

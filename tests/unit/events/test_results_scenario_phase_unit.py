@@ -87,7 +87,10 @@ def test_report_shows_the_scenarios_with_their_map_and_then_the_assessments() ->
     # two drawings in one page: their title ids do not collide
     assert "id='karte-t'" in page and "id='portfolio-t'" in page and "id='t'" not in page
     assert "prepare" not in page and "likelihood" not in page
-    legend = "<ul class='legend'><li>R1: Weite &lt;Stadt&gt;</li><li>R2: Die kurze Stadt</li></ul>"
+    legend = (  # the numbers the map's points carry, not "R1"
+        "<ul class='legend'><li>Punkt 1: Weite &lt;Stadt&gt;</li>"
+        "<li>Punkt 2: Die kurze Stadt</li></ul>"
+    )
     assert legend in page
     # on a phone: a viewport, and wide tables scroll in a region of their own
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page

@@ -73,3 +73,43 @@ def test_a_page_that_was_only_read_tries_again_by_itself(app) -> None:
     sent = client.post("/beschaeftigt", headers={"Accept-Language": "de-DE"})
     assert sent.status_code in (400, 503)  # without a CSRF token the form is refused first
     assert "Refresh" not in sent.headers
+
+
+def test_a_form_address_opened_by_get_leads_to_its_page_not_a_dead_end(app) -> None:
+    """A form's own address (where its errors are shown with the input kept) reloaded or
+    switched to English: the page the form lives on, not "Methode nicht erlaubt"."""
+    client = app.test_client()
+    w = "/stadt/musterstadt/szenarien/werkstatt"
+    for path, page in [
+        (f"{w}/einfluss/klaerung", f"{w}/einfluss"),
+        (f"{w}/konsistenz/import", f"{w}/konsistenz"),
+        (f"{w}/schluesselfaktoren", w),
+        (f"{w}/laeufe/0123456789abcdef01234567/erneut", f"{w}/laeufe/0123456789abcdef01234567"),
+    ]:
+        response = client.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["Location"] == page
+    english = client.get(f"{w}/einfluss/klaerung?lang=en&x=%0d%0aSet-Cookie:a")
+    assert english.headers["Location"] == f"{w}/einfluss?lang=en"  # only the language travels
+    # the API keeps its JSON answer
+    api = client.get("/api/v1/accessibility/reports/abc/answered")
+    assert api.status_code == 405 and api.is_json
+
+
+def test_page_above_walks_up_to_a_page_and_stops_before_the_start_page() -> None:
+    from werkzeug.routing import Map, Rule
+
+    from gateway.form_targets import page_above
+
+    url_map = Map(
+        [
+            Rule("/a", endpoint="a", methods=["GET"]),
+            Rule("/a/b/c", endpoint="c", methods=["POST"]),
+            Rule("/d/", endpoint="d", methods=["GET"]),
+            Rule("/x/y", endpoint="y", methods=["POST"]),
+        ]
+    )
+    assert page_above(url_map, "/a/b/c") == "/a"
+    assert page_above(url_map, "/d/e") == "/d/"
+    assert page_above(url_map, "/x/y") is None  # nothing but the start page above
+    assert page_above(url_map, "//evil.example/a/b") is None  # never a host, only local paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from services.scenarios import plots
@@ -108,6 +109,8 @@ def test_plots_are_well_formed_deterministic_and_escape_text() -> None:
         ["p1"],
     )
     assert "Kennzeichnende Projektionen: Mobilität: Rad" in profile
+    cells = [t.text for t in _parse(profile).iter(f"{SVG}text")]
+    assert "75\u202f% Rad" in cells and "25\u202f% Auto" in cells  # German percent, not "75%"
     assert len(_parse(profile).findall(f"{SVG}rect")) == 3  # background and two cells
     folio = plots.portfolio_map(
         [
@@ -116,3 +119,21 @@ def test_plots_are_well_formed_deterministic_and_escape_text() -> None:
         ]
     )
     assert len(_parse(folio).findall(f"{SVG}circle")) == 1
+
+
+def test_axis_ticks_are_round_steps_and_sums_never_go_below_zero() -> None:
+    """The system grid of a workshop read "−1,58 … 28,58" on its passive axis: its box edges
+    numbered, below zero for a sum of ratings. Now round steps inside the box, from 0."""
+    assert plots.nice_ticks(11.14, 16.36) == [12.0, 13.0, 14.0, 15.0, 16.0]
+    assert plots.nice_ticks(0.0, 28.58) == [0.0, 5.0, 10.0, 15.0, 20.0, 25.0]
+    assert plots.nice_ticks(-1.0, 1.0) == [-1.0, -0.5, 0.0, 0.5, 1.0]
+    factors = [
+        {"title": "Wohnkosten", "active_sum": 13.0, "passive_sum": 0.5, "role": "inert"},
+        {"title": "Einzelhandel", "active_sum": 12.5, "passive_sum": 26.5, "role": "reactive"},
+        {"title": "Zuzug", "active_sum": 16.0, "passive_sum": 11.5, "role": "active"},
+    ]
+    grid = _parse(plots.system_grid(factors, 13.8, 12.8))
+    numbers = [t.text for t in grid.iter(f"{SVG}text") if re.fullmatch(r"−?-?[\d,]+", t.text or "")]
+    ticks = [n for n in numbers if n not in {"1", "2", "3"}]  # the points' own numbers aside
+    assert ticks and not any(n.startswith(("-", "−")) for n in ticks)
+    assert all(float(n.replace(",", ".")) % 0.5 == 0 for n in ticks)  # round, not 11,14

@@ -20,6 +20,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Sequence
+from itertools import islice
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -92,7 +93,10 @@ def _read_csv(data: bytes) -> list[list[Cell]]:
     text = _decode(data)
     first = text.split("\n", 1)[0]
     delimiter = ";" if ";" in first else "\t" if "\t" in first else ","
-    return [row[:MAX_CELLS] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    # At most MAX_CELLS rows, as from an XLSX sheet: reading every row first let a 20 kB ZIP
+    # of 19 MB of line breaks cost the gateway 1.6 GB and 11 s before the cut.
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [row[:MAX_CELLS] for row in islice(rows, MAX_CELLS)]
 
 
 def _unpacked_size(data: bytes) -> int:

@@ -171,3 +171,20 @@ def test_the_project_as_csv_files_reads_back_as_the_workbook_does() -> None:
                 out.writestr(f"projekt/{name}", archive.read(name))  # a folder is fine
     with pytest.raises(ExchangeError, match="Das Blatt „Projektionen“ fehlt."):
         parse_project(kept.getvalue())
+
+
+def test_a_zip_of_endless_empty_rows_is_read_only_as_far_as_a_sheet_goes() -> None:
+    """A 20 kB ZIP held 19 MB of line breaks: every row was read before the cut (1.6 GB and
+    11 s in the gateway). Now at most MAX_CELLS rows are read, as from an XLSX sheet."""
+    from gateway.scenario_exchange import MAX_CELLS, _read_csv
+
+    assert len(_read_csv(b"a;b\n" + b"\n" * 1_000_000)) == MAX_CELLS
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("../../Projekt.csv", b"x;y\n" + b"\n" * (19 * 1024 * 1024))
+        archive.writestr("/etc/Faktoren.csv", b"x;y\n")
+    assert len(bomb.getvalue()) < 40_000
+    with pytest.raises(ExchangeError) as refused:  # names inside the archive are only names
+        parse_project(bomb.getvalue())
+    assert "Das Blatt „Einflussfaktoren“ fehlt." in refused.value.messages
+    assert "Das Blatt „Projekt“ fehlt." not in refused.value.messages

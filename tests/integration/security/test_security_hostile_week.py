@@ -141,3 +141,219 @@ def test_districts_of_a_city_are_changed_only_by_its_admins(
         token=town["admin"]["token"],
     )
     assert by_api.status_code in NOT_FOUND_OR_REFUSED, by_api.text
+
+
+# ---------------------------------------------------------------- project file import
+@pytest.fixture(scope="module")
+def workshop(api, cities, town) -> tuple[requests.Session, str]:
+    """The town's project, and its facilitator's page session."""
+    slug, admin = town["slug"], town["admin"]
+    made = api.post(f"/cities/{slug}/scenarios/project", {"title": "Zukunft"}, token=admin["token"])
+    assert made.status_code == 201, made.text
+    return _page_session(api, cities.person_with_role(slug, "facilitator", admin))
+
+
+def _zip(*members: tuple[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (k, (b"&lol%d;" % (k - 1) if k > 1 else b"&lol;") * 10)
+        for k in range(1, 10)
+    )
+    + b']><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    + b"<sheets><sheet name='&lol9;' sheetId='1'/></sheets></workbook>"
+)
+TYPES = (
+    b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
+    b'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+)
+EXTERNAL = (
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY ext SYSTEM "file:///etc/passwd">]>'
+    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"<sheets><sheet name='&ext;' sheetId='1'/></sheets></workbook>"
+)
+
+
+@pytest.mark.parametrize(
+    ("upload", "german"),
+    [
+        (_zip(("Projekt.csv", b"\0" * (21 * 1024 * 1024))), "zu groß für ein Projekt"),
+        (
+            _zip(("../../../tmp/Projekt.csv", b"Titel;x\n"), ("/etc/Faktoren.csv", b"a\n")),
+            "Das Blatt „Einflussfaktoren“ fehlt.",
+        ),
+        (_zip(("[Content_Types].xml", TYPES), ("xl/workbook.xml", LAUGHS)), "lässt sich weder"),
+        (_zip(("[Content_Types].xml", TYPES), ("xl/workbook.xml", EXTERNAL)), "lässt sich weder"),
+        (b"PK\x03\x04" + b"kaputt" * 100, "lässt sich weder"),
+        (b"=HYPERLINK(\"http://evil.example\")", "keine XLSX-Arbeitsmappe"),
+    ],
+    ids=["bomb", "traversal", "billion-laughs", "external-entity", "broken", "not-a-zip"],
+)
+def test_hostile_project_files_are_refused_in_german(
+    api, town, workshop, upload: bytes, german: str
+) -> None:
+    session, token = workshop
+    response = session.post(
+        f"{api.base}/stadt/{town['slug']}/szenarien/werkstatt/projekt/import",
+        data={"csrf_token": token},
+        files={"datei": ("../../projekt.xlsx", upload)},
+        timeout=120,
+        allow_redirects=False,
+    )
+    assert response.status_code in (413, 422), response.text[:300]
+    if response.status_code == 422:
+        assert german in response.text, response.text[-3000:]
+        assert "root:" not in response.text
+
+
+# ---------------------------------------------------------------- newsletter
+@pytest.mark.parametrize(
+    "token",
+    ["", "gefälscht", "a" * 100_000, "abc\x00def", "abc\r\nX-Evil: 1", "\u202eabc"],
+    ids=["empty", "forged", "100kB", "nul", "crlf", "rtl"],
+)
+def test_hostile_newsletter_tokens_answer_4xx(api, token: str) -> None:
+    for path in ("/newsletter/confirm", "/newsletter/unsubscribe"):
+        answer = api.post(path, {"token": token})
+        assert answer.status_code == 422, (path, answer.status_code, answer.text[:300])
+        assert answer.json()["error"]["message"]["de"]
+    page = requests.post(
+        f"{api.base}/newsletter/bestaetigen", data={"token": token, "csrf_token": "x"}, timeout=30
+    )
+    assert page.status_code == 400  # the confirmation page's form needs its CSRF token
+    one_click = requests.post(
+        f"{api.base}/mail/abbestellen",
+        params={"token": token},
+        data={"List-Unsubscribe": "One-Click"},
+        timeout=30,
+    )
+    assert one_click.status_code in (400, 414, 422), one_click.status_code
+    if one_click.status_code != 414:
+        assert "Abbestellen nicht möglich" in one_click.text
+    shown = requests.get(f"{api.base}/newsletter/bestaetigen", params={"token": token}, timeout=30)
+    assert shown.status_code in (200, 414) and "X-Evil" not in shown.headers
+
+
+def test_subscribing_reveals_nothing_about_an_address(api, town) -> None:
+    slug, email = town["slug"], f"leser-{uuid.uuid4().hex[:8]}@example.org"
+    first = api.post(f"/cities/{slug}/newsletter/subscriptions", {"email": email})
+    again = api.post(f"/cities/{slug}/newsletter/subscriptions", {"email": email})
+    fresh = api.post(
+        f"/cities/{slug}/newsletter/subscriptions", {"email": f"x{uuid.uuid4().hex[:6]}@ex.org"}
+    )
+    assert first.status_code == again.status_code == fresh.status_code == 202
+    assert first.json() == again.json() == fresh.json()
+    header = api.post(
+        f"/cities/{slug}/newsletter/subscriptions", {"email": "a@example.org\r\nBcc: b@ex.org"}
+    )
+    assert header.status_code == 422 and "email" in header.json()["error"]["fields"]
+
+
+def test_newsletter_admin_routes_refuse_others_and_other_cities(
+    api, town, other_town, admin_page
+) -> None:
+    slug, admin = town["slug"], town["admin"]
+    draft = api.post(
+        f"/cities/{slug}/newsletter/issues",
+        {"title": "Juni", "body": "<script>alert(1)</script> **fett**"},
+        token=admin["token"],
+    )
+    assert draft.status_code == 201, draft.text
+    issue_id = draft.json()["id"]
+    citizen = api.verified_login()
+    foreign_admin = other_town["admin"]
+    for who in (None, citizen, foreign_admin):
+        token = who["token"] if who else None
+        for method, path, body in (
+            ("get", f"/cities/{slug}/newsletter/issues", None),
+            ("put", f"/cities/{slug}/newsletter/issues/{issue_id}", {"title": "X", "body": "Y"}),
+            ("post", f"/cities/{slug}/newsletter/issues/{issue_id}/test-mail", None),
+            ("post", f"/cities/{slug}/newsletter/issues/{issue_id}/send", {"recipients": 0}),
+            ("get", f"/cities/{slug}/newsletter/recipients", None),
+        ):
+            call = getattr(api, method)
+            answer = call(path, body, token=token) if body is not None else call(path, token=token)
+            assert answer.status_code in (401, 403, 404), (method, path, answer.status_code)
+    # A draft is not shown to anyone but the city's admins, and not under another city.
+    assert api.get(f"/cities/{slug}/newsletter/issues/{issue_id}").status_code == 404
+    other = api.get(
+        f"/cities/{other_town['slug']}/newsletter/issues/{issue_id}", token=foreign_admin["token"]
+    )
+    assert other.status_code == 404
+    # The preview shows the markup as text; a title with a line break is refused by name.
+    session, csrf = admin_page
+    preview = session.get(f"{api.base}/stadt/{slug}/verwaltung/newsletter/{issue_id}/vorschau")
+    assert preview.status_code == 200 and "<script>alert(1)" not in preview.text
+    refused = session.post(
+        f"{api.base}/stadt/{slug}/verwaltung/newsletter/{issue_id}",
+        data={"csrf_token": csrf, "title": "Juni\r\nBcc: x@example.org", "body": "Text"},
+        timeout=30,
+    )
+    assert refused.status_code == 422 and "Darf keine Zeilenumbrüche enthalten." in refused.text
+
+
+# ---------------------------------------------------------------- search, follows, notifications
+@pytest.mark.parametrize(
+    "query",
+    ["<script>alert(1)</script>", "a" * 100_000, "\x00\r\n", "%ED%A0%80", "\u202eabc", "(.*)*$"],
+    ids=["markup", "100kB", "controls", "surrogate-bytes", "rtl", "regex"],
+)
+def test_hostile_search_queries_answer_without_a_500(api, town, query: str) -> None:
+    slug = town["slug"]
+    raw = query if query.startswith("%") else requests.utils.quote(query)
+    page = requests.get(f"{api.base}/stadt/{slug}/suche?q={raw}", timeout=30)
+    assert page.status_code in (200, 414), page.status_code
+    assert "<script>alert(1)" not in page.text
+    answer = requests.get(f"{api.url(f'/cities/{slug}/search')}?q={raw}", timeout=30)
+    assert answer.status_code in (200, 414, 422), (answer.status_code, answer.text[:300])
+    foreign = requests.get(f"{api.base}/stadt/nirgendwo-{uuid.uuid4().hex[:6]}/suche?q=a")
+    assert foreign.status_code == 404
+
+
+def test_notifications_and_follows_of_others_are_not_found(api, town) -> None:
+    anna = api.verified_login()
+    for bad in (str(ObjectId()), "x" * 5_000, "..%2F..%2Fadmin", "%00"):
+        answer = api.post(f"/me/notifications/{bad}/read", token=anna["token"])
+        assert answer.status_code in (404, 414), (bad, answer.status_code)
+    assert api.post(f"/me/notifications/{ObjectId()}/read").status_code == 401
+    assert api.get("/me/notifications").status_code == 401
+    for kind, target in (("idea", str(ObjectId())), ("admin", "x"), ("talk", "y" * 3_000)):
+        answer = api.put(f"/me/follows/{town['slug']}/{kind}/{target}", token=anna["token"])
+        assert answer.status_code in (404, 422), (kind, answer.status_code, answer.text[:200])
+    nowhere = api.put(f"/me/follows/nirgendwo-{uuid.uuid4().hex[:6]}", token=anna["token"])
+    assert nowhere.status_code == 404, nowhere.text
+
+
+def test_organisations_page_is_the_city_admins_only(api, town, other_town, admin_page) -> None:
+    session, csrf = admin_page
+    foreign = session.post(
+        f"{api.base}/stadt/{other_town['slug']}/verwaltung/organisationen/x",
+        data={"csrf_token": csrf, "act": "bestaetigen"},
+        timeout=30,
+    )
+    assert foreign.status_code in NOT_FOUND_OR_REFUSED
+    unknown = session.post(
+        f"{api.base}/stadt/{town['slug']}/verwaltung/organisationen/{'x' * 3000}",
+        data={"csrf_token": csrf, "act": "ausblenden", "reason": "Spam\x00"},
+        timeout=30,
+    )
+    assert unknown.status_code in (404, 422), unknown.status_code
+    citizen_session, citizen_csrf = _page_session(api, api.verified_login())
+    refused = citizen_session.post(
+        f"{api.base}/stadt/{town['slug']}/verwaltung/organisationen/x",
+        data={"csrf_token": citizen_csrf, "act": "bestaetigen"},
+        timeout=30,
+    )
+    assert refused.status_code in NOT_FOUND_OR_REFUSED
+    api_call = api.post(
+        f"/cities/{other_town['slug']}/organisations/x/confirm", token=town["admin"]["token"]
+    )
+    assert api_call.status_code in NOT_FOUND_OR_REFUSED

@@ -53,11 +53,20 @@ def admin_page(api, town) -> tuple[requests.Session, str]:
 
 # ---------------------------------------------------------------- district GeoJSON upload
 def _upload(api, session_token, slug: str, content: bytes, filename: str = "bezirke.geojson"):
+    """The form as a browser posts it, written by hand: requests would percent-encode a line
+    break in the file name, a hostile client sends it raw."""
     session, token = session_token
+    boundary = uuid.uuid4().hex
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="geojson"; '
+        f'filename="{filename}"\r\nContent-Type: application/geo+json\r\n\r\n'
+    ).encode("utf-8", "surrogatepass")
+    body += content + f"\r\n--{boundary}--\r\n".encode()
     return session.post(
         f"{api.base}/stadt/{slug}/verwaltung/stadtteile",
-        data={"csrf_token": token},
-        files={"geojson": (filename, content, "application/geo+json")},
+        data=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
         timeout=60,
     )
 
@@ -113,7 +122,7 @@ def test_markup_in_a_district_name_and_the_file_name_is_shown_as_text(
 ) -> None:
     name = "<script>alert(1)</script>"
     response = _upload(
-        api, admin_page, town["slug"], _collection(_square(name)), filename="<b>x</b>\r\n.json"
+        api, admin_page, town["slug"], _collection(_square(name)), filename="<b>x</b>.json"
     )
     assert response.status_code == 200, response.text[:300]
     shown = requests.get(f"{api.base}/stadt/{town['slug']}/stadtteile", timeout=30)
@@ -123,6 +132,17 @@ def test_markup_in_a_district_name_and_the_file_name_is_shown_as_text(
         f"{api.base}/stadt/{town['slug']}/verwaltung/stadtteile", timeout=30
     )
     assert "<b>x</b>" not in upload_page.text
+    # A raw line break in the file name: the form part is not read as a file at all.
+    broken = _upload(api, admin_page, town["slug"], _collection(_square("Mitte")), "a\r.json")
+    assert broken.status_code == 422 and "Bitte wähle eine GeoJSON-Datei." in broken.text
+    # A file name with NUL, ESC or a direction override is not kept (it was, and the public
+    # API handed it out); the upload itself is fine. A plain name is kept.
+    for hostile in ("bezirke\x00.json", "nosj.\u202eexe.json", "a\x1b[31m.json"):
+        sent = _upload(api, admin_page, town["slug"], _collection(_square("Mitte")), hostile)
+        assert sent.status_code == 200, (hostile, re.findall(r"<li>([^<]*)</li>", sent.text)[:3])
+        assert api.get(f"/cities/{town['slug']}/districts").json()["filename"] is None, hostile
+    _upload(api, admin_page, town["slug"], _collection(_square("Mitte")), filename="<i>a</i>.json")
+    assert api.get(f"/cities/{town['slug']}/districts").json()["filename"] == "<i>a</i>.json"
 
 
 def test_districts_of_a_city_are_changed_only_by_its_admins(
@@ -193,7 +213,7 @@ EXTERNAL = (
         (_zip(("[Content_Types].xml", TYPES), ("xl/workbook.xml", LAUGHS)), "lässt sich weder"),
         (_zip(("[Content_Types].xml", TYPES), ("xl/workbook.xml", EXTERNAL)), "lässt sich weder"),
         (b"PK\x03\x04" + b"kaputt" * 100, "lässt sich weder"),
-        (b"=HYPERLINK(\"http://evil.example\")", "keine XLSX-Arbeitsmappe"),
+        (b'=HYPERLINK("http://evil.example")', "keine XLSX-Arbeitsmappe"),
     ],
     ids=["bomb", "traversal", "billion-laughs", "external-entity", "broken", "not-a-zip"],
 )

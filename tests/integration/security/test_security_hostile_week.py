@@ -352,6 +352,20 @@ def test_notifications_and_follows_of_others_are_not_found(api, town) -> None:
     assert nowhere.status_code == 404, nowhere.text
 
 
+def test_a_nul_in_a_page_path_or_the_follow_form_is_not_found(api, town, admin_page) -> None:
+    session, csrf = admin_page
+    for path in ("/stadt/{slug}/newsletter/a%00b", "/stadt/{slug}/themen/a%00b", "/stadt/a%00b"):
+        page = session.get(f"{api.base}{path.format(slug=town['slug'])}", timeout=30)
+        assert page.status_code == 404 and "Nicht gefunden" in page.text, path
+    follow = session.post(
+        f"{api.base}/stadt/{town['slug']}/folgen",
+        data={"csrf_token": csrf, "target_kind": "topic", "target_id": "a\x00b", "on": "1"},
+        timeout=30,
+        allow_redirects=False,
+    )
+    assert follow.status_code == 404 and "Nicht gefunden" in follow.text
+
+
 def test_organisations_page_is_the_city_admins_only(api, town, other_town, admin_page) -> None:
     session, csrf = admin_page
     foreign = session.post(
@@ -377,3 +391,51 @@ def test_organisations_page_is_the_city_admins_only(api, town, other_town, admin
         f"/cities/{other_town['slug']}/organisations/x/confirm", token=town["admin"]["token"]
     )
     assert api_call.status_code in NOT_FOUND_OR_REFUSED
+
+
+@pytest.mark.parametrize("bad", ["a%00b", "%EF%BF%BF", "a%E2%80%AEb", "x" * 3000])
+def test_hostile_ids_in_the_new_routes_are_not_found(api, town, bad: str) -> None:
+    """A NUL reached a query as it was (Postgres under FerretDB refused it: a false 503)."""
+    slug, token = town["slug"], town["admin"]["token"]
+    for method, path in (
+        ("get", f"/cities/{slug}/comments/idea/{bad}"),
+        ("post", f"/cities/{slug}/comments/idea/{bad}"),
+        ("patch", f"/cities/{slug}/comments/{bad}"),
+        ("post", f"/cities/{slug}/comments/{bad}/report"),
+        ("post", f"/cities/{slug}/comments/{bad}/hide"),
+        ("get", f"/me/follows/{slug}/topic/{bad}"),
+        ("put", f"/me/follows/{slug}/topic/{bad}"),
+        ("delete", f"/me/follows/{slug}/idea/{bad}"),
+        ("put", f"/me/follows/{bad}"),
+        ("get", f"/cities/{slug}/newsletter/issues/{bad}"),
+        ("put", f"/cities/{slug}/newsletter/issues/{bad}"),
+        ("post", f"/cities/{slug}/newsletter/issues/{bad}/send"),
+        ("post", f"/cities/{slug}/organisations/{bad}/confirm"),
+        ("get", f"/cities/{bad}/newsletter/archive"),
+        ("get", f"/cities/{bad}/search?q=a"),
+    ):
+        body = {"body": "Hallo", "reason": "Spam", "title": "T", "recipients": 0}
+        if "newsletter/issues" in path and method == "put":
+            body = {"title": "T", "body": "B"}
+        elif "/send" in path:
+            body = {"recipients": 0}
+        elif "/report" in path or "/hide" in path:
+            body = {"reason": "Spam"}
+        elif method in ("post", "patch") and "comments" in path:
+            body = {"body": "Hallo"}
+        answer = requests.request(
+            method.upper(),
+            api.url(path),
+            json=body if method in ("post", "put", "patch") else None,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        if method == "get" and "/me/follows/" in path and "%00" not in bad:
+            assert answer.status_code == 200 and answer.json() == {"following": False}
+            continue  # whether I follow: no for anything unknown (only a NUL is no id)
+        assert answer.status_code in (400, 404, 409, 414, 422), (
+            method,
+            path[:80],
+            answer.status_code,
+            answer.text[:200],
+        )

@@ -439,3 +439,22 @@ def test_hostile_ids_in_the_new_routes_are_not_found(api, town, bad: str) -> Non
             answer.status_code,
             answer.text[:200],
         )
+
+
+@pytest.mark.parametrize("bad", ["a%00b", "%ED%A0%80", "x" * 5000])
+def test_hostile_query_values_in_the_new_pages_answer_without_a_5xx(api, town, bad) -> None:
+    slug = town["slug"]
+    for path in (
+        f"/stadt/{slug}/ideen?district={bad}",
+        f"/stadt/{slug}/tischgespraeche?district={bad}&topic={bad}&date={bad}",
+        f"/stadt/{slug}/stadtteile?zeigen={bad}",
+        f"/stadt/{slug}/suche?q={bad}&art={bad}&stand={bad}",
+        f"/api/v1/cities/{slug}/ideas?district={bad}",
+        f"/api/v1/cities/{slug}/search?q={bad}&kind={bad}&status={bad}",
+        f"/api/v1/me/notifications?page={bad}&per_page={bad}",
+        f"/mail/abbestellen?token={bad}",
+        f"/newsletter/bestaetigen?token={bad}",
+    ):
+        headers = {"Authorization": f"Bearer {town['admin']['token']}"}
+        answer = requests.get(f"{api.base}{path}", headers=headers, timeout=30)
+        assert answer.status_code < 500, (path[:90], answer.status_code, answer.text[:200])

@@ -283,7 +283,11 @@ def test_newsletter_admin_routes_refuse_others_and_other_cities(
     slug, admin = town["slug"], town["admin"]
     draft = api.post(
         f"/cities/{slug}/newsletter/issues",
-        {"title": "Juni", "body": "<script>alert(1)</script> **fett**"},
+        {
+            "title": "Juni",
+            "body": "<script>alert(1)</script> **fett** [klick](javascript:alert(1)) "
+            '<img src=x onerror="alert(1)"> [data](data:text/html;base64,PHNjcmlwdD4=)',
+        },
         token=admin["token"],
     )
     assert draft.status_code == 201, draft.text
@@ -312,6 +316,8 @@ def test_newsletter_admin_routes_refuse_others_and_other_cities(
     session, csrf = admin_page
     preview = session.get(f"{api.base}/stadt/{slug}/verwaltung/newsletter/{issue_id}/vorschau")
     assert preview.status_code == 200 and "<script>alert(1)" not in preview.text
+    assert 'href="javascript:' not in preview.text and "<img src=" not in preview.text
+    assert 'href="data:' not in preview.text and "<strong>fett</strong>" in preview.text
     refused = session.post(
         f"{api.base}/stadt/{slug}/verwaltung/newsletter/{issue_id}",
         data={"csrf_token": csrf, "title": "Juni\r\nBcc: x@example.org", "body": "Text"},

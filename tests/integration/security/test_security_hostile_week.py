@@ -464,3 +464,40 @@ def test_hostile_query_values_in_the_new_pages_answer_without_a_5xx(api, town, b
         headers = {"Authorization": f"Bearer {town['admin']['token']}"}
         answer = requests.get(f"{api.base}{path}", headers=headers, timeout=30)
         assert answer.status_code < 500, (path[:90], answer.status_code, answer.text[:200])
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("key_factor_count", "99999999999999999999999"),
+        ("key_factor_count", "３"),
+        ("influence_threshold", "<script>alert(1)</script>"),
+        ("aggregation", "min\x00"),
+        ("title", "Zukunft\r\nBcc: x@example.org"),
+        ("description", "x" * 100_000),
+    ],
+)
+def test_hostile_project_settings_are_refused_by_field(
+    api, town, other_town, workshop, field: str, value: str
+) -> None:
+    session, csrf = workshop
+    form = {"title": "Zukunft", "description": "", "influence_threshold": "median",
+            "rank_by": "micmac", "key_factor_count": "4", "aggregation": "min"}  # fmt: skip
+    url = "{base}/stadt/{slug}/szenarien/werkstatt/projekt/einstellungen"
+    answer = session.post(
+        url.format(base=api.base, slug=town["slug"]),
+        data={**form, field: value, "csrf_token": csrf, "bestaetigt": "1"},
+        timeout=30,
+        allow_redirects=False,
+    )
+    assert answer.status_code == 422, (field, answer.status_code)
+    assert "<script>alert(1)" not in answer.text
+    project = api.get(f"/cities/{town['slug']}/scenarios/project", token=town["admin"]["token"])
+    assert project.json()["title"] == "Zukunft"
+    foreign = session.post(
+        url.format(base=api.base, slug=other_town["slug"]),
+        data={**form, "csrf_token": csrf},
+        timeout=30,
+        allow_redirects=False,
+    )
+    assert foreign.status_code in NOT_FOUND_OR_REFUSED

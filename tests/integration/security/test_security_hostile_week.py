@@ -501,3 +501,38 @@ def test_hostile_project_settings_are_refused_by_field(
         allow_redirects=False,
     )
     assert foreign.status_code in NOT_FOUND_OR_REFUSED
+
+
+def test_newsletter_links_used_twice_late_or_after_unsubscribing(api, town) -> None:
+    """A confirmation link works twice with the same answer; an expired one is refused in
+    German; after unsubscribing (twice: the same answer) the confirmation link finds
+    nothing and nothing is sent to the address again."""
+    import time
+    from unittest import mock
+
+    from services.cities.newsletter import CONFIRM_TTL
+    from services.kit.config import load_settings
+    from services.kit.mail_choices import newsletter_unsubscribe_link, unsubscribe_tokens
+    from services.kit.tokens import SignedTokens
+
+    slug, email = town["slug"], f"leserin-{uuid.uuid4().hex[:8]}@example.org"
+    assert api.post(f"/cities/{slug}/newsletter/subscriptions", {"email": email}).ok
+    body = api.sink.wait_for(email)[0].get_body(("plain",)).get_content()
+    token = re.search(r"bestaetigen\?token=([\w.\-]+)", body).group(1)
+    first, second = (api.post("/newsletter/confirm", {"token": token}) for _ in range(2))
+    assert first.status_code == second.status_code == 200 and first.json() == second.json()
+
+    secret = load_settings().secret_key
+    claims = SignedTokens(secret, CONFIRM_TTL).read("newsletter-confirm", token)
+    with mock.patch("time.time", return_value=time.time() - CONFIRM_TTL - 60):
+        late = SignedTokens(secret, CONFIRM_TTL).sign("newsletter-confirm", claims)
+    expired = api.post("/newsletter/confirm", {"token": late})
+    assert expired.status_code == 422, expired.text
+    assert expired.json()["error"]["fields"]["token"]["de"] == ["Der Link ist abgelaufen."]
+
+    link = newsletter_unsubscribe_link(unsubscribe_tokens(secret), api.base, claims["r"])
+    for _ in range(2):
+        gone = requests.post(link, data={"List-Unsubscribe": "One-Click"}, timeout=30)
+        assert gone.status_code == 200 and "Du bekommst den Newsletter" in gone.text
+    again = api.post("/newsletter/confirm", {"token": token})
+    assert again.status_code == 404 and again.json()["error"]["message"]["de"]

@@ -188,3 +188,36 @@ def test_a_zip_of_endless_empty_rows_is_read_only_as_far_as_a_sheet_goes() -> No
         parse_project(bomb.getvalue())
     assert "Das Blatt „Einflussfaktoren“ fehlt." in refused.value.messages
     assert "Das Blatt „Projekt“ fehlt." not in refused.value.messages
+
+
+def test_an_xlsx_with_xml_entities_is_refused_unread() -> None:
+    """openpyxl reads uploads through defusedxml (a dependency for this): a DTD with entities
+    (billion laughs, an external file) is refused as a broken file, whatever expat is linked."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML
+    laughs = b'<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+    external = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+    for dtd, entity in ((laughs, b"&b;"), (external, b"&e;")):
+        book = io.BytesIO()
+        to_xlsx_bytes = to_xlsx(project_tables(*_views([[None, 1, 1], [1, None, 1], [1, 1, None]])))
+        with (
+            zipfile.ZipFile(io.BytesIO(to_xlsx_bytes)) as source,
+            zipfile.ZipFile(book, "w") as out,
+        ):
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename == "xl/workbook.xml":
+                    head, _, rest = data.partition(b"?>")
+                    data = (
+                        head
+                        + b"?>"
+                        + dtd
+                        + rest.replace(b'name="Projekt"', b'name="' + entity + b'"')
+                    )
+                out.writestr(info, data)
+        with pytest.raises(ExchangeError) as refused:
+            parse_project(book.getvalue())
+        assert refused.value.messages == [
+            "Die Datei lässt sich weder als XLSX-Arbeitsmappe noch als ZIP-Archiv lesen."
+        ]

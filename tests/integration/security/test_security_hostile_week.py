@@ -94,7 +94,7 @@ def test_deeply_nested_geojson_on_the_upload_page_is_a_german_422(
     content = b'{"type": "FeatureCollection", "features": ' + b"[" * depth + b"]" * depth + b"}"
     response = _upload(api, admin_page, town["slug"], content)
     assert response.status_code == 422, response.text[:300]
-    assert "zu tief verschachtelt (höchstens 64 Ebenen)" in response.text
+    assert "Die Datei ist zu tief verschachtelt (höchstens 64 Ebenen)." in response.text
 
 
 @pytest.mark.parametrize(

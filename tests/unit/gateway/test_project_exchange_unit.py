@@ -6,6 +6,7 @@ by sheet and row (nothing half read)."""
 from __future__ import annotations
 
 import io
+import tracemalloc
 import zipfile
 
 import pytest
@@ -179,6 +180,16 @@ def test_a_zip_of_endless_empty_rows_is_read_only_as_far_as_a_sheet_goes() -> No
     from gateway.scenario_exchange import MAX_CELLS, _read_csv
 
     assert len(_read_csv(b"a;b\n" + b"\n" * 1_000_000)) == MAX_CELLS
+    # One endless line of separators: a bounded row, and no list of millions of cells.
+    tracemalloc.start()
+    try:
+        wide = _read_csv(b"a;" + b";" * (19 * 1024 * 1024))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(wide) == 1 and len(wide[0]) == MAX_CELLS
+    assert peak < 80 * 1024 * 1024, f"{peak / 1e6:.0f} MB"
+    assert _read_csv(b'Titel;"Zwei\nZeilen";x\n') == [["Titel", "Zwei\nZeilen", "x"]]
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("../../Projekt.csv", b"x;y\n" + b"\n" * (19 * 1024 * 1024))

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import NotFound
 
 from gateway import assets, cache, health, metrics, security, sign_video
 from gateway.api import (
@@ -46,6 +47,7 @@ from gateway.rpc import RpcClient
 from services.kit.config import Settings, check_secret_key, load_settings
 from services.kit.context import CallerSeal
 from services.kit.correlation import valid_correlation_id
+from services.kit.text import unfit_for_an_id
 
 csrf = CSRFProtect()
 
@@ -116,6 +118,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         csrf.exempt(blueprint)
     # Security headers and the sign-in rate limit (wraps views: after every blueprint).
     security.install(app, settings.public_base_url)
+
+    @app.url_value_preprocessor
+    def plain_path_values(_endpoint: str | None, values: dict | None) -> None:
+        # An id in a path (``/comments/a%00b``) is never a text: one with a control
+        # character or a lone surrogate names nothing, before any service sees it.
+        if values and any(isinstance(v, str) and unfit_for_an_id(v) for v in values.values()):
+            raise NotFound()
 
     @app.before_request
     def correlation_id() -> None:

@@ -95,6 +95,10 @@ MAIL_ROUTES = (
     MailRoute("pages_events.invite"),
     MailRoute("api_accessibility.report_barrier", always_mails=True),
     MailRoute("pages_a11y.send_report", always_mails=True),
+    # Anyone may ask a city's newsletter for any address (the form is CSRF-exempt): without
+    # these, one client could spread confirmation mails over any number of addresses.
+    MailRoute("api_newsletter.subscribe"),
+    MailRoute("pages_newsletter.subscribe"),
 )
 MAIL_ENDPOINTS = tuple(route.endpoint for route in MAIL_ROUTES)
 

@@ -23,11 +23,11 @@ CITY = "/cities/<slug>/newsletter"
 @bp.post(f"{CITY}/subscriptions")
 @documented(
     "Ask for the newsletter (anyone): a confirmation mail follows; the same answer for every "
-    "address",
+    "address (limited per address and per client, as every request that mails)",
     TAG,
     body=NewsletterSubscribeSchema,
     status=202,
-    errors=(404, 409, 422),
+    errors=(404, 409, 422, 429),
 )
 def subscribe(slug: str) -> Response:
     return json_response(rpc("cities", "newsletter_subscribe", slug, json_body()), 202)

@@ -14,7 +14,8 @@ from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.next_path import safe_next
 from gateway.rpc import ServiceUnavailable
-from services.kit.errors import DomainError
+from services.kit.errors import DomainError, NotFound
+from services.kit.text import unfit_for_an_id
 
 bp = Blueprint("pages_follows", __name__)
 
@@ -57,6 +58,8 @@ def follow(slug: str) -> Response:
         return redirect(url_for("pages.login", next=back))
     kind = request.form.get("target_kind", "")
     target_id = request.form.get("target_id", "")
+    if unfit_for_an_id(kind) or unfit_for_an_id(target_id):  # a NUL reached the query: a 503
+        raise NotFound()
     on = request.form.get("on") == "1"
     # A refused follow (an unknown idea) is the error page's: 4xx with the reason in German.
     rpc("dialogue", "follow", slug, kind, target_id, on)

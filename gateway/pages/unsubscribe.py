@@ -62,14 +62,16 @@ def unsubscribe() -> tuple[str, int]:
     except DomainError as exc:
         return _failed(exc)
     if kind == NEWSLETTER:
-        return render(
-            "message.html",
-            title=_("Abbestellt"),
-            text=_(
+        # A second click (or a city gone since) finds no subscription: the same news, no city.
+        text = (
+            _(
                 "Du bekommst den Newsletter %(city)s nicht mehr. Deine Adresse ist gelöscht.",
-                city=left["city_name"] or "",
-            ),
+                city=left["city_name"],
+            )
+            if left["city_name"]
+            else _("Du bekommst diesen Newsletter nicht mehr. Deine Adresse ist gelöscht.")
         )
+        return render("message.html", title=_("Abbestellt"), text=text)
     return render(
         "message.html",
         title=_("Abbestellt"),

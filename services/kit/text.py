@@ -45,6 +45,15 @@ def has_lone_surrogate(text: str) -> bool:
     return _SURROGATE.search(text) is not None
 
 
+_NOT_IN_AN_ID = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def unfit_for_an_id(text: str) -> bool:
+    """A control character or a lone surrogate: no id, slug or key holds one, and a NUL
+    reached a query as it was (Postgres under FerretDB refuses it: a false 503)."""
+    return _NOT_IN_AN_ID.search(text) is not None
+
+
 def clean_text(
     text: str, *, multiline: bool = False, blank_ok: bool = True, required: bool = False
 ) -> str:

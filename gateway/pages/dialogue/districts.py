@@ -8,19 +8,19 @@ an address or a point.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import Response, redirect, request, url_for
+from flask import Response, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.district_map import LABEL_COLOURS, build_map
+from gateway.json_guard import MAX_DEPTH, nesting_depth
 from gateway.pages.dialogue.base import _city, bp
 from gateway.pages.rendering import page_errors, render
 from services.cities.districts import MAX_BYTES
-from services.kit.errors import DomainError, Forbidden, Unauthenticated
+from services.kit.errors import DomainError, Forbidden, Invalid, Unauthenticated
 
 MEASURES = ("gespraeche", "ideen")
 
@@ -106,10 +106,25 @@ def district_upload_save(slug: str) -> tuple[str, int] | Response:
         message = _("Die Datei ist größer als %(kb)s kB.", kb=MAX_BYTES // 1000)
         return _upload_page(slug, 422, errors=_file_error(message))
     try:
-        document = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and nesting_depth(text) > MAX_DEPTH:  # json.loads: RecursionError, a 500
+        message = _("Die Datei ist zu tief verschachtelt (höchstens %(limit)s Ebenen).",
+                    limit=MAX_DEPTH)  # fmt: skip
+        return _upload_page(slug, 422, errors=_file_error(message))
+    try:
+        if text is None:
+            raise ValueError("not UTF-8")
+        # The API's guarded reader: it names a lone surrogate (plain json.loads let it through).
+        document = current_app.json.loads(text)
+    except ValueError:
         message = _("Die Datei ist kein gültiges JSON (UTF-8).")
         return _upload_page(slug, 422, errors=_file_error(message))
+    except Invalid as exc:  # a lone surrogate: the reason, German
+        said = page_errors(exc)
+        messages = [m for texts in said["fields"].values() for m in texts] or [said["summary"]]
+        return _upload_page(slug, 422, errors=_file_error(messages[0]))
     try:
         rpc("cities", "put_districts", slug, document, upload.filename)
     except DomainError as exc:

@@ -11,13 +11,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from marshmallow import ValidationError
+
 from services.cities.districts import DistrictErrors, validate_districts
 from services.cities.handlers.base import ADMIN, CitiesBase, _iso, _now
 from services.cities.models import CityDistricts
 from services.kit.errors import Invalid
 from services.kit.rpc import rpc
+from services.kit.text import clean_text
 
 FIELD = "geojson"
+
+
+def _file_name(filename: Any) -> str | None:
+    """The uploaded file's name as shown (public), or None when it is no plain one-line text:
+    a browser sends what the file was called, so a hostile name (line breaks, NUL, U+202E
+    turning ``nepo.json`` around) costs the name, not the upload."""
+    if not isinstance(filename, str):
+        return None
+    try:
+        return clean_text(filename[:200]).strip() or None
+    except ValidationError:
+        return None
 
 
 class DistrictHandlers(CitiesBase):
@@ -38,7 +53,7 @@ class DistrictHandlers(CitiesBase):
         stored.city = city.id
         stored.names = names
         stored.districts = json.dumps(districts, separators=(",", ":"))
-        stored.filename = (filename or "")[:200] or None
+        stored.filename = _file_name(filename)
         stored.uploaded_by = self.caller.user_id
         stored.uploaded_at = _now()
         stored.save()

@@ -146,3 +146,12 @@ def test_mail_requests_are_limited_per_client(platform, api) -> None:
         assert _post(base, "/password-reset", {"email": _address()}).status_code == 202
     refused = _post(base, "/accounts/verify/resend", {"email": _address()})
     _assert_limited(refused, "_schema", "Zu viele E-Mails in kurzer Zeit von hier")
+    # A newsletter's confirmation mail shares the bucket (it had none: one client could ask
+    # any number of addresses to confirm, through the API or the CSRF-exempt page form).
+    newsletter = _post(base, "/cities/irgendwo/newsletter/subscriptions", {"email": _address()})
+    _assert_limited(newsletter, "_schema", "Zu viele E-Mails in kurzer Zeit von hier")
+    page = requests.post(
+        f"{base}/stadt/irgendwo/newsletter", data={"email": _address()}, timeout=30
+    )
+    assert page.status_code == 429 and "Zu viele E-Mails in kurzer Zeit" in page.text
+    assert int(page.headers["Retry-After"]) >= 1

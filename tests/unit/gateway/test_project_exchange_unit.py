@@ -6,6 +6,7 @@ by sheet and row (nothing half read)."""
 from __future__ import annotations
 
 import io
+import tracemalloc
 import zipfile
 
 import pytest
@@ -171,3 +172,63 @@ def test_the_project_as_csv_files_reads_back_as_the_workbook_does() -> None:
                 out.writestr(f"projekt/{name}", archive.read(name))  # a folder is fine
     with pytest.raises(ExchangeError, match="Das Blatt „Projektionen“ fehlt."):
         parse_project(kept.getvalue())
+
+
+def test_a_zip_of_endless_empty_rows_is_read_only_as_far_as_a_sheet_goes() -> None:
+    """A 20 kB ZIP held 19 MB of line breaks: every row was read before the cut (1.6 GB and
+    11 s in the gateway). Now at most MAX_CELLS rows are read, as from an XLSX sheet."""
+    from gateway.scenario_exchange import MAX_CELLS, _read_csv
+
+    assert len(_read_csv(b"a;b\n" + b"\n" * 1_000_000)) == MAX_CELLS
+    # One endless line of separators: a bounded row, and no list of millions of cells.
+    tracemalloc.start()
+    try:
+        wide = _read_csv(b"a;" + b";" * (19 * 1024 * 1024))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(wide) == 1 and len(wide[0]) == MAX_CELLS
+    assert peak < 80 * 1024 * 1024, f"{peak / 1e6:.0f} MB"
+    assert _read_csv(b'Titel;"Zwei\nZeilen";x\n') == [["Titel", "Zwei\nZeilen", "x"]]
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("../../Projekt.csv", b"x;y\n" + b"\n" * (19 * 1024 * 1024))
+        archive.writestr("/etc/Faktoren.csv", b"x;y\n")
+    assert len(bomb.getvalue()) < 40_000
+    with pytest.raises(ExchangeError) as refused:  # names inside the archive are only names
+        parse_project(bomb.getvalue())
+    assert "Das Blatt „Einflussfaktoren“ fehlt." in refused.value.messages
+    assert "Das Blatt „Projekt“ fehlt." not in refused.value.messages
+
+
+def test_an_xlsx_with_xml_entities_is_refused_unread() -> None:
+    """openpyxl reads uploads through defusedxml (a dependency for this): a DTD with entities
+    (billion laughs, an external file) is refused as a broken file, whatever expat is linked."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML
+    laughs = b'<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+    external = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+    for dtd, entity in ((laughs, b"&b;"), (external, b"&e;")):
+        book = io.BytesIO()
+        to_xlsx_bytes = to_xlsx(project_tables(*_views([[None, 1, 1], [1, None, 1], [1, 1, None]])))
+        with (
+            zipfile.ZipFile(io.BytesIO(to_xlsx_bytes)) as source,
+            zipfile.ZipFile(book, "w") as out,
+        ):
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename == "xl/workbook.xml":
+                    head, _, rest = data.partition(b"?>")
+                    data = (
+                        head
+                        + b"?>"
+                        + dtd
+                        + rest.replace(b'name="Projekt"', b'name="' + entity + b'"')
+                    )
+                out.writestr(info, data)
+        with pytest.raises(ExchangeError) as refused:
+            parse_project(book.getvalue())
+        assert refused.value.messages == [
+            "Die Datei lässt sich weder als XLSX-Arbeitsmappe noch als ZIP-Archiv lesen."
+        ]

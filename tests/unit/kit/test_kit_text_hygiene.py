@@ -165,3 +165,21 @@ def test_every_service_schema_refuses_control_characters_in_its_texts(name, sche
                 inner.deserialize(hostile)
             reason = str(caught.value)
             assert CONTROL in reason or LONE_SURROGATE in reason, f"{name}.{field_name}: {reason}"
+
+
+@pytest.mark.parametrize(
+    ("value", "unfit"),
+    [
+        ("65a1f0c2e4b0a1b2c3d4e5f6", False),
+        ("stadt-musterstadt", False),
+        ("Mühlbach \u202e", False),  # shown nowhere as an id; not the database's problem
+        ("a\x00b", True),
+        ("a\tb", True),
+        ("a\x7f", True),
+        ("a\ud800", True),
+    ],
+)
+def test_an_id_with_a_control_character_or_lone_surrogate_is_unfit(value: str, unfit: bool) -> None:
+    from services.kit.text import unfit_for_an_id
+
+    assert unfit_for_an_id(value) is unfit

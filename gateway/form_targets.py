@@ -12,12 +12,16 @@ from __future__ import annotations
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, RequestRedirect
 
+from services.kit.text import unfit_for_an_id
+
 
 def page_above(url_map: Map, path: str) -> str | None:
     """The nearest shorter path (one segment off at a time) that answers a GET; None when only
     the start page would do (then the plain error page with its link home stays)."""
     adapter = url_map.bind("localhost")
     segments = [s for s in path.split("/") if s]
+    if any(unfit_for_an_id(segment) for segment in segments):
+        return None  # a line break in a path segment: no page, and never into a header
     while len(segments) > 1:
         segments.pop()
         candidate = "/" + "/".join(segments)

@@ -119,11 +119,17 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text or "").lower())
 
 
-@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    # Only the word's first MAX_TERM_CHARS count: the cache is keyed on them, so a text of
+    # very long "words" cannot make the cache's keys grow with it.
+    return _stem_cut(word[:MAX_TERM_CHARS])
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem_cut(word: str) -> str:
     # Cached: a search scores up to 500 hits by stemming their texts again, and a city's
     # texts share a vocabulary of a few thousand words (bench/search.py: 220 → ~10 ms).
-    return _stemmer.stemWord(_fold_marks(word[:MAX_TERM_CHARS]))
+    return _stemmer.stemWord(_fold_marks(word))
 
 
 def terms(text: str) -> list[str]:

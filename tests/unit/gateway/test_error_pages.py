@@ -91,6 +91,9 @@ def test_a_form_address_opened_by_get_leads_to_its_page_not_a_dead_end(app) -> N
         assert response.headers["Location"] == page
     english = client.get(f"{w}/einfluss/klaerung?lang=en&x=%0d%0aSet-Cookie:a")
     assert english.headers["Location"] == f"{w}/einfluss?lang=en"  # only the language travels
+    # a line break in a path segment never goes into a Location header: the plain error page
+    broken = client.get("/stadt/a%0D%0Ab/szenarien/werkstatt/einfluss/klaerung")
+    assert broken.status_code == 405 and "Location" not in broken.headers
     # the API keeps its JSON answer
     api = client.get("/api/v1/accessibility/reports/abc/answered")
     assert api.status_code == 405 and api.is_json

@@ -387,9 +387,15 @@ class OrganisationReview(TenantDocument):
     organisation_kind = StringField(required=True, max_length=20)
     confirmed = BooleanField(default=False)
     confirmed_at = DateTimeField()
+    # The accounts that had acted in its name when the city confirmed it: the confirmation
+    # vouches for them, not for whoever names an organisation of that name later.
+    confirmed_members = ListField(StringField())
     hidden = BooleanField(default=False)
     hidden_reason = StringField(max_length=2000)
     hidden_at = DateTimeField()
+    # How many times it was hidden or shown: the next change claims ``<city>:<key>:<n+1>`` in
+    # ``organisation_review_claims`` first, so a double click changes it (and its counts) once.
+    changes = IntField(default=0)
 
     meta = {
         "db_alias": ALIAS,

@@ -283,7 +283,7 @@ def _organisations(city: str, idea_id: str) -> list[dict[str, Any]]:
             "name": s.organisation_name,
             "kind": s.organisation_kind,
             "as": s.kind,
-            "confirmed": bool(s.confirmed) or s.organisation_key in confirmed,
+            "confirmed": bool(s.confirmed) or s.given_by in confirmed.get(s.organisation_key, ()),
         }
         for s in rows
     ]

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from mongoengine.errors import NotUniqueError
+from pymongo.errors import DuplicateKeyError
+
 from services.dialogue import mails
 from services.dialogue.handlers.base import DialogueBase, _iso, _now
 from services.dialogue.models import OrganisationReview, OrganisationSupport
@@ -24,12 +27,15 @@ from services.kit.schemas import load
 ADMINS = ("city_admin",)
 
 
-def reviewed(city: str) -> tuple[set[str], set[str]]:
-    """The keys of the organisations the city confirmed, and of those it hid."""
-    confirmed, hidden = set(), set()
-    for review in OrganisationReview.scoped(city).only("organisation_key", "confirmed", "hidden"):
+def reviewed(city: str) -> tuple[dict[str, set[str]], set[str]]:
+    """The organisations the city confirmed (key -> the members it vouched for), and the keys
+    of those it hid."""
+    confirmed: dict[str, set[str]] = {}
+    hidden: set[str] = set()
+    fields = ("organisation_key", "confirmed", "confirmed_members", "hidden")
+    for review in OrganisationReview.scoped(city).only(*fields):
         if review.confirmed:
-            confirmed.add(review.organisation_key)
+            confirmed[review.organisation_key] = set(review.confirmed_members or ())
         if review.hidden:
             hidden.add(review.organisation_key)
     return confirmed, hidden
@@ -81,13 +87,28 @@ class OrganisationAdminHandlers(DialogueBase):
             raise NotFound("Organisation not found.")
         review = OrganisationReview.scoped(city, organisation_key=key).first()
         if review is None:
-            review = OrganisationReview(
-                city=city,
-                organisation_key=key,
-                organisation_name=row["name"][:200],
-                organisation_kind=row["kind"],
-            )
+            try:  # made at once: two first decisions at the same time share one record
+                review = OrganisationReview(
+                    city=city,
+                    organisation_key=key,
+                    organisation_name=row["name"][:200],
+                    organisation_kind=row["kind"],
+                ).save(force_insert=True)
+            except NotUniqueError:
+                review = OrganisationReview.scoped(city, organisation_key=key).first()
         return review, row
+
+    def _claim_change(self, city: str, key: str, review: OrganisationReview) -> bool:
+        """Whether this request makes the review's next change (hide or show). FerretDB's
+        updates are read-then-write, so the change is claimed by a unique insert: of two
+        requests that read the same state (a double click), only one goes on."""
+        try:
+            claim = {"_id": f"{city}:{key}:{review.changes + 1}", "city": city, "at": _now()}
+            self.db["organisation_review_claims"].insert_one(claim)
+        except DuplicateKeyError:
+            return False
+        review.changes += 1
+        return True
 
     @rpc
     def confirm_organisation(self, city: str, key: str) -> dict[str, Any]:
@@ -95,6 +116,8 @@ class OrganisationAdminHandlers(DialogueBase):
         review, row = self._review(city, key)
         if not row["confirmed"]:
             review.confirmed, review.confirmed_at = True, _now()
+            given = OrganisationSupport.scoped(city, organisation_key=key).only("given_by")
+            review.confirmed_members = sorted({s.given_by for s in given if s.given_by})
             review.save()
             self._record_admin_act(city, "organisation.confirmed", key, row["name"])
         return self._row(city, key)
@@ -105,7 +128,7 @@ class OrganisationAdminHandlers(DialogueBase):
         members are told by mail."""
         reason = load(ReasonSchema(), data)["reason"]
         review, row = self._review(city, key)
-        if not review.hidden:
+        if not review.hidden and self._claim_change(city, key, review):
             review.hidden, review.hidden_reason, review.hidden_at = True, reason, _now()
             review.save()
             self._support_facts(city, key, "organisation_hidden")
@@ -117,7 +140,7 @@ class OrganisationAdminHandlers(DialogueBase):
     def show_organisation(self, city: str, key: str) -> dict[str, Any]:
         """Show a hidden organisation again: its supports count again."""
         review, row = self._review(city, key)
-        if review.hidden:
+        if review.hidden and self._claim_change(city, key, review):
             review.hidden, review.hidden_reason, review.hidden_at = False, None, None
             review.save()
             self._support_facts(city, key, "organisation_shown")

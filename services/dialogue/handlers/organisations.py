@@ -37,7 +37,12 @@ class OrganisationSupportHandlers(IdeaHandlers):
         # organisation they confirmed is confirmed; one they hid cannot act here.
         by_city, hidden = reviewed(city)
         return [
-            {**o, "confirmed": o["confirmed"] or o["key"] in by_city, "hidden": o["key"] in hidden}
+            {
+                **o,
+                # Confirmed for the members it had then, not for a namesake named since.
+                "confirmed": o["confirmed"] or account_id in by_city.get(o["key"], ()),
+                "hidden": o["key"] in hidden,
+            }
             for o in organisations_of(city, confirmed, own)
         ]
 

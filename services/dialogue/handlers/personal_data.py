@@ -25,6 +25,7 @@ from services.dialogue.models import (
     Invitation,
     Notification,
     NotificationMail,
+    OrganisationReview,
     OrganisationSupport,
     Registration,
     Reminder,
@@ -176,6 +177,13 @@ class PersonalDataHandlers(DialogueBase, PersonalDataMixin):
         # Supports given in an organisation's name stay the organisation's; the member goes.
         for city in self.db["organisation_supports"].distinct("city", {"given_by": account_id}):
             OrganisationSupport.scoped(city, given_by=account_id).update(unset__given_by=True)
+        # …and from the members a city vouched for when it confirmed an organisation.
+        for city in self.db["organisation_reviews"].distinct(
+            "city", {"confirmed_members": account_id}
+        ):
+            OrganisationReview.scoped(city, confirmed_members=account_id).update(
+                pull__confirmed_members=account_id
+            )
         cities = self._talk_cities()
         if not cities:
             return

@@ -8,6 +8,7 @@ without the organisation's name."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from dialogue_support import table_talk_city
 from test_organisation_support import _collection, _join_working_group, _name, _results
@@ -77,6 +78,12 @@ def test_admins_confirm_hide_and_show_organisations(api, cities, platform) -> No
     assert confirmed.status_code == 200 and confirmed.json()["confirmed"], confirmed.text
     backers = {o["name"]: o["confirmed"] for o in api.get(path).json()["organisations"]}
     assert backers == {VEREIN: True, MEIER: False, REPAIR: True}
+    # The city vouched for the members it had: a namesake named since is not confirmed.
+    namesake = api.verified_login()
+    _name(api, namesake, REPAIR, "initiative", None)
+    mine = api.get(f"{path}/organisations/mine", token=namesake["token"]).json()
+    assert [(o["key"], o["confirmed"]) for o in mine] == [(keys[REPAIR], False)]
+    assert api.get(f"{path}/organisations/mine", token=repair["token"]).json()[0]["confirmed"]
 
     # Hide the family: a reason is required; then it counts and shows nowhere.
     refused = api.post(hide, {"reason": ""}, token=admin["token"])
@@ -122,6 +129,24 @@ def test_admins_confirm_hide_and_show_organisations(api, cities, platform) -> No
     assert shown.status_code == 200 and not shown.json()["hidden"], shown.text
     view = api.get(path).json()
     assert (view["organisation_supporters"], view["organisation_helpers"]) == (3, 1)
+    wait_until(lambda: _counts(api, slug) == (3, 1), 30, "the results counting it again")
+
+    # Two hides at the same moment (a double click): one change, one subtraction per support.
+    with ThreadPoolExecutor(2) as pool:
+        twice = list(
+            pool.map(lambda _: api.post(hide, {"reason": REASON}, token=admin["token"]), range(2))
+        )
+    assert [r.status_code for r in twice] == [200, 200], [r.text for r in twice]
+
+    def hidden_facts() -> int:
+        return sum(
+            f["type"].endswith(".organisation_hidden.v1")
+            for f in _collection(platform, "events", "result_facts", city=slug)
+        )
+
+    wait_until(lambda: _counts(api, slug) == (2, 0), 30, "the results without it, once")
+    assert hidden_facts() == 4, "two supports, hidden twice in all: once before, once now"
+    assert api.delete(hide, token=admin["token"]).ok
     wait_until(lambda: _counts(api, slug) == (3, 1), 30, "the results counting it again")
 
     def logged() -> bool:  # the city's audit log names the decisions (an internal fact)

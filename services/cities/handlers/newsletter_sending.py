@@ -20,6 +20,7 @@ the held mails. So:
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from nameko.timer import timer
@@ -33,7 +34,7 @@ from services.cities.models import (
     NewsletterSubscription,
 )
 from services.cities.newsletter import BATCH, batches, issue_mail, subject
-from services.cities.newsletter_claims import claim, lost
+from services.cities.newsletter_claims import CLAIM_TIMEOUT, claim, lost
 from services.cities.newsletter_claims import forget as forget_claims
 from services.cities.schemas import NewsletterSendSchema
 from services.kit.errors import Conflict
@@ -107,7 +108,12 @@ class NewsletterSendingHandlers(CitiesBase):
             self._finish(issue)
             return 0
         claims = self.db["newsletter_claims"]
-        held = claim(claims, issue_id, [d.id for d in pending], _now())
+        claimed_at = _now()
+        held = claim(claims, issue_id, [d.id for d in pending], claimed_at)
+        # Another process may take a claim over once it is CLAIM_TIMEOUT old; this one stops
+        # storing at half that age, so a process that froze mid-batch leaves the rest to the
+        # taker instead of storing, after it woke, a mail the taker already sent.
+        store_until = claimed_at + timedelta(seconds=CLAIM_TIMEOUT / 2)
         # Claimed, and still not queued: a process whose batch was older finds it queued.
         pending = (
             list(NewsletterDelivery.scoped(slug, id__in=list(held), queued=False)) if held else []
@@ -124,8 +130,11 @@ class NewsletterSendingHandlers(CitiesBase):
         tokens = unsubscribe_tokens(self.settings.secret_key)
         base = self.settings.public_base_url
         archive = f"{base}/stadt/{slug}/newsletter"
-        keys = []
+        keys, handled = [], []
         for delivery in pending:
+            if _now() > store_until:
+                break  # the rest stays claimed until its claims expire, then anyone takes it
+            handled.append(delivery.id)
             sub = subs.get(delivery.subscription_id)
             if sub is None:
                 continue  # unsubscribed since the send began: marked below, nothing sent
@@ -143,8 +152,8 @@ class NewsletterSendingHandlers(CitiesBase):
             keys.append(key)
         # A process that froze past the claim's timeout leaves marking and releasing to the
         # one that took its claim over (that one's store found our row: one mail).
-        gone = lost(claims, [held[d.id] for d in pending])
-        ours = [d.id for d in pending if held[d.id] not in gone]
+        gone = lost(claims, [held[d] for d in handled])
+        ours = [d for d in handled if held[d] not in gone]
         NewsletterDelivery.scoped(slug, id__in=ours).update(set__queued=True)
         ours_keys = {_mail_key(d) for d in ours}
         released = [k for k in keys if k in ours_keys]

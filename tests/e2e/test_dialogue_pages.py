@@ -59,6 +59,24 @@ def _person(api, name: str) -> dict:
     return {"email": email, "password": PASSWORD, "name": name}
 
 
+def _publish_topic(api, platform, slug: str, fact: dict) -> None:  # noqa: ANN001
+    """The scenarios service's topic fact, published until the cities service counted it."""
+
+    def counted() -> bool:
+        return api.get(f"/cities/{slug}/tallies").json().get("scenarios.topic.published", 0) >= 1
+
+    # A fact published before a freshly started service has bound its queue is dropped by
+    # the broker; the same topic again is harmless (the dialogue service upserts by its id).
+    for _attempt in range(4):
+        platform.publish_fact("scenarios", "topic", "published", fact, city=slug)
+        try:
+            wait_until(counted, 30, "the topic counted by the cities service")
+            break
+        except AssertionError:
+            continue
+    assert counted(), "the cities service never counted the published topic"
+
+
 def _table_talk_city(api, cities, platform) -> dict:
     """A city in the table-talk phase with one deep-dive topic and the Ortsteile plugin."""
     made = cities.create()
@@ -75,19 +93,7 @@ def _table_talk_city(api, cities, platform) -> dict:
     topic_id = f"topic-{uuid.uuid4().hex[:8]}"
     fact = {"topic_id": topic_id, "title": title, "guiding_question": question}
 
-    def counted() -> bool:
-        return api.get(f"/cities/{slug}/tallies").json().get("scenarios.topic.published", 0) >= 1
-
-    # A fact published before a freshly started service has bound its queue is dropped by
-    # the broker; the same topic again is harmless (the dialogue service upserts by its id).
-    for _attempt in range(4):
-        platform.publish_fact("scenarios", "topic", "published", fact, city=slug)
-        try:
-            wait_until(counted, 30, "the topic counted by the cities service")
-            break
-        except AssertionError:
-            continue
-    assert counted(), "the cities service never counted the published topic"
+    _publish_topic(api, platform, slug, fact)
     assert api.post(f"/cities/{slug}/phase", {"to": "table_talks"}, token=token).status_code == 200
     wait_until(
         lambda: any(t["title"] == title for t in api.get(f"/cities/{slug}/topics").json()),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from browser_support import accessibility_violations, fits_the_screen
 from playwright.sync_api import Page, expect
+from test_dialogue_pages import _publish_topic
 
 from services.kit.testing import wait_until
 
@@ -37,16 +38,7 @@ def _table_talk_city(api, cities, platform) -> dict:
     topic_id = f"topic-{uuid.uuid4().hex[:8]}"
     fact = {"topic_id": topic_id, "title": "Mobilität", "guiding_question": "Wie 2040?"}
 
-    def counted() -> bool:
-        return api.get(f"/cities/{slug}/tallies").json().get("scenarios.topic.published", 0) >= 1
-
-    for _attempt in range(4):  # a fact before a fresh service bound its queue is dropped
-        platform.publish_fact("scenarios", "topic", "published", fact, city=slug)
-        try:
-            wait_until(counted, 30, "the topic counted by the cities service")
-            break
-        except AssertionError:
-            continue
+    _publish_topic(api, platform, slug, fact)
     assert api.post(f"/cities/{slug}/phase", {"to": "table_talks"}, token=token).status_code == 200
     topic = wait_until(
         lambda: next(iter(api.get(f"/cities/{slug}/topics").json()), None), 90, "the topic"

@@ -39,16 +39,10 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_support import bench_platform  # noqa: E402
 from floor import floor_server  # noqa: E402
-from join_cpu import cpu_ms, listening_on, load_generator_ms, postmaster_of  # noqa: E402
+from join_cpu import listening_on, postmaster_of, snapshot  # noqa: E402
 from registrations import embedded_database  # noqa: E402
 
 from services.kit.testing import free_port  # noqa: E402
-
-
-def snapshot(rows: dict[str, tuple]) -> dict[str, float]:
-    found = {name: cpu_ms(proc, reaped) for name, (proc, reaped) in rows.items()}
-    found["clients (this process)"] = load_generator_ms()
-    return found
 
 
 def idle_rates(rows: dict[str, tuple], seconds: float) -> dict[str, float]:
@@ -159,7 +153,7 @@ def report(result: dict[str, dict], idle_total: float = 0.0) -> None:
     rpc = result["one nameko RPC call (identity.ping)"]["per_call"]
     inserts = result["two inserts (bench/floor.py)"]["per_call"]
     parts = {
-        "gateway + its HTTP client": http["gateway (gunicorn)"] + http["clients (this process)"],
+        "gateway + its HTTP client": http["gateway (gunicorn)"] + http["load generator"],
         "one RPC call (service, broker, caller)": sum(rpc.values())
         - rpc.get("gateway (gunicorn)", 0),
         "two inserts (FerretDB + PostgreSQL)": inserts["FerretDB"]

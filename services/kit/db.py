@@ -10,8 +10,9 @@ import mongoengine
 from mongoengine import Document
 from mongoengine.connection import get_db
 from nameko.extensions import DependencyProvider
+from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import ConnectionFailure, OperationFailure
+from pymongo.errors import ConnectionFailure, DuplicateKeyError, OperationFailure
 
 from services.kit.config import Settings, load_settings
 from services.kit.db_metrics import register as register_command_metrics
@@ -27,6 +28,17 @@ def database_away(error: BaseException | None) -> bool:
     if isinstance(error, ConnectionFailure):
         return True
     return isinstance(error, OperationFailure) and error.code in DATABASE_AWAY_CODES
+
+
+def inserted_first(collection: Collection, document: dict) -> bool:
+    """Whether this insert of ``document`` (by its ``_id``) came first. FerretDB's updates
+    are read-then-write, so "only one of two processes or requests goes on" is claimed by an
+    insert against the unique ``_id``: exactly one succeeds."""
+    try:
+        collection.insert_one(document)
+    except DuplicateKeyError:
+        return False
+    return True
 
 
 def connect(service: str, settings: Settings | None = None) -> Database:

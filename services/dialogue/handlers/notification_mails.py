@@ -17,12 +17,12 @@ from typing import Any
 
 from mongoengine.errors import NotUniqueError
 from nameko.timer import timer
-from pymongo.errors import DuplicateKeyError
 
 from services.dialogue.handlers.base import DialogueBase, _iso, _now
 from services.dialogue.models import Notification, NotificationMail
 from services.dialogue.news import digest_text, group, mail_due, period
 from services.dialogue.notices import summary_hour
+from services.kit.db import inserted_first
 from services.kit.mail_choices import (
     DEFAULT_NOTIFICATION_MAIL,
     NOTIFICATIONS,
@@ -80,11 +80,7 @@ class NotificationMailHandlers(DialogueBase):
 
     def _claim(self, notification: Notification) -> bool:
         """Whether this process mails ``notification`` (an insert is atomic on FerretDB)."""
-        try:
-            self.db["notification_claims"].insert_one({"_id": str(notification.id)})
-        except DuplicateKeyError:
-            return False
-        return True
+        return inserted_first(self.db["notification_claims"], {"_id": str(notification.id)})
 
     def _send_digest(
         self, account_id: str, account: dict[str, Any], choice: str, items: list[Notification]

@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from mongoengine.errors import NotUniqueError
-from pymongo.errors import DuplicateKeyError
 
 from services.dialogue import mails
 from services.dialogue.handlers.base import DialogueBase, _iso, _now
 from services.dialogue.models import OrganisationReview, OrganisationSupport
 from services.dialogue.organisations import organisation_table
 from services.dialogue.schemas import ReasonSchema
+from services.kit.db import inserted_first
 from services.kit.errors import NotFound
 from services.kit.rpc import rpc
 from services.kit.schemas import load
@@ -102,10 +102,8 @@ class OrganisationAdminHandlers(DialogueBase):
         """Whether this request makes the review's next change (hide or show). FerretDB's
         updates are read-then-write, so the change is claimed by a unique insert: of two
         requests that read the same state (a double click), only one goes on."""
-        try:
-            claim = {"_id": f"{city}:{key}:{review.changes + 1}", "city": city, "at": _now()}
-            self.db["organisation_review_claims"].insert_one(claim)
-        except DuplicateKeyError:
+        claim = {"_id": f"{city}:{key}:{review.changes + 1}", "city": city, "at": _now()}
+        if not inserted_first(self.db["organisation_review_claims"], claim):
             return False
         review.changes += 1
         return True

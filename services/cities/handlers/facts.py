@@ -8,10 +8,12 @@ from typing import Any
 
 from kombu import Queue, binding
 from mongoengine.errors import NotUniqueError
+from nameko.timer import timer
 
 from plugins.hookspecs import TAG_PATTERN
 from services.cities.handlers.base import SERVICE, CitiesBase
 from services.cities.models import AuditEntry, City, Membership, SeenFact
+from services.cities.tally_announcements import PENDING
 from services.kit.consumer import idempotent
 from services.kit.events import TYPE_PATTERN
 from services.kit.messaging import consume, event_handler
@@ -19,6 +21,8 @@ from services.kit.outbox import public_exchange
 from services.kit.rpc import rpc
 
 _TAG = re.compile(TAG_PATTERN)
+# How soon the gateway hears that a city's counts moved: a crowd of joins shares one fact.
+ANNOUNCE_COUNTS_EVERY_SECONDS = 0.5
 ACCOUNT_DELETED = "stadtdialog.identity.account.deleted.v1"
 
 # Public facts of other services that the cities service counts for step rules and guards.
@@ -72,9 +76,25 @@ class FactHandlers(CitiesBase):
                 pass  # the same fact delivered again: counted once
         if counted:
             # Step progress and guards read these counts: readers that cached the city's state
-            # (the gateway's public pages) must read it again now. The other services cache no
-            # tallies: they keep their city state (services.kit.city_state).
-            self._changed(known, tallies_only=True)
+            # (the gateway's public pages) must read it again. The other services cache no
+            # tallies. Announced once per tick and city, not once per fact (tally_announcements).
+            PENDING.mark(city)
+
+    @timer(interval=ANNOUNCE_COUNTS_EVERY_SECONDS)
+    def announce_counts(self) -> None:
+        """One ``city.counted`` per city whose counts moved since the last tick."""
+        everything, cities = PENDING.take()
+        announced: set[str] = set()
+        try:
+            if everything:
+                cities = cities | {c.id for c in City.objects.only("id")}
+            for city in sorted(cities):
+                self.outbox.add("city", "counted", {"slug": city}, city=city, subject=city)
+                announced.add(city)
+        except Exception:
+            # The database away: what was not announced is tried again on the next tick.
+            PENDING.give_back(everything and not announced, cities - announced)
+            raise
 
     @event_handler("identity", ACCOUNT_DELETED, requeue_on_error=True)
     @idempotent(SERVICE)

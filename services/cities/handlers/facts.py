@@ -23,6 +23,7 @@ from services.kit.rpc import rpc
 _TAG = re.compile(TAG_PATTERN)
 # How soon the gateway hears that a city's counts moved: a crowd of joins shares one fact.
 ANNOUNCE_COUNTS_EVERY_SECONDS = 0.5
+_KNOWN_CITIES: set[str] = set()
 ACCOUNT_DELETED = "stadtdialog.identity.account.deleted.v1"
 
 # Public facts of other services that the cities service counts for step rules and guards.
@@ -59,11 +60,14 @@ class FactHandlers(CitiesBase):
     @consume(TALLY_QUEUE, requeue_on_error=True)
     def count_public_fact(self, envelope: dict[str, Any]) -> None:
         city = envelope.get("city")
-        # Only whether the city exists (and its id): every public fact of the platform comes
-        # here, and building a whole city document for that is work for nothing.
-        known = City.objects(id=city).only("id").first() if city and envelope.get("id") else None
-        if known is None:
+        if not isinstance(city, str) or not envelope.get("id"):
             return
+        # Every public fact of the platform comes here: whether its city exists is read once
+        # per process (cities are archived, never deleted, so a known slug stays known).
+        if city not in _KNOWN_CITIES:
+            if City.objects(id=city).only("id").first() is None:
+                return
+            _KNOWN_CITIES.add(city)
         counted = False
         # The tags first, the fact's own key last: whoever reads a total that includes this
         # fact also reads its tags (the step rules compare both). A crash in between is

@@ -64,22 +64,19 @@ class DocumentSeats:
         rows = self.seat.scoped(self.city, **self._of_owner()).only("number", "registration_id")
         return {row["number"]: row["registration_id"] for row in rows.as_pymongo()}
 
+    def registrations(self) -> dict[str, int]:
+        rows = self.registration.scoped(self.city, **self._of_owner()).only("id", "arrival")
+        return {str(row["_id"]): row["arrival"] for row in rows.as_pymongo()}
+
     def existing(self, registration_ids: Iterable[str]) -> set[str]:
         ids = [ObjectId(r) for r in set(registration_ids) if ObjectId.is_valid(r)]
         if not ids:
             return set()
-        rows = self.registration.scoped(self.city, **self._of_owner(), id__in=ids).only("id")
-        return {str(row["_id"]) for row in rows.as_pymongo()}
-
-    def waiting(self, seated: set[str], limit: int) -> list[str]:
-        rows = (
-            self.registration.scoped(self.city, **self._of_owner())
-            .filter(id__nin=[ObjectId(r) for r in seated])
-            .order_by("arrival", "id")
-            .only("id")
-            .limit(limit)
-        )
-        return [str(row["_id"]) for row in rows.as_pymongo()]
+        if len(ids) == 1:  # a plain equality: FerretDB hands it to the database
+            rows = self.registration.scoped(self.city, **self._of_owner(), id=ids[0])
+        else:
+            rows = self.registration.scoped(self.city, **self._of_owner(), id__in=ids)
+        return {str(row["_id"]) for row in rows.only("id").as_pymongo()}
 
     def claim(self, number: int, registration_id: str) -> bool:
         try:

@@ -56,12 +56,13 @@ class SeatStore(Protocol):
         """Seat number -> registration id."""
         ...
 
-    def existing(self, registration_ids: Iterable[str]) -> set[str]:
-        """Which of these registrations still exist."""
+    def registrations(self) -> dict[str, int]:
+        """Every registration of the offering: id -> arrival (one read answers who still
+        holds a right to a seat, who waits first and each waiting position)."""
         ...
 
-    def waiting(self, seated: set[str], limit: int) -> list[str]:
-        """Up to ``limit`` registration ids not in ``seated``, in arrival order."""
+    def existing(self, registration_ids: Iterable[str]) -> set[str]:
+        """Which of these registrations still exist (a fresh read after a claim)."""
         ...
 
     def claim(self, number: int, registration_id: str) -> bool:
@@ -84,7 +85,11 @@ def free_numbers(capacity: int, taken: Iterable[int]) -> list[int]:
     return [n for n in range(1, capacity + 1) if n not in used]
 
 
-def settle(store: SeatStore, held_after: dict[int, str] | None = None) -> list[Seated]:
+def settle(
+    store: SeatStore,
+    held_after: dict[int, str] | None = None,
+    arrivals_after: dict[str, int] | None = None,
+) -> list[Seated]:
     """Give free seats to waiting registrations in arrival order; returns whom *this* call
     seated (to announce: each seat is inserted by exactly one caller).
 
@@ -93,23 +98,30 @@ def settle(store: SeatStore, held_after: dict[int, str] | None = None) -> list[S
     happened after this round's reads is seen by that later call. A claim that fails or a seat
     given back means someone else moved in between: then read again. ``held_after``, when
     given, receives the seats as last read plus those seated here (who holds what now, as far
-    as this call knows)."""
+    as this call knows); ``arrivals_after`` the registrations as last read (id -> arrival), so
+    a caller can tell a waiting position without reading them again."""
     seated_here: list[Seated] = []
     for _ in range(MAX_ROUNDS):
         seats = store.seats()  # seats first: a registration always exists before its seat
-        live = store.existing(seats.values()) if seats else set()
+        # One read of the registrations serves both questions of the round: whose seat has
+        # lost its registration, and who waits first (on FerretDB every filtered read decodes
+        # all of the offering's registrations, so two reads cost twice that).
+        arrivals = store.registrations()
         for number, holder in seats.items():
-            if holder not in live:  # its registration was cancelled: the place is free again
+            if holder not in arrivals:  # its registration was cancelled: the place is free
                 store.release(number, holder)
-        held = {n: r for n, r in seats.items() if r in live}
+        held = {n: r for n, r in seats.items() if r in arrivals}
         if held_after is not None:
             held_after.clear()
             held_after.update(held)
             held_after.update((s.number, s.registration_id) for s in seated_here)
+        if arrivals_after is not None:
+            arrivals_after.clear()
+            arrivals_after.update(arrivals)
         free = free_numbers(store.capacity(), held)
         if not free:
             return seated_here
-        waiting = store.waiting(set(held.values()), len(free))
+        waiting = first_waiting(arrivals, set(held.values()), len(free))
         if not waiting:
             return seated_here
         raced = False
@@ -132,6 +144,12 @@ def settle(store: SeatStore, held_after: dict[int, str] | None = None) -> list[S
             return seated_here
     log.error("settle gave up after %d rounds", MAX_ROUNDS)
     return seated_here
+
+
+def first_waiting(arrivals: dict[str, int], seated: set[str], limit: int) -> list[str]:
+    """Up to ``limit`` registration ids not in ``seated``, in arrival order (ties by id)."""
+    queue = sorted((arrival, r) for r, arrival in arrivals.items() if r not in seated)
+    return [r for _, r in queue[:limit]]
 
 
 def waiting_position(arrivals: list[tuple[int, str]], seated: set[str], registration: str) -> int:

@@ -24,10 +24,13 @@ from services.kit.seating import settle, waiting_position
 
 class RegistrationHandlers(DialogueBase):
     def _registration_view(
-        self, reg: Registration, seats: dict[int, str] | None = None
+        self,
+        reg: Registration,
+        seats: dict[int, str] | None = None,
+        arrivals: dict[str, int] | None = None,
     ) -> dict[str, Any]:
-        """Seat or waiting position of ``reg``; ``seats`` (number -> registration id) as a
-        settle just read them, else read here."""
+        """Seat or waiting position of ``reg``; ``seats`` (number -> registration id) and
+        ``arrivals`` (registration id -> arrival) as a settle just read them, else read here."""
         talk_id = reg.talk_id
         if seats is None:
             seats = {
@@ -37,11 +40,13 @@ class RegistrationHandlers(DialogueBase):
         number = next((n for n, r in seats.items() if r == str(reg.id)), None)
         position = None
         if number is None:
-            # Plain rows: no document built per registration of the talk (every waiting join).
-            rows = Registration.scoped(reg.city, talk_id=talk_id).only("arrival", "id")
-            arrivals = [(r["arrival"], str(r["_id"])) for r in rows.as_pymongo()]
+            if arrivals is None:
+                # Plain rows: no document built per registration of the talk.
+                rows = Registration.scoped(reg.city, talk_id=talk_id).only("arrival", "id")
+                arrivals = {str(r["_id"]): r["arrival"] for r in rows.as_pymongo()}
+            pairs = [(arrival, r) for r, arrival in arrivals.items()]
             try:
-                position = waiting_position(arrivals, set(seats.values()), str(reg.id))
+                position = waiting_position(pairs, set(seats.values()), str(reg.id))
             except KeyError:  # cancelled in the meantime
                 return {"registration_id": str(reg.id), "talk_id": talk_id, "status": "none"}
         return {
@@ -100,12 +105,14 @@ class RegistrationHandlers(DialogueBase):
         # again after each claim (so a capacity lowered meanwhile is still seen).
         store = DatabaseSeats(talk.city, str(talk.id), capacity=talk.capacity)
         held: dict[int, str] = {}
-        for seated in settle(store, held_after=held):
+        arrivals: dict[str, int] = {}
+        for seated in settle(store, held_after=held, arrivals_after=arrivals):
             if own is None or seated.registration_id != str(own.id):
                 self._announce(talk, seated.registration_id, seated=True)
         if own is None:
             return None
-        view = self._registration_view(own, seats=held)
+        # The settle's own reads tell the seat or the waiting position: no read again.
+        view = self._registration_view(own, seats=held, arrivals=arrivals)
         if view["status"] != "none":
             seated_own = view["status"] == "confirmed"
             self._announce(talk, str(own.id), seated_own, reg=own, position=view["position"])

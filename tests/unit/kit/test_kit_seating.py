@@ -21,7 +21,7 @@ class MemoryTalk:
     def __init__(self, capacity: int, jitter: float = 0.0) -> None:
         self.capacity_value = capacity
         self.seat_rows: dict[int, str] = {}
-        self.registrations: dict[str, int] = {}  # id -> arrival
+        self.registration_rows: dict[str, int] = {}  # id -> arrival
         self.lock = threading.Lock()  # makes each single insert/delete atomic, nothing more
         self.jitter = jitter
         self._ids = itertools.count(1)
@@ -44,13 +44,12 @@ class MemoryTalk:
     def existing(self, registration_ids: Iterable[str]) -> set[str]:
         self._pause()
         with self.lock:
-            return {r for r in registration_ids if r in self.registrations}
+            return {r for r in registration_ids if r in self.registration_rows}
 
-    def waiting(self, seated: set[str], limit: int) -> list[str]:
+    def registrations(self) -> dict[str, int]:
         self._pause()
         with self.lock:
-            queue = sorted((a, r) for r, a in self.registrations.items() if r not in seated)
-        return [r for _, r in queue[:limit]]
+            return dict(self.registration_rows)
 
     def claim(self, number: int, registration_id: str) -> bool:
         self._pause()
@@ -70,13 +69,13 @@ class MemoryTalk:
     def join(self) -> str:
         with self.lock:
             registration_id = f"r{next(self._ids):04d}"
-            self.registrations[registration_id] = time.monotonic_ns()
+            self.registration_rows[registration_id] = time.monotonic_ns()
         settle(self)
         return registration_id
 
     def cancel(self, registration_id: str) -> None:
         with self.lock:  # registration first ...
-            self.registrations.pop(registration_id, None)
+            self.registration_rows.pop(registration_id, None)
         self._pause()
         with self.lock:  # ... then its seat
             for number, holder in list(self.seat_rows.items()):
@@ -89,14 +88,14 @@ class MemoryTalk:
         assert len(seats) <= self.capacity_value
         assert all(1 <= n <= self.capacity_value for n in seats)
         assert len(set(seats.values())) == len(seats)
-        assert set(seats.values()) <= set(self.registrations)
-        waiting = len(self.registrations) - len(seats)
+        assert set(seats.values()) <= set(self.registration_rows)
+        waiting = len(self.registration_rows) - len(seats)
         # Nobody waits while a place is free.
         assert waiting == 0 or len(seats) == self.capacity_value
         # Seats go by arrival: every seated person arrived before every waiting one.
         if waiting and seats:
-            seated = [self.registrations[r] for r in seats.values()]
-            queued = [a for r, a in self.registrations.items() if r not in seats.values()]
+            seated = [self.registration_rows[r] for r in seats.values()]
+            queued = [a for r, a in self.registration_rows.items() if r not in seats.values()]
             assert max(seated) < min(queued)
 
 
@@ -126,7 +125,7 @@ def test_sequential_joins_fill_seats_then_the_waiting_list() -> None:
 def test_settle_reports_whom_it_seated() -> None:
     talk = MemoryTalk(capacity=2)
     with talk.lock:
-        talk.registrations.update({"a": 1, "b": 2, "c": 3})
+        talk.registration_rows.update({"a": 1, "b": 2, "c": 3})
     assert settle(talk) == [Seated("a", 1), Seated("b", 2)]
     assert settle(talk) == []
 
@@ -159,13 +158,13 @@ def test_concurrent_cancellations_and_joins_promote_in_order(seed: int) -> None:
 def test_a_seat_claimed_for_a_cancelled_registration_is_given_back() -> None:
     talk = MemoryTalk(capacity=1)
     with talk.lock:
-        talk.registrations.update({"gone": 1, "next": 2})
+        talk.registration_rows.update({"gone": 1, "next": 2})
     real_claim = talk.claim
 
     def claim_then_cancel(number: int, registration_id: str) -> bool:
         claimed = real_claim(number, registration_id)
         if registration_id == "gone":  # the person cancels right after our insert
-            talk.registrations.pop("gone")
+            talk.registration_rows.pop("gone")
         return claimed
 
     talk.claim = claim_then_cancel  # type: ignore[method-assign]
@@ -176,7 +175,7 @@ def test_a_seat_claimed_for_a_cancelled_registration_is_given_back() -> None:
 def test_a_seat_above_a_lowered_capacity_is_given_back() -> None:
     talk = MemoryTalk(capacity=2)
     with talk.lock:
-        talk.registrations.update({"a": 1, "b": 2})
+        talk.registration_rows.update({"a": 1, "b": 2})
         talk.seat_rows[1] = "a"
     real_claim = talk.claim
 
@@ -194,7 +193,7 @@ def test_orphaned_seats_are_freed_for_the_waiting() -> None:
     talk = MemoryTalk(capacity=1)
     with talk.lock:
         talk.seat_rows[1] = "vanished"
-        talk.registrations["waiting"] = 5
+        talk.registration_rows["waiting"] = 5
     assert settle(talk) == [Seated("waiting", 1)]
 
 

@@ -20,9 +20,23 @@ from services.kit.text import unfit_for_an_id
 bp = Blueprint("pages_follows", __name__)
 
 
+def known_to_the_page(slug: str, kind: str, target_id: str, answer: dict[str, Any]) -> None:
+    """Take the caller's follow and unread count that a service answered along with the
+    page's object (``my_following``, ``my_unread``): the template helpers then ask no more."""
+    if "my_following" in answer:
+        g.setdefault("following_known", {})[(slug, kind, target_id)] = bool(
+            answer.pop("my_following")
+        )
+    if "my_unread" in answer:
+        g.unread_notifications = int(answer.pop("my_unread"))
+
+
 def _following(slug: str, kind: str, target_id: str) -> bool:
     if not current_caller().authenticated:
         return False
+    known = g.get("following_known", {}).get((slug, kind, target_id))
+    if known is not None:
+        return known
     try:
         return bool(rpc("dialogue", "following", slug, kind, target_id)["following"])
     except (DomainError, ServiceUnavailable):

@@ -22,6 +22,7 @@ from gateway.pages.dialogue.forms import (
     from_local_input,
     local_input,
 )
+from gateway.pages.follows import known_to_the_page
 from gateway.pages.rendering import page_errors, render
 from gateway.schema_forms import N_, form_int
 from services.kit.errors import DomainError, Forbidden
@@ -158,6 +159,7 @@ def _talk_page(slug: str, talk_id: str, status: int = 200, **extra: Any) -> tupl
     # Signed in: the talk and the caller's registration in one call.
     talk = rpc("dialogue", "get_talk", slug, talk_id, caller.authenticated)
     mine = talk.pop("my_registration", None)
+    known_to_the_page(slug, "talk", talk_id, talk)  # the follow button and the header's count
     guests = invitations = documentation = None
     if talk["is_host"]:
         guests = rpc("dialogue", "guests", slug, talk_id)

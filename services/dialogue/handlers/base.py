@@ -234,3 +234,11 @@ class DialogueBase:
 
     def _comment_cities(self) -> list[str]:
         raise NotImplementedError
+
+    # follows.py
+    def _is_following(self, user_id: str, city: str, target_kind: str, target_id: str) -> bool:
+        raise NotImplementedError
+
+    # notification_lists.py
+    def _unread(self, user_id: str) -> int:
+        raise NotImplementedError

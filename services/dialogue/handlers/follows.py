@@ -70,10 +70,13 @@ class FollowHandlers(DialogueBase):
         user_id = self.caller.user_id
         if not user_id:
             return {"following": False}
+        return {"following": self._is_following(user_id, city, target_kind, target_id)}
+
+    def _is_following(self, user_id: str, city: str, target_kind: str, target_id: str) -> bool:
         row = Follow.objects(
             account_id=user_id, city=city, target_kind=target_kind, target_id=target_id
         ).first()
-        return {"following": bool(row and row.active)}
+        return bool(row and row.active)
 
     def _auto_follow(self, city: str, target_kind: str, target_id: str, account_id: Any) -> None:
         """Supporting, helping, hosting, commenting: follow unless the person stopped."""

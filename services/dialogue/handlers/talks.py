@@ -194,12 +194,24 @@ class TalkHandlers(DialogueBase):
 
     @rpc
     def get_talk(self, city: str, talk_id: str, mine: bool = False) -> dict[str, Any]:
-        """The talk; with ``mine`` (the talk page) also the caller's own registration as
-        ``my_registration`` (what ``my_registration`` answers), so a page needs one call."""
+        """The talk; with ``mine`` (the talk page) also what the page shows of the caller:
+        the own registration as ``my_registration`` (what ``my_registration`` answers; not for
+        the host), whether they follow the talk (``my_following``) and their unread
+        notifications for the header (``my_unread``), so a page needs one call, not three."""
         talk = self._talk(city, talk_id)
         user_id = self.caller.user_id
-        if not mine or user_id is None or talk.host_id == user_id:
+        if not mine or user_id is None:
             return self._one_talk_view(talk)
+        if talk.host_id == user_id:
+            view = self._one_talk_view(talk)
+        else:
+            view = self._my_talk_view(talk, user_id)
+        view["my_following"] = self._is_following(user_id, city, "talk", talk_id)
+        view["my_unread"] = self._unread(user_id)
+        return view
+
+    def _my_talk_view(self, talk: Talk, user_id: str) -> dict[str, Any]:
+        city, talk_id = talk.city, str(talk.id)
         reg = Registration.scoped(city, talk_id=talk_id, person=f"account:{user_id}").first()
         # The place is shown to the registered and to moderators (as ``_may_see_place``).
         details = reg is not None or self.caller.has_role(city, *MODERATORS)

@@ -19,6 +19,7 @@ from pymongo.database import Database
 
 from services.dialogue.models import Registration, Talk, Topic
 from services.dialogue.rules import UNKNOWN_DISTRICT, canonical_district
+from services.kit.account_summaries import account_summary
 from services.kit.city_state import CityStateView
 from services.kit.config import Settings
 from services.kit.context import Caller
@@ -129,18 +130,8 @@ class DialogueBase:
         return f"{self.settings.public_base_url}{path}?token={token}"
 
     def _account(self, account_id: str) -> dict[str, Any] | None:
-        """Identity's summary of an account, asked once per request (a join needs the name for
-        the registration and the address for its mail; nameko makes a service instance per
-        worker, so this cache lives as long as one request)."""
-        known: dict[str, dict[str, Any] | None] = self.__dict__.setdefault("_accounts", {})
-        if account_id == self.caller.user_id and self.caller.summary is not None:
-            return self.caller.summary  # read with the sign-in check: no call to identity
-        if account_id not in known:
-            try:
-                known[account_id] = self.identity.account_summary(account_id)
-            except NotFound:
-                known[account_id] = None
-        return known[account_id]
+        """Identity's summary of an account (services.kit.account_summaries)."""
+        return account_summary(self, account_id)
 
     # ------------------------------------------------------------------ cross-aggregate calls
     # talks.py

@@ -12,6 +12,7 @@ from services.events import mails
 from services.events.handlers.base import PREPARING, EventsBase, _aware, _iso
 from services.events.models import ClosingEvent, Notice, Registration, Seat
 from services.events.schemas import RegistrationSchema
+from services.kit.account_summaries import account_summary
 from services.kit.errors import Conflict, NotFound
 from services.kit.rpc import rpc
 from services.kit.schemas import load
@@ -80,15 +81,9 @@ class RegistrationHandlers(EventsBase):
         self.mail.send(summary["email"], subject, body, attachments)
 
     def _summary(self, account_id: str) -> dict[str, Any] | None:
-        """Identity's summary of an account, asked once per request (nameko makes a service
-        instance per worker): a registration needs the name, its mail the address."""
-        known: dict[str, dict[str, Any] | None] = self.__dict__.setdefault("_summaries", {})
-        if account_id not in known:
-            try:
-                known[account_id] = self.identity.account_summary(account_id)
-            except NotFound:
-                known[account_id] = None
-        return known[account_id]
+        """Identity's summary of an account (services.kit.account_summaries): the registering
+        person's own from the caller context, no call to identity."""
+        return account_summary(self, account_id)
 
     def _status(
         self,

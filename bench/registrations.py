@@ -132,8 +132,14 @@ def measure(args: argparse.Namespace) -> list[dict]:
             citizens = list(pool.map(lambda _: api.verified_login(), range(max(LEVELS))))
         proxies = threading.local()
 
+        # One keep-alive session per client, like a browser (and the same for the floor).
+        sessions: dict[tuple[str, int], requests.Session] = {}
+
+        def session_of(kind: str, index: int) -> requests.Session:
+            return sessions.setdefault((kind, index), requests.Session())
+
         def via_gateway(index: int, talk_id: str) -> bool:
-            answer = requests.post(
+            answer = session_of("gateway", index).post(
                 api.url(f"/cities/{slug}/talks/{talk_id}/registrations"),
                 headers={"Authorization": f"Bearer {citizens[index]['token']}"},
                 timeout=60,
@@ -150,8 +156,7 @@ def measure(args: argparse.Namespace) -> list[dict]:
         with floor_server(platform.infra.mongodb_uri, floor_db, free_port()) as floor_url:
 
             def via_floor(index: int, talk_id: str) -> bool:
-                # As the gateway's joins: a plain request each (no shared session).
-                answer = requests.post(
+                answer = session_of("floor", index).post(
                     f"{floor_url}/floor/{talk_id}/{citizens[index]['id']}",
                     params={"capacity": args.capacity},
                     timeout=60,

@@ -209,7 +209,8 @@ def install(app: Any, amqp_uri: str, enabled: bool) -> None:
     def writes_empty_the_cache(response: Response) -> Response:
         if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
             # Read-your-writes in this process, before the event arrives; the lasting entries
-            # (the legal texts' versions) only by a write to those texts.
+            # (the legal texts' versions, the cities) only by a write that called the cities
+            # service or one to the legal texts.
             blueprint = (request.blueprint or "").rsplit(".", 1)[-1]
-            cache.clear(lasting=blueprint in LASTING_WRITERS)
+            cache.clear(lasting=blueprint in LASTING_WRITERS or g.get("called_cities", False))
         return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 
 from gateway.auth import current_caller
 from services.kit.errors import Invalid
@@ -25,6 +25,8 @@ def json_body() -> dict[str, Any]:
 
 def rpc(service: str, method: str, *args: Any, **kwargs: Any) -> Any:
     """Call a service as the current caller, with the request's correlation id."""
+    if service == "cities":
+        g.called_cities = True  # a write that did may have changed a city (gateway.cache)
     return current_app.extensions["rpc"].call(
         service,
         method,

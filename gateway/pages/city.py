@@ -16,6 +16,7 @@ from gateway.api.common import rpc
 from gateway.auth import current_caller
 from gateway.cache import cached
 from gateway.calendar_feed import city_feed
+from gateway.city_reads import city_of
 from gateway.pages.my_area import ROLE_NAMES
 from gateway.pages.rendering import page_errors, render
 from gateway.schema_forms import config_from_form, fields_from_schema
@@ -43,7 +44,7 @@ def city_section(template: str) -> Callable[[CitySectionLoader], CitySectionLoad
 
 
 def _city_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
-    city = rpc("cities", "get_city", slug)
+    city = city_of(slug)
     phases = rpc("cities", "phases", slug)
     groups = rpc("cities", "list_working_groups", slug)
     sections = [(template, loader(city)) for template, loader in CITY_SECTIONS]
@@ -69,7 +70,7 @@ def calendar_feed(slug: str) -> Response:
     """The city's calendar to subscribe to: phases with dates, table talks, closing events.
     Not kept in the public cache: a changed talk is not a fact that empties it, and a
     calendar asks only about once an hour."""
-    city = rpc("cities", "get_city", slug)
+    city = city_of(slug)
     body = city_feed(
         city,
         rpc("cities", "phases", slug)["phases"],
@@ -92,7 +93,7 @@ def _require_partner(slug: str) -> None:
 
 def _admin_page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
     _require_partner(slug)
-    city = rpc("cities", "get_city", slug)
+    city = city_of(slug)
     phases = rpc("cities", "phases", slug)["phases"]
     caller = current_caller()
     is_admin = caller.has_role(slug, "city_admin")

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.cache import cached
+from gateway.city_reads import city_of
 from gateway.pages.city import city_section
 from gateway.pages.rendering import page_errors, render
 from services.kit.errors import DomainError
@@ -32,7 +33,7 @@ def _section(city: dict[str, Any]) -> dict[str, Any]:
 
 
 def _page(slug: str, status: int = 200, **extra: Any) -> tuple[str, int]:
-    city = rpc("cities", "get_city", slug)
+    city = city_of(slug)
     archive = rpc("cities", "newsletter_archive", slug)
     return render("newsletter.html", status, city=city, archive=archive, **extra)
 
@@ -67,7 +68,7 @@ def subscribe(slug: str) -> tuple[str, int]:
 @bp.get("/stadt/<slug>/newsletter/<issue_id>")
 @cached
 def issue(slug: str, issue_id: str) -> tuple[str, int]:
-    city = rpc("cities", "get_city", slug)
+    city = city_of(slug)
     return render(
         "newsletter_issue.html", city=city, issue=rpc("cities", "newsletter_issue", slug, issue_id)
     )

@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from gateway.api.common import rpc
+from gateway.city_reads import city_of
 from gateway.pages.city import city_section
 from gateway.pages.dialogue.forms import (
     LOCAL,
@@ -118,7 +119,7 @@ def _sign_in_first(text: str, next_path: str | None = None) -> tuple[str, int]:
 
 
 def _city(slug: str) -> dict[str, Any]:
-    return rpc("cities", "get_city", slug)
+    return city_of(slug)
 
 
 def _district_options(slug: str, current: str | None = None) -> list[tuple[str, str]]:

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint
 from flask_babel import gettext as _
 
-from gateway.api.common import rpc
 from gateway.auth import current_caller
+from gateway.city_reads import city_of
 from gateway.schema_forms import N_
 from services.kit.errors import Forbidden, Unauthenticated
 
@@ -80,7 +80,7 @@ def local_time(value: str | None, with_time: bool = True) -> str:
 
 
 def _city(slug: str) -> dict[str, Any]:
-    return rpc("cities", "get_city", slug)
+    return city_of(slug)
 
 
 def _is_organiser(slug: str) -> bool:

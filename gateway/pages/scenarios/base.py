@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.auth import current_caller
+from gateway.city_reads import city_of
 from gateway.pages.rendering import page_errors, render
 from gateway.schema_forms import form_int
 from services.kit.errors import DomainError, Forbidden, NotFound, Unauthenticated
@@ -174,6 +175,6 @@ def _matrix_from_form(n: int, skip: Callable[[int, int], bool]) -> list[list[Any
 
 def _workspace(slug: str, template: str, status: int = 200, **extra: Any) -> tuple[str, int]:
     _require_workspace(slug)
-    city = rpc("cities", "get_city", slug)
+    city = city_of(slug)
     extra.setdefault("notice", _saved())
     return render(template, status, city=city, **_roles(slug), **extra)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from gateway.api.common import rpc
 from gateway.auth import current_caller
+from gateway.city_reads import city_of
 from gateway.pages.city import city_section
 from gateway.pages.rendering import page_errors, render
 from gateway.pages.scenarios.base import (
@@ -29,7 +30,7 @@ from services.kit.errors import DomainError
 # ------------------------------------------------------------------ citizens
 @bp.get("/stadt/<slug>/szenarien")
 def scenarios(slug: str) -> tuple[str, int]:
-    city = rpc("cities", "get_city", slug)
+    city = city_of(slug)
     published = [s for s in rpc("scenarios", "list_scenarios", slug) if s["status"] == "published"]
     topics = [t for t in rpc("scenarios", "list_topics", slug) if t["status"] == "published"]
     # The map is the run of the latest published scenario written from a run
@@ -110,7 +111,7 @@ def _plugin_values(fields: list[dict[str, Any]]) -> dict[str, Any]:
 def _observations_page(
     slug: str, status: int = 200, plugin_fields: list | None = None, **extra: Any
 ) -> tuple[str, int]:
-    city = rpc("cities", "get_city", slug)
+    city = city_of(slug)
     project = _project(slug)
     factors = rpc("scenarios", "list_factors", slug) if project else []
     listed = [o for o in rpc("scenarios", "list_observations", slug) if not o["hidden"]]

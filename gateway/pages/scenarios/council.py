@@ -11,6 +11,7 @@ from flask import Response
 
 from gateway.api.common import rpc
 from gateway.auth import current_caller
+from gateway.city_reads import city_of
 from gateway.pages.scenarios.base import bp
 from gateway.rpc import ServiceUnavailable
 from gateway.scenario_set_report import to_pdf
@@ -26,7 +27,7 @@ def may_print(slug: str, published: list[dict]) -> bool:
 
 @bp.get("/stadt/<slug>/szenarien/szenarien.pdf")
 def council_pdf(slug: str) -> Response:
-    city = rpc("cities", "get_city", slug)
+    city = city_of(slug)
     published = [s for s in rpc("scenarios", "list_scenarios", slug) if s["status"] == "published"]
     if not may_print(slug, published):
         raise NotFound("Scenario not found.")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import requests
+import re
 
-from services.kit.testing import wait_until
+import requests
+from nameko.standalone.rpc import ClusterRpcProxy
+from prometheus_client.parser import text_string_to_metric_families
+
+from services.kit.context import Caller
+from services.kit.testing import caller_context, wait_until
 
 
 def test_a_fact_from_elsewhere_empties_the_cached_read(api, cities, platform) -> None:
@@ -34,3 +39,51 @@ def test_own_writes_show_at_once_and_signed_in_reads_are_not_shared(api, cities,
     everything = api.get("/cities?include_archived=1", token=operator["token"]).json()
     assert made["slug"] not in anonymous
     assert made["slug"] in {c["slug"] for c in everything}
+
+
+def _get_city_calls(platform) -> int:  # noqa: ANN001
+    port = platform.metrics_ports["cities"]
+    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    return sum(
+        int(sample.value)
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "stadtdialog_service_entrypoint_seconds_count"
+        and sample.labels["method"] == "get_city"
+    )
+
+
+def _phase_badge(title: str) -> str:
+    """The city page's badge of the current phase (the timeline names every phase)."""
+    return f'<span class="kern-badge kern-badge--info"><span class="kern-label">{title}</span>'
+
+
+def test_signed_in_pages_read_the_city_once_until_the_city_changes(api, cities, platform) -> None:  # noqa: ANN001
+    made = cities.create()
+    slug, admin = made["slug"], made["admin"]
+    person = api.verified_login()
+    session = requests.Session()
+    page = session.get(f"{api.base}/anmelden", timeout=5)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    form = {"email": person["email"], "password": person["password"], "csrf_token": token}
+    assert session.post(f"{api.base}/anmelden", data=form, timeout=10).status_code == 200
+    url = f"{api.base}/stadt/{slug}"
+    assert _phase_badge("Auftakt") in session.get(url, timeout=10).text
+    before = _get_city_calls(platform)
+    for _ in range(3):
+        assert session.get(url, timeout=10).status_code == 200
+    assert _get_city_calls(platform) == before  # the city came from memory, signed in
+
+    # Changed elsewhere (straight at the cities service, not through this gateway): the
+    # city's fact empties the entry, and the next page shows the new phase.
+    step = f"/cities/{slug}/phases/kickoff/steps/working_group_formed"
+    assert api.post(step, {"note": "Für den Test gebildet"}, token=admin["token"]).ok
+    as_admin = Caller(user_id=admin["id"], roles={slug: ["city_admin"]})
+    config = {"AMQP_URI": platform.infra.amqp_uri, "serializer": "json"}
+    with ClusterRpcProxy(config, timeout=30, context_data=caller_context(as_admin)) as rpc:
+        rpc.cities.advance_phase(slug, {"to": "scenarios"})
+    wait_until(
+        lambda: _phase_badge("Szenarien") in session.get(url, timeout=10).text,
+        15,
+        "the new phase on the signed-in city page",
+    )

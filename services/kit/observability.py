@@ -229,7 +229,10 @@ class ServiceObservability(DependencyProvider):
             EVENTS_HANDLED.labels(service, str(envelope.get("type")), outcome).inc()
             fields["event_type"] = envelope.get("type")
             fields["event_id"] = envelope.get("id")
-        log.info("%s %s.%s %s", kind, service, method, outcome, extra=fields)
+        # A timer's tick that went well is no request: counted and timed above, its line kept
+        # for LOG_LEVEL=DEBUG (a tick every half second would fill the log otherwise).
+        level = logging.DEBUG if kind == "timer" and outcome == "ok" else logging.INFO
+        log.log(level, "%s %s.%s %s", kind, service, method, outcome, extra=fields)
 
     def worker_teardown(self, worker_ctx) -> None:  # noqa: ANN001
         _, token, where = self._running.pop(id(worker_ctx), (None, None, None))

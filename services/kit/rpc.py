@@ -12,8 +12,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from nameko.amqp.publish import Publisher
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    SERIALIZER_CONFIG_KEY,
+)
+from nameko.rpc import Responder, RpcConsumer, get_rpc_exchange
 from nameko.rpc import Rpc as NamekoRpc
-from nameko.rpc import RpcConsumer
 
 from services.kit.db import database_away
 from services.kit.errors import DomainError, Unavailable
@@ -23,12 +31,43 @@ from services.kit.queues import replicated
 log = logging.getLogger(__name__)
 
 
+class ReplyPublisher(Publisher):
+    """Publishes RPC replies without waiting for the broker's confirm.
+
+    A confirm protects nothing here: a reply goes to the caller's own transient queue, and a
+    reply the broker drops leaves the caller to its timeout exactly as a failed confirm would
+    (the work is done and stored either way). Not waiting saves a round trip to the broker
+    and its confirm frame on every call (bench/join_cpu.py). Requests keep their confirms:
+    nameko needs them to tell an unknown service."""
+
+    use_confirms = False
+
+
+class ReplyResponder(Responder):
+    publisher_cls = ReplyPublisher
+
+
 class ReplicatedRpcConsumer(RpcConsumer):
     """nameko's RPC queue of the service, a quorum queue on a cluster (services/kit/queues.py)."""
 
     def setup(self) -> None:
         super().setup()
         replicated(self.queue)
+
+    def handle_result(self, message, result, exc_info):  # noqa: ANN001, ANN201
+        """nameko's own, with the reply published unconfirmed (``ReplyPublisher``)."""
+        config = self.container.config
+        responder = ReplyResponder(
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
+            message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
+        result, exc_info = responder.send_response(result, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
 
 
 class Rpc(NamekoRpc):

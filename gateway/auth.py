@@ -53,7 +53,7 @@ def _verified(token: str, kind: str) -> Caller:
     """The caller behind ``token``: from this process's token cache, else asked of identity
     (and then kept, see ``gateway/token_cache.py``)."""
     tokens = token_cache()
-    caller, generation = tokens.lookup(token, kind) if tokens else (None, 0)
+    caller, generation = tokens.lookup(token, kind) if tokens is not None else (None, 0)
     if caller is not None:
         return caller
     try:
@@ -64,7 +64,7 @@ def _verified(token: str, kind: str) -> Caller:
             return ANONYMOUS
         raise
     caller = Caller.from_context(data)
-    if tokens:
+    if tokens is not None:
         tokens.put(token, kind, caller, data.get("expires_at"), generation)
     return caller
 
@@ -72,7 +72,7 @@ def _verified(token: str, kind: str) -> Caller:
 def forget_token(token: str | None, kind: str) -> None:
     """A sign-out through this process takes effect here at once, not only on the fact."""
     tokens = token_cache()
-    if tokens and token:
+    if tokens is not None and token:
         tokens.forget_token(token, kind)
 
 

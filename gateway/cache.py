@@ -225,7 +225,7 @@ def install(app: Any, amqp_uri: str, enabled: bool, tokens: TokenCache | None = 
     app.extensions["public_cache"] = cache
     started = threading.Lock()
     tokens = tokens if tokens is not None and tokens.enabled else None
-    state = {"started": not (enabled or tokens)}
+    state = {"started": not enabled and tokens is None}
 
     @app.before_request
     def start_invalidator() -> None:

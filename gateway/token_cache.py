@@ -85,7 +85,8 @@ class TokenCache:
     def enabled(self) -> bool:
         return self.seconds > 0
 
-    def __len__(self) -> int:
+    def size(self) -> int:
+        """Live entries (no ``__len__``: an empty cache must not read as no cache)."""
         with self._lock:
             self._entries.expire()
             return len(self._entries)

@@ -85,7 +85,7 @@ def test_the_cache_is_bounded(clock) -> None:
     cache = _cache(clock, maxsize=3)
     for n in range(50):
         assert _put(cache, f"t{n}", f"a{n % 7}")
-    assert len(cache) == 3
+    assert cache.size() == 3
     assert _hit(cache, "t49") == "a0"
     # The account index keeps no more than the bound's worth of evicted keys.
     assert sum(len(keys) for keys in cache._by_account.values()) <= 2 * 3
@@ -173,4 +173,4 @@ def test_threads_share_one_cache(clock) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(cache) <= 50
+    assert cache.size() <= 50

@@ -35,7 +35,8 @@ from services.kit.context import Caller
 DEFAULT_SECONDS = 60.0
 MAX_ENTRIES = 10_000
 # Writes through these blueprints may change the caller's own account (password, sessions,
-# mail choices, deletion): the caller's entries go at once, before the fact arrives.
+# mail choices, deletion): the caller's entries go at once, before the fact arrives (so do
+# those of a write that called the cities service, see ``install``).
 ACCOUNT_WRITERS = frozenset({"api_identity", "pages", "pages_my_area", "pages_unsubscribe"})
 
 
@@ -163,6 +164,14 @@ def forget_account_of(body: Any, tokens: TokenCache) -> None:
         tokens.clear()
 
 
+def _account_named(req: Any) -> str | None:
+    """The account a write names (``account_id``: the roles API and pages, the operators'
+    role commands); its callers are forgotten at once in this process."""
+    body = req.get_json(silent=True) if req.is_json else req.form
+    named = body.get("account_id") if isinstance(body, dict) else None  # a form is a dict too
+    return named if isinstance(named, str) and named else None
+
+
 def token_cache() -> TokenCache | None:
     return current_app.extensions.get("token_cache")
 
@@ -178,8 +187,14 @@ def install(app: Any) -> TokenCache:
             return response
         blueprint = (request.blueprint or "").rsplit(".", 1)[-1]
         caller = g.get("caller")
-        if blueprint in ACCOUNT_WRITERS and caller is not None and caller.user_id:
+        # A write to the cities service may have given the caller a role (an accepted
+        # invitation: cities asks identity's ``assign_role``); its fact comes a moment later.
+        own = blueprint in ACCOUNT_WRITERS or g.get("called_cities", False)
+        if own and caller is not None and caller.user_id:
             tokens.forget_account(caller.user_id)  # read-your-writes in this process
+        named = _account_named(request)
+        if named:
+            tokens.forget_account(named)  # a role granted or revoked here: at once here too
         return response
 
     return tokens

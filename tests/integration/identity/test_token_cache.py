@@ -27,10 +27,11 @@ def _authenticate_calls(platform) -> int:  # noqa: ANN001
     )
 
 
-def _identity(platform, as_account: str | None = None):  # noqa: ANN001, ANN202
+def _identity(platform, as_account: str | None = None, roles: dict | None = None):  # noqa: ANN001, ANN202
     """Straight at the identity service, past this gateway (as another gateway would)."""
     config = {"AMQP_URI": platform.infra.amqp_uri, "serializer": "json"}
-    context = caller_context(Caller(user_id=as_account)) if as_account else None
+    caller = Caller(user_id=as_account, roles=roles or {})
+    context = caller_context(caller) if as_account else None
     return ClusterRpcProxy(config, timeout=30, context_data=context)
 
 
@@ -88,18 +89,31 @@ def test_a_granted_and_a_revoked_role_reach_the_cached_caller(api, cities, platf
     roles = f"/cities/{slug}/roles"  # for the city's admins only
     assert api.get(roles, token=person["token"]).status_code == 403
     _cached(api, platform, person["token"])
-    # Granted by the city's admin through the gateway: the person's own cached caller has
-    # no part in that request, only the fact reaches it.
+    # Granted elsewhere (past this gateway): only the fact reaches the cached caller.
     grant = {"account_id": person["id"], "city": slug, "role": "city_admin"}
-    assert api.post("/roles", grant, token=admin["token"]).status_code == 200
+    with _identity(platform, admin["id"], {slug: ["city_admin"]}) as rpc:
+        rpc.identity.grant_role(grant)
     wait_until(
         lambda: api.get(roles, token=person["token"]).status_code == 200,
         FACT_SECONDS,
         "the granted role in the cached caller",
     )
-    assert api.delete("/roles", grant, token=admin["token"]).status_code == 200
+    with _identity(platform, admin["id"], {slug: ["city_admin"]}) as rpc:
+        rpc.identity.revoke_role(grant)
     wait_until(
         lambda: api.get(roles, token=person["token"]).status_code == 403,
         FACT_SECONDS,
         "the revoked role gone from the cached caller",
     )
+    # Granted through this gateway: the account named is forgotten here at once.
+    _cached(api, platform, person["token"])
+    assert api.post("/roles", grant, token=admin["token"]).status_code == 200
+    assert api.get(roles, token=person["token"]).status_code == 200
+
+
+def test_an_accepted_invitation_counts_at_once_here(api, cities) -> None:  # noqa: ANN001
+    """The first admin of a new city accepts the mailed invitation (cities asks identity to
+    grant the role) and acts as admin at once, before identity's fact arrives."""
+    made = cities.create()
+    slug, admin = made["slug"], made["admin"]
+    assert api.get(f"/cities/{slug}/roles", token=admin["token"]).status_code == 200

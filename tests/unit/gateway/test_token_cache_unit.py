@@ -174,3 +174,47 @@ def test_threads_share_one_cache(clock) -> None:
         thread.join()
     assert errors == []
     assert cache.size() <= 50
+
+
+def test_writes_here_forget_at_once_what_they_may_have_changed(monkeypatch) -> None:
+    from flask import Blueprint, Flask, g
+
+    from gateway import token_cache
+
+    monkeypatch.setenv("STADTDIALOG_TOKEN_CACHE_SECONDS", "60")
+    app = Flask(__name__)
+    tokens = token_cache.install(app)
+    tokens.connected.set()
+    identity, dialogue = Blueprint("api_identity", __name__), Blueprint("api_dialogue", __name__)
+
+    def as_person(called_cities: bool = False) -> str:
+        g.caller = Caller(user_id="a1")
+        g.called_cities = called_cities
+        return "ok"
+
+    identity.post("/me/password", endpoint="password")(lambda: as_person())
+    dialogue.post("/join", endpoint="join")(lambda: as_person())
+    dialogue.post("/accept", endpoint="accept")(lambda: as_person(called_cities=True))
+    dialogue.post("/roles", endpoint="roles")(lambda: "ok")
+    app.register_blueprint(identity, url_prefix="/i")
+    app.register_blueprint(dialogue, url_prefix="/d")
+    client = app.test_client()
+
+    def cached(account: str) -> bool:
+        _put(tokens, f"t-{account}", account)
+        return _hit(tokens, f"t-{account}") == account
+
+    assert cached("a1")
+    client.post("/d/join")  # a join changes nothing identity answers: kept
+    assert _hit(tokens, "t-a1") == "a1"
+    client.post("/i/me/password")  # one's own account: forgotten before the fact
+    assert _hit(tokens, "t-a1") is None
+    assert cached("a1")
+    client.post("/d/accept")  # called the cities service: an invitation may give a role
+    assert _hit(tokens, "t-a1") is None
+    assert cached("a2")
+    client.post("/d/roles", json={"account_id": "a2", "city": "x", "role": "partner"})
+    assert _hit(tokens, "t-a2") is None  # the account a role write names
+    assert cached("a3")
+    client.post("/d/roles", data={"account_id": "a3"})  # a page's form the same
+    assert _hit(tokens, "t-a3") is None

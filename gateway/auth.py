@@ -4,7 +4,8 @@ The identity service issues both and resolves them to a ``Caller`` (user id, rol
 operator flag) that then travels with every RPC call in context data. They are of two kinds:
 an API bearer token never sits in a cookie, and the cookie holds only the random id of a page
 session (``PAGE_SESSION_KEY``), kept server-side by identity and refused by the API; signing
-out deletes it there. Services authorise; the gateway only authenticates.
+out deletes it there. Services authorise; the gateway only authenticates. Identity's answer
+is kept for a minute per token (``gateway/token_cache.py``), emptied by identity's facts.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import NotFound
 
-from gateway import assets, cache, health, metrics, security, sign_video
+from gateway import assets, cache, health, metrics, security, sign_video, token_cache
 from gateway.api import (
     accessibility,
     cities,
@@ -76,7 +76,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings.amqp_uri, settings.rpc_timeout, CallerSeal.from_settings(settings)
     )
 
-    cache.install(app, settings.amqp_uri, enabled=settings.public_cache)
+    tokens = token_cache.install(app)  # verified callers, emptied by identity's facts
+    cache.install(app, settings.amqp_uri, enabled=settings.public_cache, tokens=tokens)
     sign_video.install(app)  # before the CSRF check reads an upload's form
     csrf.init_app(app)
     init_babel(app)

@@ -4,13 +4,15 @@ The identity service issues both and resolves them to a ``Caller`` (user id, rol
 operator flag) that then travels with every RPC call in context data. They are of two kinds:
 an API bearer token never sits in a cookie, and the cookie holds only the random id of a page
 session (``PAGE_SESSION_KEY``), kept server-side by identity and refused by the API; signing
-out deletes it there. Services authorise; the gateway only authenticates.
+out deletes it there. Services authorise; the gateway only authenticates. Identity's answer
+is kept for a minute per token (``gateway/token_cache.py``), emptied by identity's facts.
 """
 
 from __future__ import annotations
 
 from flask import current_app, g, request, session
 
+from gateway.token_cache import token_cache
 from services.kit.context import ANONYMOUS, Caller
 from services.kit.errors import Unauthenticated
 
@@ -44,17 +46,35 @@ def current_caller() -> Caller:
         if not token:
             g.caller = ANONYMOUS
         else:
-            try:
-                kind = "api" if _api() else "page"
-                data = current_app.extensions["rpc"].call("identity", "authenticate", token, kind)
-            except Unauthenticated:
-                if not _api():
-                    session.pop(PAGE_SESSION_KEY, None)  # a stale page session: signed out
-                    g.caller = ANONYMOUS
-                    return g.caller
-                raise
-            g.caller = Caller.from_context(data)
+            g.caller = _verified(token, "api" if _api() else "page")
     return g.caller
+
+
+def _verified(token: str, kind: str) -> Caller:
+    """The caller behind ``token``: from this process's token cache, else asked of identity
+    (and then kept, see ``gateway/token_cache.py``)."""
+    tokens = token_cache()
+    caller, generation = tokens.lookup(token, kind) if tokens is not None else (None, 0)
+    if caller is not None:
+        return caller
+    try:
+        data = current_app.extensions["rpc"].call("identity", "authenticate", token, kind)
+    except Unauthenticated:
+        if kind == "page":
+            session.pop(PAGE_SESSION_KEY, None)  # a stale page session: signed out
+            return ANONYMOUS
+        raise
+    caller = Caller.from_context(data)
+    if tokens is not None:
+        tokens.put(token, kind, caller, data.get("expires_at"), generation)
+    return caller
+
+
+def forget_token(token: str | None, kind: str) -> None:
+    """A sign-out through this process takes effect here at once, not only on the fact."""
+    tokens = token_cache()
+    if tokens is not None and token:
+        tokens.forget_token(token, kind)
 
 
 def require_caller() -> Caller:

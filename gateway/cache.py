@@ -24,6 +24,7 @@ from kombu import Connection, Queue, binding
 from nameko.standalone.events import get_event_exchange
 
 from gateway.auth import PAGE_SESSION_KEY
+from gateway.token_cache import TokenCache, forget_account_of
 from services.kit import cloudevents
 from services.kit.city_state import CITY_COUNTED
 from services.kit.outbox import public_exchange
@@ -31,6 +32,7 @@ from services.kit.outbox import public_exchange
 log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 2048
+IDENTITY_FACTS = "stadtdialog.identity."  # the token cache's facts; the public cache ignores them
 # The blueprints whose writes change a lasting entry (the legal texts: their versions).
 LASTING_WRITERS = frozenset({"api_legal", "pages_legal"})
 
@@ -95,11 +97,18 @@ def touches_cities(body: Any) -> bool:
 
 
 class Invalidator(threading.Thread):
-    """Consumes facts and empties the cache; reconnects with back-off while the broker is away."""
+    """Consumes facts and empties the caches; reconnects with back-off while the broker is away.
 
-    def __init__(self, cache: PublicCache, amqp_uri: str) -> None:
+    The public cache (``cache``, when switched on) hears the cities service and the public
+    stream; the token cache (``tokens``, when switched on) hears the identity service and
+    forgets the account a fact names (``gateway/token_cache.py``)."""
+
+    def __init__(
+        self, cache: PublicCache | None, amqp_uri: str, tokens: TokenCache | None = None
+    ) -> None:
         super().__init__(name="public-cache-invalidator", daemon=True)
         self.cache = cache
+        self.tokens = tokens
         self.amqp_uri = amqp_uri
 
     def run(self) -> None:
@@ -108,29 +117,48 @@ class Invalidator(threading.Thread):
             try:
                 self._consume()
             except Exception as exc:  # noqa: BLE001 - broker away: stop serving cached reads
-                log.warning("public cache off until the broker answers: %s", exc)
-            self.cache.connected.clear()
-            self.cache.clear()
+                log.warning("gateway caches off until the broker answers: %s", exc)
+            self._disconnected()
             time.sleep(delay)
             delay = min(delay * 2, 10.0)
 
+    def _disconnected(self) -> None:
+        for each in (self.cache, self.tokens):
+            if each is not None:
+                each.connected.clear()
+                each.clear()
+
+    def _bindings(self) -> list[binding]:
+        bindings = []
+        if self.cache is not None:
+            bindings.append(binding(get_event_exchange("cities", {}), routing_key="#"))
+            bindings.append(binding(public_exchange(), routing_key="#"))
+        if self.tokens is not None:
+            bindings.append(binding(get_event_exchange("identity", {}), routing_key="#"))
+        return bindings
+
+    def on_fact(self, body: Any) -> None:
+        kind = body.get("type") if isinstance(body, dict) else None
+        identity = isinstance(kind, str) and kind.startswith(IDENTITY_FACTS)
+        if self.tokens is not None and (identity or not isinstance(kind, str)):
+            forget_account_of(body, self.tokens)
+        if self.cache is not None and not identity:
+            self.cache.clear(lasting=touches_cities(body))
+
     def _consume(self) -> None:
-        queue = Queue(
-            exclusive=True,  # a server-named queue of this process, gone when it disconnects
-            bindings=[
-                binding(get_event_exchange("cities", {}), routing_key="#"),
-                binding(public_exchange(), routing_key="#"),
-            ],
-        )
+        # A server-named queue of this process, gone when it disconnects.
+        queue = Queue(exclusive=True, bindings=self._bindings())
         with Connection(self.amqp_uri, heartbeat=20) as connection:
 
             def on_message(body: Any, message: Any) -> None:
-                self.cache.clear(lasting=touches_cities(body))
+                self.on_fact(body)
                 message.ack()
 
             with connection.Consumer([queue], callbacks=[on_message], accept=cloudevents.ACCEPT):
-                self.cache.clear()  # whatever changed while we were away
-                self.cache.connected.set()
+                for each in (self.cache, self.tokens):  # whatever changed while we were away
+                    if each is not None:
+                        each.clear()
+                        each.connected.set()
                 while True:
                     try:
                         connection.drain_events(timeout=5)
@@ -189,20 +217,22 @@ def public_cache() -> PublicCache:
 cached = cached_public(public_cache)
 
 
-def install(app: Any, amqp_uri: str, enabled: bool) -> None:
-    """One cache per process; its invalidator starts with the first request of the process
-    (gunicorn forks workers after importing the app, and threads do not survive a fork)."""
+def install(app: Any, amqp_uri: str, enabled: bool, tokens: TokenCache | None = None) -> None:
+    """One cache per process; its invalidator (also the token cache's, when that is on)
+    starts with the first request of the process (gunicorn forks workers after importing the
+    app, and threads do not survive a fork)."""
     cache = PublicCache()
     app.extensions["public_cache"] = cache
     started = threading.Lock()
-    state = {"started": False}
+    tokens = tokens if tokens is not None and tokens.enabled else None
+    state = {"started": not enabled and tokens is None}
 
     @app.before_request
     def start_invalidator() -> None:
-        if enabled and not state["started"]:
+        if not state["started"]:
             with started:
                 if not state["started"]:
-                    Invalidator(cache, amqp_uri).start()
+                    Invalidator(cache if enabled else None, amqp_uri, tokens).start()
                     state["started"] = True
 
     @app.after_request

@@ -19,7 +19,7 @@ ENVELOPE_FILE = REPO / "docs" / "events" / "envelope.json"
 ASYNCAPI_FILE = REPO / "docs" / "asyncapi.yaml"
 VISIBILITIES = ("public", "internal")
 # The catalogue's own version: bumped when a type is added (minor) or a version retired (major).
-CATALOGUE_VERSION = "1.6.0"
+CATALOGUE_VERSION = "1.7.0"
 # Keywords of our schema files that are documentation for the catalogue, not JSON Schema.
 _META = ("$schema", "$id", "x-visibility", "x-subject")
 

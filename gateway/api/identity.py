@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app
 
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
-from gateway.auth import bearer_token, require_caller
+from gateway.auth import bearer_token, forget_token, require_caller
 from gateway.calendar_feed import private_feed_url
 from gateway.my_area import my_area
 from gateway.personal_export import collect
@@ -82,7 +82,10 @@ def login() -> Response:
 @documented("Log out: the bearer token stops working", TAG, auth=True, errors=(401,))
 def logout() -> Response:
     require_caller()
-    return json_response(rpc("identity", "logout", bearer_token()))
+    try:
+        return json_response(rpc("identity", "logout", bearer_token()))
+    finally:
+        forget_token(bearer_token(), "api")  # at once in this process; elsewhere on the fact
 
 
 @bp.get("/me")

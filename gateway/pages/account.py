@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from gateway.api.common import rpc
-from gateway.auth import PAGE_SESSION_KEY, current_caller
+from gateway.auth import PAGE_SESSION_KEY, current_caller, forget_token
 from gateway.cache import cached
 from gateway.demo.people import DEMO_CITIES, PASSWORD
 from gateway.device_names import device_name
@@ -184,7 +184,10 @@ def resend_verification() -> tuple[str, int]:
 def logout() -> Response:
     page_session = session.pop(PAGE_SESSION_KEY, None)
     if page_session:
-        rpc("identity", "logout", page_session)  # ended server-side, not only forgotten here
+        try:
+            rpc("identity", "logout", page_session)  # ended server-side, not only forgotten here
+        finally:
+            forget_token(page_session, "page")  # at once in this process; elsewhere on the fact
     session.clear()
     return redirect(url_for("pages.start"))
 

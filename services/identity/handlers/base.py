@@ -93,6 +93,20 @@ class IdentityBase:
             raise NotFound("Account not found.")
         return account
 
+    def _sessions_ended(self, account_id: str, reason: str) -> None:
+        """Gateways keep verified tokens for a minute (their token cache): this fact makes them
+        forget the account's, so an ended session stops working everywhere at once."""
+        self.outbox.add(
+            "session", "ended", {"account_id": account_id, "reason": reason}, subject=account_id
+        )
+
+    def _account_changed(self, account_id: str, what: str) -> None:
+        """What the caller context carries changed (address, mail choices, roles): the
+        gateways' cached callers of this account go (see ``_sessions_ended``)."""
+        self.outbox.add(
+            "account", "changed", {"account_id": account_id, "what": what}, subject=account_id
+        )
+
     def _link(self, path: str, token: str) -> str:
         return f"{self.settings.public_base_url}{path}?token={token}"
 

@@ -23,6 +23,7 @@ class MailSettingsHandlers(IdentityBase):
         account.mail_off = [kind for kind in MAIL_KINDS if not wanted[kind]]
         account.notification_mail = wanted["notification_mail"]
         account.save()
+        self._account_changed(account.id, "mail_settings")  # the caller context carries them
         return {"mail_off": list(account.mail_off)}
 
     @rpc
@@ -39,4 +40,5 @@ class MailSettingsHandlers(IdentityBase):
             # A list update, not $addToSet: FerretDB writes back what it read either way.
             account.mail_off = [*(account.mail_off or ()), kind]
             account.save()
+            self._account_changed(account.id, "mail_settings")
         return {"kind": kind, "off": True}

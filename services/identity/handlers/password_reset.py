@@ -38,7 +38,9 @@ class PasswordResetHandlers(IdentityBase):
         self._consume(RESET, claims.jti)
         account.password_hash = _hasher.hash(values["password"])
         # Whoever knew the password a reset replaces must not stay signed in.
-        Session.objects(account_id=account.id).delete()
+        ended = Session.objects(account_id=account.id).delete()
         LoginFailure.objects(key=self._address_key(account.email)).delete()  # a reset unlocks
         account.save()
+        if ended:
+            self._sessions_ended(account.id, "password_reset")
         return {"reset": True}

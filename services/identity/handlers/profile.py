@@ -83,6 +83,7 @@ class ProfileHandlers(IdentityBase):
         old = account.email
         account.email = claims.new_email
         account.save()
+        self._account_changed(account.id, "email")  # the caller context carries the address
         self.mail.send(old, *mails.email_changed(account.display_name))
         return _dump(account)
 
@@ -97,5 +98,7 @@ class ProfileHandlers(IdentityBase):
         account.save()
         keep = session_key(current_token) if current_token else None
         ended = Session.objects(account_id=account.id, id__ne=keep).delete()
+        if ended:
+            self._sessions_ended(account.id, "password_changed")
         self.mail.send(account.email, *mails.password_changed(account.display_name))
         return {"changed": True, "ended_sessions": ended}

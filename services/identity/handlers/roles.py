@@ -31,6 +31,7 @@ class RoleHandlers(IdentityBase):
         for account in Account.objects(roles__city=city):
             account.roles = [grant for grant in account.roles if grant.city != city]
             account.save()
+            self._account_changed(account.id, "roles")  # signed-in callers lose them at once
             changed += 1
         return {"accounts.roles": changed}
 

@@ -93,13 +93,17 @@ class SessionHandlers(IdentityBase):
 
     @rpc
     def logout(self, token: str) -> dict[str, Any]:
-        Session.objects(id=session_key(token or "")).delete()
+        session = Session.objects(id=session_key(token or "")).only("account_id").first()
+        if session is not None:
+            session.delete()
+            self._sessions_ended(session.account_id, "signed_out")
         return {"logged_out": True}
 
     @rpc
     def authenticate(self, token: str, kind: str = "api") -> dict[str, Any]:
         """The caller behind a bearer token (``kind="api"``) or a page session (``"page"``),
-        as context data for services. A session of the other kind is refused."""
+        as context data for services, with the session's ``expires_at`` (the gateway keeps the
+        answer no longer). A session of the other kind is refused."""
         # Every signed-in request passes here: read only the fields the answer needs.
         session = (
             Session.objects(id=session_key(token or ""))
@@ -119,12 +123,13 @@ class SessionHandlers(IdentityBase):
         )
         if account is None:
             raise Unauthenticated("The token is invalid or expired.")
-        return Caller(
+        context = Caller(
             user_id=account.id,
             roles=account.roles_by_city(),
             operator=account.operator,
             summary=summary_of(account),
         ).to_context()
+        return {**context, "expires_at": session.expires_at.replace(tzinfo=UTC).isoformat()}
 
     @rpc
     def me(self) -> dict[str, Any]:
@@ -164,6 +169,7 @@ class SessionHandlers(IdentityBase):
         for session in self._own_sessions():
             if session_handle(session.id) == handle:
                 session.delete()
+                self._sessions_ended(session.account_id, "ended")
                 return {"ended": 1}
         raise NotFound(SESSION_GONE, {"session": [SESSION_GONE]})
 
@@ -176,4 +182,6 @@ class SessionHandlers(IdentityBase):
             if session.id != keep:
                 session.delete()
                 ended += 1
+        if ended:
+            self._sessions_ended(self.caller.user_id, "others_ended")
         return {"ended": ended}

@@ -164,6 +164,8 @@ class OutboxRelay:
                 ready.append((row, envelope_messages(row["envelope"], bool(row.get("public")))))
             except Exception as exc:  # noqa: BLE001 - isolate this row, publish the others
                 record_failure(self.collection, row, exc, self.policy, f"{self.service} fact")
+        if not ready:  # every row failed on its own: no channel needed
+            return len(batch)
         moved: set[Any] = set()
         try:
             self._send(ready, moved)

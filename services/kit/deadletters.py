@@ -5,7 +5,7 @@ Three queues the platform drains itself keep their work as rows in the service's
 | kind       | collection         | drained by                                  |
 |------------|--------------------|---------------------------------------------|
 | `mail`     | `mail_outbox`      | ``services.kit.mail.SmtpSender``            |
-| `outbox`   | `outbox`           | ``services.kit.outbox.OutboxRelay``         |
+| `outbox`   | `outbox`           | ``services.kit.relay.OutboxRelay``          |
 | `consumer` | `consumer_retries` | ``services.kit.retries.ConsumerRetries``    |
 
 A row that fails for a reason of its own (not because the SMTP server, the broker or the

@@ -2,7 +2,9 @@
 
 The outbox relay (broker) and the mail sender (SMTP) are the same shape: take pending rows,
 hand them to a peer, mark them done; on failure back off (up to 10 s) and try again; wake
-early when new work is stored.
+early when new work is stored. A loop with ``linger_seconds`` waits that long after a wake-up
+before it drains, so that the writes of a burst go out as one batch instead of one by one
+(the relay: one confirm wait per batch).
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ class DrainLoop:
         drain_once: Callable[[], int],
         poll_seconds: float,
         on_failure: Callable[[], None] = lambda: None,
+        linger_seconds: float = 0.0,
     ) -> None:
         self.name = name
         self.drain_once = drain_once  # handles one batch, returns its size, raises when stuck
         self.poll_seconds = poll_seconds
         self.on_failure = on_failure
+        self.linger_seconds = linger_seconds
         self._wake = Event()
         self._running = False
 
@@ -59,8 +63,11 @@ class DrainLoop:
                 self.on_failure()
                 backoff = min(max(backoff, 0.2) * 2, MAX_BACKOFF)
             self._wake = Event()
+            woken = False
             with eventlet.Timeout(backoff, False):
-                self._wake.wait()
+                woken = self._wake.wait()
+            if woken and self._running and self.linger_seconds:
+                eventlet.sleep(self.linger_seconds)  # let the rest of a burst arrive
 
 
 class DrainingDependency(DependencyProvider):

@@ -64,3 +64,38 @@ def test_a_nacked_fact_waits_and_is_sent_later_without_an_attempt(infra, outbox)
         assert [r["_id"] for r in published_of(outbox).find()] == [fact["id"]]
     finally:
         relay.close()
+
+
+def test_a_nack_mid_batch_holds_back_only_the_refused_fact(infra, outbox) -> None:  # noqa: ANN001
+    """One confirm wait answers a batch: the acked facts move, the nacked one waits (no attempt
+    counted) and the relay still says the broker refused something."""
+    refused, fine = ("".join(random.choices(string.ascii_lowercase, k=10)) for _ in range(2))
+    full = Queue(
+        f"kittest-full-{uuid.uuid4().hex}",
+        exchange=get_event_exchange(SERVICE, {}),
+        routing_key=f"stadtdialog.{SERVICE}.{refused}.happened.v1",
+        queue_arguments={"x-max-length": 0, "x-overflow": "reject-publish"},
+    )
+    with Connection(infra.amqp_uri, connect_timeout=5) as connection:
+        full(connection.default_channel).declare()
+    writer = OutboxWriter(outbox, SERVICE)
+    relay = OutboxRelay(outbox, SERVICE, infra.amqp_uri)
+    try:
+        before = writer.add(fine, "happened", {"n": 1}, public=True)
+        held = writer.add(refused, "happened", {"n": 2}, public=True)  # its public copy is acked
+        after = writer.add(fine, "happened", {"n": 3})
+        with pytest.raises(MessageNacked):
+            relay.publish_pending()
+        assert sorted(r["_id"] for r in published_of(outbox).find()) == sorted(
+            [before["id"], after["id"]]
+        )
+        [row] = outbox.find()
+        assert row["_id"] == held["id"] and row["attempts"] == 0 and row.get("dead_at") is None
+
+        with Connection(infra.amqp_uri, connect_timeout=5) as connection:
+            full(connection.default_channel).delete()
+        assert relay.publish_pending() == 1
+        assert outbox.count_documents({}) == 0
+        assert published_of(outbox).count_documents({}) == 3
+    finally:
+        relay.close()

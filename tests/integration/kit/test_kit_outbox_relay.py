@@ -202,8 +202,9 @@ def test_relay_uses_publisher_confirms(outbox, relay, amqp):
     OutboxWriter(outbox, SERVICE).add(entity, "confirmed", {})
     relay.publish_pending()
 
-    assert relay._connection.transport_options["confirm_publish"] is True
-    assert relay._connection.default_channel._confirm_selected
+    # The relay's channel is in confirm mode (confirm.select), answered for every message.
+    assert relay._confirms is not None and relay._confirms.waiting == 0
+    assert relay._confirms.channel is relay._connection.default_channel
     assert len(receive(internal, 1)) == 1
 
 

@@ -16,7 +16,8 @@ from services.kit.mailsink import MailSink
 from services.kit.registry import SERVICES
 from services.kit.testing import OPERATOR_EMAIL, Platform
 
-pytest_plugins = ["services.kit.testing"]
+# scheduling_support: the longest test modules first under xdist (deploy/local/test).
+pytest_plugins = ["services.kit.testing", "scheduling_support"]
 
 
 @dataclass

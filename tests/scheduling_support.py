@@ -115,4 +115,6 @@ def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption("record_durations", None)
     # Only where every report arrives: the controller, or a run without xdist.
     if path and not hasattr(config, "workerinput"):
-        config.pluginmanager.register(DurationRecorder(Path(path), config.rootpath), "stadtdialog-durations")
+        config.pluginmanager.register(
+            DurationRecorder(Path(path), config.rootpath), "stadtdialog-durations"
+        )

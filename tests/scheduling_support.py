@@ -54,8 +54,14 @@ def order_scopes(scopes: list[str], durations: dict[str, float]) -> list[str]:
     return sorted(scopes, key=lambda s: -durations.get(s, average))
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook, on the controller
+def pytest_configure_node(node) -> None:  # noqa: ANN001 - xdist's WorkerController
+    # A worker's own options say ``dist=no``: the controller tells it what it distributes.
+    node.workerinput["loadscope"] = node.config.getoption("dist", "no") == "loadscope"
+
+
 def _loadscope_worker(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput") and config.getoption("dist", "no") == "loadscope"
+    return bool(getattr(config, "workerinput", {}).get("loadscope"))
 
 
 @pytest.hookimpl(trylast=True)

@@ -16,7 +16,8 @@ from services.kit.mailsink import MailSink
 from services.kit.registry import SERVICES
 from services.kit.testing import OPERATOR_EMAIL, Platform
 
-pytest_plugins = ["services.kit.testing"]
+# scheduling_support: the longest test modules first under xdist (deploy/local/test).
+pytest_plugins = ["services.kit.testing", "scheduling_support"]
 
 
 @dataclass
@@ -80,8 +81,7 @@ def _auth(token: str | None) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def api(platform: Platform) -> Api:
     """The gateway over HTTP with every service of the registry running as its own process."""
-    for service in SERVICES:
-        platform.service(service)
+    platform.services(list(SERVICES))
     return Api(base=platform.gateway(), sink=platform.mail_sink)
 
 

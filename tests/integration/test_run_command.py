@@ -44,7 +44,7 @@ def test_run_command_reaches_ready_and_stops_on_ctrl_c(infra, tmp_path) -> None:
             lambda: requests.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200,
             120,
             "the platform answering /readyz with 200",
-            interval=1,
+            interval=0.2,
         )
         assert ready
         # The services started with the key the run made: random, kept readable by us only.
@@ -144,7 +144,7 @@ def test_ctrl_c_after_the_demo_stops_the_broker_and_database_the_run_started(tmp
                 ),
                 400,
                 "the demo seeder printing the demo logins",
-                interval=1,
+                interval=0.2,
             )
         except AssertionError as late:
             raise AssertionError(f"{late}; the run printed:\n{_tail(log_path)}") from None

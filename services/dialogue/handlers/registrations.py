@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,15 +20,19 @@ from services.kit.errors import Conflict, NotFound
 from services.kit.rpc import rpc
 from services.kit.schemas import load
 from services.kit.seat_documents import record_once, record_promotion
-from services.kit.seating import settle, waiting_position
+from services.kit.seating import waiting_position
+from services.kit.settle_turns import SettleTurns
+
+# Per process: the settles of one talk take turns (services/kit/settle_turns.py).
+SETTLE_TURNS = SettleTurns()
 
 
 class RegistrationHandlers(DialogueBase):
     def _registration_view(
         self,
         reg: Registration,
-        seats: dict[int, str] | None = None,
-        arrivals: dict[str, int] | None = None,
+        seats: Mapping[int, str] | None = None,
+        arrivals: Mapping[str, int] | None = None,
     ) -> dict[str, Any]:
         """Seat or waiting position of ``reg``; ``seats`` (number -> registration id) and
         ``arrivals`` (registration id -> arrival) as a settle just read them, else read here."""
@@ -102,17 +107,20 @@ class RegistrationHandlers(DialogueBase):
         """Hand out free seats in order and tell everyone seated here; then tell ``own`` and
         return its registration view (from the seats the settle read last: no second read)."""
         # The talk was read by this request: its capacity starts the settle, which reads it
-        # again after each claim (so a capacity lowered meanwhile is still seen).
+        # again after each claim (so a capacity lowered meanwhile is still seen). Settles of
+        # one talk take turns in this process; one that began after our write covers it.
         store = DatabaseSeats(talk.city, str(talk.id), capacity=talk.capacity)
-        held: dict[int, str] = {}
-        arrivals: dict[str, int] = {}
-        for seated in settle(store, held_after=held, arrivals_after=arrivals):
-            if own is None or seated.registration_id != str(own.id):
+        key = f"{talk.city}/{talk.id}"
+        outcome = SETTLE_TURNS.settle(key, store, str(own.id) if own is not None else None)
+        for seated in outcome.seated:
+            if own is not None and seated.registration_id == str(own.id):
+                continue
+            if seated.registration_id not in outcome.told_by_their_caller:
                 self._announce(talk, seated.registration_id, seated=True)
         if own is None:
             return None
         # The settle's own reads tell the seat or the waiting position: no read again.
-        view = self._registration_view(own, seats=held, arrivals=arrivals)
+        view = self._registration_view(own, seats=outcome.held, arrivals=outcome.arrivals)
         if view["status"] != "none":
             seated_own = view["status"] == "confirmed"
             self._announce(talk, str(own.id), seated_own, reg=own, position=view["position"])

@@ -4,107 +4,12 @@ lowered capacity; the invariants must hold after every run."""
 
 from __future__ import annotations
 
-import itertools
 import random
-import threading
-import time
-from collections.abc import Iterable
 
 import pytest
+from seating_memory import MemoryTalk, run_threads
 
 from services.kit.seating import Seated, free_numbers, settle, waiting_position
-
-
-class MemoryTalk:
-    """Seats unique on number and on registration; registrations unique per person."""
-
-    def __init__(self, capacity: int, jitter: float = 0.0) -> None:
-        self.capacity_value = capacity
-        self.seat_rows: dict[int, str] = {}
-        self.registration_rows: dict[str, int] = {}  # id -> arrival
-        self.lock = threading.Lock()  # makes each single insert/delete atomic, nothing more
-        self.jitter = jitter
-        self._ids = itertools.count(1)
-        self.rng = random.Random(1)
-
-    def _pause(self) -> None:
-        if self.jitter:
-            time.sleep(self.rng.random() * self.jitter)  # widen the races between steps
-
-    # --- SeatStore
-    def capacity(self) -> int:
-        self._pause()
-        return self.capacity_value
-
-    def seats(self) -> dict[int, str]:
-        self._pause()
-        with self.lock:
-            return dict(self.seat_rows)
-
-    def existing(self, registration_ids: Iterable[str]) -> set[str]:
-        self._pause()
-        with self.lock:
-            return {r for r in registration_ids if r in self.registration_rows}
-
-    def registrations(self) -> dict[str, int]:
-        self._pause()
-        with self.lock:
-            return dict(self.registration_rows)
-
-    def claim(self, number: int, registration_id: str) -> bool:
-        self._pause()
-        with self.lock:
-            if number in self.seat_rows or registration_id in self.seat_rows.values():
-                return False
-            self.seat_rows[number] = registration_id
-            return True
-
-    def release(self, number: int, registration_id: str) -> None:
-        self._pause()
-        with self.lock:
-            if self.seat_rows.get(number) == registration_id:
-                del self.seat_rows[number]
-
-    # --- what the service does around settle
-    def join(self) -> str:
-        with self.lock:
-            registration_id = f"r{next(self._ids):04d}"
-            self.registration_rows[registration_id] = time.monotonic_ns()
-        settle(self)
-        return registration_id
-
-    def cancel(self, registration_id: str) -> None:
-        with self.lock:  # registration first ...
-            self.registration_rows.pop(registration_id, None)
-        self._pause()
-        with self.lock:  # ... then its seat
-            for number, holder in list(self.seat_rows.items()):
-                if holder == registration_id:
-                    del self.seat_rows[number]
-        settle(self)
-
-    def check(self) -> None:
-        seats = self.seat_rows
-        assert len(seats) <= self.capacity_value
-        assert all(1 <= n <= self.capacity_value for n in seats)
-        assert len(set(seats.values())) == len(seats)
-        assert set(seats.values()) <= set(self.registration_rows)
-        waiting = len(self.registration_rows) - len(seats)
-        # Nobody waits while a place is free.
-        assert waiting == 0 or len(seats) == self.capacity_value
-        # Seats go by arrival: every seated person arrived before every waiting one.
-        if waiting and seats:
-            seated = [self.registration_rows[r] for r in seats.values()]
-            queued = [a for r, a in self.registration_rows.items() if r not in seats.values()]
-            assert max(seated) < min(queued)
-
-
-def run_threads(functions: list) -> None:
-    threads = [threading.Thread(target=f) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
 
 
 def test_free_numbers_are_the_gaps_up_to_capacity() -> None:

@@ -1,0 +1,134 @@
+"""Settles of one talk taking turns in a process (``services/kit/settle_turns.py``): the
+seating invariants hold with one and with two "processes" (two ``SettleTurns`` on one store),
+and a settle that began after a caller's write serves that caller."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+
+import pytest
+from seating_memory import MemoryTalk, run_threads
+
+from services.kit.seating import Seated
+from services.kit.settle_turns import SettleTurns
+
+
+def _wait_until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.001)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+@pytest.mark.parametrize("seed", range(4))
+def test_concurrent_joins_through_turns_never_overbook(seed: int, processes: int) -> None:
+    talk = MemoryTalk(capacity=12, jitter=0.0005)
+    talk.rng.seed(seed)
+    turns = [SettleTurns() for _ in range(processes)]
+
+    run_threads([lambda i=i: talk.join(turns[i % processes]) for i in range(80)])
+    assert len(talk.seat_rows) == 12
+    talk.check()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cancellations_and_joins_through_two_processes_promote_in_order(seed: int) -> None:
+    talk = MemoryTalk(capacity=6)
+    ids = [talk.join() for _ in range(20)]
+    talk.jitter = 0.0005
+    first, second = SettleTurns(), SettleTurns()
+    rng = random.Random(seed)
+    leaving = rng.sample(ids, 10)
+
+    where = [rng.choice((first, second)) for _ in range(20)]  # the process of each action
+    work = [lambda i=i, r=r: talk.cancel(r, where[i]) for i, r in enumerate(leaving)]
+    work += [lambda i=i: talk.join(where[10 + i]) for i in range(10)]
+    rng.shuffle(work)
+    run_threads(work)
+    talk.check()
+    assert len(talk.seat_rows) == 6
+    remaining = [r for r in ids if r not in leaving]
+    assert sorted(talk.seat_rows.values()) == sorted(remaining[:6])
+
+
+def test_a_settle_begun_after_a_write_serves_it() -> None:
+    """A settles while B, C and D write: B's write came after A began, so B settles itself;
+    C and D wrote before B's settle began and take its outcome. Four joins, two settles."""
+    turns = SettleTurns()
+    talk = MemoryTalk(capacity=2)
+    gate = threading.Event()
+    reading = threading.Event()
+    real_read = talk.registrations
+
+    def slow_first_read() -> dict[str, int]:
+        if not reading.is_set():
+            reading.set()
+            gate.wait(10)
+        return real_read()
+
+    talk.registrations = slow_first_read  # type: ignore[method-assign]
+    outcomes: dict[str, object] = {}
+
+    def join(name: str, arrival: int) -> None:
+        with talk.lock:
+            talk.registration_rows[name] = arrival
+        outcomes[name] = turns.settle("talk", talk, own=name)
+
+    a = threading.Thread(target=join, args=("a", 1))
+    a.start()
+    reading.wait(10)
+    others = [threading.Thread(target=join, args=(n, i)) for i, n in enumerate("bcd", start=2)]
+    for thread in others:
+        thread.start()
+    _wait_until(lambda: turns.inside("talk") == 4)  # b, c and d wait for a's turn
+    gate.set()
+    for thread in [a, *others]:
+        thread.join(10)
+    assert talk.registration_reads == 2
+    ran = [name for name, outcome in outcomes.items() if outcome.ran_here]
+    assert "a" in ran and len(ran) == 2
+    covered = [outcomes[n] for n in "bcd" if not outcomes[n].ran_here]
+    assert len(covered) == 2 and all(o.seated == () for o in covered)
+    assert dict(outcomes["d"].held) == {1: "a", 2: "b"}
+    assert set(outcomes["d"].arrivals) == {"a", "b", "c", "d"}
+    assert turns.inside("talk") == 0  # nothing kept once nobody is inside
+
+
+def test_whom_a_settle_seats_for_a_waiting_caller_is_left_to_that_caller() -> None:
+    """A seated person whose own join waits for the turn tells its person itself; one whose
+    caller is gone (moved up by a cancellation) is told by the settle that seated it."""
+    turns = SettleTurns()
+    talk = MemoryTalk(capacity=1)
+    with talk.lock:
+        talk.registration_rows.update({"first": 1, "second": 2})
+    gate = threading.Event()
+    real_read = talk.seats
+
+    def seats_once_second_waits() -> dict[int, str]:
+        gate.wait(10)
+        return real_read()
+
+    talk.seats = seats_once_second_waits  # type: ignore[method-assign]
+    outcomes: dict[str, object] = {}
+    runner = threading.Thread(
+        target=lambda: outcomes.setdefault("cancel", turns.settle("talk", talk, own=None))
+    )
+    runner.start()
+    _wait_until(lambda: turns.inside("talk") == 1)
+    waiter = threading.Thread(
+        target=lambda: outcomes.setdefault("first", turns.settle("talk", talk, own="first"))
+    )
+    waiter.start()
+    _wait_until(lambda: turns.inside("talk") == 2)
+    gate.set()
+    runner.join(10)
+    waiter.join(10)
+    cancel = outcomes["cancel"]
+    assert cancel.seated == (Seated("first", 1),)
+    assert cancel.told_by_their_caller == frozenset({"first"})
+    # The waiting join wrote before the cancel's settle began? No: it wrote after, so it ran
+    # its own settle, found itself seated and tells its person.
+    assert dict(outcomes["first"].held) == {1: "first"}

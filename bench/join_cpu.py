@@ -51,11 +51,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
-import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import round_trips  # noqa: E402
-from bench_support import bench_platform, operator_login  # noqa: E402
+from bench_support import KeepAliveClient, bench_platform, operator_login  # noqa: E402
 from cities_support import CityMaker  # noqa: E402
 from dialogue_support import create_talk, table_talk_city  # noqa: E402
 from floor import floor_server  # noqa: E402
@@ -175,20 +174,20 @@ def run(args: argparse.Namespace, mongodb_uri: str) -> dict:
             for _ in range(per_client)
         ]
         rows = processes(platform, mongodb_uri, amqp_port)
-        sessions = [requests.Session() for _ in citizens]  # keep-alive, like a browser
+        sessions = [KeepAliveClient() for _ in citizens]  # keep-alive, like a browser
         failures = Counter()
         lock = threading.Lock()
 
         def client(index: int) -> None:
             for talk_id in talks:
-                answer = sessions[index].post(
+                status = sessions[index].post(
                     api.url(f"/cities/{slug}/talks/{talk_id}/registrations"),
                     headers={"Authorization": f"Bearer {citizens[index]['token']}"},
                     timeout=120,
                 )
-                if answer.status_code != 200:
+                if status != 200:
                     with lock:
-                        failures[answer.status_code] += 1
+                        failures[status] += 1
 
         counters = settled(platform, Counter())
         idle_first = snapshot(rows)

@@ -40,10 +40,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_support import bench_platform, operator_login, percentile  # noqa: E402
+from bench_support import (  # noqa: E402
+    KeepAliveClient,
+    bench_platform,
+    operator_login,
+    percentile,
+)
 from cities_support import CityMaker  # noqa: E402
 from dialogue_support import create_talk, rpc_as, table_talk_city  # noqa: E402
 from floor import floor_server  # noqa: E402
@@ -132,19 +135,19 @@ def measure(args: argparse.Namespace) -> list[dict]:
             citizens = list(pool.map(lambda _: api.verified_login(), range(max(LEVELS))))
         proxies = threading.local()
 
-        # One keep-alive session per client, like a browser (and the same for the floor).
-        sessions: dict[tuple[str, int], requests.Session] = {}
+        # One keep-alive connection per client, like a browser (and the same for the floor).
+        sessions: dict[tuple[str, int], KeepAliveClient] = {}
 
-        def session_of(kind: str, index: int) -> requests.Session:
-            return sessions.setdefault((kind, index), requests.Session())
+        def session_of(kind: str, index: int) -> KeepAliveClient:
+            return sessions.setdefault((kind, index), KeepAliveClient())
 
         def via_gateway(index: int, talk_id: str) -> bool:
-            answer = session_of("gateway", index).post(
+            status = session_of("gateway", index).post(
                 api.url(f"/cities/{slug}/talks/{talk_id}/registrations"),
                 headers={"Authorization": f"Bearer {citizens[index]['token']}"},
                 timeout=60,
             )
-            return answer.status_code == 200
+            return status == 200
 
         def via_rpc(index: int, talk_id: str) -> bool:
             if getattr(proxies, "index", None) != index:
@@ -156,12 +159,12 @@ def measure(args: argparse.Namespace) -> list[dict]:
         with floor_server(platform.infra.mongodb_uri, floor_db, free_port()) as floor_url:
 
             def via_floor(index: int, talk_id: str) -> bool:
-                answer = session_of("floor", index).post(
+                status = session_of("floor", index).post(
                     f"{floor_url}/floor/{talk_id}/{citizens[index]['id']}",
                     params={"capacity": args.capacity},
                     timeout=60,
                 )
-                return answer.status_code == 200
+                return status == 200
 
             rows = []
             for clients in LEVELS:

@@ -152,9 +152,12 @@ class Invalidator(threading.Thread):
 
             def on_message(body: Any, message: Any) -> None:
                 self.on_fact(body)
-                message.ack()
 
-            with connection.Consumer([queue], callbacks=[on_message], accept=cloudevents.ACCEPT):
+            # No acknowledgements: the queue is this process's own and goes with its
+            # connection, so an ack protects nothing (and cost a frame per fact per worker).
+            with connection.Consumer(
+                [queue], callbacks=[on_message], accept=cloudevents.ACCEPT, no_ack=True
+            ):
                 for each in (self.cache, self.tokens):  # whatever changed while we were away
                     if each is not None:
                         each.clear()

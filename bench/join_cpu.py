@@ -1,7 +1,7 @@
 """CPU time per table-talk join, per process: what a join costs the whole 2-core machine.
 
     .venv/bin/python bench/join_cpu.py [--joins 200] [--clients 20] [--capacity 12]
-        [--shared-database] [--no-floor] [--idle-seconds 20] [--py-spy BINARY]
+        [--shared-database] [--no-floor] [--idle-seconds 20] [--py-spy BINARY] [--detail]
 
 Wall-clock throughput on a shared machine is noise; the CPU a join costs is not (much). On
 2 cores every process of the platform shares the CPU, so joins per second cannot exceed
@@ -24,7 +24,8 @@ Every process is also measured over an idle window before and after the joins
 and the broker is shared with other users of the machine. "per join" is the run's CPU minus
 that idle rate times the run's length, divided by the joins; for the shared broker it is the
 only figure shown, an estimate. RPC calls, event handlers and database commands per join come
-from the services' ``/metrics`` (bench/round_trips.py). Asserts that no talk is overbooked.
+from the services' ``/metrics`` (bench/round_trips.py; ``--detail`` lists the database
+commands per join by service, origin and command). Asserts that no talk is overbooked.
 
 Then the floor (bench/floor.py: the two inserts no join avoids) makes as many joins with as
 many clients on the same database, measured the same way (``--no-floor`` skips it).
@@ -239,6 +240,7 @@ def run(args: argparse.Namespace, mongodb_uri: str) -> dict:
             "db_after_per_join": sum(facts["after"].values()) / joins,
             "rpc_calls": facts["rpc"],
             "event_calls": facts["events"],
+            "db_commands": facts["commands"],
         }
 
 
@@ -276,7 +278,7 @@ def floor_cpu(args: argparse.Namespace, platform, rows: dict, idle_rate: dict, s
     }
 
 
-def print_result(title: str, result: dict) -> None:
+def print_result(title: str, result: dict, detail: bool = False) -> None:
     print(
         f"\n{title}: {result['joins']} joins, {result['clients']} clients, {os.cpu_count()} cores"
     )
@@ -308,6 +310,11 @@ def print_result(title: str, result: dict) -> None:
         + "; events: "
         + ", ".join(f"{m}×{n}" for m, n in sorted(result["event_calls"].items()))
     )
+    if detail:
+        joins = max(1, result["joins"])
+        print("  database commands per join by service, origin and command:")
+        for what, n in sorted(result["db_commands"].items(), key=lambda item: -item[1]):
+            print(f"    {n / joins:6.2f}  {what}")
     print(
         f"  wall (shared machine, noise): {result['joins_per_second_wall']:.1f} joins/s; "
         f"failures {result['failures']}, overbooked talks {result['overbooked']}"
@@ -339,17 +346,18 @@ def main() -> None:
     )
     parser.add_argument("--py-spy", default="", help="py-spy binary: sample the Python processes")
     parser.add_argument("--profile-dir", default="/tmp/join_cpu_profiles")
+    parser.add_argument("--detail", action="store_true", help="database commands by origin")
     args = parser.parse_args()
     if args.all_services:  # scraped and measured like the others (round_trips reads this)
         round_trips.SERVICES = ("identity", "cities", "dialogue", "events", "scenarios")
     if args.shared_database:
         result = run(args, os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/"))
-        print_result("shared database (its CPU includes other users')", result)
+        print_result("shared database (its CPU includes other users')", result, args.detail)
         return
     with embedded_database("postgresql") as uri:
         os.environ["MONGODB_URI"] = uri
         result = run(args, uri)
-    print_result("FerretDB on PostgreSQL of its own", result)
+    print_result("FerretDB on PostgreSQL of its own", result, args.detail)
 
 
 if __name__ == "__main__":

@@ -236,8 +236,9 @@ class EventsBase:
         return [("abschlussveranstaltung.ics", "text/calendar", ics)]
 
     # ------------------------------------------------------------------ across aggregates
-    def _fill(self, event: ClosingEvent) -> list[str]:
-        """Seat the waiting list while places are free (``RegistrationHandlers``)."""
+    def _fill(self, event: ClosingEvent) -> Any:
+        """Seat the waiting list while places are free (``RegistrationHandlers``; returns the
+        kit's ``SettleOutcome``)."""
         raise NotImplementedError
 
     def _cancel_registration(self, event: ClosingEvent, registration: Registration) -> None:

@@ -4,6 +4,7 @@ promotions told once (seat-keeping: ``services.kit.seating``)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from mongoengine.errors import NotUniqueError
@@ -18,7 +19,8 @@ from services.kit.rpc import rpc
 from services.kit.schemas import load
 from services.kit.seat_documents import record_once, record_promotion
 from services.kit.seat_store import DocumentSeats
-from services.kit.seating import settle, waiting_position
+from services.kit.seating import waiting_position
+from services.kit.settle_turns import SettleOutcome, SettleTurns
 
 
 def _seats_of(event: ClosingEvent) -> DocumentSeats:
@@ -29,22 +31,32 @@ def _seats_of(event: ClosingEvent) -> DocumentSeats:
     )
 
 
+# Per process: the fills of one closing event take turns (services/kit/settle_turns.py).
+SETTLE_TURNS = SettleTurns()
+
+
 class RegistrationHandlers(EventsBase):
     """Register, look up, cancel; the organisers' list."""
 
-    def _fill(self, event: ClosingEvent, held: dict[int, str] | None = None) -> list[str]:
+    def _fill(
+        self, event: ClosingEvent, held: dict[int, str] | None = None, own: str | None = None
+    ) -> SettleOutcome:
         """Seat waiting registrations in arrival order while places are free, and tell whom this
-        call seated that they moved up. Returns the registration ids this call seated.
+        call seated that they moved up.
 
         The kit's seat-keeping does the seating (``services.kit.seating.settle``): each claim is
         an insert against two unique indexes (number; registration), so concurrent fillers can
-        never exceed the capacity nor seat anyone twice. ``held`` receives the seats as the
-        settle last read them (seat number -> registration id).
+        never exceed the capacity nor seat anyone twice. Fills of one event take turns in this
+        process, and one that began after ``own`` was written serves it
+        (``services.kit.settle_turns``). ``held`` receives the seats as the settle last read
+        them (seat number -> registration id).
         """
-        seated = [s.registration_id for s in settle(_seats_of(event), held_after=held)]
-        for registration_id in seated:
-            self._announce_promotion(event, registration_id)
-        return seated
+        outcome = SETTLE_TURNS.settle(f"{event.city}/{event.id}", _seats_of(event), own)
+        if held is not None:
+            held.update(outcome.held)
+        for seated in outcome.seated:
+            self._announce_promotion(event, seated.registration_id)
+        return outcome
 
     def _announce_promotion(self, event: ClosingEvent, registration_id: str) -> None:
         """Tell a seated registration that was told "waiting list" that it moved up (once)."""
@@ -90,9 +102,10 @@ class RegistrationHandlers(EventsBase):
         event: ClosingEvent,
         registration: Registration,
         seats: dict[str, int] | None = None,
+        arrivals: Mapping[str, int] | None = None,
     ) -> dict[str, Any]:
-        """Confirmed or waiting with position; ``seats`` (registration id -> number) as just
-        read, else read here."""
+        """Confirmed or waiting with position; ``seats`` (registration id -> number) and
+        ``arrivals`` (registration id -> arrival) as just read, else read here."""
         registration_id = str(registration.id)
         if event.status == "cancelled":  # the event's cancellation ends every registration
             return {"registration_id": registration_id, "status": "cancelled", "position": None}
@@ -100,9 +113,12 @@ class RegistrationHandlers(EventsBase):
             seats = self._seats(event)
         if registration_id in seats:
             return {"registration_id": registration_id, "status": "confirmed", "position": None}
-        arrivals = [(r.arrival, str(r.id)) for r in self._queue(event)]
+        if arrivals is None:
+            queue = [(r.arrival, str(r.id)) for r in self._queue(event)]
+        else:
+            queue = [(arrival, r) for r, arrival in arrivals.items()]
         try:
-            position: int | None = waiting_position(arrivals, set(seats), registration_id)
+            position: int | None = waiting_position(queue, set(seats), registration_id)
         except KeyError:  # cancelled in the meantime
             position = None
         return {"registration_id": registration_id, "status": "waitlisted", "position": position}
@@ -134,9 +150,9 @@ class RegistrationHandlers(EventsBase):
         except NotUniqueError:
             registration = Registration.scoped(city, event_id=event_id, account_id=user_id).first()
             return self._status(event, registration)
-        held: dict[int, str] = {}
-        self._fill(event, held)
-        status = self._status(event, registration, {r: n for n, r in held.items()})
+        outcome = self._fill(event, own=str(registration.id))
+        seats = {r: n for n, r in outcome.held.items()}
+        status = self._status(event, registration, seats, outcome.arrivals)
         entered = Notice(
             city=city,
             registration_id=str(registration.id),

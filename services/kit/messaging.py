@@ -18,6 +18,7 @@ stand, as that is no fault of the message.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
@@ -31,6 +32,12 @@ from services.kit.queues import replicated
 from services.kit.retries import ConsumerRetries
 
 log = logging.getLogger(__name__)
+
+# kombu asks on every new connection object whether the C client librabbitmq is installed by
+# trying to import it (nameko makes one per publish); outside eventlet, in the gateway, that
+# failed import searched sys.path each time (about 40 µs). The project never uses librabbitmq:
+# a None entry makes the import fail at once.
+sys.modules.setdefault("librabbitmq", None)  # type: ignore[arg-type]
 
 # What writing to a broker that went away raises (ConnectionResetError is an OSError).
 BROKER_GONE = (OperationalError, OSError, AmqpConnectionError)

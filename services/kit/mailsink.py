@@ -59,6 +59,8 @@ class Inbox(Sequence[EmailMessage]):
             return [self._parsed(i) for i in range(*index.indices(len(self._slots)))]
         if index < 0:
             index += len(self._slots)
+            if index < 0:  # not once more from the end, as the list itself would
+                raise IndexError("Inbox index out of range")
         return self._parsed(index)
 
     def _parsed(self, index: int) -> EmailMessage:

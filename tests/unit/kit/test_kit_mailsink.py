@@ -60,6 +60,8 @@ def test_mails_are_kept_unparsed_until_read_then_parsed_once(sink, parses) -> No
     assert [str(m["Subject"]) for m in sink.messages[1:]] == ["Mail 1", "Mail 2", "Ungelesen"]
     assert all(isinstance(m, EmailMessage) for m in everything)
     assert sink.messages[-1] is everything[3] and len(sink.messages) == 4
+    with pytest.raises(IndexError):
+        sink.messages[-5]  # noqa: B018 - reading is the test
     assert parses == []  # all read before: nothing parsed again
     body = everything[0].get_body(("plain",)).get_content()
     assert body.splitlines() == ["Hallo,", "Mail 0"]  # as it came over SMTP: CRLF

@@ -29,7 +29,6 @@ from collections import Counter
 from pathlib import Path
 
 import requests
-from prometheus_client.parser import text_string_to_metric_families
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_support import bench_platform, operator_login  # noqa: E402
@@ -37,8 +36,10 @@ from cities_support import CityMaker  # noqa: E402
 from dialogue_support import create_talk, table_talk_city  # noqa: E402
 
 from services.dialogue.schemas import IDEA_CATEGORIES  # noqa: E402
+from services.kit.testbed import ENTRYPOINT_COUNT, service_metrics  # noqa: E402
 
 SERVICES = ("identity", "cities", "dialogue")
+DB_COMMANDS = "stadtdialog_db_commands_total"  # services/kit/db_metrics.py
 QUIET_SECONDS = 0.6  # no counter moved for this long: the action and its aftermath are done
 
 
@@ -46,24 +47,19 @@ def scrape(platform) -> Counter:
     """Every counter of interest, keyed by (metric, service, origin/kind, method/command)."""
     found: Counter = Counter()
     for service in SERVICES:
-        port = platform.metrics_ports[service]
-        text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-        for family in text_string_to_metric_families(text):
-            for sample in family.samples:
-                labels = sample.labels
-                if sample.name == "stadtdialog_service_entrypoint_seconds_count":
-                    if labels["kind"] == "timer":
-                        continue  # ticks whether anything happens or not (their writes count)
-                    key = ("call", labels["service"], labels["kind"], labels["method"])
-                elif sample.name == "stadtdialog_db_commands_total":
-                    if labels["origin"] in ("scrape", "other"):
-                        continue
-                    if labels["command"].endswith(":empty"):
-                        continue  # an idle poll of a background loop
-                    key = ("db", labels["service"], labels["origin"], labels["command"])
-                else:
+        for sample in service_metrics(platform, service, ENTRYPOINT_COUNT, DB_COMMANDS):
+            labels = sample.labels
+            if sample.name == ENTRYPOINT_COUNT:
+                if labels["kind"] == "timer":
+                    continue  # ticks whether anything happens or not (their writes count)
+                key = ("call", labels["service"], labels["kind"], labels["method"])
+            else:
+                if labels["origin"] in ("scrape", "other"):
                     continue
-                found[key] += int(sample.value)
+                if labels["command"].endswith(":empty"):
+                    continue  # an idle poll of a background loop
+                key = ("db", labels["service"], labels["origin"], labels["command"])
+            found[key] += int(sample.value)
     return found
 
 

@@ -8,19 +8,15 @@ from collections import Counter
 
 import requests
 from dialogue_support import create_talk, table_talk_city
-from prometheus_client.parser import text_string_to_metric_families
 
+from services.kit.testbed import ENTRYPOINT_COUNT, service_metrics
 from services.kit.testing import wait_until
 
 
 def _dialogue_calls(platform) -> Counter:  # noqa: ANN001
-    port = platform.metrics_ports["dialogue"]
-    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
     calls: Counter = Counter()
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name == "stadtdialog_service_entrypoint_seconds_count":
-                calls[sample.labels["method"]] += int(sample.value)
+    for sample in service_metrics(platform, "dialogue", ENTRYPOINT_COUNT):
+        calls[sample.labels["method"]] += int(sample.value)
     return calls
 
 

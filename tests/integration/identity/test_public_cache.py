@@ -6,9 +6,9 @@ import re
 
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
-from prometheus_client.parser import text_string_to_metric_families
 
 from services.kit.context import Caller
+from services.kit.testbed import entrypoint_calls
 from services.kit.testing import caller_context, wait_until
 
 
@@ -41,18 +41,6 @@ def test_own_writes_show_at_once_and_signed_in_reads_are_not_shared(api, cities,
     assert made["slug"] in {c["slug"] for c in everything}
 
 
-def _get_city_calls(platform) -> int:  # noqa: ANN001
-    port = platform.metrics_ports["cities"]
-    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-    return sum(
-        int(sample.value)
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-        if sample.name == "stadtdialog_service_entrypoint_seconds_count"
-        and sample.labels["method"] == "get_city"
-    )
-
-
 def _phase_badge(title: str) -> str:
     """The city page's badge of the current phase (the timeline names every phase)."""
     return f'<span class="kern-badge kern-badge--info"><span class="kern-label">{title}</span>'
@@ -69,10 +57,11 @@ def test_signed_in_pages_read_the_city_once_until_the_city_changes(api, cities, 
     assert session.post(f"{api.base}/anmelden", data=form, timeout=10).status_code == 200
     url = f"{api.base}/stadt/{slug}"
     assert _phase_badge("Auftakt") in session.get(url, timeout=10).text
-    before = _get_city_calls(platform)
+    before = entrypoint_calls(platform, "cities", "get_city")
     for _ in range(3):
         assert session.get(url, timeout=10).status_code == 200
-    assert _get_city_calls(platform) == before  # the city came from memory, signed in
+    # The city came from memory, signed in.
+    assert entrypoint_calls(platform, "cities", "get_city") == before
 
     # Changed elsewhere (straight at the cities service, not through this gateway): the
     # city's fact empties the entry, and the next page shows the new phase.

@@ -5,26 +5,13 @@ through this gateway at once."""
 
 from __future__ import annotations
 
-import requests
 from nameko.standalone.rpc import ClusterRpcProxy
-from prometheus_client.parser import text_string_to_metric_families
 
 from services.kit.context import Caller
+from services.kit.testbed import entrypoint_calls
 from services.kit.testing import caller_context, wait_until
 
 FACT_SECONDS = 15  # the outbox relay polls every 0.2 s in tests; a busy machine is slower
-
-
-def _authenticate_calls(platform) -> int:  # noqa: ANN001
-    port = platform.metrics_ports["identity"]
-    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-    return sum(
-        int(sample.value)
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-        if sample.name == "stadtdialog_service_entrypoint_seconds_count"
-        and sample.labels["method"] == "authenticate"
-    )
 
 
 def _identity(platform, as_account: str | None = None, roles: dict | None = None):  # noqa: ANN001, ANN202
@@ -46,9 +33,9 @@ def _cached(api, platform, token: str) -> None:  # noqa: ANN001
     def three_requests_without_identity() -> bool:
         # The facts of signing up (account.verified, …) may arrive after the first request
         # and forget the fresh entry once; the cache must serve once they are through.
-        before = _authenticate_calls(platform)
+        before = entrypoint_calls(platform, "identity", "authenticate")
         assert all(_me(api, token) == 200 for _ in range(3))
-        return _authenticate_calls(platform) == before
+        return entrypoint_calls(platform, "identity", "authenticate") == before
 
     wait_until(three_requests_without_identity, 10, "the token cache serves")
 

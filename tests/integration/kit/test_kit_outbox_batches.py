@@ -2,42 +2,21 @@
 the broker closes in the middle of a batch loses nothing.
 
 Each test uses its own outbox collection, its own event entity and (where it needs one) a
-service name of its own, so that nothing else on the broker interferes.
+service name of its own (``outbox_support``), so that nothing else on the broker interferes.
 """
 
 from __future__ import annotations
 
-import random
-import string
 import time
-import uuid
-from collections.abc import Iterator
 
 import pytest
 from kombu import Connection, Exchange, Queue
-from nameko.standalone.events import get_event_exchange
-from pymongo.collection import Collection
+from outbox_support import SERVICE, event_queue, letters
 
 from services.kit import relay as relay_module
-from services.kit.outbox import OutboxRelay, OutboxWriter, published_of
+from services.kit.outbox import OutboxWriter, published_of
 
 pytestmark = pytest.mark.integration
-
-SERVICE = "kittest"
-
-
-def letters(count: int = 10) -> str:
-    return "".join(random.choices(string.ascii_lowercase, k=count))
-
-
-@pytest.fixture
-def outbox(infra) -> Iterator[Collection]:  # noqa: ANN001
-    client = infra.mongo()
-    collection = client[f"{infra.db_prefix}_{SERVICE}"][f"outbox_batches_{uuid.uuid4().hex}"]
-    yield collection
-    collection.drop()
-    published_of(collection).drop()
-    client.close()
 
 
 def drain(queue: Queue, amqp_uri: str, expected: int, timeout: float = 10.0) -> list[str]:
@@ -62,18 +41,14 @@ def drain(queue: Queue, amqp_uri: str, expected: int, timeout: float = 10.0) -> 
 
 
 def listening(amqp_uri: str, entity: str) -> Queue:
-    queue = Queue(
-        f"kittest-batches-{uuid.uuid4().hex}",
-        exchange=get_event_exchange(SERVICE, {}),
-        routing_key=f"stadtdialog.{SERVICE}.{entity}.#",
-        auto_delete=False,
+    return event_queue(
+        amqp_uri, f"stadtdialog.{SERVICE}.{entity}.#", "kittest-batches", auto_delete=False
     )
-    with Connection(amqp_uri, connect_timeout=5) as connection:
-        queue(connection.default_channel).declare()
-    return queue
 
 
-def test_a_batch_is_published_in_order_with_one_confirm_wait(infra, outbox, monkeypatch) -> None:  # noqa: ANN001
+def test_a_batch_is_published_in_order_with_one_confirm_wait(
+    infra, outbox, relay, monkeypatch
+) -> None:  # noqa: ANN001
     entity = letters()
     queue = listening(infra.amqp_uri, entity)
     writer = OutboxWriter(outbox, SERVICE)
@@ -86,11 +61,7 @@ def test_a_batch_is_published_in_order_with_one_confirm_wait(infra, outbox, monk
         original(self, timeout)
 
     monkeypatch.setattr(relay_module.ConfirmBatch, "wait", counted_wait)
-    relay = OutboxRelay(outbox, SERVICE, infra.amqp_uri)
-    try:
-        assert relay.publish_pending() == 40
-    finally:
-        relay.close()
+    assert relay.publish_pending() == 40
     # 40 internal + 20 public messages, one wait (answers read while publishing count too)
     assert len(waits) == 1 and waits[0] <= 60
     assert outbox.count_documents({}) == 0
@@ -98,20 +69,18 @@ def test_a_batch_is_published_in_order_with_one_confirm_wait(infra, outbox, monk
     assert drain(queue, infra.amqp_uri, 40) == added  # oldest first, each once
 
 
-def test_a_batch_larger_than_the_limit_goes_out_in_several(infra, outbox, monkeypatch) -> None:  # noqa: ANN001
+def test_a_batch_larger_than_the_limit_goes_out_in_several(outbox, relay, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(relay_module, "BATCH", 7)
     writer = OutboxWriter(outbox, SERVICE)
     for n in range(10):
         writer.add(letters(), "counted", {"n": n})
-    relay = OutboxRelay(outbox, SERVICE, infra.amqp_uri)
-    try:
-        assert [relay.publish_pending() for _ in range(3)] == [7, 3, 0]
-    finally:
-        relay.close()
+    assert [relay.publish_pending() for _ in range(3)] == [7, 3, 0]
     assert published_of(outbox).count_documents({}) == 10
 
 
-def test_a_channel_closed_mid_batch_loses_nothing_and_counts_against_no_fact(infra, outbox) -> None:  # noqa: ANN001
+def test_a_channel_closed_mid_batch_loses_nothing_and_counts_against_no_fact(
+    infra, outbox, relay
+) -> None:  # noqa: ANN001
     """The relay's channel knows a service's exchange from an earlier batch; someone deletes
     the exchange, so the broker closes the channel at the batch's second fact (404). What was
     acked before moves; the rest goes out again one by one on fresh channels (which declare
@@ -119,19 +88,15 @@ def test_a_channel_closed_mid_batch_loses_nothing_and_counts_against_no_fact(inf
     entity, other = letters(), f"kittest{letters(6)}"
     queue = listening(infra.amqp_uri, entity)
     writer, elsewhere = OutboxWriter(outbox, SERVICE), OutboxWriter(outbox, other)
-    relay = OutboxRelay(outbox, SERVICE, infra.amqp_uri)
-    try:
-        elsewhere.add(letters(), "happened", {"n": 0})
-        assert relay.publish_pending() == 1  # the channel now has declared other.events
-        with Connection(infra.amqp_uri, connect_timeout=5) as connection:
-            Exchange(f"{other}.events")(connection.default_channel).delete()
+    elsewhere.add(letters(), "happened", {"n": 0})
+    assert relay.publish_pending() == 1  # the channel now has declared other.events
+    with Connection(infra.amqp_uri, connect_timeout=5) as connection:
+        Exchange(f"{other}.events")(connection.default_channel).delete()
 
-        first = writer.add(entity, "happened", {"n": 1})
-        closing = elsewhere.add(letters(), "happened", {"n": 2})  # to the deleted exchange
-        last = writer.add(entity, "happened", {"n": 3})
-        assert relay.publish_pending() == 3
-    finally:
-        relay.close()
+    first = writer.add(entity, "happened", {"n": 1})
+    closing = elsewhere.add(letters(), "happened", {"n": 2})  # to the deleted exchange
+    last = writer.add(entity, "happened", {"n": 3})
+    assert relay.publish_pending() == 3
     assert outbox.count_documents({}) == 0
     log = {row["_id"]: row for row in published_of(outbox).find()}
     assert {first["id"], closing["id"], last["id"]} <= set(log)

@@ -6,51 +6,29 @@ the events is durable and declared before the outage, so it and its bindings sur
 
 from __future__ import annotations
 
-import random
-import string
 import time
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from kombu import Connection, Queue
-from nameko.standalone.events import get_event_exchange
-from pymongo.collection import Collection
+from outbox_support import SERVICE, delete_queue, event_queue, letters
 
 from services.kit.outbox import OutboxRelay, OutboxWriter, published_of
 
 # serial: it takes the broker or the database away, or loads the machine (deploy/local/test)
 pytestmark = [pytest.mark.integration, pytest.mark.serial]
 
-SERVICE = "kittest"
-
-
-@pytest.fixture
-def outbox(infra) -> Iterator[Collection]:  # noqa: ANN001
-    client = infra.mongo()
-    collection = client[f"{infra.db_prefix}_{SERVICE}"][f"outbox_outage_{uuid.uuid4().hex}"]
-    yield collection
-    collection.drop()
-    published_of(collection).drop()
-    client.close()
-
 
 @pytest.fixture
 def durable_queue(infra) -> Iterator[tuple[Queue, str]]:  # noqa: ANN001
     """A durable queue bound to the events of an entity of our own; deleted at the end."""
-    entity = "".join(random.choices(string.ascii_lowercase, k=10))
-    queue = Queue(
-        f"kittest-outage-{uuid.uuid4().hex}",
-        exchange=get_event_exchange(SERVICE, {}),
-        routing_key=f"stadtdialog.{SERVICE}.{entity}.happened.v1",
-        durable=True,
-        auto_delete=False,
+    entity = letters()
+    routing_key = f"stadtdialog.{SERVICE}.{entity}.happened.v1"
+    queue = event_queue(
+        infra.amqp_uri, routing_key, "kittest-outage", durable=True, auto_delete=False
     )
-    with Connection(infra.amqp_uri, connect_timeout=5) as connection:
-        queue(connection.default_channel).declare()
     yield queue, entity
-    with Connection(infra.amqp_uri, connect_timeout=5) as connection:
-        queue(connection.default_channel).delete()
+    delete_queue(infra.amqp_uri, queue)
 
 
 def read_all(amqp_uri: str, queue: Queue, expected: int, timeout: float = 10.0) -> list:

@@ -2,13 +2,11 @@
 
 Each test binds its own exclusive queues (with kombu, before publishing) to the exchanges the
 relay publishes to, and reads the messages back. Every test uses its own outbox collection and
-its own event entity, so nothing else on the broker can interfere.
+its own event entity (``outbox_support``), so nothing else on the broker can interfere.
 """
 
 from __future__ import annotations
 
-import random
-import string
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,6 +16,7 @@ import eventlet
 import pytest
 from kombu import Connection, Exchange, Queue
 from nameko.standalone.events import get_event_exchange
+from outbox_support import SERVICE, letters
 from pymongo.collection import Collection
 
 from services.kit import cloudevents
@@ -32,30 +31,6 @@ from services.kit.outbox import (
 )
 
 pytestmark = pytest.mark.integration
-
-SERVICE = "kittest"
-
-
-def letters(count: int = 10) -> str:
-    """An event entity of our own: type parts allow only letters and underscores."""
-    return "".join(random.choices(string.ascii_lowercase, k=count))
-
-
-@pytest.fixture
-def outbox(infra) -> Iterator[Collection]:  # noqa: ANN001
-    client = infra.mongo()
-    collection = client[f"{infra.db_prefix}_{SERVICE}"][f"outbox_{uuid.uuid4().hex}"]
-    yield collection
-    collection.drop()
-    published_of(collection).drop()
-    client.close()
-
-
-@pytest.fixture
-def relay(infra, outbox) -> Iterator[OutboxRelay]:  # noqa: ANN001
-    relay = OutboxRelay(outbox, SERVICE, infra.amqp_uri)
-    yield relay
-    relay.close()
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from cities_support import CityMaker  # noqa: E402
 from dialogue_support import create_talk, table_talk_city  # noqa: E402
 
 from services.dialogue.schemas import IDEA_CATEGORIES  # noqa: E402
-from services.kit.testbed import ENTRYPOINT_COUNT, service_metrics  # noqa: E402
+from services.kit.testbed_metrics import ENTRYPOINT_COUNT, service_metrics  # noqa: E402
 
 SERVICES = ("identity", "cities", "dialogue")
 DB_COMMANDS = "stadtdialog_db_commands_total"  # services/kit/db_metrics.py

@@ -22,8 +22,6 @@ from pathlib import Path
 import pytest
 import requests
 from kombu import Connection
-from prometheus_client.parser import text_string_to_metric_families
-from prometheus_client.samples import Sample
 from pymongo import MongoClient
 
 from services.kit.config import load_settings
@@ -39,7 +37,6 @@ NAMEKO_CONFIG = REPO / "deploy" / "local" / "nameko.yaml"
 # The account with this address becomes an operator when verified (integration tests).
 OPERATOR_EMAIL = "operator@stadtdialog.test"
 # Counted per service, kind (rpc, event, timer), method and outcome (services/kit/observability.py).
-ENTRYPOINT_COUNT = "stadtdialog_service_entrypoint_seconds_count"
 
 
 def session_secret_key() -> str:
@@ -95,21 +92,6 @@ def wait_until(check, timeout: float, what: str, interval: float = 0.1):  # noqa
             last_error = exc
         time.sleep(interval)
     raise AssertionError(f"{what} did not happen within {timeout} s (last error: {last_error})")
-
-
-def service_metrics(platform: Platform, service: str, *names: str) -> list[Sample]:
-    """The samples called ``names`` from the ``/metrics`` of ``service``'s process."""
-    port = platform.metrics_ports[service]
-    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-    families = text_string_to_metric_families(text)
-    return [sample for family in families for sample in family.samples if sample.name in names]
-
-
-def entrypoint_calls(platform: Platform, service: str, method: str) -> int:
-    """How often ``service`` ran its entrypoint ``method`` (any kind and outcome) since it
-    started: a test counts what an action asked of a service by reading this before and after."""
-    samples = service_metrics(platform, service, ENTRYPOINT_COUNT)
-    return sum(int(sample.value) for sample in samples if sample.labels["method"] == method)
 
 
 @dataclass

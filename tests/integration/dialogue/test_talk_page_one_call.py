@@ -9,7 +9,7 @@ from collections import Counter
 import requests
 from dialogue_support import create_talk, table_talk_city
 
-from services.kit.testbed import ENTRYPOINT_COUNT, service_metrics
+from services.kit.testbed_metrics import ENTRYPOINT_COUNT, service_metrics
 from services.kit.testing import wait_until
 
 

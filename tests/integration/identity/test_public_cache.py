@@ -8,7 +8,7 @@ import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.kit.context import Caller
-from services.kit.testbed import entrypoint_calls
+from services.kit.testbed_metrics import entrypoint_calls
 from services.kit.testing import caller_context, wait_until
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.kit.context import Caller
-from services.kit.testbed import entrypoint_calls
+from services.kit.testbed_metrics import entrypoint_calls
 from services.kit.testing import caller_context, wait_until
 
 FACT_SECONDS = 15  # the outbox relay polls every 0.2 s in tests; a busy machine is slower

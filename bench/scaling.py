@@ -6,7 +6,8 @@ the dialogue service (competing consumers of one RabbitMQ queue).
 Starts RabbitMQ and FerretDB if needed, the identity, cities and dialogue services and the
 gateway; registers ``--crowd`` real accounts through the API; for each number of processes a
 fresh talk with ``--seats`` seats gets one join per account from ``--clients`` threads at once
-(raw nameko RPC as that account, one standalone proxy per thread, as the gateway does). Then
+(raw nameko RPC as that account, one standalone proxy per thread, with the signed caller
+context and account summary the gateway sends). Then
 the outcome is checked against the database: exactly ``seats`` seats taken, each once, one
 registration per person. Prints joins per second, p50/p95 and the speed-up over one
 process; asserts nothing about time. On a 2-core machine the database and the broker share
@@ -33,11 +34,27 @@ from dialogue_support import create_talk, register_crowd, table_talk_city  # noq
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
 from services.kit.context import Caller  # noqa: E402
+from services.kit.mail_choices import DEFAULT_NOTIFICATION_MAIL  # noqa: E402
 from services.kit.testbed import caller_context  # noqa: E402
 from services.kit.testing import Platform  # noqa: E402
 
 
-def crowd_joins(amqp_uri: str, slug: str, talk_id: str, people: list[str], clients: int) -> dict:
+def summary_of(person: dict) -> dict:
+    """The account summary the gateway sends along with a signed-in person's call (identity's
+    ``summary_of``, read by ``authenticate``): without it the service would ask identity for
+    the joiner's name and address, which no join through the gateway does."""
+    return {
+        "id": person["id"],
+        "email": person["email"],
+        "display_name": person["display_name"],
+        "verified": True,
+        "locale": "de",
+        "mail_off": [],
+        "notification_mail": DEFAULT_NOTIFICATION_MAIL,
+    }
+
+
+def crowd_joins(amqp_uri: str, slug: str, talk_id: str, people: list[dict], clients: int) -> dict:
     """Every person joins once; ``clients`` threads, each with its own proxy."""
     latencies: list[float] = []
     statuses: Counter[str] = Counter()
@@ -57,7 +74,9 @@ def crowd_joins(amqp_uri: str, slug: str, talk_id: str, people: list[str], clien
                         return
                     person = queue.pop(0)
                 data.clear()
-                data.update(caller_context(Caller(user_id=person)))  # signed, as the gateway
+                # Signed and with the person's summary, as the gateway sends it.
+                caller = Caller(user_id=person["id"], summary=summary_of(person))
+                data.update(caller_context(caller))
                 began = time.perf_counter()
                 answer = proxy.dialogue.join_talk(slug, talk_id, {})
                 elapsed = (time.perf_counter() - began) * 1000
@@ -110,7 +129,7 @@ def main() -> None:
         slug = city["slug"]
         host = api.verified_login()
         print(f"registering {args.crowd} accounts …", file=sys.stderr)
-        people = [p["id"] for p in register_crowd(api, args.crowd, "bench")]
+        people = register_crowd(api, args.crowd, "bench")
         print(
             f"\n{args.crowd} joins for one talk with {args.seats} seats, {args.clients} clients "
             f"at once (raw RPC), {os.cpu_count()} cores"

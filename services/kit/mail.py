@@ -48,7 +48,7 @@ from services.kit.deadletters import RetryPolicy, due, record_failure
 from services.kit.headers import header_value
 from services.kit.loop import DrainingDependency, DrainLoop
 from services.kit.mail_choices import ALLOWED_HEADERS
-from services.kit.mail_claims import MailClaims
+from services.kit.mail_claims import CLAIM_TIMEOUT, MailClaims
 from services.kit.smtp_link import SmtpLink, server_away
 
 # (filename, content type such as "text/calendar", content)
@@ -64,6 +64,9 @@ SUBJECT_LIMIT = 150
 HELD = datetime(9999, 1, 1, tzinfo=UTC)
 BATCH = 20  # mails per batch: the claims of a batch are held until its last mail went out
 LINGER_SECONDS = 0.02  # after a wake-up and between small batches: a burst goes out together
+# A batch's claims are taken at once: a slow server must not keep the last ones waiting until
+# another process would take them over as a dead process's. The rest go in a fresh batch.
+CLAIM_HOLD_SECONDS = CLAIM_TIMEOUT / 2
 
 
 def forget_sent(collection: Collection, row_ids: list[Any]) -> None:
@@ -171,9 +174,14 @@ class SmtpSender:
         if len(batch) < BATCH:
             self._small_batch_at = time.monotonic()
         claimed = self.claims.take(batch)  # the rows another process holds are left out
+        held_until = time.monotonic() + CLAIM_HOLD_SECONDS
+        tried = 0
         sent: list[Any] = []
         try:
             for row, _claim in claimed:
+                if time.monotonic() >= held_until:
+                    break  # their claims are given back below, untried
+                tried += 1
                 try:
                     self.link.send(_message(row, self.settings.smtp_sender))
                 except Exception as exc:  # noqa: BLE001 - isolate this mail, send the others
@@ -190,7 +198,7 @@ class SmtpSender:
             # claims it, finds it gone and sends nothing (``MailClaims.take``). The claims of
             # failed and unsent rows go too: tried again later, by anyone.
             self.claims.release([claim for _, claim in claimed])
-        return len(claimed)
+        return tried
 
 
 def _message(row: dict[str, Any], sender: str) -> EmailMessage:

@@ -184,6 +184,20 @@ def test_a_row_sent_by_another_process_meanwhile_is_not_sent_again(outbox, mail_
     assert _received(mail_sink, [address]) == Counter()
 
 
+def test_claims_held_too_long_are_given_back_untried(outbox, mail_sink, monkeypatch) -> None:
+    addresses = _store(outbox, 3)
+    sender = SmtpSender(outbox, _settings(mail_sink.port), QUICK)
+    # As if the server had been slow for half the claim timeout: nothing more is sent.
+    monkeypatch.setattr("services.kit.mail.CLAIM_HOLD_SECONDS", 0.0)
+    try:
+        assert sender.send_pending() == 0
+    finally:
+        sender.close()
+    assert outbox.count_documents({"attempts": None}) == 3  # counted against no mail
+    assert outbox.database["mail_outbox_claims"].count_documents({}) == 0
+    assert _received(mail_sink, addresses) == Counter()
+
+
 def test_a_kept_connection_the_server_dropped_is_replaced_and_an_absent_server_counts_nothing(
     outbox,
 ) -> None:

@@ -15,7 +15,13 @@ Two processes of one service drain the same collection: before a row is handed t
 server it is claimed by inserting ``<row id>:<attempts>`` into ``mail_outbox_claims`` (an insert
 against the unique ``_id`` is atomic on FerretDB too; an update is not), so each mail is sent by
 one process only. A claim whose process died before sending is taken over, once, after
-``CLAIM_TIMEOUT``.
+``CLAIM_TIMEOUT`` (``services/kit/mail_claims.py``).
+
+A batch costs the database five commands however many mails it carries: the read of due rows,
+one insert of all claims, one read of the claimed rows (still stored, same attempts), one
+delete of the sent rows and one of the claims. The loop waits ``LINGER_SECONDS`` after a wake-up
+and between small batches, so the mails of a burst of joins go out together, over one SMTP
+connection that stays open between batches for a short while (``services/kit/smtp_link.py``).
 
 One mail that cannot be sent (a header Python's ``email`` refuses, a recipient the server
 refuses) must not hold up the others: it is tried again with backoff and finally set aside as a
@@ -25,7 +31,7 @@ being away stops a batch, and that counts against no mail.
 
 from __future__ import annotations
 
-import smtplib
+import time
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -42,6 +48,8 @@ from services.kit.deadletters import RetryPolicy, due, record_failure
 from services.kit.headers import header_value
 from services.kit.loop import DrainingDependency, DrainLoop
 from services.kit.mail_choices import ALLOWED_HEADERS
+from services.kit.mail_claims import CLAIM_TIMEOUT, MailClaims
+from services.kit.smtp_link import SmtpLink, server_away
 
 # (filename, content type such as "text/calendar", content)
 Attachment = tuple[str, str, bytes]
@@ -54,7 +62,11 @@ _MAIL_POLICY = policy.default.clone(max_line_length=998)
 SUBJECT_LIMIT = 150
 # A held row waits "until" this time: after every real backoff, so no batch takes it.
 HELD = datetime(9999, 1, 1, tzinfo=UTC)
-CLAIM_TIMEOUT = 300.0  # seconds after which a claim of a process that died is taken over
+BATCH = 20  # mails per batch: the claims of a batch are held until its last mail went out
+LINGER_SECONDS = 0.02  # after a wake-up and between small batches: a burst goes out together
+# A batch's claims are taken at once: a slow server must not keep the last ones waiting until
+# another process would take them over as a dead process's. The rest go in a fresh batch.
+CLAIM_HOLD_SECONDS = CLAIM_TIMEOUT / 2
 
 
 def forget_sent(collection: Collection, row_ids: list[Any]) -> None:
@@ -122,86 +134,70 @@ class MailWriter:
             self._wake()
 
 
-def server_away(exc: BaseException) -> bool:
-    """True when ``exc`` says the SMTP server (not this one mail) is the problem: the batch
-    stops and waits, and no mail counts it as a failed attempt."""
-    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
-        return True
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code == 421  # "service not available, closing channel"
-    if isinstance(exc, smtplib.SMTPException):
-        return False  # refused recipient, sender or data: this mail's own trouble
-    return isinstance(exc, OSError)  # socket errors, timeouts
-
-
 class SmtpSender:
     def __init__(
         self, collection: Collection, settings: Settings, policy: RetryPolicy | None = None
     ) -> None:
         self.collection = collection
-        self.claims = collection.database[f"{collection.name}_claims"]
+        self.claims = MailClaims(collection)
         self.settings = settings
         self.policy = policy or RetryPolicy.from_settings(settings)
-
-    def _claim(self, row: dict[str, Any]) -> str | None:
-        """The claim key when this process may send ``row`` now; None: another one does."""
-        attempts = int(row.get("attempts") or 0)
-        key = f"{row['_id']}:{attempts}"
-        for candidate in (key, f"{key}:late"):
-            try:
-                self.claims.insert_one({"_id": candidate, "at": datetime.now(UTC)})
-            except DuplicateKeyError:
-                held = self.claims.find_one({"_id": candidate})
-                at = held and held["at"].replace(tzinfo=UTC)
-                if at is None or (datetime.now(UTC) - at).total_seconds() < CLAIM_TIMEOUT:
-                    return None  # held by a live process (or its late taker): not ours
-                continue
-            # Our batch may be older than a send by another process, which deletes the row
-            # before its claim: only a row still stored as we read it is ours to send.
-            now = self.collection.find_one({"_id": row["_id"], "dead_at": None})
-            if now is None or int(now.get("attempts") or 0) != attempts:
-                self.claims.delete_one({"_id": candidate})
-                return None
-            return candidate
-        return None
+        self.link = SmtpLink(settings.smtp_host, settings.smtp_port)
+        self._small_batch_at = float("-inf")  # when the last batch that was not full went out
 
     def send_pending(self) -> int:
         """Send one batch of due rows; returns how many this process tried. Raises while the
         SMTP server is away; a row that fails on its own is counted (``record_failure``)."""
+        self.link.busy = True
+        try:
+            return self._send_batch()
+        finally:
+            self.link.busy = False
+
+    def close(self) -> None:
+        """QUIT the kept SMTP connection, unless a batch is using it (then it ends with the
+        process)."""
+        if not self.link.busy:
+            self.link.close()
+
+    def _send_batch(self) -> int:
+        # A steady stream: at most one small batch per linger, so that mails gather and one
+        # batch (five database commands, one connection) carries several instead of one each.
+        pause = self._small_batch_at + LINGER_SECONDS - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)  # green under nameko (eventlet patches time.sleep)
         query = {"sent_at": None, **due()}
-        batch = list(self.collection.find(query).sort("created_at", ASCENDING).limit(20))
+        batch = list(self.collection.find(query).sort("created_at", ASCENDING).limit(BATCH))
         if not batch:
+            self.link.close_if_idle()
             return 0
+        if len(batch) < BATCH:
+            self._small_batch_at = time.monotonic()
+        claimed = self.claims.take(batch)  # the rows another process holds are left out
+        held_until = time.monotonic() + CLAIM_HOLD_SECONDS
         tried = 0
         sent: list[Any] = []
-        claims: list[str] = []
         try:
-            with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
-                for row in batch:
-                    claim = self._claim(row)
-                    if claim is None:
-                        continue  # another process of this service sends it
-                    tried += 1
-                    try:
-                        smtp.send_message(_message(row, self.settings.smtp_sender))
-                    except Exception as exc:  # noqa: BLE001 - isolate this mail, send the others
-                        if not server_away(exc):
-                            record_failure(self.collection, row, exc, self.policy, "mail")
-                        self.claims.delete_one({"_id": claim})  # tried again later, by anyone
-                        if server_away(exc):
-                            raise
-                        continue
-                    sent.append(row["_id"])
-                    claims.append(claim)
+            for row, _claim in claimed:
+                if time.monotonic() >= held_until:
+                    break  # their claims are given back below, untried
+                tried += 1
+                try:
+                    self.link.send(_message(row, self.settings.smtp_sender))
+                except Exception as exc:  # noqa: BLE001 - isolate this mail, send the others
+                    if server_away(exc):
+                        raise  # counts against no mail; the rest of the batch waits too
+                    record_failure(self.collection, row, exc, self.policy, "mail")
+                    continue
+                sent.append(row["_id"])
         finally:
             # Also when the server went away mid-batch: what it took is gone from here (a
             # crash before this write sends those again: at-least-once, like the outbox).
             forget_sent(self.collection, sent)  # nothing of the person stays
             # Claims go after their rows: a process whose older batch still lists a row
-            # claims it, finds it gone and sends nothing (``_claim``).
-            if claims:
-                keys = [*claims, *(c.removesuffix(":late") for c in claims)]
-                self.claims.delete_many({"_id": {"$in": keys}})
+            # claims it, finds it gone and sends nothing (``MailClaims.take``). The claims of
+            # failed and unsent rows go too: tried again later, by anyone.
+            self.claims.release([claim for _, claim in claimed])
         return tried
 
 
@@ -233,13 +229,26 @@ def _subject(text: str) -> str:
 class Mailer(DrainingDependency):
     """``mail = Mailer("identity")`` on a service gives ``self.mail.send(...)``."""
 
+    sender: SmtpSender | None = None
+
     def build(self) -> tuple[Collection, DrainLoop]:
         settings = load_settings()
         collection = connect(self.service, settings)["mail_outbox"]
         collection.create_index([("sent_at", ASCENDING), ("created_at", ASCENDING)])
         collection.create_index([("dead_at", ASCENDING)])
-        sender = SmtpSender(collection, settings)
-        return collection, DrainLoop(f"mail of {self.service}", sender.send_pending, 1.0)
+        self.sender = SmtpSender(collection, settings)
+        loop = DrainLoop(
+            f"mail of {self.service}",
+            self.sender.send_pending,
+            1.0,
+            linger_seconds=LINGER_SECONDS,
+        )
+        return collection, loop
+
+    def stop(self) -> None:
+        super().stop()
+        if self.sender is not None:
+            self.sender.close()
 
     def get_dependency(self, worker_ctx) -> MailWriter:  # noqa: ANN001 - nameko's signature
         assert self.collection is not None and self.loop is not None

@@ -52,7 +52,8 @@ def bench_platform(prefix: str, services: tuple[str, ...]) -> Iterator[tuple[Pla
     try:
         for service in services:
             platform.service(service)
-        yield platform, Api(base=platform.gateway(), sink=sink)
+        # The gateway as deploy/local/run starts it (deploy/local/Procfile: 2 workers x 8 threads).
+        yield platform, Api(base=platform.gateway(workers=2), sink=sink)
     finally:
         platform.stop_all()
         sink.stop()

@@ -9,13 +9,13 @@ Wall-clock throughput on a shared machine is noise; the CPU a join costs is not 
 
 Starts, as bench/registrations.py does, a FerretDB on PostgreSQL of its own (fresh state,
 free ports; ``--shared-database`` uses MONGODB_URI instead, whose CPU other users share), the
-identity, cities and dialogue services and the gateway (gunicorn, 1 worker x 8 threads, as
-the test platform starts it). Makes a city in the table-talk phase, ``--clients`` signed-in
+identity, cities and dialogue services and the gateway (gunicorn, 2 workers x 8 threads, as
+deploy/local/run starts it). Makes a city in the table-talk phase, ``--clients`` signed-in
 citizens and talks of ``--capacity`` seats (seats run out, waiting lists form). Then
 ``--clients`` threads make ``--joins`` joins through the gateway, each client joining the
 talks in turn, and the script waits until the services' counters are still (outbox relays,
 mails, counted facts done). Around that it reads the CPU time (user + system, psutil) of
-every process: the gateway's master and worker, each nameko service, FerretDB, the PostgreSQL
+every process: the gateway's master and workers, each nameko service, FerretDB, the PostgreSQL
 postmaster with all its backends (exited ones too: the postmaster's reaped children), the load
 generator (this process's threads, the mail sink's too) and the RabbitMQ node (beam.smp).
 

@@ -254,14 +254,15 @@ class Platform:
         with ClusterRpcProxy({"AMQP_URI": self.infra.amqp_uri}, timeout=2) as proxy:
             return getattr(proxy, name).ping() == "ok"
 
-    def gateway(self) -> str:
-        """Start the gateway (gunicorn, real HTTP) once; returns its base URL."""
+    def gateway(self, workers: int = 1) -> str:
+        """Start the gateway (gunicorn, real HTTP, ``workers`` processes of 8 threads) once;
+        returns its base URL."""
         if self.gateway_url and self.processes["gateway"].poll() is None:
             return self.gateway_url
-        self.gateway_url = self.extra_gateway("gateway")
+        self.gateway_url = self.extra_gateway("gateway", workers=workers)
         return self.gateway_url
 
-    def extra_gateway(self, name: str, env: dict[str, str] | None = None) -> str:
+    def extra_gateway(self, name: str, env: dict[str, str] | None = None, workers: int = 1) -> str:
         """Another gateway process ``name`` with ``env`` on top (tests of settings such as the
         mail limits, whose tight values would trip the rest of the suite); its base URL."""
         port = free_port()
@@ -269,7 +270,7 @@ class Platform:
             name,
             [
                 sys.executable, "-m", "gunicorn", "--config", "python:gateway.gunicorn_conf",
-                "--workers", "1", "--threads", "8",
+                "--workers", str(workers), "--threads", "8",
                 "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
                 "gateway.app:create_app()",
             ],

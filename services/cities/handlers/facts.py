@@ -87,10 +87,12 @@ class FactHandlers(CitiesBase):
             _KNOWN_CITIES.update(c.id for c in City.objects(id__in=list(unknown)).only("id"))
         facts = [e for e in facts if e["city"] in _KNOWN_CITIES]
         # Every tag of the list before any fact's own key: whoever reads a total that includes
-        # a fact also reads its tags (the step rules compare both). ordered=False only lets the
-        # others go on past a duplicate; the rows are written in this order (FerretDB one by one
-        # or all in one statement, MongoDB in its one batch). A crash in between is delivered
-        # again and completes the rest.
+        # a fact should also read its tags (the step rules compare both). ordered=False lets the
+        # rest go on past a duplicate. FerretDB v1 writes the list in one transaction per 100
+        # rows, in order, and after a duplicate one row at a time, in order; MongoDB promises no
+        # order for an unordered insert (one mongod writes in list order in practice), so there
+        # a reader might see a fact's key a moment before its tags. A crash in between is
+        # delivered again and completes the rest.
         tags: list[SeenFact] = []
         own: list[SeenFact] = []
         for fact in facts:

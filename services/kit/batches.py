@@ -68,6 +68,12 @@ class BatchQueueConsumer(QueueConsumer):
         wanted = [int(getattr(provider, "prefetch", 0)) for provider in self._providers]
         return max([self.container.max_workers, *wanted])
 
+    def handle_message(self, provider: Any, body: Any, message: Any) -> None:
+        # Gathering is one append: done here, without a green thread of its own per message.
+        take = getattr(provider, "take", None)
+        if take is None or not take(body, message):
+            super().handle_message(provider, body, message)
+
 
 class BatchConsumer(_Isolating, NamekoConsumer):
     queue_consumer = BatchQueueConsumer()
@@ -108,14 +114,19 @@ class BatchConsumer(_Isolating, NamekoConsumer):
         while (self._inbox.qsize() or self._gathering) and time.monotonic() < deadline:
             eventlet.sleep(self.linger_seconds or 0.01)
 
-    # ------------------------------------------------------------------ called by nameko
-    def handle_message(self, body: Any, message: Any) -> None:
-        """Runs in a thread of its own per message (nameko's queue consumer spawns it)."""
+    # ------------------------------------------------------------------ called by the consumer
+    def take(self, body: Any, message: Any) -> bool:
+        """Gathers a message for the next list (at once, in the queue consumer's thread); False
+        for a message that failed before: ``handle_message`` then runs it alone."""
         if (message.headers or {}).get(RETRY_HEADER) is not None:
-            # It failed before: alone, so that it cannot fail a list of good messages again.
-            self._spawn([(body, message)], holds_slot=False)
-            return
+            return False
         self._inbox.put((body, message))
+        return True
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        """A message that failed before, in a thread of its own (spawning its worker may wait):
+        alone, so that it cannot fail a list of good messages again."""
+        self._spawn([(body, message)], holds_slot=False)
 
     # ------------------------------------------------------------------ gathering
     def _gather(self) -> None:

@@ -4,6 +4,7 @@ account deletions, which anonymise working-group memberships."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from kombu import Queue, binding
@@ -12,7 +13,7 @@ from pymongo.errors import BulkWriteError
 
 from plugins.hookspecs import TAG_PATTERN
 from services.cities.handlers.base import SERVICE, CitiesBase
-from services.cities.models import AuditEntry, City, Membership, SeenFact
+from services.cities.models import AuditEntry, City, Membership, SeenFact, utcnow
 from services.cities.tally_announcements import PENDING
 from services.kit.batches import consume_batch
 from services.kit.consumer import idempotent
@@ -62,6 +63,14 @@ def tally_keys(envelope: dict[str, Any]) -> list[str]:
     return [key, *(f"{key}#{tag}" for tag in tags if isinstance(tag, str) and _TAG.fullmatch(tag))]
 
 
+def _seen_row(city: str, key: str, event_id: Any, at: datetime) -> dict[str, Any]:
+    """A ``SeenFact`` as stored, checked by the model's own fields: a mongoengine document per
+    row cost about 0.1 ms, an eighth of all the CPU the cities service spent on a join."""
+    for name, value in (("city", city), ("key", key), ("event_id", event_id)):
+        SeenFact._fields[name].validate(value)
+    return {"city": city, "key": key, "event_id": event_id, "at": at}
+
+
 class FactHandlers(CitiesBase):
     @consume_batch(
         TALLY_QUEUE,
@@ -93,21 +102,21 @@ class FactHandlers(CitiesBase):
         # order for an unordered insert (one mongod writes in list order in practice), so there
         # a reader might see a fact's key a moment before its tags. A crash in between is
         # delivered again and completes the rest.
-        tags: list[SeenFact] = []
-        own: list[SeenFact] = []
+        # A malformed fact fails the list here (ValidationError), before anything is written.
+        at = utcnow()
+        tags: list[dict[str, Any]] = []
+        own: list[dict[str, Any]] = []
         for fact in facts:
             key, *tagged = tally_keys(fact) or [None]
             if key is not None:
-                tags += [SeenFact(city=fact["city"], key=k, event_id=fact["id"]) for k in tagged]
-                own.append(SeenFact(city=fact["city"], key=key, event_id=fact["id"]))
+                tags += [_seen_row(fact["city"], k, fact["id"], at) for k in tagged]
+                own.append(_seen_row(fact["city"], key, fact["id"], at))
         rows = tags + own
         if not rows:
             return
-        for row in rows:
-            row.validate()  # a malformed fact fails the list here, before anything is written
         duplicates: set[int] = set()
         try:
-            SeenFact._get_collection().insert_many([r.to_mongo() for r in rows], ordered=False)
+            SeenFact._get_collection().insert_many(rows, ordered=False)
         except BulkWriteError as exc:
             errors = exc.details.get("writeErrors") or []
             if not errors or any(e.get("code") != DUPLICATE_KEY for e in errors):
@@ -116,7 +125,7 @@ class FactHandlers(CitiesBase):
         # Step progress and guards read these counts: readers that cached the city's state
         # (the gateway's public pages) must read it again. The other services cache no
         # tallies. Announced once per tick and city, not once per fact (tally_announcements).
-        for city in {row.city for i, row in enumerate(rows) if i not in duplicates}:
+        for city in {row["city"] for i, row in enumerate(rows) if i not in duplicates}:
             PENDING.mark(city)
 
     @timer(interval=ANNOUNCE_COUNTS_EVERY_SECONDS)

@@ -188,9 +188,10 @@ class ServiceObservability(DependencyProvider):
 
     def worker_setup(self, worker_ctx) -> None:  # noqa: ANN001 - nameko's signature
         correlation = valid_correlation_id(worker_ctx.data.get(CORRELATION_KEY))
-        envelope = _envelope_of(worker_ctx)
-        if envelope is not None:
-            correlation = correlation or valid_correlation_id(envelope.get("correlationid"))
+        envelopes = _envelopes_of(worker_ctx)
+        if len(envelopes) == 1:  # a list of facts (services.kit.batches) has no one id
+            correlation = correlation or valid_correlation_id(envelopes[0].get("correlationid"))
+        for envelope in envelopes:
             lag = _age_seconds(envelope.get("time"))
             if lag is not None:
                 EVENT_LAG_SECONDS.labels(self.container.service_name).observe(lag)
@@ -198,7 +199,7 @@ class ServiceObservability(DependencyProvider):
             # Nested RPC calls and the outbox read it from here.
             worker_ctx.data[CORRELATION_KEY] = correlation
         # Not in worker_ctx.data: that travels with nested calls and must stay JSON.
-        kind = "event" if envelope is not None else _kind(worker_ctx.entrypoint)
+        kind = "event" if envelopes else _kind(worker_ctx.entrypoint)
         self._running[id(worker_ctx)] = (
             time.perf_counter(),
             bind_correlation_id(correlation),
@@ -214,8 +215,10 @@ class ServiceObservability(DependencyProvider):
         service = self.container.service_name
         method = worker_ctx.entrypoint.method_name
         outcome = outcome_of(exc_info)
-        envelope = _envelope_of(worker_ctx)
-        kind = "event" if envelope is not None else _kind(worker_ctx.entrypoint)
+        envelopes = _envelopes_of(worker_ctx)
+        kind = "event" if envelopes else _kind(worker_ctx.entrypoint)
+        # One worker, one observation: a list of facts (services.kit.batches) counts once here
+        # and once per fact in EVENTS_HANDLED.
         ENTRYPOINT_SECONDS.labels(service, kind, method, outcome).observe(seconds)
         fields: dict[str, Any] = {
             "service": service,
@@ -225,10 +228,13 @@ class ServiceObservability(DependencyProvider):
             "duration_ms": round(seconds * 1000, 2),
             "correlation_id": valid_correlation_id(worker_ctx.data.get(CORRELATION_KEY)),
         }
-        if envelope is not None:
+        for envelope in envelopes:
             EVENTS_HANDLED.labels(service, str(envelope.get("type")), outcome).inc()
-            fields["event_type"] = envelope.get("type")
-            fields["event_id"] = envelope.get("id")
+        if len(envelopes) == 1:
+            fields["event_type"] = envelopes[0].get("type")
+            fields["event_id"] = envelopes[0].get("id")
+        elif envelopes:
+            fields["events"] = len(envelopes)
         # A timer's tick that went well is no request: counted and timed above, its line kept
         # for LOG_LEVEL=DEBUG (a tick every half second would fill the log otherwise).
         level = logging.DEBUG if kind == "timer" and outcome == "ok" else logging.INFO
@@ -243,17 +249,26 @@ class ServiceObservability(DependencyProvider):
 
 
 def _kind(entrypoint: Any) -> str:
+    declared = getattr(entrypoint, "metrics_kind", None)  # services.kit.batches: "event"
+    if isinstance(declared, str):
+        return declared
     name = type(entrypoint).__name__.lower()
     return "rpc" if "rpc" in name else name
 
 
-def _envelope_of(worker_ctx: Any) -> dict[str, Any] | None:
-    """The envelope an event handler was called with (our envelopes have these keys)."""
+def _is_envelope(value: Any) -> bool:
+    return isinstance(value, dict) and "specversion" in value and "type" in value
+
+
+def _envelopes_of(worker_ctx: Any) -> list[dict[str, Any]]:
+    """The envelopes an event handler was called with: one, or a list (services.kit.batches)."""
     args = worker_ctx.args or ()
     first = args[0] if args else None
-    if isinstance(first, dict) and "specversion" in first and "type" in first:
-        return first
-    return None
+    if _is_envelope(first):
+        return [first]
+    if isinstance(first, list):
+        return [item for item in first if _is_envelope(item)]
+    return []
 
 
 def _age_seconds(stamp: Any) -> float | None:

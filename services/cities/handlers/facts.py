@@ -4,25 +4,32 @@ account deletions, which anonymise working-group memberships."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from kombu import Queue, binding
-from mongoengine.errors import NotUniqueError
 from nameko.timer import timer
+from pymongo.errors import BulkWriteError
 
 from plugins.hookspecs import TAG_PATTERN
 from services.cities.handlers.base import SERVICE, CitiesBase
-from services.cities.models import AuditEntry, City, Membership, SeenFact
+from services.cities.models import AuditEntry, City, Membership, SeenFact, utcnow
 from services.cities.tally_announcements import PENDING
+from services.kit.batches import consume_batch
 from services.kit.consumer import idempotent
 from services.kit.events import TYPE_PATTERN
-from services.kit.messaging import consume, event_handler
+from services.kit.messaging import event_handler
 from services.kit.outbox import public_exchange
 from services.kit.rpc import rpc
 
 _TAG = re.compile(TAG_PATTERN)
 # How soon the gateway hears that a city's counts moved: a crowd of joins shares one fact.
 ANNOUNCE_COUNTS_EVERY_SECONDS = 0.5
+# Public facts counted together: at most this many per insert, gathered for at most this long
+# (services/kit/batches.py; the busier the service, the fuller the lists).
+TALLY_BATCH = 100
+TALLY_LINGER_SECONDS = 0.02
+DUPLICATE_KEY = 11000
 _KNOWN_CITIES: set[str] = set()
 ACCOUNT_DELETED = "stadtdialog.identity.account.deleted.v1"
 
@@ -56,32 +63,69 @@ def tally_keys(envelope: dict[str, Any]) -> list[str]:
     return [key, *(f"{key}#{tag}" for tag in tags if isinstance(tag, str) and _TAG.fullmatch(tag))]
 
 
+def _seen_row(city: str, key: str, event_id: Any, at: datetime) -> dict[str, Any]:
+    """A ``SeenFact`` as stored, checked by the model's own fields: a mongoengine document per
+    row cost about 0.1 ms, an eighth of all the CPU the cities service spent on a join."""
+    for name, value in (("city", city), ("key", key), ("event_id", event_id)):
+        SeenFact._fields[name].validate(value)
+    return {"city": city, "key": key, "event_id": event_id, "at": at}
+
+
 class FactHandlers(CitiesBase):
-    @consume(TALLY_QUEUE, requeue_on_error=True)
-    def count_public_fact(self, envelope: dict[str, Any]) -> None:
-        city = envelope.get("city")
-        if not isinstance(city, str) or not envelope.get("id"):
-            return
+    @consume_batch(
+        TALLY_QUEUE,
+        requeue_on_error=True,
+        max_messages=TALLY_BATCH,
+        linger_seconds=TALLY_LINGER_SECONDS,
+    )
+    def count_public_fact(self, envelopes: list[Any]) -> None:
+        """Counts a list of public facts (services.kit.batches) with one insert.
+
+        Raises for anything but a fact counted before (code 11000): the kit then handles the
+        list again one fact at a time, so that only the fact at fault is set aside.
+        """
+        facts = [
+            e
+            for e in envelopes
+            if isinstance(e, dict) and isinstance(e.get("city"), str) and e.get("id")
+        ]
         # Every public fact of the platform comes here: whether its city exists is read once
         # per process (cities are archived, never deleted, so a known slug stays known).
-        if city not in _KNOWN_CITIES:
-            if City.objects(id=city).only("id").first() is None:
-                return
-            _KNOWN_CITIES.add(city)
-        counted = False
-        # The tags first, the fact's own key last: whoever reads a total that includes this
-        # fact also reads its tags (the step rules compare both). A crash in between is
-        # redelivered and completes the rest.
-        for key in reversed(tally_keys(envelope)):
-            try:
-                SeenFact(city=city, key=key, event_id=envelope["id"]).save(force_insert=True)
-                counted = True
-            except NotUniqueError:
-                pass  # the same fact delivered again: counted once
-        if counted:
-            # Step progress and guards read these counts: readers that cached the city's state
-            # (the gateway's public pages) must read it again. The other services cache no
-            # tallies. Announced once per tick and city, not once per fact (tally_announcements).
+        unknown = {e["city"] for e in facts} - _KNOWN_CITIES
+        if unknown:
+            _KNOWN_CITIES.update(c.id for c in City.objects(id__in=list(unknown)).only("id"))
+        facts = [e for e in facts if e["city"] in _KNOWN_CITIES]
+        # Every tag of the list before any fact's own key: whoever reads a total that includes
+        # a fact should also read its tags (the step rules compare both). ordered=False lets the
+        # rest go on past a duplicate. FerretDB v1 writes the list in one transaction per 100
+        # rows, in order, and after a duplicate one row at a time, in order; MongoDB promises no
+        # order for an unordered insert (one mongod writes in list order in practice), so there
+        # a reader might see a fact's key a moment before its tags. A crash in between is
+        # delivered again and completes the rest.
+        # A malformed fact fails the list here (ValidationError), before anything is written.
+        at = utcnow()
+        tags: list[dict[str, Any]] = []
+        own: list[dict[str, Any]] = []
+        for fact in facts:
+            key, *tagged = tally_keys(fact) or [None]
+            if key is not None:
+                tags += [_seen_row(fact["city"], k, fact["id"], at) for k in tagged]
+                own.append(_seen_row(fact["city"], key, fact["id"], at))
+        rows = tags + own
+        if not rows:
+            return
+        duplicates: set[int] = set()
+        try:
+            SeenFact._get_collection().insert_many(rows, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors") or []
+            if not errors or any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            duplicates = {e["index"] for e in errors}  # the same fact delivered again
+        # Step progress and guards read these counts: readers that cached the city's state
+        # (the gateway's public pages) must read it again. The other services cache no
+        # tallies. Announced once per tick and city, not once per fact (tally_announcements).
+        for city in {row["city"] for i, row in enumerate(rows) if i not in duplicates}:
             PENDING.mark(city)
 
     @timer(interval=ANNOUNCE_COUNTS_EVERY_SECONDS)

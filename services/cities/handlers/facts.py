@@ -71,6 +71,22 @@ def _seen_row(city: str, key: str, event_id: Any, at: datetime) -> dict[str, Any
     return {"city": city, "key": key, "event_id": event_id, "at": at}
 
 
+def _insert_new(rows: list[dict[str, Any]]) -> set[str]:
+    """Insert ``rows`` in one write, going on past rows stored before (the same fact delivered
+    again); the cities of the rows that are new. Any other error is raised."""
+    if not rows:
+        return set()
+    duplicates: set[int] = set()
+    try:
+        SeenFact._get_collection().insert_many(rows, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors") or []
+        if not errors or any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        duplicates = {e["index"] for e in errors}
+    return {row["city"] for i, row in enumerate(rows) if i not in duplicates}
+
+
 class FactHandlers(CitiesBase):
     @consume_batch(
         TALLY_QUEUE,
@@ -79,7 +95,7 @@ class FactHandlers(CitiesBase):
         linger_seconds=TALLY_LINGER_SECONDS,
     )
     def count_public_fact(self, envelopes: list[Any]) -> None:
-        """Counts a list of public facts (services.kit.batches) with one insert.
+        """Counts a list of public facts (services.kit.batches) with two inserts (tags, keys).
 
         Raises for anything but a fact counted before (code 11000): the kit then handles the
         list again one fact at a time, so that only the fact at fault is set aside.
@@ -96,12 +112,9 @@ class FactHandlers(CitiesBase):
             _KNOWN_CITIES.update(c.id for c in City.objects(id__in=list(unknown)).only("id"))
         facts = [e for e in facts if e["city"] in _KNOWN_CITIES]
         # Every tag of the list before any fact's own key: whoever reads a total that includes
-        # a fact should also read its tags (the step rules compare both). ordered=False lets the
-        # rest go on past a duplicate. FerretDB v1 writes the list in one transaction per 100
-        # rows, in order, and after a duplicate one row at a time, in order; MongoDB promises no
-        # order for an unordered insert (one mongod writes in list order in practice), so there
-        # a reader might see a fact's key a moment before its tags. A crash in between is
-        # delivered again and completes the rest.
+        # a fact should also read its tags (the step rules compare both). So two writes, the
+        # tags first: an unordered insert (which goes on past a duplicate) promises no order
+        # on MongoDB. A crash in between is delivered again and completes the rest.
         # A malformed fact fails the list here (ValidationError), before anything is written.
         at = utcnow()
         tags: list[dict[str, Any]] = []
@@ -111,21 +124,11 @@ class FactHandlers(CitiesBase):
             if key is not None:
                 tags += [_seen_row(fact["city"], k, fact["id"], at) for k in tagged]
                 own.append(_seen_row(fact["city"], key, fact["id"], at))
-        rows = tags + own
-        if not rows:
-            return
-        duplicates: set[int] = set()
-        try:
-            SeenFact._get_collection().insert_many(rows, ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors") or []
-            if not errors or any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            duplicates = {e["index"] for e in errors}  # the same fact delivered again
+        counted = _insert_new(tags) | _insert_new(own)
         # Step progress and guards read these counts: readers that cached the city's state
         # (the gateway's public pages) must read it again. The other services cache no
         # tallies. Announced once per tick and city, not once per fact (tally_announcements).
-        for city in {row["city"] for i, row in enumerate(rows) if i not in duplicates}:
+        for city in counted:
             PENDING.mark(city)
 
     @timer(interval=ANNOUNCE_COUNTS_EVERY_SECONDS)

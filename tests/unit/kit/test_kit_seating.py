@@ -1,6 +1,7 @@
 """The seating procedure against an in-memory store with the same guarantees as the database:
 unique inserts are atomic, nothing else is. Threads interleave joins, cancellations and a
-lowered capacity; the invariants must hold after every run."""
+lowered capacity; the invariants must hold after every run, whether each settles directly or
+through one or two processes' turns (``services/kit/settle_turns.py``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from seating_memory import MemoryTalk, run_threads
 
 from services.kit.seating import Seated, free_numbers, settle, waiting_position
+from services.kit.settle_turns import SettleTurns
 
 
 def test_free_numbers_are_the_gaps_up_to_capacity() -> None:
@@ -35,23 +37,34 @@ def test_settle_reports_whom_it_seated() -> None:
     assert settle(talk) == []
 
 
+def _processes(count: int) -> list[SettleTurns | None]:
+    """``count`` "processes" settling through turns of their own (settle_turns); 0: each
+    join and cancel settles directly."""
+    return [SettleTurns() for _ in range(count)] or [None]
+
+
+@pytest.mark.parametrize("processes", [0, 1, 2])
 @pytest.mark.parametrize("seed", range(5))
-def test_concurrent_joins_never_overbook(seed: int) -> None:
+def test_concurrent_joins_never_overbook(seed: int, processes: int) -> None:
     talk = MemoryTalk(capacity=12, jitter=0.0005)
     talk.rng.seed(seed)
-    run_threads([talk.join for _ in range(80)])
+    where = _processes(processes)
+    run_threads([lambda i=i: talk.join(where[i % len(where)]) for i in range(80)])
     assert len(talk.seat_rows) == 12
     talk.check()
 
 
+@pytest.mark.parametrize("processes", [0, 1, 2])
 @pytest.mark.parametrize("seed", range(5))
-def test_concurrent_cancellations_and_joins_promote_in_order(seed: int) -> None:
+def test_concurrent_cancellations_and_joins_promote_in_order(seed: int, processes: int) -> None:
     talk = MemoryTalk(capacity=6)
     ids = [talk.join() for _ in range(20)]
     talk.jitter = 0.0005
     rng = random.Random(seed)
     leaving = rng.sample(ids, 10)
-    work = [lambda r=r: talk.cancel(r) for r in leaving] + [talk.join for _ in range(10)]
+    where = [rng.choice(_processes(processes)) for _ in range(20)]  # one per action
+    work = [lambda i=i, r=r: talk.cancel(r, where[i]) for i, r in enumerate(leaving)]
+    work += [lambda i=i: talk.join(where[10 + i]) for i in range(10)]
     rng.shuffle(work)
     run_threads(work)
     talk.check()

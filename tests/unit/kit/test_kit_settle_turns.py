@@ -1,15 +1,14 @@
-"""Settles of one talk taking turns in a process (``services/kit/settle_turns.py``): the
-seating invariants hold with one and with two "processes" (two ``SettleTurns`` on one store),
-and a settle that began after a caller's write serves that caller."""
+"""Settles of one talk taking turns in a process (``services/kit/settle_turns.py``): a settle
+that began after a caller's write serves that caller, and whom it seats for a caller still
+waiting is left to that caller. (The seating invariants through one and two processes' turns
+are checked in test_kit_seating.py.)"""
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 
-import pytest
-from seating_memory import MemoryTalk, run_threads
+from seating_memory import MemoryTalk
 
 from services.kit.seating import Seated
 from services.kit.settle_turns import SettleTurns
@@ -20,38 +19,6 @@ def _wait_until(condition, timeout: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.001)
-
-
-@pytest.mark.parametrize("processes", [1, 2])
-@pytest.mark.parametrize("seed", range(4))
-def test_concurrent_joins_through_turns_never_overbook(seed: int, processes: int) -> None:
-    talk = MemoryTalk(capacity=12, jitter=0.0005)
-    talk.rng.seed(seed)
-    turns = [SettleTurns() for _ in range(processes)]
-
-    run_threads([lambda i=i: talk.join(turns[i % processes]) for i in range(80)])
-    assert len(talk.seat_rows) == 12
-    talk.check()
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_cancellations_and_joins_through_two_processes_promote_in_order(seed: int) -> None:
-    talk = MemoryTalk(capacity=6)
-    ids = [talk.join() for _ in range(20)]
-    talk.jitter = 0.0005
-    first, second = SettleTurns(), SettleTurns()
-    rng = random.Random(seed)
-    leaving = rng.sample(ids, 10)
-
-    where = [rng.choice((first, second)) for _ in range(20)]  # the process of each action
-    work = [lambda i=i, r=r: talk.cancel(r, where[i]) for i, r in enumerate(leaving)]
-    work += [lambda i=i: talk.join(where[10 + i]) for i in range(10)]
-    rng.shuffle(work)
-    run_threads(work)
-    talk.check()
-    assert len(talk.seat_rows) == 6
-    remaining = [r for r in ids if r not in leaving]
-    assert sorted(talk.seat_rows.values()) == sorted(remaining[:6])
 
 
 def test_a_settle_begun_after_a_write_serves_it() -> None:

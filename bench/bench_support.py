@@ -52,8 +52,8 @@ def bench_platform(prefix: str, services: tuple[str, ...]) -> Iterator[tuple[Pla
     try:
         for service in services:
             platform.service(service)
-        # The gateway as deploy/local/run starts it (deploy/local/Procfile: 2 workers x 8 threads).
-        yield platform, Api(base=platform.gateway(workers=2), sink=sink)
+        # The gateway as deploy/local/run starts it (deploy/local/Procfile: 2 workers x 16 threads).
+        yield platform, Api(base=platform.gateway(workers=2, threads=16), sink=sink)
     finally:
         platform.stop_all()
         sink.stop()

@@ -1,5 +1,5 @@
 """The floor under a join: a bare Flask endpoint doing only the writes no join can avoid, served
-like the gateway (gunicorn, 2 workers x 8 threads) against the same database.
+like the gateway (gunicorn, 2 workers x 16 threads) against the same database.
 
     POST /floor/<talk>/<person>?capacity=12   -> {"seat": n} or {"seat": null} (waiting)
 
@@ -73,7 +73,7 @@ def create_app():  # noqa: ANN201 - a Flask app; imported lazily so the bench st
 
 @contextmanager
 def floor_server(mongodb_uri: str, database: str, port: int) -> Iterator[str]:
-    """The floor app under gunicorn as the gateway runs (2 workers x 8 threads); its URL."""
+    """The floor app under gunicorn as the gateway runs (2 workers x 16 threads); its URL."""
     import requests
 
     from services.kit.testing import wait_until
@@ -82,7 +82,7 @@ def floor_server(mongodb_uri: str, database: str, port: int) -> Iterator[str]:
     log = tempfile.NamedTemporaryFile(prefix="bench-floor-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "8",
+            sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "16",
             "--bind", f"127.0.0.1:{port}", "--chdir", str(REPO / "bench"), "floor:create_app()",
         ],
         env=env,

@@ -67,7 +67,7 @@ def start_gateway(platform: Platform, extra_env: dict[str, str]) -> tuple[subpro
     process = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", "--config", "python:gateway.gunicorn_conf",
-            "--workers", "2", "--threads", "8", "--bind", f"127.0.0.1:{port}",
+            "--workers", "2", "--threads", "16", "--bind", f"127.0.0.1:{port}",
             "gateway.app:create_app()",
         ],
         cwd=REPO,

@@ -9,7 +9,7 @@ Wall-clock throughput on a shared machine is noise; the CPU a join costs is not 
 
 Starts, as bench/registrations.py does, a FerretDB on PostgreSQL of its own (fresh state,
 free ports; ``--shared-database`` uses MONGODB_URI instead, whose CPU other users share), the
-identity, cities and dialogue services and the gateway (gunicorn, 2 workers x 8 threads, as
+identity, cities and dialogue services and the gateway (gunicorn, 2 workers x 16 threads, as
 deploy/local/run starts it). Makes a city in the table-talk phase, ``--clients`` signed-in
 citizens and talks of ``--capacity`` seats (seats run out, waiting lists form). Then
 ``--clients`` threads make ``--joins`` joins through the gateway, each client joining the

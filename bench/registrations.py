@@ -5,7 +5,7 @@ same joins as raw nameko RPC calls to the dialogue service and beside the floor.
         [--backends postgresql,sqlite]
 
 Starts RabbitMQ and FerretDB if needed (deploy/local/infra), the identity, cities and dialogue
-services and the gateway (gunicorn, 2 workers x 8 threads, as deploy/local/run does). Through
+services and the gateway (gunicorn, 2 workers x 16 threads, as deploy/local/run does). Through
 the public API it creates a city in the table-talk phase, 50 signed-in citizens and, for every
 concurrency level, fresh talks (capacity 12, so seats run out and waiting lists form). Each of
 ``c`` clients is one citizen joining every talk of the level; ``c`` citizens race for the same

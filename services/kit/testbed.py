@@ -254,15 +254,17 @@ class Platform:
         with ClusterRpcProxy({"AMQP_URI": self.infra.amqp_uri}, timeout=2) as proxy:
             return getattr(proxy, name).ping() == "ok"
 
-    def gateway(self, workers: int = 1) -> str:
-        """Start the gateway (gunicorn, real HTTP, ``workers`` processes of 8 threads) once;
+    def gateway(self, workers: int = 1, threads: int = 8) -> str:
+        """Start the gateway (gunicorn, real HTTP, ``workers`` processes of ``threads``) once;
         returns its base URL."""
         if self.gateway_url and self.processes["gateway"].poll() is None:
             return self.gateway_url
-        self.gateway_url = self.extra_gateway("gateway", workers=workers)
+        self.gateway_url = self.extra_gateway("gateway", workers=workers, threads=threads)
         return self.gateway_url
 
-    def extra_gateway(self, name: str, env: dict[str, str] | None = None, workers: int = 1) -> str:
+    def extra_gateway(
+        self, name: str, env: dict[str, str] | None = None, workers: int = 1, threads: int = 8
+    ) -> str:
         """Another gateway process ``name`` with ``env`` on top (tests of settings such as the
         mail limits, whose tight values would trip the rest of the suite); its base URL."""
         port = free_port()
@@ -270,7 +272,7 @@ class Platform:
             name,
             [
                 sys.executable, "-m", "gunicorn", "--config", "python:gateway.gunicorn_conf",
-                "--workers", str(workers), "--threads", "8",
+                "--workers", str(workers), "--threads", str(threads),
                 "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
                 "gateway.app:create_app()",
             ],

@@ -80,3 +80,17 @@ class GuardedJSONProvider(DefaultJSONProvider):
             if path:
                 raise Invalid(fields={path: [LONE_SURROGATE]})
         return data
+
+
+def json_or_none(request: Any) -> Any:
+    """The request's JSON body for readers that only peek at it (a rate limit's key, which
+    account a write named), or None. ``get_json(silent=True)`` keeps werkzeug's own errors
+    quiet, not this reader's refusals: a hostile body (a lone surrogate, nesting too deep)
+    raised from a limiter's key function or an after-request hook, where the view's own
+    reading is what answers it with a 422."""
+    if not request.is_json:
+        return None
+    try:
+        return request.get_json(silent=True)
+    except Invalid:
+        return None

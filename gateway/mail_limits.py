@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from flask import Flask, Response, request
 from flask_limiter import Limiter
 
+from gateway.json_guard import json_or_none
 from services.identity.messages_de import (
     TOO_MANY_MAILS_ADDRESS,
     TOO_MANY_MAILS_CLIENT,
@@ -50,7 +51,7 @@ FIELD_OF = {
 
 
 def _field(name: str) -> str:
-    data = request.get_json(silent=True) if request.is_json else None
+    data = json_or_none(request)
     value = data.get(name) if isinstance(data, dict) else request.values.get(name)
     return value.strip() if isinstance(value, str) else ""
 

@@ -28,6 +28,7 @@ from flask_babel import get_locale
 from flask_limiter import Limiter, RateLimitExceeded
 
 from gateway import mail_limits
+from gateway.json_guard import json_or_none
 from services.identity.errors import TOO_MANY_LOGINS, LoginLocked
 from services.kit.errors import RateLimited
 from services.kit.i18n import german
@@ -74,7 +75,7 @@ def client_address() -> str:
 def login_key() -> str:
     """Client address + the e-mail address tried: one guesser cannot lock out a whole office
     behind one address, and one address cannot be guessed at from one place unboundedly."""
-    data = request.get_json(silent=True) if request.is_json else None
+    data = json_or_none(request)
     email = data.get("email") if isinstance(data, dict) else request.form.get("email")
     email = email.strip().lower() if isinstance(email, str) else ""
     return f"login|{client_address()}|{email[:254]}"

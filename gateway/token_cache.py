@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 from cachetools import TLRUCache
 from flask import Response, current_app, g, request
 
+from gateway.json_guard import json_or_none
 from services.kit.context import Caller
 
 DEFAULT_SECONDS = 60.0
@@ -167,7 +168,7 @@ def forget_account_of(body: Any, tokens: TokenCache) -> None:
 def _account_named(req: Any) -> str | None:
     """The account a write names (``account_id``: the roles API and pages, the operators'
     role commands); its callers are forgotten at once in this process."""
-    body = req.get_json(silent=True) if req.is_json else req.form
+    body = json_or_none(req) if req.is_json else req.form
     named = body.get("account_id") if isinstance(body, dict) else None  # a form is a dict too
     return named if isinstance(named, str) and named else None
 

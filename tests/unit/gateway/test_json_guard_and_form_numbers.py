@@ -7,7 +7,7 @@ import json
 import pytest
 from flask import Flask
 
-from gateway.json_guard import MAX_DEPTH, GuardedJSONProvider, nesting_depth
+from gateway.json_guard import MAX_DEPTH, GuardedJSONProvider, json_or_none, nesting_depth
 from gateway.pages.dialogue.forms import values_from_form
 from gateway.schema_forms import config_from_form, form_int, form_number
 from services.kit.errors import Invalid
@@ -88,3 +88,25 @@ def test_unicode_digits_in_every_form_reader_are_passed_on_as_typed() -> None:
     }
     # "insights.².answer" was int("²"): a 500. Not an index, so no row.
     assert values_from_form(rows, Form({"insights.².answer": "Ja"})) == {"insights": []}
+
+
+@pytest.mark.parametrize(
+    "body", ['{"email": "a@b.de", "password": "\\ud800"}', "[" * (MAX_DEPTH + 1)]
+)
+def test_readers_that_only_peek_at_a_body_never_raise_on_a_hostile_one(body: str) -> None:
+    """A rate limit's key and the token cache's look at a write's ``account_id`` read the JSON
+    body too; the guard's refusal is the view's to answer (422), never theirs: a limiter swallows
+    a key function's error (the request then goes unlimited) and an after-request hook's error
+    would turn a write that succeeded into an error answer."""
+    from gateway import mail_limits, security, token_cache
+
+    app = Flask(__name__)
+    app.json = GuardedJSONProvider(app)
+    headers = {"Content-Type": "application/json"}
+    with app.test_request_context("/", method="POST", data=body, headers=headers):
+        from flask import request
+
+        assert json_or_none(request) is None
+        assert security.login_key().endswith("|")  # no address read: the client's key alone
+        assert mail_limits._field("email") == ""
+        assert token_cache._account_named(request) is None

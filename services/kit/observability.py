@@ -20,7 +20,7 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from nameko.extensions import DependencyProvider
 from prometheus_client import Counter, Histogram, start_http_server
@@ -153,7 +153,7 @@ class ServiceObservability(DependencyProvider):
     ``/metrics``. Needs nothing from the service; ``self.<attr>`` is the correlation id."""
 
     def __init__(self) -> None:
-        self._running: dict[int, tuple[float, contextvars.Token, contextvars.Token]] = {}
+        self._running: dict[int, _Running] = {}
 
     def setup(self) -> None:
         from services.kit.config import load_settings
@@ -200,23 +200,29 @@ class ServiceObservability(DependencyProvider):
             worker_ctx.data[CORRELATION_KEY] = correlation
         # Not in worker_ctx.data: that travels with nested calls and must stay JSON.
         kind = "event" if envelopes else _kind(worker_ctx.entrypoint)
-        self._running[id(worker_ctx)] = (
+        self._running[id(worker_ctx)] = _Running(
             time.perf_counter(),
             bind_correlation_id(correlation),
             bind_origin(f"{kind}:{worker_ctx.entrypoint.method_name}"),
+            kind,
+            envelopes,
         )
 
     def get_dependency(self, worker_ctx) -> str | None:  # noqa: ANN001
         return valid_correlation_id(worker_ctx.data.get(CORRELATION_KEY))
 
     def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:  # noqa: ANN001
-        started = self._running.get(id(worker_ctx), (None,))[0]
-        seconds = time.perf_counter() - started if started else 0.0
+        running = self._running.get(id(worker_ctx))
+        if running is not None:  # what worker_setup found: a list of facts is scanned once
+            seconds = time.perf_counter() - running.started
+            kind, envelopes = running.kind, running.envelopes
+        else:
+            seconds = 0.0
+            envelopes = _envelopes_of(worker_ctx)
+            kind = "event" if envelopes else _kind(worker_ctx.entrypoint)
         service = self.container.service_name
         method = worker_ctx.entrypoint.method_name
         outcome = outcome_of(exc_info)
-        envelopes = _envelopes_of(worker_ctx)
-        kind = "event" if envelopes else _kind(worker_ctx.entrypoint)
         # One worker, one observation: a list of facts (services.kit.batches) counts once here
         # and once per fact in EVENTS_HANDLED.
         ENTRYPOINT_SECONDS.labels(service, kind, method, outcome).observe(seconds)
@@ -241,11 +247,20 @@ class ServiceObservability(DependencyProvider):
         log.log(level, "%s %s.%s %s", kind, service, method, outcome, extra=fields)
 
     def worker_teardown(self, worker_ctx) -> None:  # noqa: ANN001
-        _, token, where = self._running.pop(id(worker_ctx), (None, None, None))
-        if token is not None:
-            reset_correlation_id(token)
-        if where is not None:
-            reset_origin(where)
+        running = self._running.pop(id(worker_ctx), None)
+        if running is not None:
+            reset_correlation_id(running.correlation)
+            reset_origin(running.origin)
+
+
+class _Running(NamedTuple):
+    """A worker between setup and teardown, as ``worker_setup`` found it."""
+
+    started: float
+    correlation: contextvars.Token
+    origin: contextvars.Token
+    kind: str
+    envelopes: list[dict[str, Any]]
 
 
 def _kind(entrypoint: Any) -> str:

@@ -25,12 +25,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.collection import Collection
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
+
+from services.kit.db import stored_before
 
 # A batch of 50 mails is stored in well under a second; two minutes mean a dead process.
 CLAIM_TIMEOUT = 120.0
 GENERATIONS = 20  # take-overs of one delivery before it waits for a person to look
-DUPLICATE_KEY = 11000
 # This process, in each claim (what an operator reads when a claim stays).
 PROCESS = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -80,14 +81,7 @@ def claim(
     ids = list(delivery_ids)
     if not ids:
         return {}
-    taken: set[int] = set()
-    try:
-        claims.insert_many([_row(issue_id, d, 0, now) for d in ids], ordered=False)
-    except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if any(e.get("code") != DUPLICATE_KEY for e in errors):
-            raise
-        taken = {int(e["index"]) for e in errors}
+    taken = stored_before(claims, [_row(issue_id, d, 0, now) for d in ids])
     mine = {d: _key(d, 0) for index, d in enumerate(ids) if index not in taken}
     for index in sorted(taken):
         key = claim_one(claims, issue_id, ids[index], now, start=0)

@@ -12,7 +12,7 @@ from mongoengine.connection import get_db
 from nameko.extensions import DependencyProvider
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import ConnectionFailure, DuplicateKeyError, OperationFailure
+from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, OperationFailure
 
 from services.kit.config import Settings, load_settings
 from services.kit.db_metrics import register as register_command_metrics
@@ -21,6 +21,7 @@ from services.kit.db_metrics import register as register_command_metrics
 # wrong": FerretDB answers a query cut off by its own shutdown with InternalError (1); MongoDB
 # says so with the shutdown and step-down codes (pymongo turns some of them into AutoReconnect).
 DATABASE_AWAY_CODES = frozenset({1, 91, 189, 10107, 11600, 11602, 13435, 13436})
+DUPLICATE_KEY = 11000
 
 
 def database_away(error: BaseException | None) -> bool:
@@ -39,6 +40,22 @@ def inserted_first(collection: Collection, document: dict) -> bool:
     except DuplicateKeyError:
         return False
     return True
+
+
+def stored_before(collection: Collection, documents: list[dict]) -> set[int]:
+    """Insert ``documents`` in one write, going on past any already stored (a unique key:
+    code 11000); the indexes of those, the batch form of ``inserted_first``. Any other
+    failure raises, as does a batch refused without a word on which document."""
+    if not documents:
+        return set()
+    try:
+        collection.insert_many(documents, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors") or []
+        if not errors or any(error.get("code") != DUPLICATE_KEY for error in errors):
+            raise
+        return {int(error["index"]) for error in errors}
+    return set()
 
 
 def connect(service: str, settings: Settings | None = None) -> Database:

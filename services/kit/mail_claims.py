@@ -24,10 +24,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.collection import Collection
-from pymongo.errors import BulkWriteError
+
+from services.kit.db import stored_before
 
 CLAIM_TIMEOUT = 300.0  # seconds after which a claim of a process that died is taken over
-DUPLICATE_KEY = 11000
 LATE = ":late"
 
 Row = dict[str, Any]
@@ -75,14 +75,8 @@ class MailClaims:
         if not keys:
             return set()
         now = datetime.now(UTC)
-        try:
-            self.claims.insert_many([{"_id": key, "at": now} for key in keys], ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(error.get("code") != DUPLICATE_KEY for error in errors):
-                raise
-            return set(keys) - {keys[error["index"]] for error in errors}
-        return set(keys)
+        held = stored_before(self.claims, [{"_id": key, "at": now} for key in keys])
+        return {key for index, key in enumerate(keys) if index not in held}
 
     def _stale(self, keys: list[str]) -> list[str]:
         """The held claims old enough to be a dead process's. A claim gone since the insert

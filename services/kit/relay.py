@@ -32,10 +32,10 @@ from kombu.serialization import dumps
 from nameko.standalone.events import get_event_exchange
 from pymongo import ASCENDING
 from pymongo.collection import Collection
-from pymongo.errors import BulkWriteError
 
 from services.kit import cloudevents
 from services.kit.confirms import ConfirmBatch
+from services.kit.db import stored_before
 from services.kit.deadletters import RetryPolicy, due, record_failure
 from services.kit.events import PUBLIC_EXCHANGE, public_routing_key, validate_envelope
 from services.kit.messaging import BROKER_GONE
@@ -44,7 +44,6 @@ PUBLISHED_RETENTION = timedelta(days=1)
 CLEANUP_EVERY_SECONDS = 600
 BATCH = 500  # rows per confirm wait: enough to empty a burst, small enough for one write
 LINGER_SECONDS = 0.02  # after a wake-up and between small batches: a burst coalesces
-DUPLICATE_KEY = 11000
 IO_TIMEOUT_SECONDS = 10
 
 # (exchange, routing key, message) for one publish
@@ -225,12 +224,8 @@ class OutboxRelay:
             row if keep_stamp else {**row, "published_at": now, "attempts": row["attempts"] + 1}
             for row in rows
         ]
-        try:
-            self.published.insert_many(moved, ordered=False)
-        except BulkWriteError as exc:
-            # Rows published again after a crash between these two writes are there already.
-            if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
-                raise
+        # Rows published again after a crash between these two writes are there already.
+        stored_before(self.published, moved)
         self.collection.delete_many({"_id": {"$in": [row["_id"] for row in moved]}})
 
     def move_old_published_rows(self) -> None:

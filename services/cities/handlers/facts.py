@@ -9,7 +9,6 @@ from typing import Any
 
 from kombu import Queue, binding
 from nameko.timer import timer
-from pymongo.errors import BulkWriteError
 
 from plugins.hookspecs import TAG_PATTERN
 from services.cities.handlers.base import SERVICE, CitiesBase
@@ -17,6 +16,7 @@ from services.cities.models import AuditEntry, City, Membership, SeenFact, utcno
 from services.cities.tally_announcements import PENDING
 from services.kit.batches import consume_batch
 from services.kit.consumer import idempotent
+from services.kit.db import stored_before
 from services.kit.events import TYPE_PATTERN
 from services.kit.messaging import event_handler
 from services.kit.outbox import public_exchange
@@ -29,7 +29,6 @@ ANNOUNCE_COUNTS_EVERY_SECONDS = 0.5
 # (services/kit/batches.py; the busier the service, the fuller the lists).
 TALLY_BATCH = 100
 TALLY_LINGER_SECONDS = 0.02
-DUPLICATE_KEY = 11000
 _KNOWN_CITIES: set[str] = set()
 ACCOUNT_DELETED = "stadtdialog.identity.account.deleted.v1"
 
@@ -74,16 +73,7 @@ def _seen_row(city: str, key: str, event_id: Any, at: datetime) -> dict[str, Any
 def _insert_new(rows: list[dict[str, Any]]) -> set[str]:
     """Insert ``rows`` in one write, going on past rows stored before (the same fact delivered
     again); the cities of the rows that are new. Any other error is raised."""
-    if not rows:
-        return set()
-    duplicates: set[int] = set()
-    try:
-        SeenFact._get_collection().insert_many(rows, ordered=False)
-    except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors") or []
-        if not errors or any(e.get("code") != DUPLICATE_KEY for e in errors):
-            raise
-        duplicates = {e["index"] for e in errors}
+    duplicates = stored_before(SeenFact._get_collection(), rows)
     return {row["city"] for i, row in enumerate(rows) if i not in duplicates}
 
 

@@ -47,8 +47,7 @@ class SmtpLink:
 
     def send(self, message: EmailMessage) -> None:
         """Hand ``message`` to the server; raises what ``send_message`` raises."""
-        if self._smtp is not None and self._idle_too_long():
-            self.close()
+        self.close_if_idle()
         kept = self._smtp is not None
         try:
             self._send(message)

@@ -10,9 +10,12 @@ reads began after a caller's write *covers* that write: its reads saw the write,
 only after a round without a race — exactly what the caller's own settle would have done. A
 caller that waited while such a settle ran takes its outcome instead of running its own.
 
-Only inside one process. Other processes still race through the database, which ``settle``
-survives on its own; the turns are an economy, never needed for correctness (a caller that
-finds no covering settle simply runs its own). Nothing is kept once nobody is inside: the
+Only inside one process. Across processes an optional lease (``services/kit/settle_lease.py``)
+lets one settle of an offering run at a time; a process waits for it before its settle begins,
+so its joins that arrive meanwhile are covered too. Without the lease (or when it is not got
+in time) processes race through the database, which ``settle`` survives on its own; turns and
+lease are an economy, never needed for correctness (a caller that finds no covering settle
+simply runs its own). Nothing is kept once nobody is inside: the
 outcome of a settle is only useful to callers that wrote before it began, and those are inside.
 """
 
@@ -21,7 +24,8 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -53,7 +57,9 @@ class _Turn:
 class SettleTurns:
     """One per process: ``turns.settle(key, store, own)`` right after the caller's write."""
 
-    def __init__(self) -> None:
+    def __init__(self, lease: Callable[[str], AbstractContextManager[bool]] | None = None) -> None:
+        """``lease``: ``SettleLease.hold`` of the service's database (None: this process only)."""
+        self._lease = lease or (lambda _key: nullcontext(True))
         self._turns: dict[str, _Turn] = {}
         self._guard = threading.Lock()
         self._clock = itertools.count()
@@ -77,10 +83,12 @@ class SettleTurns:
             with turn.lock:
                 if turn.last is not None and turn.began > written:
                     return _covered(turn.last)
-                began = next(self._clock)
-                held: dict[int, str] = {}
-                arrivals: dict[str, int] = {}
-                seated = tuple(settle(store, held_after=held, arrivals_after=arrivals))
+                with self._lease(key):
+                    # After the wait for the lease: the joins written meanwhile are covered.
+                    began = next(self._clock)
+                    held: dict[int, str] = {}
+                    arrivals: dict[str, int] = {}
+                    seated = tuple(settle(store, held_after=held, arrivals_after=arrivals))
                 with self._guard:
                     # Those still inside wait for this lock and will tell their person.
                     others = {r for r, n in turn.waiting.items() if n and r != own}

@@ -21,10 +21,12 @@ from services.kit.rpc import rpc
 from services.kit.schemas import load
 from services.kit.seat_documents import record_once, record_promotion
 from services.kit.seating import waiting_position
+from services.kit.settle_lease import lease_beside
 from services.kit.settle_turns import SettleTurns
 
-# Per process: the settles of one talk take turns (services/kit/settle_turns.py).
-SETTLE_TURNS = SettleTurns()
+# Per process the settles of one talk take turns, and across processes one at a time holds
+# the talk's lease (services/kit/settle_turns.py, settle_lease.py).
+SETTLE_TURNS = SettleTurns(lease=lease_beside(Seat).hold)
 
 
 class RegistrationHandlers(DialogueBase):

@@ -20,6 +20,7 @@ from services.kit.schemas import load
 from services.kit.seat_documents import record_once, record_promotion
 from services.kit.seat_store import DocumentSeats
 from services.kit.seating import waiting_position
+from services.kit.settle_lease import lease_beside
 from services.kit.settle_turns import SettleOutcome, SettleTurns
 
 
@@ -31,8 +32,9 @@ def _seats_of(event: ClosingEvent) -> DocumentSeats:
     )
 
 
-# Per process: the fills of one closing event take turns (services/kit/settle_turns.py).
-SETTLE_TURNS = SettleTurns()
+# Per process the fills of one closing event take turns, and across processes one at a time
+# holds the event's lease (services/kit/settle_turns.py, settle_lease.py).
+SETTLE_TURNS = SettleTurns(lease=lease_beside(Seat).hold)
 
 
 class RegistrationHandlers(EventsBase):

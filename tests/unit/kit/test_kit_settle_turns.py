@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from seating_memory import MemoryTalk
 
@@ -99,3 +101,52 @@ def test_whom_a_settle_seats_for_a_waiting_caller_is_left_to_that_caller() -> No
     # The waiting join wrote before the cancel's settle began? No: it wrote after, so it ran
     # its own settle, found itself seated and tells its person.
     assert dict(outcomes["first"].held) == {1: "first"}
+
+
+def test_joins_written_while_the_lease_is_awaited_are_covered() -> None:
+    """Another process holds the talk's lease: A waits for it inside its turn while B and C
+    write. A's settle begins only once it holds the lease, after B's and C's writes, so all
+    three take one settle; and no settle runs without the lease."""
+    lease_free = threading.Event()
+    waiting_for_lease = threading.Event()
+    held_during: list[bool] = []
+    holding = threading.Lock()
+
+    @contextmanager
+    def other_process_holds(key: str) -> Iterator[bool]:
+        assert key == "talk"
+        waiting_for_lease.set()
+        lease_free.wait(10)
+        with holding:
+            yield True
+
+    turns = SettleTurns(lease=other_process_holds)
+    talk = MemoryTalk(capacity=5)
+    real_read = talk.registrations
+
+    def read_under_lease() -> dict[str, int]:
+        held_during.append(holding.locked())
+        return real_read()
+
+    talk.registrations = read_under_lease  # type: ignore[method-assign]
+    outcomes: dict[str, object] = {}
+
+    def join(name: str, arrival: int) -> None:
+        with talk.lock:
+            talk.registration_rows[name] = arrival
+        outcomes[name] = turns.settle("talk", talk, own=name)
+
+    a = threading.Thread(target=join, args=("a", 1))
+    a.start()
+    waiting_for_lease.wait(10)
+    others = [threading.Thread(target=join, args=(n, i)) for i, n in enumerate("bc", start=2)]
+    for thread in others:
+        thread.start()
+    _wait_until(lambda: turns.inside("talk") == 3)
+    lease_free.set()
+    for thread in [a, *others]:
+        thread.join(10)
+    assert talk.registration_reads == 1 and held_during == [True]
+    assert [n for n, o in outcomes.items() if o.ran_here] == ["a"]
+    for outcome in outcomes.values():
+        assert set(outcome.held.values()) == {"a", "b", "c"}

@@ -1,0 +1,84 @@
+"""The settle lease on the real database (``services/kit/settle_lease.py``): one holder per
+offering at a time, a waiter gets it when it is given back, gives up after its wait (and then
+settles without), and a dead holder's expired lease is taken over."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pymongo import MongoClient
+from pymongo.collection import Collection
+
+from services.kit.settle_lease import SettleLease
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def leases(infra) -> Iterator[Collection]:  # noqa: ANN001
+    client = MongoClient(infra.mongodb_uri, serverSelectionTimeoutMS=5000, tz_aware=True)
+    database = client[f"{infra.db_prefix}_lease_{uuid.uuid4().hex[:8]}"]
+    yield database["settle_leases"]
+    client.drop_database(database.name)
+    client.close()
+
+
+def test_one_holder_at_a_time_and_the_next_gets_it_when_given_back(leases) -> None:  # noqa: ANN001
+    first, second = SettleLease(lambda: leases), SettleLease(lambda: leases, wait=10)
+    inside: list[str] = []
+    entered = threading.Event()
+    leave = threading.Event()
+
+    def hold_first() -> None:
+        with first.hold("stadt/talk") as held:
+            assert held
+            inside.append("first in")
+            entered.set()
+            leave.wait(10)
+            inside.append("first out")
+
+    thread = threading.Thread(target=hold_first)
+    thread.start()
+    entered.wait(10)
+    waiter = threading.Thread(target=lambda: _hold_and_note(second, inside))
+    waiter.start()
+    time.sleep(0.2)  # the second holder tries meanwhile (it must still be waiting)
+    assert inside == ["first in"]
+    leave.set()
+    thread.join(10)
+    waiter.join(10)
+    assert inside == ["first in", "first out", "second in"]
+    assert leases.count_documents({}) == 0  # both given back
+
+
+def _hold_and_note(lease: SettleLease, inside: list[str]) -> None:
+    with lease.hold("stadt/talk") as held:
+        assert held
+        inside.append("second in")
+
+
+def test_a_waiter_gives_up_after_its_wait_and_other_offerings_are_free(leases) -> None:  # noqa: ANN001
+    holder, waiter = SettleLease(lambda: leases), SettleLease(lambda: leases, wait=0.3)
+    with holder.hold("stadt/talk") as held:
+        assert held
+        began = time.monotonic()
+        with waiter.hold("stadt/talk") as got:
+            assert not got  # settles without the lease: correctness never waits on it
+        assert 0.3 <= time.monotonic() - began < 5
+        with waiter.hold("stadt/another-talk") as got:
+            assert got
+    assert leases.count_documents({}) == 0
+
+
+def test_a_dead_holders_expired_lease_is_taken_over(leases) -> None:  # noqa: ANN001
+    past = datetime.now(UTC) - timedelta(seconds=1)
+    leases.insert_one({"_id": "stadt/talk", "holder": "a process that died", "until": past})
+    with SettleLease(lambda: leases, wait=5).hold("stadt/talk") as held:
+        assert held
+        assert leases.find_one({"_id": "stadt/talk"})["holder"] != "a process that died"
+    assert leases.count_documents({}) == 0

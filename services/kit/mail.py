@@ -44,11 +44,12 @@ from pymongo.errors import DuplicateKeyError
 
 from services.kit.config import Settings, load_settings
 from services.kit.db import connect
-from services.kit.deadletters import RetryPolicy, due, record_failure
+from services.kit.deadletters import RetryPolicy, record_failure
 from services.kit.headers import header_value
 from services.kit.loop import DrainingDependency, DrainLoop
 from services.kit.mail_choices import ALLOWED_HEADERS
 from services.kit.mail_claims import CLAIM_TIMEOUT, MailClaims
+from services.kit.own_rows import OwnRows, process_writer
 from services.kit.smtp_link import SmtpLink, server_away
 
 # (filename, content type such as "text/calendar", content)
@@ -67,15 +68,6 @@ LINGER_SECONDS = 0.02  # after a wake-up and between small batches: a burst goes
 # A batch's claims are taken at once: a slow server must not keep the last ones waiting until
 # another process would take them over as a dead process's. The rest go in a fresh batch.
 CLAIM_HOLD_SECONDS = CLAIM_TIMEOUT / 2
-
-
-def forget_sent(collection: Collection, row_ids: list[Any]) -> None:
-    """Sent mails are deleted: recipient and text name a person, and nothing needs them once
-    the SMTP server has the message (deleted accounts must leave no trace). Kept rows would
-    also slow every look for pending mail (FerretDB scans the collection). One write per
-    batch, not per mail."""
-    if row_ids:
-        collection.delete_many({"_id": {"$in": row_ids}})
 
 
 class MailWriter:
@@ -102,6 +94,7 @@ class MailWriter:
             "body": body,
             "created_at": datetime.now(UTC),
             "sent_at": None,
+            "writer": process_writer(),  # its sender (services/kit/own_rows.py)
         }
         if attachments:
             row["attachments"] = [
@@ -136,10 +129,16 @@ class MailWriter:
 
 class SmtpSender:
     def __init__(
-        self, collection: Collection, settings: Settings, policy: RetryPolicy | None = None
+        self,
+        collection: Collection,
+        settings: Settings,
+        policy: RetryPolicy | None = None,
+        writer: str | None = None,
     ) -> None:
+        """``writer``: whose rows this sender sends first (this process's by default)."""
         self.collection = collection
-        self.claims = MailClaims(collection)
+        self.rows = OwnRows(collection, writer)
+        self.claims = MailClaims(collection, self.rows)
         self.settings = settings
         self.policy = policy or RetryPolicy.from_settings(settings)
         self.link = SmtpLink(settings.smtp_host, settings.smtp_port)
@@ -166,8 +165,8 @@ class SmtpSender:
         pause = self._small_batch_at + LINGER_SECONDS - time.monotonic()
         if pause > 0:
             time.sleep(pause)  # green under nameko (eventlet patches time.sleep)
-        query = {"sent_at": None, **due()}
-        batch = list(self.collection.find(query).sort("created_at", ASCENDING).limit(BATCH))
+        # Its own rows, and now and then those another process left (services/kit/own_rows.py).
+        batch = self.rows.due_batch({"sent_at": None}, BATCH)
         if not batch:
             self.link.close_if_idle()
             return 0
@@ -176,7 +175,7 @@ class SmtpSender:
         claimed = self.claims.take(batch)  # the rows another process holds are left out
         held_until = time.monotonic() + CLAIM_HOLD_SECONDS
         tried = 0
-        sent: list[Any] = []
+        sent: list[dict[str, Any]] = []
         try:
             for row, _claim in claimed:
                 if time.monotonic() >= held_until:
@@ -189,11 +188,14 @@ class SmtpSender:
                         raise  # counts against no mail; the rest of the batch waits too
                     record_failure(self.collection, row, exc, self.policy, "mail")
                     continue
-                sent.append(row["_id"])
+                sent.append(row)
         finally:
             # Also when the server went away mid-batch: what it took is gone from here (a
             # crash before this write sends those again: at-least-once, like the outbox).
-            forget_sent(self.collection, sent)  # nothing of the person stays
+            # Sent mails are deleted, one write per batch: recipient and text name a person,
+            # and nothing needs them once the SMTP server has the message (deleted accounts
+            # must leave no trace).
+            self.rows.delete(sent)
             # Claims go after their rows: a process whose older batch still lists a row
             # claims it, finds it gone and sends nothing (``MailClaims.take``). The claims of
             # failed and unsent rows go too: tried again later, by anyone.

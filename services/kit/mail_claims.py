@@ -26,6 +26,7 @@ from typing import Any
 from pymongo.collection import Collection
 
 from services.kit.db import stored_before
+from services.kit.own_rows import OwnRows
 
 CLAIM_TIMEOUT = 300.0  # seconds after which a claim of a process that died is taken over
 LATE = ":late"
@@ -43,8 +44,9 @@ def claim_key(row: Row) -> str:
 
 
 class MailClaims:
-    def __init__(self, outbox: Collection) -> None:
+    def __init__(self, outbox: Collection, rows: OwnRows | None = None) -> None:
         self.outbox = outbox
+        self.rows = rows or OwnRows(outbox)  # reads rows by their writer
         self.claims = outbox.database[f"{outbox.name}_claims"]
 
     def take(self, batch: list[Row]) -> list[tuple[Row, str]]:
@@ -89,11 +91,8 @@ class MailClaims:
         """Only a row still stored as we read it, with the same attempts, is ours to send."""
         if not claimed:
             return []
-        ids = [row["_id"] for row, _ in claimed]
-        stored = {
-            row["_id"]: attempts_of(row)
-            for row in self.outbox.find({"_id": {"$in": ids}, "dead_at": None}, {"attempts": 1})
-        }
+        found = self.rows.find([row for row, _ in claimed], {"dead_at": None}, {"attempts": 1})
+        stored = {row["_id"]: attempts_of(row) for row in found}
         ours = [(row, key) for row, key in claimed if stored.get(row["_id"]) == attempts_of(row)]
         if len(ours) < len(claimed):
             kept = {key for _, key in ours}

@@ -1,0 +1,103 @@
+"""Each process sends the mails it stored; another's only once they are left over.
+
+Several processes of a service share one ``mail_outbox``. When every sender read every pending
+row, each process decoded the rows of all the others too (FerretDB v1 decodes each row it
+filters by anything but plain equality: here the bodies and calendar files of a crowd's mails)
+and then found them claimed: with three dialogue processes a join cost about 2.5 times the
+database CPU of one (``bench/scaling.py``, docs/performance.md). Now a row carries its
+``writer`` (``process_writer()``), and a sender's usual read asks for its own rows by
+equality, which FerretDB hands to PostgreSQL, so it decodes only those.
+
+Rows of a process that died or has fallen behind (older than ``LEFT_OVER_SECONDS``) and rows
+without a writer (stored before rows carried one) are looked for every
+``LEFT_OVER_LOOK_SECONDS`` by any process;
+the claims (``services/kit/mail_claims.py``) keep two processes from sending one row twice.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING
+from pymongo.collection import Collection
+
+from services.kit.deadletters import due
+
+LEFT_OVER_SECONDS = 10.0  # a live sender sends its own long before; older ones need help
+LEFT_OVER_LOOK_SECONDS = 2.0  # that look reads every pending row: not on every batch
+
+Row = dict[str, Any]
+
+_writer: tuple[int, str] | None = None
+
+
+def process_writer() -> str:
+    """This process's name on the rows it stores (new after a fork: a child is a writer of
+    its own)."""
+    global _writer
+    if _writer is None or _writer[0] != os.getpid():
+        _writer = (os.getpid(), str(ObjectId()))
+    return _writer[1]
+
+
+class OwnRows:
+    """The pending rows of ``collection`` that one sender (``writer``) takes."""
+
+    def __init__(self, collection: Collection, writer: str | None = None) -> None:
+        self.collection = collection
+        self.writer = writer or process_writer()
+        self._left_over_at = float("-inf")  # when the last look for left-over rows ran
+
+    def due_batch(self, query: dict[str, Any], limit: int) -> list[Row]:
+        """Up to ``limit`` due rows matching ``query``, oldest first: this writer's, and now
+        and then left-over rows of others."""
+        own = {**query, "writer": self.writer, **due()}
+        batch = list(self.collection.find(own).sort("created_at", ASCENDING).limit(limit))
+        now = time.monotonic()
+        if len(batch) < limit and now - self._left_over_at >= LEFT_OVER_LOOK_SECONDS:
+            self._left_over_at = now
+            before = datetime.now(UTC) - timedelta(seconds=LEFT_OVER_SECONDS)
+            # Another's row once it is old; a row without a writer (stored before rows had
+            # one, or by a tool) at once.
+            left_over = [{"writer": None}, {"created_at": {"$lte": before}}]
+            others = {
+                **query,
+                **due(),
+                "writer": {"$ne": self.writer},
+                "$and": [{"$or": left_over}],
+            }
+            found = self.collection.find(others).sort("created_at", ASCENDING)
+            batch += list(found.limit(limit - len(batch)))
+        return batch
+
+    def find(self, rows: Iterable[Row], query: dict[str, Any], fields: Any = None) -> list[Row]:
+        """The stored versions of ``rows`` that match ``query``, read by writer: the rows of
+        one writer by equality (handed to PostgreSQL), older rows without one by id alone."""
+        found: list[Row] = []
+        for writer, ids in _ids_by_writer(rows).items():
+            found += self.collection.find({**_of(writer, ids), **query}, fields)
+        return found
+
+    def delete(self, rows: Iterable[Row]) -> None:
+        """Delete ``rows`` (one write per writer among them, usually one)."""
+        for writer, ids in _ids_by_writer(rows).items():
+            self.collection.delete_many(_of(writer, ids))
+
+
+def _ids_by_writer(rows: Iterable[Row]) -> dict[str | None, list[Any]]:
+    grouped: dict[str | None, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.get("writer"), []).append(row["_id"])
+    return grouped
+
+
+def _of(writer: str | None, ids: list[Any]) -> dict[str, Any]:
+    query: dict[str, Any] = {"_id": ids[0]} if len(ids) == 1 else {"_id": {"$in": ids}}
+    if writer is not None:
+        query["writer"] = writer
+    return query

@@ -29,7 +29,7 @@ from pymongo.collection import Collection
 from services.kit.deadletters import due
 
 LEFT_OVER_SECONDS = 10.0  # a live sender sends its own long before; older ones need help
-LEFT_OVER_LOOK_SECONDS = 2.0  # that look reads every pending row: not on every batch
+LEFT_OVER_LOOK_SECONDS = 5.0  # that look reads every pending row: not on every batch
 
 Row = dict[str, Any]
 

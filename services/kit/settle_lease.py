@@ -12,7 +12,8 @@ as in one process.
 
 ``seating.settle`` is correct with any number of settlers at once, so nothing here may block
 a join for long: a waiter that has not got the lease after ``wait`` seconds settles without it,
-a database error means settling without it, and a lease whose holder died (``until`` passed)
+a refused claim means settling without it (a database that is away is the caller's error at
+once, as the settle's own reads would be), and a lease whose holder died (``until`` passed)
 is removed by the next waiter. ``until`` compares clocks of different machines: a skew of
 seconds only means that a stale lease goes a little earlier or later.
 """
@@ -28,6 +29,8 @@ from datetime import UTC, datetime, timedelta
 from bson import ObjectId
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from services.kit.db import database_away
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,8 @@ class SettleLease:
             except DuplicateKeyError:
                 failed += 1
             except PyMongoError as error:
+                if database_away(error):
+                    raise  # the settle could not read either: the caller's clear error, once
                 log.warning("settle lease of %s not claimed (%s): settling without", key, error)
                 return None
             if failed % EXPIRY_LOOK_EVERY == 1 and self._drop_expired(collection, key, now):

@@ -23,13 +23,18 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from services.kit.seating import Seated, SeatStore, settle
+
+# The lease pays where a settle is dear: an offering with this many registrations (FerretDB
+# decodes each on every settle); below it, two processes settling side by side cost little.
+LEASE_FROM = 50
+SIZES_KEPT = 1000  # offerings whose size a process remembers (the most recently settled)
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,18 @@ class _Turn:
 class SettleTurns:
     """One per process: ``turns.settle(key, store, own)`` right after the caller's write."""
 
-    def __init__(self, lease: Callable[[str], AbstractContextManager[bool]] | None = None) -> None:
-        """``lease``: ``SettleLease.hold`` of the service's database (None: this process only)."""
+    def __init__(
+        self,
+        lease: Callable[[str], AbstractContextManager[bool]] | None = None,
+        lease_from: int = LEASE_FROM,
+    ) -> None:
+        """``lease``: ``SettleLease.hold`` of the service's database (None: this process only),
+        taken for an offering whose last settle here read at least ``lease_from``
+        registrations: a small one settles cheaply side by side, and a lone join should not
+        pay the lease's two writes."""
         self._lease = lease or (lambda _key: nullcontext(True))
+        self._lease_from = lease_from
+        self._sizes: OrderedDict[str, int] = OrderedDict()  # registrations at the last settle
         self._turns: dict[str, _Turn] = {}
         self._guard = threading.Lock()
         self._clock = itertools.count()
@@ -83,12 +97,13 @@ class SettleTurns:
             with turn.lock:
                 if turn.last is not None and turn.began > written:
                     return _covered(turn.last)
-                with self._lease(key):
+                with self._lease_for(key):
                     # After the wait for the lease: the joins written meanwhile are covered.
                     began = next(self._clock)
                     held: dict[int, str] = {}
                     arrivals: dict[str, int] = {}
                     seated = tuple(settle(store, held_after=held, arrivals_after=arrivals))
+                self._remember_size(key, len(arrivals))
                 with self._guard:
                     # Those still inside wait for this lock and will tell their person.
                     others = {r for r, n in turn.waiting.items() if n and r != own}
@@ -107,6 +122,18 @@ class SettleTurns:
                         del turn.waiting[own]
                 if not turn.inside:
                     self._turns.pop(key, None)  # nobody left who wrote before it
+
+    def _lease_for(self, key: str) -> AbstractContextManager[bool]:
+        with self._guard:
+            size = self._sizes.get(key, 0)
+        return self._lease(key) if size >= self._lease_from else nullcontext(False)
+
+    def _remember_size(self, key: str, size: int) -> None:
+        with self._guard:
+            self._sizes[key] = size
+            self._sizes.move_to_end(key)
+            while len(self._sizes) > SIZES_KEPT:
+                self._sizes.popitem(last=False)
 
 
 def _covered(outcome: SettleOutcome) -> SettleOutcome:

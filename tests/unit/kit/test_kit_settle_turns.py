@@ -120,7 +120,7 @@ def test_joins_written_while_the_lease_is_awaited_are_covered() -> None:
         with holding:
             yield True
 
-    turns = SettleTurns(lease=other_process_holds)
+    turns = SettleTurns(lease=other_process_holds, lease_from=0)
     talk = MemoryTalk(capacity=5)
     real_read = talk.registrations
 
@@ -150,3 +150,27 @@ def test_joins_written_while_the_lease_is_awaited_are_covered() -> None:
     assert [n for n, o in outcomes.items() if o.ran_here] == ["a"]
     for outcome in outcomes.values():
         assert set(outcome.held.values()) == {"a", "b", "c"}
+
+
+def test_the_lease_is_taken_only_for_an_offering_that_was_large_at_its_last_settle() -> None:
+    """A lone join of a small talk pays no lease; once a settle has read ``lease_from``
+    registrations, the next settle of that talk takes it."""
+    taken: list[str] = []
+
+    @contextmanager
+    def lease(key: str) -> Iterator[bool]:
+        taken.append(key)
+        yield True
+
+    turns = SettleTurns(lease=lease, lease_from=3)
+    talk = MemoryTalk(capacity=1)
+    for n, name in enumerate("abc", start=1):
+        with talk.lock:
+            talk.registration_rows[name] = n
+        turns.settle("talk", talk, own=name)
+    assert taken == []  # the settles read 1, 2 and 3 registrations: the last one made it large
+    with talk.lock:
+        talk.registration_rows["d"] = 4
+    outcome = turns.settle("talk", talk, own="d")
+    assert taken == ["talk"] and outcome.ran_here
+    assert turns.settle("another talk", MemoryTalk(capacity=1)).ran_here and taken == ["talk"]

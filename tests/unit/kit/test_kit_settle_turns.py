@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from seating_memory import MemoryTalk
 
 from services.kit.seating import Seated
-from services.kit.settle_turns import SettleTurns
+from services.kit.settle_turns import SettleOutcome, SettleTurns
 
 
 def _wait_until(condition, timeout: float = 10.0) -> None:
@@ -21,6 +21,41 @@ def _wait_until(condition, timeout: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.001)
+
+
+def _join(turns: SettleTurns, talk: MemoryTalk, name: str, arrival: int) -> SettleOutcome:
+    """A join: the registration is written, then the talk settled through the turns."""
+    with talk.lock:
+        talk.registration_rows[name] = arrival
+    return turns.settle("talk", talk, own=name)
+
+
+def _first_held_up_while_others_write(
+    turns: SettleTurns,
+    talk: MemoryTalk,
+    others: str,
+    held_up: threading.Event,
+    go_on: threading.Event,
+) -> dict[str, SettleOutcome]:
+    """ "a" joins first and is held up inside its turn (``held_up`` says so); the joins of
+    ``others`` write meanwhile and wait for the turn; then ``go_on`` lets "a" go on. Returns
+    every join's outcome."""
+    outcomes: dict[str, SettleOutcome] = {}
+
+    def join(name: str, arrival: int) -> None:
+        outcomes[name] = _join(turns, talk, name, arrival)
+
+    first = threading.Thread(target=join, args=("a", 1))
+    first.start()
+    held_up.wait(10)
+    rest = [threading.Thread(target=join, args=(n, i)) for i, n in enumerate(others, start=2)]
+    for thread in rest:
+        thread.start()
+    _wait_until(lambda: turns.inside("talk") == 1 + len(others))  # they wait for a's turn
+    go_on.set()
+    for thread in [first, *rest]:
+        thread.join(10)
+    return outcomes
 
 
 def test_a_settle_begun_after_a_write_serves_it() -> None:
@@ -39,23 +74,7 @@ def test_a_settle_begun_after_a_write_serves_it() -> None:
         return real_read()
 
     talk.registrations = slow_first_read  # type: ignore[method-assign]
-    outcomes: dict[str, object] = {}
-
-    def join(name: str, arrival: int) -> None:
-        with talk.lock:
-            talk.registration_rows[name] = arrival
-        outcomes[name] = turns.settle("talk", talk, own=name)
-
-    a = threading.Thread(target=join, args=("a", 1))
-    a.start()
-    reading.wait(10)
-    others = [threading.Thread(target=join, args=(n, i)) for i, n in enumerate("bcd", start=2)]
-    for thread in others:
-        thread.start()
-    _wait_until(lambda: turns.inside("talk") == 4)  # b, c and d wait for a's turn
-    gate.set()
-    for thread in [a, *others]:
-        thread.join(10)
+    outcomes = _first_held_up_while_others_write(turns, talk, "bcd", reading, gate)
     assert talk.registration_reads == 2
     ran = [name for name, outcome in outcomes.items() if outcome.ran_here]
     assert "a" in ran and len(ran) == 2
@@ -129,23 +148,7 @@ def test_joins_written_while_the_lease_is_awaited_are_covered() -> None:
         return real_read()
 
     talk.registrations = read_under_lease  # type: ignore[method-assign]
-    outcomes: dict[str, object] = {}
-
-    def join(name: str, arrival: int) -> None:
-        with talk.lock:
-            talk.registration_rows[name] = arrival
-        outcomes[name] = turns.settle("talk", talk, own=name)
-
-    a = threading.Thread(target=join, args=("a", 1))
-    a.start()
-    waiting_for_lease.wait(10)
-    others = [threading.Thread(target=join, args=(n, i)) for i, n in enumerate("bc", start=2)]
-    for thread in others:
-        thread.start()
-    _wait_until(lambda: turns.inside("talk") == 3)
-    lease_free.set()
-    for thread in [a, *others]:
-        thread.join(10)
+    outcomes = _first_held_up_while_others_write(turns, talk, "bc", waiting_for_lease, lease_free)
     assert talk.registration_reads == 1 and held_during == [True]
     assert [n for n, o in outcomes.items() if o.ran_here] == ["a"]
     for outcome in outcomes.values():
@@ -165,12 +168,8 @@ def test_the_lease_is_taken_only_for_an_offering_that_was_large_at_its_last_sett
     turns = SettleTurns(lease=lease, lease_from=3)
     talk = MemoryTalk(capacity=1)
     for n, name in enumerate("abc", start=1):
-        with talk.lock:
-            talk.registration_rows[name] = n
-        turns.settle("talk", talk, own=name)
+        _join(turns, talk, name, n)
     assert taken == []  # the settles read 1, 2 and 3 registrations: the last one made it large
-    with talk.lock:
-        talk.registration_rows["d"] = 4
-    outcome = turns.settle("talk", talk, own="d")
+    outcome = _join(turns, talk, "d", 4)
     assert taken == ["talk"] and outcome.ran_here
     assert turns.settle("another talk", MemoryTalk(capacity=1)).ran_here and taken == ["talk"]

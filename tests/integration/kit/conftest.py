@@ -1,5 +1,6 @@
-"""Fixtures of the kit's outbox tests (helpers in ``outbox_support``): an outbox collection of
-the test's own, dropped with its published log afterwards, and a relay on it."""
+"""Fixtures of the kit's tests (helpers in ``outbox_support`` and ``mail_support``): a database
+of the test's own, an outbox collection of the test's own, dropped with its published log
+afterwards, and a relay on it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,19 @@ from collections.abc import Iterator
 import pytest
 from outbox_support import SERVICE
 from pymongo.collection import Collection
+from pymongo.database import Database
 
 from services.kit.outbox import OutboxRelay, published_of
+
+
+@pytest.fixture
+def database(infra) -> Iterator[Database]:  # noqa: ANN001
+    """A database of the test's own (timezone-aware), dropped afterwards."""
+    client = infra.mongo()
+    database = client[f"{infra.db_prefix}_{SERVICE}_{uuid.uuid4().hex[:8]}"]
+    yield database
+    client.drop_database(database.name)
+    client.close()
 
 
 @pytest.fixture

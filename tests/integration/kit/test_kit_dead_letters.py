@@ -5,13 +5,11 @@ out; a peer that is away counts against no message (``services/kit/deadletters.p
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pymongo.database import Database
+from mail_support import QUICK, smtp_settings
 
-from services.kit.config import load_settings
 from services.kit.deadletters import DeadLetters, RetryPolicy
 from services.kit.errors import Invalid, NotFound
 from services.kit.mail import MailWriter, SmtpSender
@@ -22,16 +20,6 @@ pytestmark = pytest.mark.integration
 
 SERVICE = "kittest"
 # A long backoff: the tests move ``next_attempt_at`` into the past instead of waiting.
-QUICK = RetryPolicy(attempts=2, backoff=60, backoff_max=60)
-
-
-@pytest.fixture
-def database(infra) -> Iterator[Database]:  # noqa: ANN001
-    client = infra.mongo()
-    database = client[f"{infra.db_prefix}_{SERVICE}_{uuid.uuid4().hex[:8]}"]
-    yield database
-    client.drop_database(database.name)
-    client.close()
 
 
 def _until_dead(drain, collection, row_id, policy: RetryPolicy = QUICK) -> dict:  # noqa: ANN001
@@ -46,8 +34,7 @@ def _until_dead(drain, collection, row_id, policy: RetryPolicy = QUICK) -> dict:
 
 
 def test_a_mail_that_fails_is_dead_lettered_while_the_next_is_sent(database, mail_sink) -> None:
-    settings = load_settings()
-    settings = type(settings)(**{**settings.__dict__, "smtp_port": mail_sink.port})
+    settings = smtp_settings(mail_sink.port)
     outbox = database["mail_outbox"]
     writer = MailWriter(outbox, lambda: None)
     bad_to, good_to = (
@@ -92,8 +79,7 @@ def test_a_mail_that_fails_is_dead_lettered_while_the_next_is_sent(database, mai
 
 
 def test_an_smtp_server_away_counts_against_no_mail(database) -> None:
-    settings = load_settings()
-    settings = type(settings)(**{**settings.__dict__, "smtp_port": free_port()})  # nobody there
+    settings = smtp_settings(free_port())  # nobody there
     outbox = database["mail_outbox"]
     MailWriter(outbox, lambda: None).send("a@example.org", "Hallo", "Text")
     with pytest.raises(OSError):

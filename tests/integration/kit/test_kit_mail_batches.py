@@ -12,19 +12,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from mail_support import QUICK, smtp_settings
 from pymongo import MongoClient, monitoring
 from pymongo.collection import Collection
 
-from services.kit.config import Settings, load_settings
-from services.kit.deadletters import RetryPolicy
 from services.kit.mail import MailWriter, SmtpSender
 from services.kit.mail_claims import CLAIM_TIMEOUT
 from services.kit.mailsink import MailSink
 from services.kit.testing import free_port
 
 pytestmark = pytest.mark.integration
-
-QUICK = RetryPolicy(attempts=2, backoff=60, backoff_max=60)
 
 
 class Commands(monitoring.CommandListener):
@@ -59,11 +56,6 @@ def outbox(infra, commands: Commands) -> Iterator[Collection]:  # noqa: ANN001
     client.close()
 
 
-def _settings(port: int) -> Settings:
-    settings = load_settings()
-    return type(settings)(**{**settings.__dict__, "smtp_port": port})
-
-
 def _store(outbox: Collection, count: int) -> list[str]:
     writer = MailWriter(outbox, lambda: None)
     addresses = [f"batch-{uuid.uuid4().hex[:10]}@example.org" for _ in range(count)]
@@ -81,7 +73,7 @@ def test_a_batch_is_claimed_in_one_write_and_sent_over_one_kept_connection(
     outbox, commands, mail_sink
 ) -> None:
     addresses = _store(outbox, 5)
-    sender = SmtpSender(outbox, _settings(mail_sink.port), QUICK)
+    sender = SmtpSender(outbox, smtp_settings(mail_sink.port), QUICK)
     try:
         commands.seen.clear()
         assert sender.send_pending() == 5
@@ -116,7 +108,7 @@ def test_a_batch_is_claimed_in_one_write_and_sent_over_one_kept_connection(
 
 def test_two_senders_on_one_outbox_send_every_mail_once(infra, outbox, mail_sink) -> None:  # noqa: ANN001
     addresses = _store(outbox, 70)  # more than three batches of 20
-    settings = _settings(mail_sink.port)
+    settings = smtp_settings(mail_sink.port)
     # Each sender on a client of its own, as two processes of a service would be.
     clients = [infra.mongo() for _ in range(2)]
     senders = [SmtpSender(c[outbox.database.name]["mail_outbox"], settings, QUICK) for c in clients]
@@ -162,7 +154,7 @@ def test_a_dead_process_claim_is_taken_over_once_and_a_live_one_is_left(
             {"_id": f"{ids[twice]}:0:late", "at": old},
         ]
     )
-    sender = SmtpSender(outbox, _settings(mail_sink.port), QUICK)
+    sender = SmtpSender(outbox, smtp_settings(mail_sink.port), QUICK)
     try:
         commands.seen.clear()
         assert sender.send_pending() == 2
@@ -180,7 +172,7 @@ def test_a_dead_process_claim_is_taken_over_once_and_a_live_one_is_left(
 
 def test_a_row_sent_by_another_process_meanwhile_is_not_sent_again(outbox, mail_sink) -> None:
     [address] = _store(outbox, 1)
-    sender = SmtpSender(outbox, _settings(mail_sink.port), QUICK)
+    sender = SmtpSender(outbox, smtp_settings(mail_sink.port), QUICK)
     # Our batch read the row; another process sent and deleted it (and its claim) since.
     batch = list(outbox.find({}))
     outbox.delete_many({})
@@ -191,7 +183,7 @@ def test_a_row_sent_by_another_process_meanwhile_is_not_sent_again(outbox, mail_
 
 def test_claims_held_too_long_are_given_back_untried(outbox, mail_sink, monkeypatch) -> None:
     addresses = _store(outbox, 3)
-    sender = SmtpSender(outbox, _settings(mail_sink.port), QUICK)
+    sender = SmtpSender(outbox, smtp_settings(mail_sink.port), QUICK)
     # As if the server had been slow for half the claim timeout: nothing more is sent.
     monkeypatch.setattr("services.kit.mail.CLAIM_HOLD_SECONDS", 0.0)
     try:
@@ -208,7 +200,7 @@ def test_a_kept_connection_the_server_dropped_is_replaced_and_an_absent_server_c
 ) -> None:
     port = free_port()
     sink: MailSink | None = MailSink(port=port).start()
-    sender = SmtpSender(outbox, _settings(port), QUICK)
+    sender = SmtpSender(outbox, smtp_settings(port), QUICK)
     try:
         [first] = _store(outbox, 1)
         assert sender.send_pending() == 1

@@ -4,35 +4,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pymongo import MongoClient
+from mail_support import QUICK, smtp_settings
 from pymongo.collection import Collection
 
 from services.kit import own_rows
-from services.kit.config import Settings, load_settings
-from services.kit.deadletters import RetryPolicy
 from services.kit.mail import SmtpSender
 
 pytestmark = pytest.mark.integration
 
-QUICK = RetryPolicy(attempts=2, backoff=60, backoff_max=60)
-
 
 @pytest.fixture
-def outbox(infra) -> Iterator[Collection]:  # noqa: ANN001
-    client = MongoClient(infra.mongodb_uri, serverSelectionTimeoutMS=5000, tz_aware=True)
-    database = client[f"{infra.db_prefix}_ownrows_{uuid.uuid4().hex[:8]}"]
-    yield database["mail_outbox"]
-    client.drop_database(database.name)
-    client.close()
-
-
-def _settings(port: int) -> Settings:
-    settings = load_settings()
-    return type(settings)(**{**settings.__dict__, "smtp_port": port})
+def outbox(database) -> Collection:  # noqa: ANN001
+    return database["mail_outbox"]
 
 
 def _row(to: str, writer: str | None, age: float = 0.0) -> dict:
@@ -64,7 +50,7 @@ def test_a_sender_takes_its_own_rows_and_leaves_a_live_writers_fresh_ones(
             _row(unnamed, None),  # stored before rows named their writer
         ]
     )
-    sender = SmtpSender(outbox, _settings(mail_sink.port), QUICK, writer="writer-a")
+    sender = SmtpSender(outbox, smtp_settings(mail_sink.port), QUICK, writer="writer-a")
     try:
         assert sender.send_pending() == 3
         for address in (mine, left, unnamed):

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pymongo import MongoClient
 from pymongo.collection import Collection
 
 from services.kit.settle_lease import SettleLease
@@ -20,12 +17,8 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def leases(infra) -> Iterator[Collection]:  # noqa: ANN001
-    client = MongoClient(infra.mongodb_uri, serverSelectionTimeoutMS=5000, tz_aware=True)
-    database = client[f"{infra.db_prefix}_lease_{uuid.uuid4().hex[:8]}"]
-    yield database["settle_leases"]
-    client.drop_database(database.name)
-    client.close()
+def leases(database) -> Collection:  # noqa: ANN001
+    return database["settle_leases"]
 
 
 def test_one_holder_at_a_time_and_the_next_gets_it_when_given_back(leases) -> None:  # noqa: ANN001

@@ -71,7 +71,7 @@ class SettleTurns:
         taken for an offering whose last settle here read at least ``lease_from``
         registrations: a small one settles cheaply side by side, and a lone join should not
         pay the lease's two writes."""
-        self._lease = lease or (lambda _key: nullcontext(True))
+        self._lease = lease
         self._lease_from = lease_from
         self._sizes: OrderedDict[str, int] = OrderedDict()  # registrations at the last settle
         self._turns: dict[str, _Turn] = {}
@@ -124,11 +124,15 @@ class SettleTurns:
                     self._turns.pop(key, None)  # nobody left who wrote before it
 
     def _lease_for(self, key: str) -> AbstractContextManager[bool]:
+        if self._lease is None:
+            return nullcontext(False)
         with self._guard:
             size = self._sizes.get(key, 0)
         return self._lease(key) if size >= self._lease_from else nullcontext(False)
 
     def _remember_size(self, key: str, size: int) -> None:
+        if self._lease is None:
+            return  # sizes only decide about the lease
         with self._guard:
             self._sizes[key] = size
             self._sizes.move_to_end(key)

@@ -4,6 +4,7 @@ idea list filtered by district, replacing the districts, and one city never seei
 
 from __future__ import annotations
 
+import requests
 from dialogue_support import table_talk_city, talk_body, until_status
 
 from services.kit.testing import wait_until
@@ -48,13 +49,19 @@ def test_districts_upload_choice_counts_filter_and_isolation(api, cities, platfo
 
     # Once the dialogue service heard of them, a district must be one of them (in German).
     talks = f"/cities/{slug}/talks"
-    unknown = until_status(
-        lambda: api.post(
+    # Until the dialogue service has heard of the districts, any district is taken: a talk
+    # made meanwhile lies elsewhere (on a busy machine a probe can be that early).
+    early: list[int] = []
+
+    def unknown_district() -> requests.Response:
+        answer = api.post(
             talks, talk_body(city["topic"]["id"], district="Mondstadt"), token=citizen["token"]
-        ),
-        422,
-        "the districts known to the dialogue service",
-    )
+        )
+        if answer.status_code == 201:
+            early.append(1)
+        return answer
+
+    unknown = until_status(unknown_district, 422, "the districts known to the dialogue service")
     assert unknown.json()["error"]["fields"]["district"]["de"] == [
         "Diesen Stadtteil gibt es in dieser Stadt nicht: Bitte wähle einen aus der Liste."
     ]
@@ -79,7 +86,8 @@ def test_districts_upload_choice_counts_filter_and_isolation(api, cities, platfo
         {"name": "Nordstadt", "talks": 1, "talks_upcoming": 1, "ideas": 0},
         {"name": "Altstadt", "talks": 0, "talks_upcoming": 0, "ideas": 2},
     ]
-    assert counts["elsewhere"] == {"talks": 0, "talks_upcoming": 0, "ideas": 0}
+    made_early = len(early)  # 0 unless a probe came before the districts
+    assert counts["elsewhere"] == {"talks": made_early, "talks_upcoming": made_early, "ideas": 0}
     assert len(api.get(f"{ideas}?district=Altstadt").json()) == 2
     assert api.get(f"{ideas}?district=Nordstadt").json() == []
     assert len(api.get(f"{talks}?district=Nordstadt").json()) == 1

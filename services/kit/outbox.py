@@ -38,6 +38,7 @@ from services.kit.correlation import valid_correlation_id
 from services.kit.db import connect
 from services.kit.events import make_envelope, public_routing_key, validate_envelope
 from services.kit.loop import DrainingDependency, DrainLoop
+from services.kit.own_rows import process_writer
 
 # The relay lives in services.kit.relay; these names stay importable from here.
 from services.kit.relay import (
@@ -148,6 +149,7 @@ class OutboxWriter:
                 "created_at": datetime.now(UTC),
                 # created_at has millisecond precision; the ObjectId orders ties in one process.
                 "order": ObjectId(),
+                "writer": process_writer(),  # its relay (services/kit/own_rows.py)
                 "published_at": None,
                 "attempts": 0,
             }

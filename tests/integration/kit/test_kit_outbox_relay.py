@@ -19,7 +19,7 @@ from nameko.standalone.events import get_event_exchange
 from outbox_support import SERVICE, letters
 from pymongo.collection import Collection
 
-from services.kit import cloudevents
+from services.kit import cloudevents, own_rows
 from services.kit.events import validate_envelope
 from services.kit.loop import DrainLoop
 from services.kit.outbox import (
@@ -277,3 +277,34 @@ def test_rows_marked_published_in_place_move_out_once(outbox, relay):
     assert [row["_id"] for row in outbox.find()] == [waiting["id"]]
     moved = published_of(outbox).find_one({"_id": old["id"]})
     assert moved["published_at"].replace(tzinfo=UTC) == stamp and moved["attempts"] == 1
+
+
+def test_each_process_publishes_its_own_facts_and_a_dead_ones_once_left_over(outbox, relay, amqp):
+    """Two processes' relays no longer publish every fact once each: another process's relay
+    leaves this process's fresh facts alone; a fact of a process that died goes out from a
+    live one at its next look for left-over rows (``services/kit/own_rows.py``)."""
+    entity = letters()
+    internal = listen(amqp, get_event_exchange(SERVICE, {}), f"stadtdialog.{SERVICE}.{entity}.#")
+    writer = OutboxWriter(outbox, SERVICE)
+    ours = [writer.add(entity, "counted", {"n": n})["id"] for n in range(3)]
+    other = OutboxRelay(outbox, SERVICE, relay.amqp_uri, writer="another live process")
+    try:
+        assert other.publish_pending() == 0  # its first batch looks for left-over rows too
+        assert relay.publish_pending() == 3
+        orphan = writer.add(entity, "counted", {"n": 3})["id"]
+        long_ago = datetime.now(UTC) - timedelta(seconds=own_rows.LEFT_OVER_SECONDS + 5)
+        outbox.update_one(
+            {"_id": orphan}, {"$set": {"writer": "a process that died", "created_at": long_ago}}
+        )
+        assert relay.publish_pending() == 0  # not its own, and no look for left-overs yet
+        other.rows._left_over_at -= own_rows.LEFT_OVER_LOOK_SECONDS
+        assert other.publish_pending() == 1
+    finally:
+        other.close()
+    assert sorted(m.payload["id"] for m in receive(internal, 4)) == sorted([*ours, orphan])
+    assert outbox.count_documents({}) == 0
+
+
+def test_a_stored_fact_names_the_process_that_stored_it(outbox):
+    OutboxWriter(outbox, SERVICE).add(letters(), "stored", {})
+    assert outbox.find_one()["writer"] == own_rows.process_writer()

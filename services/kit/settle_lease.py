@@ -16,15 +16,23 @@ a refused claim means settling without it (a database that is away is the caller
 once, as the settle's own reads would be), and a lease whose holder died (``until`` passed)
 is removed by the next waiter. ``until`` compares clocks of different machines: a skew of
 seconds only means that a stale lease goes a little earlier or later.
+
+A waiter does not try again and again: a refused claim is a rolled-back insert, and with three
+processes they were about four per join. The holder writes when it expects to be done
+(``ends``: its own last hold of that offering); a waiter reads the lease, sleeps until then and
+afterwards looks by reading, in short growing pauses, until the lease is gone.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bson import ObjectId
 from pymongo.collection import Collection
@@ -39,7 +47,7 @@ TTL_SECONDS = 5.0  # far longer than a settle takes; only a dead holder's lease 
 WAIT_SECONDS = 1.0  # then settle anyway: the lease saves work, it never decides anything
 FIRST_PAUSE = 0.002
 MAX_PAUSE = 0.02
-EXPIRY_LOOK_EVERY = 8  # failed claims between two looks for a dead holder's lease
+DURATIONS_KEPT = 1000  # offerings whose last hold a process remembers (the most recent)
 
 
 class SettleLease:
@@ -55,15 +63,22 @@ class SettleLease:
         self._collection = collection  # looked up at first use: the database connects later
         self.ttl = ttl
         self.wait = wait
+        # How long this process last held each offering's lease: a holder writes it into the
+        # lease as ``ends``, so a waiter sleeps until then instead of trying again and again
+        # (each failed claim is a refused insert: a rolled-back transaction in PostgreSQL).
+        self._durations: OrderedDict[str, float] = OrderedDict()
+        self._guard = threading.Lock()
 
     @contextmanager
     def hold(self, key: str) -> Iterator[bool]:
         token = self._claim(key)
+        began = time.monotonic()
         try:
             yield token is not None
         finally:
             if token is not None:
                 self._give_back(key, token)
+                self._remember(key, time.monotonic() - began)
 
     def _claim(self, key: str) -> str | None:
         try:
@@ -72,40 +87,81 @@ class SettleLease:
             return None
         token = str(ObjectId())
         deadline = time.monotonic() + self.wait
-        pause, failed = FIRST_PAUSE, 0
         while True:
             now = datetime.now(UTC)
             try:
                 collection.insert_one(
-                    {"_id": key, "holder": token, "until": now + timedelta(seconds=self.ttl)}
+                    {
+                        "_id": key,
+                        "holder": token,
+                        "until": now + timedelta(seconds=self.ttl),
+                        "ends": now + timedelta(seconds=self._expected(key)),
+                    }
                 )
                 return token
             except DuplicateKeyError:
-                failed += 1
+                pass
             except PyMongoError as error:
                 if database_away(error):
                     raise  # the settle could not read either: the caller's clear error, once
                 log.warning("settle lease of %s not claimed (%s): settling without", key, error)
                 return None
-            if failed % EXPIRY_LOOK_EVERY == 1 and self._drop_expired(collection, key, now):
-                continue
-            if time.monotonic() >= deadline:
+            if not self._wait_until_free(collection, key, deadline):
                 return None
-            time.sleep(pause)  # green under nameko (eventlet patches time.sleep)
-            pause = min(pause * 2, MAX_PAUSE)
+
+    def _wait_until_free(self, collection: Collection, key: str, deadline: float) -> bool:
+        """Sleep until the holder expects to be done, then look (a read, not another refused
+        insert) in short, growing pauses; False once ``deadline`` has passed."""
+        pause = FIRST_PAUSE
+        while (held := self._held(collection, key)) is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            now = datetime.now(UTC)
+            until_ends = (_aware(held.get("ends") or now) - now).total_seconds()
+            if until_ends > FIRST_PAUSE:
+                time.sleep(min(until_ends, left))  # green under nameko (eventlet patches it)
+            else:
+                time.sleep(min(pause, left))
+                pause = min(pause * 2, MAX_PAUSE)
+        return True
 
     @staticmethod
-    def _drop_expired(collection: Collection, key: str, now: datetime) -> bool:
+    def _held(collection: Collection, key: str) -> dict[str, Any] | None:
+        """The live lease of ``key``, or None once there is none (an expired one is removed)."""
+        now = datetime.now(UTC)
         try:
-            return collection.delete_one({"_id": key, "until": {"$lt": now}}).deleted_count > 0
+            lease = collection.find_one({"_id": key}, {"until": 1, "ends": 1})
+            if lease is None:
+                return None
+            if _aware(lease["until"]) < now:
+                collection.delete_one({"_id": key, "until": {"$lt": now}})
+                return None
+            return lease
         except PyMongoError:
-            return False
+            return {}  # unknown: wait a short pause and try again
 
     def _give_back(self, key: str, token: str) -> None:
         try:
             self._collection().delete_one({"_id": key, "holder": token})
         except PyMongoError as error:  # it expires on its own after the TTL
             log.warning("settle lease of %s not given back (%s)", key, error)
+
+    def _expected(self, key: str) -> float:
+        with self._guard:
+            return self._durations.get(key, 0.0)
+
+    def _remember(self, key: str, seconds: float) -> None:
+        with self._guard:
+            self._durations[key] = seconds
+            self._durations.move_to_end(key)
+            while len(self._durations) > DURATIONS_KEPT:
+                self._durations.popitem(last=False)
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored time as an aware UTC datetime (a client without ``tz_aware`` reads naive)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def lease_beside(document: type) -> SettleLease:

@@ -75,3 +75,55 @@ def test_a_dead_holders_expired_lease_is_taken_over(leases) -> None:  # noqa: AN
         assert held
         assert leases.find_one({"_id": "stadt/talk"})["holder"] != "a process that died"
     assert leases.count_documents({}) == 0
+
+
+class _CountedInserts:
+    """The real collection, counting the claims (inserts) made through it."""
+
+    def __init__(self, collection: Collection) -> None:
+        self.collection = collection
+        self.inserts = 0
+
+    def insert_one(self, document: dict):  # noqa: ANN201
+        self.inserts += 1
+        return self.collection.insert_one(document)
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.collection, name)
+
+
+def test_a_waiter_sleeps_until_the_holder_expects_to_be_done_instead_of_claiming_again(
+    leases,
+) -> None:  # noqa: ANN001
+    holder = SettleLease(lambda: leases)
+    with holder.hold("stadt/talk"):
+        time.sleep(0.4)  # the holder's last hold of this talk: it expects as long next time
+    counted = _CountedInserts(leases)
+    waiter = SettleLease(lambda: counted, wait=10)
+    entered, leave = threading.Event(), threading.Event()
+
+    def hold_again() -> None:
+        with holder.hold("stadt/talk"):
+            entered.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=hold_again)
+    thread.start()
+    entered.wait(10)
+    got: list[bool] = []
+    claimer = threading.Thread(target=lambda: got.append(_claimed(waiter)))
+    claimer.start()
+    time.sleep(0.4)
+    leave.set()
+    thread.join(10)
+    claimer.join(10)
+    assert got == [True]
+    # One claim refused while the holder held, one after it gave the lease back: the waiter
+    # read the lease meanwhile (it tried again every 2–20 ms before, about 20 claims here).
+    assert counted.inserts == 2
+    assert leases.count_documents({}) == 0
+
+
+def _claimed(lease: SettleLease) -> bool:
+    with lease.hold("stadt/talk") as held:
+        return held

@@ -9,7 +9,8 @@ fresh talk with ``--seats`` seats gets one join per account from ``--clients`` t
 (raw nameko RPC as that account, one standalone proxy per thread, with the signed caller
 context and account summary the gateway sends). Then
 the outcome is checked against the database: exactly ``seats`` seats taken, each once, one
-registration per person. Prints joins per second, p50/p95 and the speed-up over one
+registration per person; then the talk's seats and registrations are removed, so each row
+starts from the same database. Prints joins per second, p50/p95 and the speed-up over one
 process; asserts nothing about time. On a 2-core machine the database and the broker share
 the cores with the service processes, so expect the speed-up to flatten early.
 """

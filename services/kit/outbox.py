@@ -8,7 +8,10 @@ confirmed them (kept a day there for inspection). ``outbox`` thus holds only wha
 FerretDB's SQLite backend scans a collection for every filter but ``_id``, and a relay that
 looked for its few pending rows among a day of published ones spent about 100 ms per look at
 a thousand rows (docs/kit.md).
-While the broker is away the envelopes wait; when it is back they go out, oldest first.
+While the broker is away the envelopes wait; when it is back they go out, oldest first within
+a process (each process's relay publishes the rows its process stored, ``services.kit.own_rows``;
+another process's rows only once left over, so after an outage longer than that several relays
+may publish one another's backlog).
 An envelope that fails on its own (it cannot be serialised or validated, the broker refuses it)
 is tried again with backoff and then set aside as a dead letter (``services.kit.deadletters``);
 the envelopes after it go out meanwhile, so that one is then out of order.
@@ -113,11 +116,14 @@ class OutboxWriter:
         service: str,
         wake: Callable[[], None] = lambda: None,
         context: dict[str, Any] | None = None,
+        writer: str | None = None,
     ) -> None:
+        """``writer``: the process whose relay publishes these rows (this one by default)."""
         self.collection = collection
         self.service = service
         self._wake = wake
         self._context = context if context is not None else {}  # the worker's context data
+        self._writer = writer
 
     def add(
         self,
@@ -149,7 +155,7 @@ class OutboxWriter:
                 "created_at": datetime.now(UTC),
                 # created_at has millisecond precision; the ObjectId orders ties in one process.
                 "order": ObjectId(),
-                "writer": process_writer(),  # its relay (services/kit/own_rows.py)
+                "writer": self._writer or process_writer(),  # its relay (own_rows.py)
                 "published_at": None,
                 "attempts": 0,
             }

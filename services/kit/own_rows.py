@@ -84,6 +84,8 @@ class OwnRows:
             }
             found = self.collection.find(others).sort(sort)
             batch += list(found.limit(limit - len(batch)))
+            # Oldest first across both reads: a dead process's rows before this one's newer.
+            batch.sort(key=lambda row: _sort_key(row, order))
         return batch
 
     def find(self, rows: Iterable[Row], query: dict[str, Any], fields: Any = None) -> list[Row]:
@@ -98,6 +100,13 @@ class OwnRows:
         """Delete ``rows`` (one write per writer among them, usually one)."""
         for writer, ids in _ids_by_writer(rows).items():
             self.collection.delete_many(_of(writer, ids))
+
+
+def _sort_key(row: Row, order: Sequence[str]) -> tuple[Any, ...]:
+    """``order``'s fields of ``row``; a missing one sorts last instead of failing to compare."""
+    return tuple(
+        (row.get(name) is None, row.get(name) if row.get(name) is not None else 0) for name in order
+    )
 
 
 def _ids_by_writer(rows: Iterable[Row]) -> dict[str | None, list[Any]]:

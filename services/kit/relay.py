@@ -1,6 +1,7 @@
 """The outbox relay: publishes a service's stored facts in batches, one confirm wait per batch.
 
-A batch is up to ``BATCH`` due rows, oldest first. Every row becomes one message to the
+A batch is up to ``BATCH`` due rows, oldest first: this process's rows, and now and then rows
+another process left over (``services.kit.own_rows``). Every row becomes one message to the
 service's nameko event exchange and, for a public fact, one to ``stadtdialog.public``; all go
 out on one confirm-mode channel (``services.kit.confirms``), and the relay then waits once for
 the broker's answers. Rows whose every message was acked move to ``outbox_published`` in one

@@ -14,8 +14,9 @@ as in one process.
 a join for long: a waiter that has not got the lease after ``wait`` seconds settles without it,
 a refused claim means settling without it (a database that is away is the caller's error at
 once, as the settle's own reads would be), and a lease whose holder died (``until`` passed)
-is removed by the next waiter. ``until`` compares clocks of different machines: a skew of
-seconds only means that a stale lease goes a little earlier or later.
+is removed by the next waiter. ``until`` and ``ends`` compare clocks of different machines: a
+skew of seconds only means that a stale lease goes a little earlier or later, and a waiter
+never sleeps longer than the holder's expected hold (``expect``) or half its own wait.
 
 A waiter does not try again and again: a refused claim is a rolled-back insert, and with three
 processes they were about four per join. The holder writes when it expects to be done
@@ -96,6 +97,7 @@ class SettleLease:
                         "holder": token,
                         "until": now + timedelta(seconds=self.ttl),
                         "ends": now + timedelta(seconds=self._expected(key)),
+                        "expect": self._expected(key),
                     }
                 )
                 return token
@@ -118,7 +120,13 @@ class SettleLease:
             if left <= 0:
                 return False
             now = datetime.now(UTC)
-            until_ends = (_aware(held.get("ends") or now) - now).total_seconds()
+            # Never longer than the holder's whole expected hold: its clock may run ahead of
+            # ours, and it may have given the lease back early.
+            until_ends = min(
+                (_aware(held.get("ends") or now) - now).total_seconds(),
+                float(held.get("expect") or 0.0),
+                self.wait / 2,
+            )
             if until_ends > FIRST_PAUSE:
                 time.sleep(min(until_ends, left))  # green under nameko (eventlet patches it)
             else:
@@ -131,14 +139,16 @@ class SettleLease:
         """The live lease of ``key``, or None once there is none (an expired one is removed)."""
         now = datetime.now(UTC)
         try:
-            lease = collection.find_one({"_id": key}, {"until": 1, "ends": 1})
+            lease = collection.find_one({"_id": key}, {"until": 1, "ends": 1, "expect": 1})
             if lease is None:
                 return None
             if _aware(lease["until"]) < now:
                 collection.delete_one({"_id": key, "until": {"$lt": now}})
                 return None
             return lease
-        except PyMongoError:
+        except PyMongoError as error:
+            if database_away(error):
+                raise  # as a refused claim would: the caller's clear error, once
             return {}  # unknown: wait a short pause and try again
 
     def _give_back(self, key: str, token: str) -> None:

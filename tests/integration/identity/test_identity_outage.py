@@ -70,9 +70,11 @@ def test_broker_outage_during_registrations(api, platform, infra) -> None:
         outbox = infra.database("identity").outbox
         platform.broker_stop()
         try:
-            # A fact stored while the broker is away (as the service stores one with its
-            # change): the identity service's relay finds it and cannot send it.
-            probe = OutboxWriter(outbox, "identity").add("outage_probe", "written", {"n": 1})
+            # A fact stored while the broker is away, as the service stores one with its
+            # change (named by the service's process, whose relay takes it first): the
+            # identity service's relay finds it and cannot send it.
+            writer = OutboxWriter(outbox, "identity", writer=_service_writer(outbox))
+            probe = writer.add("outage_probe", "written", {"n": 1})
             time.sleep(3)
             assert outbox.find_one({"_id": probe["id"]}) is not None, "published without broker"
         finally:
@@ -122,3 +124,12 @@ def test_broker_outage_during_registrations(api, platform, infra) -> None:
         "registration after the outage",
         interval=1,
     )
+
+
+def _service_writer(outbox) -> str:  # noqa: ANN001
+    """The process that stored the service's own facts (services/kit/own_rows.py)."""
+    row = outbox.find_one({"writer": {"$ne": None}}) or published_of(outbox).find_one(
+        {"writer": {"$ne": None}}
+    )
+    assert row is not None, "the service stored no fact before the outage"
+    return row["writer"]

@@ -296,6 +296,7 @@ def test_each_process_publishes_its_own_facts_and_a_dead_ones_once_left_over(out
         outbox.update_one(
             {"_id": orphan}, {"$set": {"writer": "a process that died", "created_at": long_ago}}
         )
+        relay.rows._left_over_at = time.monotonic()  # its last look was just now
         assert relay.publish_pending() == 0  # not its own, and no look for left-overs yet
         other.rows._left_over_at -= own_rows.LEFT_OVER_LOOK_SECONDS
         assert other.publish_pending() == 1

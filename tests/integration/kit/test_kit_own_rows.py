@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -59,6 +60,7 @@ def test_a_sender_takes_its_own_rows_and_leaves_a_live_writers_fresh_ones(
         # No second look for left-over rows within LEFT_OVER_LOOK_SECONDS: b's row stays b's
         # even once old, until the next look.
         outbox.update_many({}, {"$set": {"created_at": datetime.now(UTC) - timedelta(hours=1)}})
+        sender.rows._left_over_at = time.monotonic()  # its last look was just now
         assert sender.send_pending() == 0
         sender.rows._left_over_at -= own_rows.LEFT_OVER_LOOK_SECONDS
         assert sender.send_pending() == 1  # now left over: taken

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
 
 from services.kit.settle_lease import SettleLease
 
@@ -78,15 +79,26 @@ def test_a_dead_holders_expired_lease_is_taken_over(leases) -> None:  # noqa: AN
 
 
 class _CountedInserts:
-    """The real collection, counting the claims (inserts) made through it."""
+    """The real collection, counting the claims (inserts) and looks (reads) made through it;
+    ``refused`` is set at the first refused claim."""
 
     def __init__(self, collection: Collection) -> None:
         self.collection = collection
         self.inserts = 0
+        self.reads = 0
+        self.refused = threading.Event()
 
     def insert_one(self, document: dict):  # noqa: ANN201
         self.inserts += 1
-        return self.collection.insert_one(document)
+        try:
+            return self.collection.insert_one(document)
+        except DuplicateKeyError:
+            self.refused.set()
+            raise
+
+    def find_one(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        self.reads += 1
+        return self.collection.find_one(*args, **kwargs)
 
     def __getattr__(self, name: str):  # noqa: ANN204
         return getattr(self.collection, name)
@@ -101,9 +113,11 @@ def test_a_waiter_sleeps_until_the_holder_expects_to_be_done_instead_of_claiming
     counted = _CountedInserts(leases)
     waiter = SettleLease(lambda: counted, wait=10)
     entered, leave = threading.Event(), threading.Event()
+    held_since: list[float] = []
 
     def hold_again() -> None:
         with holder.hold("stadt/talk"):
+            held_since.append(time.monotonic())
             entered.set()
             leave.wait(10)
 
@@ -113,17 +127,28 @@ def test_a_waiter_sleeps_until_the_holder_expects_to_be_done_instead_of_claiming
     got: list[bool] = []
     claimer = threading.Thread(target=lambda: got.append(_claimed(waiter)))
     claimer.start()
-    time.sleep(0.4)
+    assert counted.refused.wait(10)
+    # Given back shortly before the holder said it would be done.
+    _wait_until(lambda: time.monotonic() - held_since[0] >= 0.3)
     leave.set()
     thread.join(10)
     claimer.join(10)
     assert got == [True]
-    # One claim refused while the holder held, one after it gave the lease back: the waiter
-    # read the lease meanwhile (it tried again every 2–20 ms before, about 20 claims here).
+    # One claim refused while the holder held, one after it gave the lease back, and a look
+    # or two between: the waiter slept until the holder's expected end. (It tried again every
+    # 2–20 ms before, about 20 claims here; looking in such pauses alone would be as many.)
     assert counted.inserts == 2
+    assert counted.reads <= 3
     assert leases.count_documents({}) == 0
 
 
 def _claimed(lease: SettleLease) -> bool:
     with lease.hold("stadt/talk") as held:
         return held
+
+
+def _wait_until(condition, timeout: float = 10.0) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.005)

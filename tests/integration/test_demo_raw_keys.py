@@ -17,7 +17,9 @@ from cities_support import fresh_year
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from raw_text_support import findings, page_text
+from requests.adapters import HTTPAdapter
 from test_demo_seed import SinkInbox
+from urllib3.util.retry import Retry
 
 from gateway.demo.command import purge_demo, seed
 from gateway.demo.people import DEMO_CITIES, MUSTERSTADT
@@ -73,6 +75,17 @@ def _export_text(response: requests.Response) -> str:
         text = "\n".join(page.extract_text() or "" for page in pages)
         return re.sub("\u2010\\s*", "", text)  # words hyphenated at line ends, joined
     return response.content.decode("utf-8-sig")
+
+
+def _browser_like_session() -> requests.Session:
+    """A session that, like a browser, sends a GET once more when the server closed a kept-alive
+    connection without any answer: the gateway closes one idle for 2 s, and on a busy machine
+    a crawler's next request can meet that close (``RemoteDisconnected``). Any answer, a 5xx
+    included, is taken as it is (``status=0``)."""
+    session = requests.Session()
+    retry = Retry(total=1, connect=1, read=1, status=0, allowed_methods={"GET", "HEAD"})
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    return session
 
 
 def _sign_in(browser: requests.Session, base: str, email: str, password: str) -> None:
@@ -152,7 +165,7 @@ def _scan_pages(api, year: int, logins: dict) -> tuple[dict[str, list[str]], int
     people = [e for e in logins["accounts"] if "buergerin" in e or "admin" in e]
 
     def crawl_as(who: str | None, lang: str) -> tuple[str, str | None, dict]:
-        browser = requests.Session()
+        browser = _browser_like_session()
         if who:
             _sign_in(browser, api.base, who, logins["password"])
         browser.get(f"{api.base}/?lang={lang}", timeout=30)

@@ -108,7 +108,9 @@ class SettleLease:
                     raise  # the settle could not read either: the caller's clear error, once
                 log.warning("settle lease of %s not claimed (%s): settling without", key, error)
                 return None
-            if not self._wait_until_free(collection, key, deadline):
+            # The deadline here too: a lease that comes and goes between our claim and our
+            # look must not keep us trying past it.
+            if time.monotonic() >= deadline or not self._wait_until_free(collection, key, deadline):
                 return None
 
     def _wait_until_free(self, collection: Collection, key: str, deadline: float) -> bool:

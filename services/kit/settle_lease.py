@@ -29,13 +29,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
+from cachetools import LRUCache
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
@@ -67,7 +67,7 @@ class SettleLease:
         # How long this process last held each offering's lease: a holder writes it into the
         # lease as ``ends``, so a waiter sleeps until then instead of trying again and again
         # (each failed claim is a refused insert: a rolled-back transaction in PostgreSQL).
-        self._durations: OrderedDict[str, float] = OrderedDict()
+        self._durations: LRUCache[str, float] = LRUCache(maxsize=DURATIONS_KEPT)
         self._guard = threading.Lock()
 
     @contextmanager
@@ -164,11 +164,8 @@ class SettleLease:
             return self._durations.get(key, 0.0)
 
     def _remember(self, key: str, seconds: float) -> None:
-        with self._guard:
+        with self._guard:  # cachetools' caches are not thread-safe on their own
             self._durations[key] = seconds
-            self._durations.move_to_end(key)
-            while len(self._durations) > DURATIONS_KEPT:
-                self._durations.popitem(last=False)
 
 
 def _aware(moment: datetime) -> datetime:

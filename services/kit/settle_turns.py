@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from types import MappingProxyType
+
+from cachetools import LRUCache
 
 from services.kit.seating import Seated, SeatStore, settle
 
@@ -73,7 +75,8 @@ class SettleTurns:
         pay the lease's two writes."""
         self._lease = lease
         self._lease_from = lease_from
-        self._sizes: OrderedDict[str, int] = OrderedDict()  # registrations at the last settle
+        # Registrations at the last settle, of the offerings settled most recently.
+        self._sizes: LRUCache[str, int] = LRUCache(maxsize=SIZES_KEPT)
         self._turns: dict[str, _Turn] = {}
         self._guard = threading.Lock()
         self._clock = itertools.count()
@@ -133,11 +136,8 @@ class SettleTurns:
     def _remember_size(self, key: str, size: int) -> None:
         if self._lease is None:
             return  # sizes only decide about the lease
-        with self._guard:
+        with self._guard:  # cachetools' caches are not thread-safe on their own
             self._sizes[key] = size
-            self._sizes.move_to_end(key)
-            while len(self._sizes) > SIZES_KEPT:
-                self._sizes.popitem(last=False)
 
 
 def _covered(outcome: SettleOutcome) -> SettleOutcome:

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-CHROMIUM = os.environ.get("STADTDIALOG_CHROMIUM", "/usr/bin/chromium")
+# Chromium's headless shell (Debian's `chromium-headless-shell`, what Playwright itself drives
+# headless): the same Blink and V8 without the desktop browser around them, about half the CPU
+# per page (docs/performance.md, "The test suite"), and the suite is bound by CPU. The full
+# browser when only that one is installed; STADTDIALOG_CHROMIUM names another.
+CHROMIUM = (
+    os.environ.get("STADTDIALOG_CHROMIUM")
+    or shutil.which("chromium-headless-shell")
+    or shutil.which("chromium")
+    or "/usr/bin/chromium"
+)
 PHONE = {"width": 360, "height": 740}
 # The pages forbid scripts they did not serve (CSP); axe-core is the test's own script, injected
 # into the page, so the test browser lets it in. The pages themselves run no script.

@@ -4,11 +4,11 @@ spreadsheets (``results_export.tables``), one section each, stamped in German lo
 from __future__ import annotations
 
 import html
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.pages.events.base import ORGANISATION_KINDS
+from gateway.pdf_render import render_pdf
 from gateway.results_export import Extras, stamp, tables, title
 from gateway.results_scenarios import ASSESSMENTS
 from gateway.spreadsheets import Cell, Table
@@ -191,24 +191,9 @@ def to_html(
     return "\n".join(parts)
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    # The report is self-contained (styles inline, no images): WeasyPrint must not fetch
-    # anything a user text might name (file://, the internal network).
-    raise ValueError(f"the results report fetches nothing: {url[:80]}")
-
-
 def to_pdf(
     results: dict[str, Any], extras: Extras | None = None, phases: Phases | None = None
 ) -> bytes:
-    """The same report as PDF (A4), rendered by WeasyPrint from ``to_html``.
-
-    Imported here, not at module level: WeasyPrint loads pango through cffi, which only the
-    PDF route needs."""
-    from weasyprint import HTML
-
-    for name in ("weasyprint", "weasyprint.progress"):  # not each layout step
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-    document = HTML(string=to_html(results, extras, phases), url_fetcher=_no_fetch, base_url=None)
-    pdf: bytes = document.write_pdf()
-    return pdf
+    """The same report as PDF (A4), rendered by WeasyPrint from ``to_html`` (once per distinct
+    report: ``gateway/pdf_render.py``)."""
+    return render_pdf(to_html(results, extras, phases))

@@ -7,10 +7,10 @@ gateway already has — nothing is fetched while rendering."""
 from __future__ import annotations
 
 import html
-import logging
 from typing import Any
 
-from gateway.results_report import MAP_HEADING, STYLE, _legend, _no_fetch, _plot
+from gateway.pdf_render import render_pdf
+from gateway.results_report import MAP_HEADING, STYLE, _legend, _plot
 
 OVERVIEW = "Die Szenarien im Vergleich"
 NONE_YET = "Noch sind keine Szenarien veröffentlicht."
@@ -104,13 +104,5 @@ def to_html(
 def to_pdf(
     city_name: str, scenarios: list[dict[str, Any]], map_svg: str | None, stamp: str
 ) -> bytes:
-    """The same document as PDF; WeasyPrint imported here, as in ``results_report.to_pdf``."""
-    from weasyprint import HTML
-
-    for name in ("weasyprint", "weasyprint.progress"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    document = HTML(
-        string=to_html(city_name, scenarios, map_svg, stamp), url_fetcher=_no_fetch, base_url=None
-    )
-    pdf: bytes = document.write_pdf()
-    return pdf
+    """The same document as PDF (WeasyPrint, once per distinct document: ``pdf_render.py``)."""
+    return render_pdf(to_html(city_name, scenarios, map_svg, stamp))

@@ -5,6 +5,7 @@ are scanned for ``snake_case`` words and unfilled placeholders (``raw_text_suppo
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections import deque
@@ -64,17 +65,23 @@ def _in_scope(url: str, base: str, year: int) -> bool:
 
 def _export_text(response: requests.Response) -> str:
     """The cells of a CSV or XLSX export as one text (every cell is read by a person)."""
-    if response.headers["Content-Type"].startswith(XLSX):
-        book = load_workbook(io.BytesIO(response.content), read_only=True)
+    return _document_text(response.headers["Content-Type"], response.content)
+
+
+@functools.cache
+def _document_text(kind: str, content: bytes) -> str:
+    # Twelve crawls meet the same reports and workbooks: each distinct file is read once.
+    if kind.startswith(XLSX):
+        book = load_workbook(io.BytesIO(content), read_only=True)
         cells = [book.properties.title or ""] + list(book.sheetnames)
         for sheet in book.worksheets:
             cells += [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v]
         return " | ".join(cells)
-    if response.headers["Content-Type"].startswith(PDF):  # the results report for a council
-        pages = PdfReader(io.BytesIO(response.content)).pages
+    if kind.startswith(PDF):  # the results report for a council
+        pages = PdfReader(io.BytesIO(content)).pages
         text = "\n".join(page.extract_text() or "" for page in pages)
         return re.sub("\u2010\\s*", "", text)  # words hyphenated at line ends, joined
-    return response.content.decode("utf-8-sig")
+    return content.decode("utf-8-sig")
 
 
 def _browser_like_session() -> requests.Session:

@@ -25,16 +25,25 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 REPO = Path(__file__).resolve().parents[1]
 AXE = REPO / "gateway" / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# As tests/e2e/conftest.py launches the browser and opens its contexts.
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]  # fmt: skip
 BROWSERS = {"desktop browser": "chromium", "headless shell": "chromium-headless-shell"}
 
 
 def _children_cpu(root: int) -> float:
-    """CPU seconds of every living descendant of ``root`` (the driver and the browser)."""
+    """CPU seconds of every living descendant of ``root`` (the driver and the browser), with
+    what their ended children used (a closed context's renderer ends: its CPU moves to the
+    process that waited for it)."""
     parents: dict[int, list[tuple[int, float]]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -44,7 +53,7 @@ def _children_cpu(root: int) -> float:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        cpu = sum(int(f) for f in fields[11:15]) / CLOCK_TICKS  # utime stime cutime cstime
         parents.setdefault(int(fields[1]), []).append((int(entry), cpu))
     total, todo = 0.0, [root]
     while todo:
@@ -54,7 +63,7 @@ def _children_cpu(root: int) -> float:
     return total
 
 
-def _check_as_before(page) -> list:  # noqa: ANN001
+def _check_as_before(page: Page) -> list[str]:
     page.evaluate(AXE.read_text())
     result = page.evaluate(
         f"async () => await axe.run(document, {{runOnly: {{type: 'tag', values: {TAGS}}}}})"
@@ -62,7 +71,7 @@ def _check_as_before(page) -> list:  # noqa: ANN001
     return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def _check_as_now(page) -> list:  # noqa: ANN001
+def _check_as_now(page: Page) -> list[str]:
     from browser_support import accessibility_violations  # the tests' helper, as they run it
 
     return [v["id"] for v in accessibility_violations(page)]
@@ -75,9 +84,7 @@ def run_variant(executable: str, check: str, urls: list[str]) -> None:
     sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "e2e")]
     checker = _check_as_now if check == "now" else _check_as_before
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         own, children, started = (
             resource.getrusage(resource.RUSAGE_SELF),
             _children_cpu(os.getpid()),
@@ -89,7 +96,7 @@ def run_variant(executable: str, check: str, urls: list[str]) -> None:
             ({"width": 1366, "height": 900}, False),
         ):
             context = browser.new_context(
-                viewport=viewport, is_mobile=phone, locale="de-DE", bypass_csp=True
+                viewport=viewport, is_mobile=phone, has_touch=phone, locale="de-DE", bypass_csp=True
             )
             page = context.new_page()
             for url in urls:

@@ -1,11 +1,13 @@
 """HTML to PDF with WeasyPrint, once per distinct document.
 
-One report takes WeasyPrint 0.5–1 s of CPU on two cores, and the report links are public: a
-council member reloading it, every visitor of a city's results page and any crawler would each
-cost that again. The same document asked for again is served from memory instead. The key is
-the HTML's SHA-256, so changed results are a new document and nothing stale is ever served;
-WeasyPrint's output for one HTML is the same bytes each time. Bounded by bytes, least recently
-used first out; each gateway process keeps its own.
+One report takes WeasyPrint 0.5–1 s of CPU on two cores, and the report links are public:
+people opening a shared link together, reloads and crawlers would each cost that again. The
+same document asked for again is served from memory instead, and asked for at once it is
+rendered once. The key is the HTML's SHA-256, so changed results are a new document and
+nothing stale is ever served; WeasyPrint's output for one HTML is the same bytes each time.
+Both documents print the minute they were made ("Stand: …"), so a document is the same for
+the requests of that minute. Bounded by bytes, least recently used first out; each gateway
+process keeps its own.
 """
 
 from __future__ import annotations
@@ -14,34 +16,61 @@ import functools
 import hashlib
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from cachetools import LRUCache
 
 CACHE_BYTES = 16 * 2**20  # a report is 25–50 kB: several hundred documents per process
+RENDER_WAIT_SECONDS = 120.0  # then a waiting request renders the document itself
 
 
 class PdfRenderer:
     def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
         self._documents: LRUCache[str, bytes] = LRUCache(maxsize=max_bytes, getsizeof=len)
+        self._rendering: dict[str, threading.Event] = {}  # documents being rendered now
         self._lock = threading.Lock()  # the gateway's threads share one renderer
-        self.renders = 0  # documents WeasyPrint actually rendered (tests, metrics)
+        self.renders = 0  # documents WeasyPrint actually rendered
+        self.waiting = 0  # requests waiting for another thread's render of their document
 
     def __call__(self, html: str) -> bytes:
         # A lone surrogate would stop pango half-way through the layout: replaced, like any
         # text that is no UTF-8 (the services refuse them on input; this is the last line).
         html = html.encode("utf-8", "replace").decode("utf-8")
         key = hashlib.sha256(html.encode("utf-8")).hexdigest()
-        with self._lock:
-            cached = self._documents.get(key)
-        if cached is not None:
-            return cached
-        pdf = _render(html)  # outside the lock: other documents render meanwhile
-        with self._lock:
-            self.renders += 1
-            if len(pdf) <= self._documents.maxsize:
-                self._documents[key] = pdf
-        return pdf
+        owns = False  # this request renders the document and tells the waiting ones
+        waited = False
+        while True:
+            with self._lock:
+                cached = self._documents.get(key)
+                if cached is not None:
+                    return cached
+                underway = self._rendering.get(key)
+                if underway is None:
+                    underway = self._rendering[key] = threading.Event()
+                    owns = True
+                    break
+                if waited:
+                    break  # the other render is stuck: render this one alongside
+                self.waiting += 1
+            # The same document asked for at once (a link shared in a meeting, a crawler):
+            # one thread renders, the others wait for it. A failed or an oversized render
+            # leaves nothing behind, and the next one in line renders it itself.
+            waited = not underway.wait(RENDER_WAIT_SECONDS)
+            with self._lock:
+                self.waiting -= 1
+        try:
+            pdf = _render(html)  # outside the lock: other documents render meanwhile
+            with self._lock:
+                self.renders += 1
+                if len(pdf) <= self._documents.maxsize:
+                    self._documents[key] = pdf
+            return pdf
+        finally:
+            if owns:
+                with self._lock:
+                    del self._rendering[key]
+                underway.set()
 
 
 def _render(html: str) -> bytes:
@@ -62,7 +91,7 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 @functools.cache
-def _no_fetcher() -> Any:
+def _no_fetcher() -> Callable[[str], Any]:
     """``_no_fetch`` in the shape this WeasyPrint takes: since its fetcher class, a plain
     function is no longer enough (WeasyPrint reads settings off the fetcher and would fail on
     the first link instead of leaving it out)."""

@@ -1,4 +1,4 @@
-"""Browser tests: Debian's Chromium driven by Playwright, axe-core checking every page."""
+"""Browser tests: Chromium's headless shell driven by Playwright, axe-core checking each page."""
 
 from __future__ import annotations
 

@@ -2,22 +2,118 @@
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from threading import Thread
+from pathlib import Path
+from threading import Event, Thread
 
 import pytest
 
-from gateway.pdf_render import PdfRenderer
+from gateway import pdf_render, results_report, scenario_set_report
+from gateway.pdf_render import PdfRenderer, render_pdf
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "events"))
+from test_events_results_unit import results_document  # noqa: E402
 
 REPORT = "<!doctype html><html lang='de'><head><title>Bericht</title></head><body>{}</body></html>"
 
 
-def test_the_same_document_is_rendered_once_and_served_the_same() -> None:
+def test_the_same_document_is_rendered_once() -> None:
     render = PdfRenderer()
     first = render(REPORT.format("<h1>Ergebnisse</h1><p>12 Ideen</p>"))
     again = render(REPORT.format("<h1>Ergebnisse</h1><p>12 Ideen</p>"))
     assert first.startswith(b"%PDF-") and again == first
     assert render.renders == 1
+
+
+def test_weasyprint_makes_the_same_bytes_of_the_same_html() -> None:
+    """What makes serving a kept document right: rendering it again would give these bytes."""
+    html = REPORT.format("<h1>Ergebnisse</h1><p>12 Ideen</p>")
+    assert PdfRenderer()(html) == PdfRenderer()(html)
+
+
+def test_a_document_asked_for_at_once_is_rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    render = PdfRenderer()
+    release = Event()
+    real = pdf_render._render
+
+    def held(html: str) -> bytes:  # the real render, held until the second request waits
+        release.wait(30)
+        return real(html)
+
+    monkeypatch.setattr(pdf_render, "_render", held)
+    html = REPORT.format("<p>Alle zugleich</p>")
+    got: list[bytes] = []
+    threads = [Thread(target=lambda: got.append(render(html))) for _ in range(2)]
+    threads[0].start()
+    _wait_until(lambda: render._rendering)
+    threads[1].start()
+    _wait_until(lambda: render.waiting == 1)
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert render.renders == 1 and len(got) == 2 and got[0] == got[1]
+
+
+def test_the_next_in_line_renders_when_a_render_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    render = PdfRenderer()
+    real, calls = pdf_render._render, []
+
+    def fails_once(html: str) -> bytes:
+        calls.append(html)
+        if len(calls) == 1:
+            raise RuntimeError("pango stopped")
+        return real(html)
+
+    monkeypatch.setattr(pdf_render, "_render", fails_once)
+    with pytest.raises(RuntimeError):
+        render(REPORT.format("<p>x</p>"))
+    assert render(REPORT.format("<p>x</p>")).startswith(b"%PDF-") and render.renders == 1
+
+
+def test_a_waiting_request_renders_itself_when_the_other_render_is_stuck(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    render = PdfRenderer()
+    release = Event()
+    real = pdf_render._render
+    first_call = Event()
+
+    def first_stuck(html: str) -> bytes:  # the first render hangs until the test ends
+        if not first_call.is_set():
+            first_call.set()
+            release.wait(30)
+        return real(html)
+
+    monkeypatch.setattr(pdf_render, "_render", first_stuck)
+    monkeypatch.setattr(pdf_render, "RENDER_WAIT_SECONDS", 0.2)
+    html = REPORT.format("<p>haengt</p>")
+    stuck = Thread(target=render, args=(html,))
+    stuck.start()
+    _wait_until(first_call.is_set)
+    assert render(html).startswith(b"%PDF-") and render.renders == 1
+    release.set()
+    stuck.join(30)
+    assert render.renders == 2 and not render._rendering and render.waiting == 0
+
+
+def test_both_reports_go_through_the_guarded_renderer() -> None:
+    before = render_pdf.renders
+    results_pdf = results_report.to_pdf(results_document())
+    council_pdf = scenario_set_report.to_pdf("Musterstadt", [], None, "07.12.2026, 08:00 Uhr")
+    assert results_pdf.startswith(b"%PDF-") and council_pdf.startswith(b"%PDF-")
+    assert render_pdf.renders - before == 2
+    results_report.to_pdf(results_document())
+    assert render_pdf.renders - before == 2
+
+
+def _wait_until(condition: Callable[[], object]) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
 
 
 def test_changed_results_are_a_new_document() -> None:

@@ -142,7 +142,6 @@ class Platform:
             STADTDIALOG_DB_PREFIX=self.infra.db_prefix,
             SMTP_HOST="127.0.0.1",
             SMTP_PORT=str(self.mail_sink.port),
-            STADTDIALOG_OUTBOX_POLL="0.2",
             STADTDIALOG_RPC_TIMEOUT="10",
             PYTHONWARNINGS="ignore",
             STADTDIALOG_OPERATOR_EMAILS=OPERATOR_EMAIL,

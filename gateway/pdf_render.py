@@ -22,7 +22,7 @@ from typing import Any
 from cachetools import LRUCache
 
 CACHE_BYTES = 16 * 2**20  # a report is 25–50 kB: several hundred documents per process
-RENDER_WAIT_SECONDS = 120.0  # then a waiting request renders the document itself
+RENDER_WAIT_SECONDS = 30.0  # a render takes 0.5-1 s; then a waiting request renders it itself
 
 
 class PdfRenderer:

@@ -59,9 +59,9 @@ class DrainLoop:
                     pass
                 backoff = self.poll_seconds
             except Exception as exc:  # noqa: BLE001 - the peer is away: wait and retry
+                backoff = min(max(backoff, 0.2) * 2, MAX_BACKOFF)
                 log.warning("%s waits %.1fs: %s", self.name, backoff, exc)
                 self.on_failure()
-                backoff = min(max(backoff, 0.2) * 2, MAX_BACKOFF)
             self._wake = Event()
             woken = False
             with eventlet.Timeout(backoff, False):

@@ -11,7 +11,7 @@ from services.kit.context import Caller
 from services.kit.testbed_metrics import entrypoint_calls
 from services.kit.testing import caller_context, wait_until
 
-FACT_SECONDS = 15  # the outbox relay polls every 0.2 s in tests; a busy machine is slower
+FACT_SECONDS = 15  # a stored fact wakes its relay at once; a busy machine is slower
 
 
 def _identity(platform, as_account: str | None = None, roles: dict | None = None):  # noqa: ANN001, ANN202

@@ -116,9 +116,15 @@ def test_only_an_operation_without_any_invalid_request_is_left_to_the_valid_mode
         ("GET", "/f"),
     ):
         assert not _accepts_every_request(document, method, path), path
-    assert not _accepts_every_request(
-        {**document, "security": [{"bearer": []}]}, "GET", "/a/{slug}"
-    )
+    signed_in = {"paths": {**document["paths"]}, "security": [{"bearer": []}]}
+    assert not _accepts_every_request(signed_in, "GET", "/a/{slug}")
+    signed_in["paths"]["/g"] = {"get": {"security": []}}  # public despite the document's default
+    assert _accepts_every_request(signed_in, "GET", "/g")
+    required = {**anyone, "name": "city", "in": "query"}  # a path item's own parameters count
+    document["paths"]["/h"] = {"parameters": [required], "get": {}}
+    assert not _accepts_every_request(document, "GET", "/h")
+    document["paths"]["/i"] = {"get": {"parameters": [{"$ref": "#/components/parameters/x"}]}}
+    assert not _accepts_every_request(document, "GET", "/i")  # not looked up: still fuzzed invalid
 
 
 def test_no_5xx_and_no_schema_violation_for_any_operation(api) -> None:

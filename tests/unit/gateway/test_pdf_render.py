@@ -73,6 +73,43 @@ def test_the_next_in_line_renders_when_a_render_failed(monkeypatch: pytest.Monke
     assert render(REPORT.format("<p>x</p>")).startswith(b"%PDF-") and render.renders == 1
 
 
+def test_a_waiting_request_renders_when_the_render_it_waited_for_failed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    render = PdfRenderer()
+    release = Event()
+    real, calls = pdf_render._render, []
+
+    def first_fails(html: str) -> bytes:  # held until the second request waits, then fails
+        calls.append(html)
+        if len(calls) == 1:
+            release.wait(30)
+            raise RuntimeError("pango stopped")
+        return real(html)
+
+    monkeypatch.setattr(pdf_render, "_render", first_fails)
+    html = REPORT.format("<p>scheitert zuerst</p>")
+    failed: list[BaseException] = []
+    got: list[bytes] = []
+
+    def first() -> None:
+        try:
+            render(html)
+        except RuntimeError as exc:
+            failed.append(exc)
+
+    threads = [Thread(target=first), Thread(target=lambda: got.append(render(html)))]
+    threads[0].start()
+    _wait_until(lambda: render._rendering)
+    threads[1].start()
+    _wait_until(lambda: render.waiting == 1)
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert len(failed) == 1 and got[0].startswith(b"%PDF-")
+    assert len(calls) == 2 and render.renders == 1 and not render._rendering
+
+
 def test_a_waiting_request_renders_itself_when_the_other_render_is_stuck(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

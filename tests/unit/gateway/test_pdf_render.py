@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from gateway import pdf_render, results_report, scenario_set_report
 from gateway.pdf_render import PdfRenderer, render_pdf
+from services.kit.testbed import wait_until
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "events"))
 from test_events_results_unit import results_document  # noqa: E402
@@ -46,14 +46,9 @@ def test_a_document_asked_for_at_once_is_rendered_once(monkeypatch: pytest.Monke
     monkeypatch.setattr(pdf_render, "_render", held)
     html = REPORT.format("<p>Alle zugleich</p>")
     got: list[bytes] = []
-    threads = [Thread(target=lambda: got.append(render(html))) for _ in range(2)]
-    threads[0].start()
-    _wait_until(lambda: render._rendering)
-    threads[1].start()
-    _wait_until(lambda: render.waiting == 1)
-    release.set()
-    for thread in threads:
-        thread.join(30)
+    _second_waits_for_first(
+        render, lambda: got.append(render(html)), lambda: got.append(render(html)), release
+    )
     assert render.renders == 1 and len(got) == 2 and got[0] == got[1]
 
 
@@ -98,14 +93,7 @@ def test_a_waiting_request_renders_when_the_render_it_waited_for_failed(
         except RuntimeError as exc:
             failed.append(exc)
 
-    threads = [Thread(target=first), Thread(target=lambda: got.append(render(html)))]
-    threads[0].start()
-    _wait_until(lambda: render._rendering)
-    threads[1].start()
-    _wait_until(lambda: render.waiting == 1)
-    release.set()
-    for thread in threads:
-        thread.join(30)
+    _second_waits_for_first(render, first, lambda: got.append(render(html)), release)
     assert len(failed) == 1 and got[0].startswith(b"%PDF-")
     assert len(calls) == 2 and render.renders == 1 and not render._rendering
 
@@ -129,7 +117,7 @@ def test_a_waiting_request_renders_itself_when_the_other_render_is_stuck(
     html = REPORT.format("<p>haengt</p>")
     stuck = Thread(target=render, args=(html,))
     stuck.start()
-    _wait_until(first_call.is_set)
+    wait_until(first_call.is_set, 30, "the stuck render", interval=0.01)
     assert render(html).startswith(b"%PDF-") and render.renders == 1
     release.set()
     stuck.join(30)
@@ -146,11 +134,19 @@ def test_both_reports_go_through_the_guarded_renderer() -> None:
     assert render_pdf.renders - before == 2
 
 
-def _wait_until(condition: Callable[[], object]) -> None:
-    deadline = time.monotonic() + 30
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
+def _second_waits_for_first(
+    render: PdfRenderer, first: Callable[[], object], second: Callable[[], object], release: Event
+) -> None:
+    """``first`` starts rendering (held until ``release``), ``second`` asks for the same
+    document and waits for it; then the render goes on and both finish."""
+    threads = [Thread(target=first), Thread(target=second)]
+    threads[0].start()
+    wait_until(lambda: render._rendering, 30, "the first render", interval=0.01)
+    threads[1].start()
+    wait_until(lambda: render.waiting == 1, 30, "the second request waiting", interval=0.01)
+    release.set()
+    for thread in threads:
+        thread.join(30)
 
 
 def test_changed_results_are_a_new_document() -> None:

@@ -31,12 +31,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 REPO = Path(__file__).resolve().parents[1]
-AXE = REPO / "gateway" / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-# As tests/e2e/conftest.py launches the browser and opens its contexts.
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]  # fmt: skip
 BROWSERS = {"desktop browser": "chromium", "headless shell": "chromium-headless-shell"}
 
 
@@ -64,6 +60,8 @@ def _children_cpu(root: int) -> float:
 
 
 def _check_as_before(page: Page) -> list[str]:
+    from browser_support import AXE
+
     page.evaluate(AXE.read_text())
     result = page.evaluate(
         f"async () => await axe.run(document, {{runOnly: {{type: 'tag', values: {TAGS}}}}})"
@@ -82,6 +80,8 @@ def run_variant(executable: str, check: str, urls: list[str]) -> None:
     from playwright.sync_api import sync_playwright
 
     sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "e2e")]
+    from browser_support import LAUNCH_ARGS  # the browser tests' launch, as they run it
+
     checker = _check_as_now if check == "now" else _check_as_before
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)

@@ -9,6 +9,14 @@ from playwright.sync_api import Page
 from raw_text_support import findings, page_text
 
 AXE = Path(__file__).resolve().parents[2] / "gateway" / "node_modules" / "axe-core" / "axe.min.js"
+# How the browser tests start Chromium (conftest.py) and bench/browser_checks.py with them.
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def accessibility_violations(page: Page) -> list[dict]:

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from browser_support import LAUNCH_ARGS
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 # Chromium's headless shell (Debian's `chromium-headless-shell`, what Playwright itself drives
@@ -28,16 +29,7 @@ TEST_CONTEXT = {"locale": "de-DE", "bypass_csp": True}
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield browser
         browser.close()
 

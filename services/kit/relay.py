@@ -44,6 +44,12 @@ from services.kit.own_rows import OwnRows
 PUBLISHED_RETENTION = timedelta(days=1)
 CLEANUP_EVERY_SECONDS = 600
 BATCH = 500  # rows per confirm wait: enough to empty a burst, small enough for one write
+# Rows read at once when many wait (a backlog after an outage). FerretDB v1 sorts a filter's
+# every match in memory, so each read of a batch read the whole backlog: reading 500 at a
+# time made draining it quadratic. The rows beyond the first batch are kept for the next
+# calls, for at most AHEAD_SECONDS (below the left-over age of services/kit/own_rows.py).
+READ_AHEAD = 5_000
+AHEAD_SECONDS = 5.0
 LINGER_SECONDS = 0.02  # after a wake-up and between small batches: a burst coalesces
 IO_TIMEOUT_SECONDS = 10
 
@@ -113,6 +119,8 @@ class OutboxRelay:
         self._declared: set[str] = set()  # exchanges declared on the current channel
         self._last_cleanup = float("-inf")
         self._small_batch_at = float("-inf")  # when the last batch that was not full went out
+        self._ahead: list[dict[str, Any]] = []  # rows read, not yet tried, oldest first
+        self._ahead_at = float("-inf")  # when they were read
 
     def _channel(self) -> ConfirmBatch:
         if self._connection is None:
@@ -135,6 +143,7 @@ class OutboxRelay:
 
     def close(self) -> None:
         self._confirms = None
+        self._ahead = []  # read afresh after a failure: the rows left pending go first
         if self._connection is not None:
             try:
                 self._connection.release()
@@ -152,9 +161,7 @@ class OutboxRelay:
         pause = self._small_batch_at + LINGER_SECONDS - time.monotonic()
         if pause > 0:
             time.sleep(pause)  # green under nameko (eventlet patches time.sleep)
-        # Its own process's rows, and now and then rows another process left over: several
-        # processes' relays no longer publish each fact once each (services/kit/own_rows.py).
-        batch = self.rows.due_batch({"published_at": None}, BATCH, order=("created_at", "order"))
+        batch = self._next_batch()
         if not batch:
             return 0
         if len(batch) < BATCH:
@@ -180,6 +187,21 @@ class OutboxRelay:
                 if row["_id"] not in moved:
                     self._send_alone(row, outgoing, moved)
         return len(batch)
+
+    def _next_batch(self) -> list[dict[str, Any]]:
+        """Up to ``BATCH`` due rows, oldest first.
+
+        Its own process's rows, and now and then rows another process left over: several
+        processes' relays no longer publish each fact once each (services/kit/own_rows.py).
+        Served from the last read while it is fresh; rows stored since are newer than every
+        row kept, so the order holds."""
+        if not self._ahead or time.monotonic() - self._ahead_at > AHEAD_SECONDS:
+            self._ahead = self.rows.due_batch(
+                {"published_at": None}, READ_AHEAD, order=("created_at", "order")
+            )
+            self._ahead_at = time.monotonic()
+        batch, self._ahead = self._ahead[:BATCH], self._ahead[BATCH:]
+        return batch
 
     def _send_alone(self, row: dict[str, Any], outgoing: list[Outgoing], moved: set[Any]) -> None:
         try:

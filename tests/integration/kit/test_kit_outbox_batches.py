@@ -103,3 +103,45 @@ def test_a_channel_closed_mid_batch_loses_nothing_and_counts_against_no_fact(
     assert all(row["attempts"] == 1 and not row.get("last_error") for row in log.values())
     received = drain(queue, infra.amqp_uri, 2)
     assert set(received) == {first["id"], last["id"]}  # at-least-once: first may come twice
+
+
+def test_a_backlog_is_read_once_per_read_ahead_and_goes_out_in_order(
+    infra, outbox, relay, monkeypatch
+) -> None:  # noqa: ANN001
+    """A backlog (after an outage) is read READ_AHEAD rows at a time, not once per batch; a
+    failure halfway drops what was read ahead, and the rows left pending go out first: every
+    fact once, oldest first."""
+    monkeypatch.setattr(relay_module, "BATCH", 4)
+    monkeypatch.setattr(relay_module, "READ_AHEAD", 10)
+    entity = letters()
+    queue = listening(infra.amqp_uri, entity)
+    writer = OutboxWriter(outbox, SERVICE)
+    added = [writer.add(entity, "counted", {"n": n})["id"] for n in range(23)]
+    reads: list[int] = []
+    due_batch = relay.rows.due_batch
+
+    def counted_read(*args, **kwargs) -> list:  # noqa: ANN002, ANN003
+        found = due_batch(*args, **kwargs)
+        reads.append(len(found))
+        return found
+
+    monkeypatch.setattr(relay.rows, "due_batch", counted_read)
+    sizes = [relay.publish_pending()]
+
+    def broker_gone(*args) -> None:  # noqa: ANN002
+        raise ConnectionResetError("broker gone")
+
+    # The broker goes away in the second batch: nothing of it moves, the rows read ahead go.
+    with monkeypatch.context() as broken:
+        broken.setattr(relay_module.ConfirmBatch, "publish", broker_gone)
+        with pytest.raises(ConnectionResetError):
+            relay.publish_pending()
+    relay.close()  # what the drain loop does after a failure
+    while size := relay.publish_pending():
+        sizes.append(size)
+    # 10 read: 4 out, then the failure; 19 left, read afresh: 10 (4, 4, 2), then 9 (4, 4, 1)
+    assert sizes == [4, 4, 4, 2, 4, 4, 1]
+    assert reads == [10, 10, 9, 0]
+    assert outbox.count_documents({}) == 0
+    assert published_of(outbox).count_documents({}) == 23
+    assert drain(queue, infra.amqp_uri, 23) == added

@@ -62,15 +62,22 @@ class OwnRows:
         self._left_over_at = float("-inf")  # when the last look for left-over rows ran
 
     def due_batch(
-        self, query: dict[str, Any], limit: int, order: Sequence[str] = ("created_at",)
+        self,
+        query: dict[str, Any],
+        limit: int,
+        order: Sequence[str] = ("created_at",),
+        left_over_limit: int | None = None,
     ) -> list[Row]:
         """Up to ``limit`` due rows matching ``query``, oldest first (by the fields ``order``):
-        this writer's, and now and then left-over rows of others."""
+        this writer's, and now and then left-over rows of others, only while fewer than
+        ``left_over_limit`` (``limit`` unless given) of this writer's own wait, and then at
+        most that many rows in all."""
         sort = [(name, ASCENDING) for name in order]
         own = {**query, "writer": self.writer, **due()}
         batch = list(self.collection.find(own).sort(sort).limit(limit))
         now = time.monotonic()
-        if len(batch) < limit and now - self._left_over_at >= LEFT_OVER_LOOK_SECONDS:
+        left_over_limit = limit if left_over_limit is None else left_over_limit
+        if len(batch) < left_over_limit and now - self._left_over_at >= LEFT_OVER_LOOK_SECONDS:
             self._left_over_at = now
             before = datetime.now(UTC) - timedelta(seconds=LEFT_OVER_SECONDS)
             # Another's row once it is old; a row without a writer (stored before rows had
@@ -83,7 +90,7 @@ class OwnRows:
                 "$and": [{"$or": left_over}],
             }
             found = self.collection.find(others).sort(sort)
-            batch += list(found.limit(limit - len(batch)))
+            batch += list(found.limit(left_over_limit - len(batch)))
             # Oldest first across both reads: a dead process's rows before this one's newer.
             batch.sort(key=lambda row: _sort_key(row, order))
         return batch

@@ -1,7 +1,8 @@
 """The outbox relay: publishes a service's stored facts in batches, one confirm wait per batch.
 
-A batch is up to ``BATCH`` due rows, oldest first: this process's rows, and now and then rows
-another process left over (``services.kit.own_rows``). Every row becomes one message to the
+A batch is up to ``BATCH`` due rows, oldest first: this process's rows (read up to
+``READ_AHEAD`` at once when a backlog waits), and now and then rows another process left over
+(``services.kit.own_rows``). Every row becomes one message to the
 service's nameko event exchange and, for a public fact, one to ``stadtdialog.public``; all go
 out on one confirm-mode channel (``services.kit.confirms``), and the relay then waits once for
 the broker's answers. Rows whose every message was acked move to ``outbox_published`` in one
@@ -44,10 +45,11 @@ from services.kit.own_rows import OwnRows
 PUBLISHED_RETENTION = timedelta(days=1)
 CLEANUP_EVERY_SECONDS = 600
 BATCH = 500  # rows per confirm wait: enough to empty a burst, small enough for one write
-# Rows read at once when many wait (a backlog after an outage). FerretDB v1 sorts a filter's
-# every match in memory, so each read of a batch read the whole backlog: reading 500 at a
-# time made draining it quadratic. The rows beyond the first batch are kept for the next
-# calls, for at most AHEAD_SECONDS (below the left-over age of services/kit/own_rows.py).
+# Own rows read at once when many wait (a backlog after an outage). FerretDB v1 sorts a
+# filter's every match in memory, so each read of a batch read the whole backlog: reading 500
+# at a time made draining it quadratic. The rows beyond the first batch are kept for the next
+# calls for at most AHEAD_SECONDS, which bounds how stale a kept row can be. Rows another
+# process left over are still read a batch at most at a time (never kept).
 READ_AHEAD = 5_000
 AHEAD_SECONDS = 5.0
 LINGER_SECONDS = 0.02  # after a wake-up and between small batches: a burst coalesces
@@ -161,6 +163,13 @@ class OutboxRelay:
         pause = self._small_batch_at + LINGER_SECONDS - time.monotonic()
         if pause > 0:
             time.sleep(pause)  # green under nameko (eventlet patches time.sleep)
+        try:
+            return self._publish_batch()
+        except BaseException:
+            self._ahead = []  # read afresh: the rows left pending go out first
+            raise
+
+    def _publish_batch(self) -> int:
         batch = self._next_batch()
         if not batch:
             return 0
@@ -194,10 +203,13 @@ class OutboxRelay:
         Its own process's rows, and now and then rows another process left over: several
         processes' relays no longer publish each fact once each (services/kit/own_rows.py).
         Served from the last read while it is fresh; rows stored since are newer than every
-        row kept, so the order holds."""
+        row kept. (A row whose retry falls due meanwhile waits for the next read.)"""
         if not self._ahead or time.monotonic() - self._ahead_at > AHEAD_SECONDS:
             self._ahead = self.rows.due_batch(
-                {"published_at": None}, READ_AHEAD, order=("created_at", "order")
+                {"published_at": None},
+                READ_AHEAD,
+                order=("created_at", "order"),
+                left_over_limit=BATCH,  # as before the read-ahead: a look only when idle
             )
             self._ahead_at = time.monotonic()
         batch, self._ahead = self._ahead[:BATCH], self._ahead[BATCH:]

@@ -8,6 +8,7 @@ service name of its own (``outbox_support``), so that nothing else on the broker
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from kombu import Connection, Exchange, Queue
@@ -131,12 +132,12 @@ def test_a_backlog_is_read_once_per_read_ahead_and_goes_out_in_order(
     def broker_gone(*args) -> None:  # noqa: ANN002
         raise ConnectionResetError("broker gone")
 
-    # The broker goes away in the second batch: nothing of it moves, the rows read ahead go.
+    # The broker is away for the second batch (no channel): nothing of it moves, and the rows
+    # read ahead go, also without the drain loop's close().
     with monkeypatch.context() as broken:
-        broken.setattr(relay_module.ConfirmBatch, "publish", broker_gone)
+        broken.setattr(relay, "_channel", broker_gone)
         with pytest.raises(ConnectionResetError):
             relay.publish_pending()
-    relay.close()  # what the drain loop does after a failure
     while size := relay.publish_pending():
         sizes.append(size)
     # 10 read: 4 out, then the failure; 19 left, read afresh: 10 (4, 4, 2), then 9 (4, 4, 1)
@@ -145,3 +146,23 @@ def test_a_backlog_is_read_once_per_read_ahead_and_goes_out_in_order(
     assert outbox.count_documents({}) == 0
     assert published_of(outbox).count_documents({}) == 23
     assert drain(queue, infra.amqp_uri, 23) == added
+
+
+def test_left_over_rows_of_another_process_are_taken_a_batch_per_look(
+    infra, outbox, relay, monkeypatch
+) -> None:  # noqa: ANN001
+    """Reading ahead is for this process's own rows: a relay with few of its own takes at most
+    a batch of another's backlog per look, and keeps none of it (the other process may be
+    draining it; before, each look took as many as it read ahead, and every fact of a backlog
+    went out twice)."""
+    monkeypatch.setattr(relay_module, "BATCH", 4)
+    monkeypatch.setattr(relay_module, "READ_AHEAD", 10)
+    other = OutboxWriter(outbox, SERVICE, writer="another-process")
+    for n in range(12):
+        other.add(letters(), "counted", {"n": n})
+    old = datetime.now(UTC) - timedelta(seconds=60)  # left over: older than LEFT_OVER_SECONDS
+    outbox.update_many({}, {"$set": {"created_at": old}})
+    OutboxWriter(outbox, SERVICE).add(letters(), "counted", {"n": "own"})
+    # One own row and three left over; the next look for left-over rows comes 5 s later.
+    assert [relay.publish_pending() for _ in range(2)] == [4, 0]
+    assert outbox.count_documents({"writer": "another-process"}) == 9

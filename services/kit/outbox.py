@@ -41,7 +41,7 @@ from services.kit.correlation import valid_correlation_id
 from services.kit.db import connect
 from services.kit.events import make_envelope, public_routing_key, validate_envelope
 from services.kit.loop import DrainingDependency, DrainLoop
-from services.kit.own_rows import process_writer
+from services.kit.own_rows import process_writer, writer_slot
 
 # The relay lives in services.kit.relay; these names stay importable from here.
 from services.kit.relay import (
@@ -147,6 +147,7 @@ class OutboxWriter:
             version=version,
             correlationid=valid_correlation_id(self._context.get(CORRELATION_KEY)),
         )
+        writer = self._writer or process_writer()
         self.collection.insert_one(
             {
                 "_id": envelope["id"],
@@ -155,7 +156,8 @@ class OutboxWriter:
                 "created_at": datetime.now(UTC),
                 # created_at has millisecond precision; the ObjectId orders ties in one process.
                 "order": ObjectId(),
-                "writer": self._writer or process_writer(),  # its relay (own_rows.py)
+                "writer": writer,  # its relay (own_rows.py)
+                "slot": writer_slot(writer),  # what the relay deletes a batch by
                 "published_at": None,
                 "attempts": 0,
             }

@@ -24,6 +24,7 @@ process was only slow: consumers de-duplicate by the envelope's ``id``.
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from collections.abc import Iterable, Sequence
@@ -37,11 +38,13 @@ from pymongo.collection import Collection
 from services.kit.deadletters import due
 
 LEFT_OVER_SECONDS = 10.0  # a live sender sends its own long before; older ones need help
+SLOT_ROWS = 500  # rows per slot (below): the outbox relay's batch spans one or two
 LEFT_OVER_LOOK_SECONDS = 5.0  # that look reads every pending row: not on every batch
 
 Row = dict[str, Any]
 
 _writer: tuple[int, str] | None = None
+_stored = itertools.count()  # rows stored by this process (slots)
 
 
 def process_writer() -> str:
@@ -51,6 +54,14 @@ def process_writer() -> str:
     if _writer is None or _writer[0] != os.getpid():
         _writer = (os.getpid(), str(ObjectId()))
     return _writer[1]
+
+
+def writer_slot(writer: str) -> str:
+    """A tag narrower than the writer for a row it stores: ``<writer>/<n>``, a new ``n`` every
+    ``SLOT_ROWS`` rows this process stores. FerretDB v1 hands plain equality to PostgreSQL but
+    not ``$in``: deleting a batch by its slots decodes the rows of one or two slots, where the
+    writer alone matches every pending row of the process (a whole backlog after an outage)."""
+    return f"{writer}/{next(_stored) // SLOT_ROWS}"
 
 
 class OwnRows:
@@ -104,9 +115,16 @@ class OwnRows:
         return found
 
     def delete(self, rows: Iterable[Row]) -> None:
-        """Delete ``rows`` (one write per writer among them, usually one)."""
-        for writer, ids in _ids_by_writer(rows).items():
-            self.collection.delete_many(_of(writer, ids))
+        """Delete ``rows``: one write per writer among them, or per slot where rows name one
+        (``writer_slot``), usually one or two."""
+        slots: dict[tuple[str | None, str | None], list[Any]] = {}
+        for row in rows:
+            slots.setdefault((row.get("writer"), row.get("slot")), []).append(row["_id"])
+        for (writer, slot), ids in slots.items():
+            query = _of(writer, ids)
+            if slot is not None:
+                query["slot"] = slot
+            self.collection.delete_many(query)
 
 
 def _sort_key(row: Row, order: Sequence[str]) -> tuple[Any, ...]:

@@ -14,6 +14,7 @@ import pytest
 from kombu import Connection, Exchange, Queue
 from outbox_support import SERVICE, event_queue, letters
 
+from services.kit import own_rows
 from services.kit import relay as relay_module
 from services.kit.outbox import OutboxWriter, published_of
 
@@ -166,3 +167,38 @@ def test_left_over_rows_of_another_process_are_taken_a_batch_per_look(
     # One own row and three left over; the next look for left-over rows comes 5 s later.
     assert [relay.publish_pending() for _ in range(2)] == [4, 0]
     assert outbox.count_documents({"writer": "another-process"}) == 9
+
+
+class _DeleteSpy:
+    """A collection that records the filters of ``delete_many`` and does everything else."""
+
+    def __init__(self, collection) -> None:  # noqa: ANN001
+        self.collection = collection
+        self.deletes: list[dict] = []
+
+    def delete_many(self, query: dict):  # noqa: ANN201
+        self.deletes.append(query)
+        return self.collection.delete_many(query)
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.collection, name)
+
+
+def test_a_batch_is_deleted_by_the_slots_of_its_rows(outbox, relay, monkeypatch) -> None:  # noqa: ANN001
+    """Each stored fact names a slot (its process and a number that changes every SLOT_ROWS
+    rows); the relay deletes a batch by its slots, which FerretDB hands to PostgreSQL, so a
+    delete decodes those slots' rows and not every pending row of the process."""
+    monkeypatch.setattr(own_rows, "SLOT_ROWS", 3)
+    monkeypatch.setattr(relay_module, "BATCH", 4)
+    writer = OutboxWriter(outbox, SERVICE)
+    for n in range(10):
+        writer.add(letters(), "counted", {"n": n})
+    slots = [row["slot"] for row in outbox.find().sort("order")]
+    assert all(slot.startswith(f"{own_rows.process_writer()}/") for slot in slots)
+    assert slots == sorted(slots, key=lambda slot: int(slot.rsplit("/", 1)[1]))
+    assert max(slots.count(slot) for slot in slots) <= 3 and len(set(slots)) >= 4
+    spy = _DeleteSpy(outbox)
+    monkeypatch.setattr(relay.rows, "collection", spy)
+    assert relay.publish_pending() == 4
+    assert sorted(query["slot"] for query in spy.deletes) == sorted(set(slots[:4]))
+    assert outbox.count_documents({}) == 6

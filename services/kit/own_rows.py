@@ -38,8 +38,10 @@ from pymongo.collection import Collection
 from services.kit.deadletters import due
 
 LEFT_OVER_SECONDS = 10.0  # a live sender sends its own long before; older ones need help
-SLOT_ROWS = 500  # rows per slot (below): the outbox relay's batch spans one or two
 LEFT_OVER_LOOK_SECONDS = 5.0  # that look reads every pending row: not on every batch
+# Rows per slot (``writer_slot``), as many as the outbox relay's BATCH (services/kit/relay.py):
+# a batch of a process's own consecutive rows then spans one or two slots.
+SLOT_ROWS = 500
 
 Row = dict[str, Any]
 

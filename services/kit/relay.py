@@ -5,10 +5,10 @@ A batch is up to ``BATCH`` due rows, oldest first: this process's rows (read up 
 (``services.kit.own_rows``). Every row becomes one message to the
 service's nameko event exchange and, for a public fact, one to ``stadtdialog.public``; all go
 out on one confirm-mode channel (``services.kit.confirms``), and the relay then waits once for
-the broker's answers. Rows whose every message was acked move to ``outbox_published`` in one
-write (an insert of all and a delete of all); nothing moves before its ack. What the broker
-nacked or never answered stays in ``outbox`` and goes out again (at-least-once: consumers
-de-duplicate by envelope ``id``):
+the broker's answers. Rows whose every message was acked move to ``outbox_published`` (one
+insert of all, then a delete per slot, ``OwnRows.delete``); nothing moves before its ack.
+What the broker nacked or never answered stays in ``outbox`` and goes out again
+(at-least-once: consumers de-duplicate by envelope ``id``):
 
 * a nack (a quorum queue between leaders while a cluster node stops) is not the fact's fault:
   no attempt is counted, the relay drops its connection and raises, and the loop retries;
@@ -44,7 +44,9 @@ from services.kit.own_rows import OwnRows
 
 PUBLISHED_RETENTION = timedelta(days=1)
 CLEANUP_EVERY_SECONDS = 600
-BATCH = 500  # rows per confirm wait: enough to empty a burst, small enough for one write
+# Rows per confirm wait: enough to empty a burst, small enough for one write (own_rows.SLOT_ROWS
+# is as many, so that a batch's delete covers one or two slots).
+BATCH = 500
 # Own rows read at once when many wait (a backlog after an outage). FerretDB v1 sorts a
 # filter's every match in memory, so each read of a batch read the whole backlog: reading 500
 # at a time made draining it quadratic. The rows beyond the first batch are kept for the next

@@ -7,6 +7,7 @@ service name of its own (``outbox_support``), so that nothing else on the broker
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -187,18 +188,22 @@ class _DeleteSpy:
 def test_a_batch_is_deleted_by_the_slots_of_its_rows(outbox, relay, monkeypatch) -> None:  # noqa: ANN001
     """Each stored fact names a slot (its process and a number that changes every SLOT_ROWS
     rows); the relay deletes a batch by its slots, which FerretDB hands to PostgreSQL, so a
-    delete decodes those slots' rows and not every pending row of the process."""
+    delete decodes those slots' rows and not every pending row of the process. A row stored
+    without a slot (before slots) is deleted by its writer, as before."""
     monkeypatch.setattr(own_rows, "SLOT_ROWS", 3)
+    monkeypatch.setattr(own_rows, "_stored", itertools.count())  # slots from 0, whatever ran
     monkeypatch.setattr(relay_module, "BATCH", 4)
     writer = OutboxWriter(outbox, SERVICE)
-    for n in range(10):
-        writer.add(letters(), "counted", {"n": n})
-    slots = [row["slot"] for row in outbox.find().sort("order")]
-    assert all(slot.startswith(f"{own_rows.process_writer()}/") for slot in slots)
-    assert slots == sorted(slots, key=lambda slot: int(slot.rsplit("/", 1)[1]))
-    assert max(slots.count(slot) for slot in slots) <= 3 and len(set(slots)) >= 4
+    ids = [writer.add(letters(), "counted", {"n": n})["id"] for n in range(10)]
+    outbox.update_one({"_id": ids[0]}, {"$unset": {"slot": ""}})  # as stored before slots
+    me = own_rows.process_writer()
+    stored = {row["_id"]: row.get("slot") for row in outbox.find()}
+    assert [stored[i] for i in ids] == [None] + [f"{me}/{n // 3}" for n in range(1, 10)]
     spy = _DeleteSpy(outbox)
     monkeypatch.setattr(relay.rows, "collection", spy)
     assert relay.publish_pending() == 4
-    assert sorted(query["slot"] for query in spy.deletes) == sorted(set(slots[:4]))
-    assert outbox.count_documents({}) == 6
+    by_slot = {query.get("slot"): query for query in spy.deletes}
+    assert sorted(by_slot, key=str) == sorted([None, f"{me}/0", f"{me}/1"], key=str)
+    assert all(query["writer"] == me and "_id" in query for query in spy.deletes)
+    # Slot 1 holds three rows, one of them in the batch: the other two stay.
+    assert {row["_id"] for row in outbox.find()} == set(ids[4:])

@@ -207,7 +207,7 @@ def test_published_rows_stay_a_day_then_go(outbox, relay):
     writer = OutboxWriter(outbox, SERVICE)
     for _ in range(3):
         writer.add(letters(), "happened", {})
-    assert relay.publish_pending() == 3  # three rows moved by one insert and one delete
+    assert relay.publish_pending() == 3  # three rows moved by one insert and a delete per slot
     assert outbox.count_documents({}) == 0
     published = published_of(outbox)
     assert {row["attempts"] for row in published.find()} == {1}

@@ -109,24 +109,19 @@ class OwnRows:
         return batch
 
     def find(self, rows: Iterable[Row], query: dict[str, Any], fields: Any = None) -> list[Row]:
-        """The stored versions of ``rows`` that match ``query``, read by writer: the rows of
-        one writer by equality (handed to PostgreSQL), older rows without one by id alone."""
+        """The stored versions of ``rows`` that match ``query``, read by writer and slot: the
+        rows of one writer (and slot, ``writer_slot``) by equality (handed to PostgreSQL),
+        older rows without a writer by id alone."""
         found: list[Row] = []
-        for writer, ids in _ids_by_writer(rows).items():
-            found += self.collection.find({**_of(writer, ids), **query}, fields)
+        for (writer, slot), ids in _ids_by_tag(rows).items():
+            found += self.collection.find({**_of(writer, slot, ids), **query}, fields)
         return found
 
     def delete(self, rows: Iterable[Row]) -> None:
         """Delete ``rows``: one write per writer among them, or per slot where rows name one
         (``writer_slot``), usually one or two."""
-        slots: dict[tuple[str | None, str | None], list[Any]] = {}
-        for row in rows:
-            slots.setdefault((row.get("writer"), row.get("slot")), []).append(row["_id"])
-        for (writer, slot), ids in slots.items():
-            query = _of(writer, ids)
-            if slot is not None:
-                query["slot"] = slot
-            self.collection.delete_many(query)
+        for (writer, slot), ids in _ids_by_tag(rows).items():
+            self.collection.delete_many(_of(writer, slot, ids))
 
 
 def _sort_key(row: Row, order: Sequence[str]) -> tuple[Any, ...]:
@@ -136,15 +131,20 @@ def _sort_key(row: Row, order: Sequence[str]) -> tuple[Any, ...]:
     )
 
 
-def _ids_by_writer(rows: Iterable[Row]) -> dict[str | None, list[Any]]:
-    grouped: dict[str | None, list[Any]] = {}
+Tag = tuple[str | None, str | None]  # (writer, slot) of a row; either may be missing
+
+
+def _ids_by_tag(rows: Iterable[Row]) -> dict[Tag, list[Any]]:
+    grouped: dict[Tag, list[Any]] = {}
     for row in rows:
-        grouped.setdefault(row.get("writer"), []).append(row["_id"])
+        grouped.setdefault((row.get("writer"), row.get("slot")), []).append(row["_id"])
     return grouped
 
 
-def _of(writer: str | None, ids: list[Any]) -> dict[str, Any]:
+def _of(writer: str | None, slot: str | None, ids: list[Any]) -> dict[str, Any]:
     query: dict[str, Any] = {"_id": ids[0]} if len(ids) == 1 else {"_id": {"$in": ids}}
     if writer is not None:
         query["writer"] = writer
+    if slot is not None:
+        query["slot"] = slot
     return query

@@ -1,8 +1,14 @@
-"""What a running service counted: samples from its ``/metrics`` (tests and benchmarks read
-them before and after an action to see what the action asked of a service)."""
+"""What a running process counted: samples from its ``/metrics`` (tests and benchmarks read
+them before and after an action to see what the action asked of a service).
+
+Which count to read: a service records a worker's result after nameko has sent the RPC reply,
+so its own counts (``service_metrics``) may trail the gateway's answer by a moment; the
+gateway counts each of its calls before it answers (``gateway_calls``), exact at once.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import requests
@@ -13,6 +19,7 @@ if TYPE_CHECKING:
     from services.kit.testbed import Platform
 
 ENTRYPOINT_COUNT = "stadtdialog_service_entrypoint_seconds_count"
+GATEWAY_RPC_COUNT = "stadtdialog_gateway_rpc_seconds_count"  # gateway/metrics.py
 
 
 def service_metrics(platform: Platform, service: str, *names: str) -> list[Sample]:
@@ -23,8 +30,13 @@ def service_metrics(platform: Platform, service: str, *names: str) -> list[Sampl
     return [sample for family in families for sample in family.samples if sample.name in names]
 
 
-def entrypoint_calls(platform: Platform, service: str, method: str) -> int:
-    """How often ``service`` ran its entrypoint ``method`` (any kind and outcome) since it
-    started: a test counts what an action asked of a service by reading this before and after."""
-    samples = service_metrics(platform, service, ENTRYPOINT_COUNT)
-    return sum(int(sample.value) for sample in samples if sample.labels["method"] == method)
+def gateway_calls(platform: Platform, service: str) -> Counter[str]:
+    """How often the gateway called each method of ``service`` (any outcome) since it started:
+    counted in the request before the gateway answers, so a read after an answer includes it."""
+    text = requests.get(f"{platform.gateway_url}/metrics", timeout=5).text
+    calls: Counter[str] = Counter()
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == GATEWAY_RPC_COUNT and sample.labels["service"] == service:
+                calls[sample.labels["method"]] += int(sample.value)
+    return calls

@@ -9,15 +9,14 @@ from collections import Counter
 import requests
 from dialogue_support import create_talk, table_talk_city
 
-from services.kit.testbed_metrics import ENTRYPOINT_COUNT, service_metrics
+from services.kit.testbed_metrics import gateway_calls
 from services.kit.testing import wait_until
 
 
 def _dialogue_calls(platform) -> Counter:  # noqa: ANN001
-    calls: Counter = Counter()
-    for sample in service_metrics(platform, "dialogue", ENTRYPOINT_COUNT):
-        calls[sample.labels["method"]] += int(sample.value)
-    return calls
+    """The gateway's calls to the dialogue service, counted before each answer (exact at once,
+    where the service's own count trails its reply)."""
+    return gateway_calls(platform, "dialogue")
 
 
 def _signed_in_session(api, person: dict) -> requests.Session:  # noqa: ANN001

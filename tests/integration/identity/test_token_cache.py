@@ -8,7 +8,7 @@ from __future__ import annotations
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.kit.context import Caller
-from services.kit.testbed_metrics import entrypoint_calls
+from services.kit.testbed_metrics import gateway_calls
 from services.kit.testing import caller_context, wait_until
 
 FACT_SECONDS = 15  # a stored fact wakes its relay at once; a busy machine is slower
@@ -33,9 +33,9 @@ def _cached(api, platform, token: str) -> None:  # noqa: ANN001
     def three_requests_without_identity() -> bool:
         # The facts of signing up (account.verified, …) may arrive after the first request
         # and forget the fresh entry once; the cache must serve once they are through.
-        before = entrypoint_calls(platform, "identity", "authenticate")
+        before = gateway_calls(platform, "identity")["authenticate"]
         assert all(_me(api, token) == 200 for _ in range(3))
-        return entrypoint_calls(platform, "identity", "authenticate") == before
+        return gateway_calls(platform, "identity")["authenticate"] == before
 
     wait_until(three_requests_without_identity, 10, "the token cache serves")
 

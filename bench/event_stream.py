@@ -11,7 +11,9 @@ vhost and a database of its own, dropped at the end.
 
 Prints, for three ways of running:
 * stored first, then drained: outbox insert rate, then relay → consumer rate;
-* streaming: writer and relay at the same time (first insert → last fact consumed);
+* streaming: writer and relay at the same time (first insert → last fact consumed), the writer
+  handing each stored row to the relay as a service does, and again with every row read back
+  from the outbox (as before services/kit/handed_rows.py);
 * baseline: kombu publishing the same envelopes with confirms, no database (the ceiling);
 plus latency (fact time → consumer) p50/p95 and the ratio to the baseline. Figures, never a
 pass/fail: the machine's load changes them.
@@ -176,23 +178,10 @@ def main() -> int:
         relay.close()
         report("stored → relay (confirms) → consumer", n, finished - started, counter.latencies)
 
-        # 2. streaming: the writer and the relay at once, as in a running service.
-        collection = database["outbox_streaming"]
-        writer = OutboxWriter(collection, SERVICE)
-        counter = Counter(amqp_uri, n)
-        relay = OutboxRelay(collection, SERVICE, amqp_uri)
-        stop = threading.Event()
-        thread = threading.Thread(target=drain, args=(relay, writer, stop), daemon=True)
-        started = time.perf_counter()
-        thread.start()
-        facts(writer, n)
-        stop.set()
-        finished = counter.wait(300)
-        thread.join(60)
-        relay.close()
-        streaming = report(
-            "streaming: insert → relay → consumer", n, finished - started, counter.latencies
-        )
+        # 2. streaming: the writer and the relay at once, as in a running service: the writer
+        # hands each stored row to the relay (handed_rows), and, for comparison, without that.
+        streaming = stream(database["outbox_streaming"], amqp_uri, n, handoff=True)
+        read_back = stream(database["outbox_read_back"], amqp_uri, n, handoff=False)
 
         # 3. baseline: the broker with confirms, no database in the way.
         counter = Counter(amqp_uri, n)
@@ -207,12 +196,31 @@ def main() -> int:
             finished = counter.wait(300)
         baseline = report("baseline: kombu publish (confirms) → consumer", n, finished - started)
         print(f"streaming end to end / baseline: {streaming / baseline:.2f}")
+        print(f"streaming, every row read back / baseline: {read_back / baseline:.2f}")
     finally:
         client.drop_database(database.name)
         client.close()
         if vhost:
             subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
     return 0
+
+
+def stream(collection, amqp_uri: str, n: int, handoff: bool) -> float:  # noqa: ANN001
+    """Writer and relay at once; the rate from the first insert to the last fact consumed."""
+    counter = Counter(amqp_uri, n)
+    relay = OutboxRelay(collection, SERVICE, amqp_uri)
+    writer = OutboxWriter(collection, SERVICE, handoff=relay.offer if handoff else None)
+    stop = threading.Event()
+    thread = threading.Thread(target=drain, args=(relay, writer, stop), daemon=True)
+    started = time.perf_counter()
+    thread.start()
+    facts(writer, n)
+    stop.set()
+    finished = counter.wait(300)
+    thread.join(60)
+    relay.close()
+    name = "streaming: insert → relay → consumer" if handoff else "  the same, every row read back"
+    return report(name, n, finished - started, counter.latencies)
 
 
 def already_set() -> threading.Event:

@@ -24,6 +24,7 @@ writes; the window between them is one process crash wide and documented in docs
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -117,11 +118,14 @@ class OutboxWriter:
         wake: Callable[[], None] = lambda: None,
         context: dict[str, Any] | None = None,
         writer: str | None = None,
+        handoff: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
-        """``writer``: the process whose relay publishes these rows (this one by default)."""
+        """``writer``: the process whose relay publishes these rows (this one by default);
+        ``handoff``: that relay's ``offer``, given each stored row (services/kit/handed_rows)."""
         self.collection = collection
         self.service = service
         self._wake = wake
+        self._handoff = handoff
         self._context = context if context is not None else {}  # the worker's context data
         self._writer = writer
 
@@ -148,20 +152,23 @@ class OutboxWriter:
             correlationid=valid_correlation_id(self._context.get(CORRELATION_KEY)),
         )
         writer = self._writer or process_writer()
-        self.collection.insert_one(
-            {
-                "_id": envelope["id"],
-                "envelope": envelope,
-                "public": public,
-                "created_at": datetime.now(UTC),
-                # created_at has millisecond precision; the ObjectId orders ties in one process.
-                "order": ObjectId(),
-                "writer": writer,  # its relay (own_rows.py)
-                "slot": writer_slot(writer),  # what the relay deletes a batch by
-                "published_at": None,
-                "attempts": 0,
-            }
-        )
+        row = {
+            "_id": envelope["id"],
+            "envelope": envelope,
+            "public": public,
+            "created_at": datetime.now(UTC),
+            # created_at has millisecond precision; the ObjectId orders ties in one process.
+            "order": ObjectId(),
+            "writer": writer,  # its relay (own_rows.py)
+            "slot": writer_slot(writer),  # what the relay deletes a batch by
+            "published_at": None,
+            "attempts": 0,
+        }
+        self.collection.insert_one(row)
+        if self._handoff is not None:
+            # Stored: the relay need not read it back. A copy, as stored: a caller may change
+            # what it passed in (``data``) after this returns.
+            self._handoff({**row, "envelope": copy.deepcopy(envelope)})
         self._wake()
         return envelope
 
@@ -180,6 +187,7 @@ class Outbox(DrainingDependency):
         published_of(collection).create_index([("published_at", ASCENDING)])
         relay = OutboxRelay(collection, self.service, settings.amqp_uri)
         relay.move_old_published_rows()
+        self.relay = relay
         loop = DrainLoop(
             f"outbox relay of {self.service}",
             relay.publish_pending,
@@ -191,4 +199,10 @@ class Outbox(DrainingDependency):
 
     def get_dependency(self, worker_ctx) -> OutboxWriter:  # noqa: ANN001 - nameko's signature
         assert self.collection is not None and self.loop is not None
-        return OutboxWriter(self.collection, self.service, self.loop.wake, worker_ctx.data)
+        return OutboxWriter(
+            self.collection,
+            self.service,
+            self.loop.wake,
+            worker_ctx.data,
+            handoff=self.relay.offer,
+        )

@@ -39,6 +39,7 @@ from services.kit.confirms import ConfirmBatch
 from services.kit.db import stored_before
 from services.kit.deadletters import RetryPolicy, record_failure
 from services.kit.events import PUBLIC_EXCHANGE, public_routing_key, validate_envelope
+from services.kit.handed_rows import HandedRows
 from services.kit.messaging import BROKER_GONE
 from services.kit.own_rows import OwnRows
 
@@ -51,7 +52,9 @@ BATCH = 500
 # filter's every match in memory, so each read of a batch read the whole backlog: reading 500
 # at a time made draining it quadratic. The rows beyond the first batch are kept for the next
 # calls for at most AHEAD_SECONDS, which bounds how stale a kept row can be. Rows another
-# process left over are still read a batch at most at a time (never kept).
+# process left over are still read a batch at most at a time (never kept). Rows this process's
+# writer hands over (handed_rows) go out without a read; the outbox is read at least every
+# AHEAD_SECONDS all the same.
 READ_AHEAD = 5_000
 AHEAD_SECONDS = 5.0
 LINGER_SECONDS = 0.02  # after a wake-up and between small batches: a burst coalesces
@@ -124,7 +127,12 @@ class OutboxRelay:
         self._last_cleanup = float("-inf")
         self._small_batch_at = float("-inf")  # when the last batch that was not full went out
         self._ahead: list[dict[str, Any]] = []  # rows read, not yet tried, oldest first
-        self._ahead_at = float("-inf")  # when they were read
+        self._read_at = float("-inf")  # when the outbox was last read
+        self.handed = HandedRows(READ_AHEAD)  # rows this process stored, newer than _ahead
+
+    def offer(self, row: dict[str, Any]) -> None:
+        """The writer of this process stored ``row``: publish it without reading it back."""
+        self.handed.offer(row)
 
     def _channel(self) -> ConfirmBatch:
         if self._connection is None:
@@ -147,7 +155,7 @@ class OutboxRelay:
 
     def close(self) -> None:
         self._confirms = None
-        self._ahead = []  # read afresh after a failure: the rows left pending go first
+        self._forget()
         if self._connection is not None:
             try:
                 self._connection.release()
@@ -168,8 +176,13 @@ class OutboxRelay:
         try:
             return self._publish_batch()
         except BaseException:
-            self._ahead = []  # read afresh: the rows left pending go out first
+            self._forget()
             raise
+
+    def _forget(self) -> None:
+        """After a failure: read afresh, so the rows left pending go out first and in order."""
+        self._ahead = []
+        self.handed.forget()
 
     def _publish_batch(self) -> int:
         batch = self._next_batch()
@@ -204,18 +217,24 @@ class OutboxRelay:
 
         Its own process's rows, and now and then rows another process left over: several
         processes' relays no longer publish each fact once each (services/kit/own_rows.py).
-        Served from the last read while it is fresh; rows stored since are newer than every
-        row kept. (A row whose retry falls due meanwhile waits for the next read.)"""
-        if not self._ahead or time.monotonic() - self._ahead_at > AHEAD_SECONDS:
+        Served from the last read while it is fresh, then from the rows the writer handed over
+        (newer than every row read); the outbox is read when neither holds a row, and at least
+        every AHEAD_SECONDS. (A row whose retry falls due meanwhile waits for the next read.)"""
+        fresh = time.monotonic() - self._read_at <= AHEAD_SECONDS
+        if not fresh or not (self._ahead or len(self.handed)):
             self._ahead = self.rows.due_batch(
                 {"published_at": None},
                 READ_AHEAD,
                 order=("created_at", "order"),
                 left_over_limit=BATCH,  # as before the read-ahead: a look only when idle
             )
-            self._ahead_at = time.monotonic()
+            self._read_at = time.monotonic()
+            # Left-over rows are looked for only while fewer than a batch of one's own wait, so
+            # a read this short found every pending row of this process.
+            complete = len(self._ahead) < READ_AHEAD
+            self.handed.read_back((row["_id"] for row in self._ahead), complete)
         batch, self._ahead = self._ahead[:BATCH], self._ahead[BATCH:]
-        return batch
+        return batch + self.handed.take(BATCH - len(batch))
 
     def _send_alone(self, row: dict[str, Any], outgoing: list[Outgoing], moved: set[Any]) -> None:
         try:

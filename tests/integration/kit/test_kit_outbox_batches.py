@@ -170,6 +170,55 @@ def test_left_over_rows_of_another_process_are_taken_a_batch_per_look(
     assert outbox.count_documents({"writer": "another-process"}) == 9
 
 
+def test_rows_handed_over_go_out_without_a_read_and_never_ahead_of_the_outbox(
+    infra, outbox, relay, monkeypatch
+) -> None:  # noqa: ANN001
+    """The writer hands each stored row to its process's relay, which publishes it without
+    reading the outbox back. Rows stored before the relay's first read, a row never handed, and
+    rows left pending by a failure still go out: from the next read, before newer handed ones.
+    Every fact once, oldest first."""
+    entity = letters()
+    queue = listening(infra.amqp_uri, entity)
+    writer = OutboxWriter(outbox, SERVICE, handoff=relay.offer)
+    reads: list[int] = []
+    due_batch = relay.rows.due_batch
+
+    def counted_read(*args, **kwargs) -> list:  # noqa: ANN002, ANN003
+        found = due_batch(*args, **kwargs)
+        reads.append(len(found))
+        return found
+
+    monkeypatch.setattr(relay.rows, "due_batch", counted_read)
+    added = [writer.add(entity, "counted", {"n": n})["id"] for n in range(3)]
+    assert relay.publish_pending() == 3 and reads == [3]  # before the first read: from it
+    added += [writer.add(entity, "counted", {"n": n})["id"] for n in range(3, 8)]
+    assert relay.publish_pending() == 5 and reads == [3]  # handed over: no read
+
+    # A row stored but never handed (as if the process raised between the two) waits for the
+    # next read, which comes at least every AHEAD_SECONDS; the rows handed after it, which
+    # that read finds too, go out once, after it.
+    added.append(OutboxWriter(outbox, SERVICE).add(entity, "counted", {"n": 8})["id"])
+    added += [writer.add(entity, "counted", {"n": n})["id"] for n in (9, 10)]
+    monkeypatch.setattr(relay_module, "AHEAD_SECONDS", 0.0)
+    assert relay.publish_pending() == 3 and reads == [3, 3]
+    assert relay.publish_pending() == 0 and reads == [3, 3, 0]  # nothing handed: a read
+    monkeypatch.setattr(relay_module, "AHEAD_SECONDS", 60.0)
+
+    def broker_gone(*args) -> None:  # noqa: ANN002
+        raise ConnectionResetError("broker gone")
+
+    added += [writer.add(entity, "counted", {"n": n})["id"] for n in (11, 12)]
+    with monkeypatch.context() as broken:
+        broken.setattr(relay, "_channel", broker_gone)
+        with pytest.raises(ConnectionResetError):
+            relay.publish_pending()
+    added.append(writer.add(entity, "counted", {"n": 13})["id"])  # refused: read first
+    assert relay.publish_pending() == 3 and reads == [3, 3, 0, 3]
+    assert relay.publish_pending() == 0
+    assert outbox.count_documents({}) == 0
+    assert drain(queue, infra.amqp_uri, 14) == added
+
+
 class _DeleteSpy:
     """A collection that records the filters of ``delete_many`` and does everything else."""
 

@@ -209,7 +209,7 @@ def stream(collection, amqp_uri: str, n: int, handoff: bool) -> float:  # noqa: 
     """Writer and relay at once; the rate from the first insert to the last fact consumed."""
     counter = Counter(amqp_uri, n)
     relay = OutboxRelay(collection, SERVICE, amqp_uri)
-    writer = OutboxWriter(collection, SERVICE, handoff=relay.offer if handoff else None)
+    writer = OutboxWriter(collection, SERVICE, handoff=relay.handed if handoff else None)
     stop = threading.Event()
     thread = threading.Thread(target=drain, args=(relay, writer, stop), daemon=True)
     started = time.perf_counter()

@@ -24,12 +24,11 @@ writes; the window between them is one process crash wide and documented in docs
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bson import ObjectId
+from bson import ObjectId, decode, encode
 from kombu import Producer
 from nameko.standalone.events import get_event_exchange
 from pymongo import ASCENDING
@@ -41,6 +40,7 @@ from services.kit.context import CORRELATION_KEY
 from services.kit.correlation import valid_correlation_id
 from services.kit.db import connect
 from services.kit.events import make_envelope, public_routing_key, validate_envelope
+from services.kit.handed_rows import HandedRows
 from services.kit.loop import DrainingDependency, DrainLoop
 from services.kit.own_rows import process_writer, writer_slot
 
@@ -118,10 +118,13 @@ class OutboxWriter:
         wake: Callable[[], None] = lambda: None,
         context: dict[str, Any] | None = None,
         writer: str | None = None,
-        handoff: Callable[[dict[str, Any]], None] | None = None,
+        handoff: HandedRows | None = None,
     ) -> None:
         """``writer``: the process whose relay publishes these rows (this one by default);
-        ``handoff``: that relay's ``offer``, given each stored row (services/kit/handed_rows)."""
+        ``handoff``: the ``handed`` rows of this process's relay, given each stored row
+        (services/kit/handed_rows.py)."""
+        if handoff is not None and writer is not None:
+            raise ValueError("rows are handed only to the relay of the process that stores them")
         self.collection = collection
         self.service = service
         self._wake = wake
@@ -164,11 +167,18 @@ class OutboxWriter:
             "published_at": None,
             "attempts": 0,
         }
-        self.collection.insert_one(row)
-        if self._handoff is not None:
-            # Stored: the relay need not read it back. A copy, as stored: a caller may change
-            # what it passed in (``data``) after this returns.
-            self._handoff({**row, "envelope": copy.deepcopy(envelope)})
+        if self._handoff is None:
+            self.collection.insert_one(row)
+        else:
+            # The row as it is stored (milliseconds, UTC), taken before the insert yields: a
+            # caller may change what it passed in (``data``) while or after it is stored.
+            stored = decode(encode(row), self.collection.codec_options)
+            try:
+                self.collection.insert_one(row)
+            except BaseException:
+                self._handoff.forget()  # stored or not: the relay reads the outbox first
+                raise
+            self._handoff.offer(stored)  # the relay need not read it back
         self._wake()
         return envelope
 
@@ -204,5 +214,5 @@ class Outbox(DrainingDependency):
             self.service,
             self.loop.wake,
             worker_ctx.data,
-            handoff=self.relay.offer,
+            handoff=self.relay.handed,
         )

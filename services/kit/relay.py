@@ -128,11 +128,8 @@ class OutboxRelay:
         self._small_batch_at = float("-inf")  # when the last batch that was not full went out
         self._ahead: list[dict[str, Any]] = []  # rows read, not yet tried, oldest first
         self._read_at = float("-inf")  # when the outbox was last read
-        self.handed = HandedRows(READ_AHEAD)  # rows this process stored, newer than _ahead
-
-    def offer(self, row: dict[str, Any]) -> None:
-        """The writer of this process stored ``row``: publish it without reading it back."""
-        self.handed.offer(row)
+        # Rows this process's writer stored and handed over (newer than _ahead).
+        self.handed = HandedRows(READ_AHEAD, remember_seconds=AHEAD_SECONDS)
 
     def _channel(self) -> ConfirmBatch:
         if self._connection is None:
@@ -222,6 +219,7 @@ class OutboxRelay:
         every AHEAD_SECONDS. (A row whose retry falls due meanwhile waits for the next read.)"""
         fresh = time.monotonic() - self._read_at <= AHEAD_SECONDS
         if not fresh or not (self._ahead or len(self.handed)):
+            self.handed.begin_read()
             self._ahead = self.rows.due_batch(
                 {"published_at": None},
                 READ_AHEAD,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from kombu import Connection, Exchange, Queue
 from outbox_support import SERVICE, event_queue, letters
+from pymongo.errors import AutoReconnect
 
 from services.kit import own_rows
 from services.kit import relay as relay_module
@@ -170,16 +171,22 @@ def test_left_over_rows_of_another_process_are_taken_a_batch_per_look(
     assert outbox.count_documents({"writer": "another-process"}) == 9
 
 
-def test_rows_handed_over_go_out_without_a_read_and_never_ahead_of_the_outbox(
-    infra, outbox, relay, monkeypatch
-) -> None:  # noqa: ANN001
-    """The writer hands each stored row to its process's relay, which publishes it without
-    reading the outbox back. Rows stored before the relay's first read, a row never handed, and
-    rows left pending by a failure still go out: from the next read, before newer handed ones.
-    Every fact once, oldest first."""
-    entity = letters()
-    queue = listening(infra.amqp_uri, entity)
-    writer = OutboxWriter(outbox, SERVICE, handoff=relay.offer)
+class _StoresThenRaises:
+    """A collection whose next insert stores the row and then raises, as a connection lost
+    before the answer does."""
+
+    def __init__(self, collection) -> None:  # noqa: ANN001
+        self.collection = collection
+
+    def insert_one(self, document: dict):  # noqa: ANN201
+        self.collection.insert_one(document)
+        raise AutoReconnect("connection lost before the answer")
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.collection, name)
+
+
+def _counting_reads(relay, monkeypatch) -> list[int]:  # noqa: ANN001
     reads: list[int] = []
     due_batch = relay.rows.due_batch
 
@@ -189,20 +196,36 @@ def test_rows_handed_over_go_out_without_a_read_and_never_ahead_of_the_outbox(
         return found
 
     monkeypatch.setattr(relay.rows, "due_batch", counted_read)
+    return reads
+
+
+def test_rows_handed_over_go_out_without_a_read_once_and_in_order(
+    infra, outbox, relay, monkeypatch
+) -> None:  # noqa: ANN001
+    """The writer hands each stored row to its process's relay, which publishes it without
+    reading the outbox back, as it was stored. Rows stored before the relay's first read, a row
+    whose insert raised after storing it, and rows left pending by a failed publish go out from
+    the next read, before any row handed after them. Every fact once, oldest first."""
+    entity = letters()
+    queue = listening(infra.amqp_uri, entity)
+    writer = OutboxWriter(outbox, SERVICE, handoff=relay.handed)
+    reads = _counting_reads(relay, monkeypatch)
     added = [writer.add(entity, "counted", {"n": n})["id"] for n in range(3)]
     assert relay.publish_pending() == 3 and reads == [3]  # before the first read: from it
-    added += [writer.add(entity, "counted", {"n": n})["id"] for n in range(3, 8)]
+    data = {"n": 3}
+    added.append(writer.add(entity, "counted", data)["id"])
+    data["n"] = "changed after it was stored"
+    added += [writer.add(entity, "counted", {"n": n})["id"] for n in range(4, 8)]
     assert relay.publish_pending() == 5 and reads == [3]  # handed over: no read
 
-    # A row stored but never handed (as if the process raised between the two) waits for the
-    # next read, which comes at least every AHEAD_SECONDS; the rows handed after it, which
-    # that read finds too, go out once, after it.
-    added.append(OutboxWriter(outbox, SERVICE).add(entity, "counted", {"n": 8})["id"])
+    # An insert that stored its row and raised: the rows handed after it wait for a read.
+    failing = OutboxWriter(_StoresThenRaises(outbox), SERVICE, handoff=relay.handed)
+    with pytest.raises(AutoReconnect):
+        failing.add(entity, "counted", {"n": 8})
+    added.append(outbox.find_one({"envelope.data.n": 8})["_id"])
     added += [writer.add(entity, "counted", {"n": n})["id"] for n in (9, 10)]
-    monkeypatch.setattr(relay_module, "AHEAD_SECONDS", 0.0)
     assert relay.publish_pending() == 3 and reads == [3, 3]
     assert relay.publish_pending() == 0 and reads == [3, 3, 0]  # nothing handed: a read
-    monkeypatch.setattr(relay_module, "AHEAD_SECONDS", 60.0)
 
     def broker_gone(*args) -> None:  # noqa: ANN002
         raise ConnectionResetError("broker gone")
@@ -217,6 +240,44 @@ def test_rows_handed_over_go_out_without_a_read_and_never_ahead_of_the_outbox(
     assert relay.publish_pending() == 0
     assert outbox.count_documents({}) == 0
     assert drain(queue, infra.amqp_uri, 14) == added
+    published = {row["_id"]: row["envelope"] for row in published_of(outbox).find()}
+    assert published[added[3]]["data"] == {"n": 3}  # as stored, not as changed after
+
+
+def test_handed_rows_go_out_after_a_backlog_read_in_parts(
+    infra, outbox, relay, monkeypatch
+) -> None:  # noqa: ANN001
+    """A backlog larger than one read: the rows handed meanwhile wait until the outbox has
+    been read to its end; rows read ahead go out before rows handed after them."""
+    monkeypatch.setattr(relay_module, "BATCH", 4)
+    monkeypatch.setattr(relay_module, "READ_AHEAD", 6)
+    entity = letters()
+    queue = listening(infra.amqp_uri, entity)
+    writer = OutboxWriter(outbox, SERVICE, handoff=relay.handed)
+    assert relay.publish_pending() == 0  # the first read: nothing pending
+
+    def backlog(numbers: range) -> list[str]:
+        """Rows only the outbox holds, as after a failed publish (stored here, not handed)."""
+        stored = [OutboxWriter(outbox, SERVICE).add(entity, "counted", {"n": n}) for n in numbers]
+        relay.handed.forget()
+        return [envelope["id"] for envelope in stored]
+
+    added = backlog(range(8))
+    reads = _counting_reads(relay, monkeypatch)
+    assert relay.publish_pending() == 4 and reads == [6]  # the read is cut at 6 of 8
+    added.append(writer.add(entity, "counted", {"n": 8})["id"])  # refused: 2 wait unread
+    assert relay.publish_pending() == 2 and reads == [6]
+    assert relay.publish_pending() == 3 and reads == [6, 3]  # the rest, the refused one too
+    added += [writer.add(entity, "counted", {"n": n})["id"] for n in (9, 10)]
+    assert relay.publish_pending() == 2 and reads == [6, 3]  # handed over
+
+    monkeypatch.setattr(relay_module, "READ_AHEAD", 100)
+    added += backlog(range(11, 17))
+    assert relay.publish_pending() == 4 and reads == [6, 3, 6]  # 2 of the 6 kept
+    added += [writer.add(entity, "counted", {"n": n})["id"] for n in (17, 18)]
+    assert relay.publish_pending() == 4 and reads == [6, 3, 6]  # the 2 kept, then the 2 handed
+    assert outbox.count_documents({}) == 0
+    assert drain(queue, infra.amqp_uri, 19) == added
 
 
 class _DeleteSpy:

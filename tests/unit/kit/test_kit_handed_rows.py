@@ -1,5 +1,5 @@
 """Rows handed from a process's writer to its relay (services/kit/handed_rows.py): they come out
-in the order handed, never ahead of a row only the outbox holds."""
+in the order handed, once, and never ahead of a row only the outbox holds."""
 
 from __future__ import annotations
 
@@ -14,11 +14,22 @@ def _ids(rows: list[dict]) -> list[str]:
     return [row["_id"] for row in rows]
 
 
+def _read(handed: HandedRows, ids: list[str], complete: bool = True) -> None:
+    handed.begin_read()
+    handed.read_back(ids, complete)
+
+
+def _ready(limit: int = 10) -> HandedRows:
+    handed = HandedRows(limit, remember_seconds=60)
+    _read(handed, [])
+    return handed
+
+
 def test_nothing_is_taken_before_the_outbox_was_read_once() -> None:
-    handed = HandedRows(limit=10)
+    handed = HandedRows(10, remember_seconds=60)
     handed.offer(_row(0))  # stored before the relay's first read: the read finds it
     assert handed.take(5) == []
-    handed.read_back([], complete=True)
+    _read(handed, ["id-0"])
     for n in (1, 2, 3):
         handed.offer(_row(n))
     assert _ids(handed.take(2)) == ["id-1", "id-2"]
@@ -27,45 +38,80 @@ def test_nothing_is_taken_before_the_outbox_was_read_once() -> None:
 
 
 def test_rows_the_read_holds_are_not_handed_out_again() -> None:
-    handed = HandedRows(limit=10)
-    handed.read_back([], complete=True)
+    handed = _ready()
     for n in range(4):
         handed.offer(_row(n))
-    handed.read_back(["id-0", "id-2"], complete=True)
+    _read(handed, ["id-0", "id-2"])
     assert _ids(handed.take(10)) == ["id-1", "id-3"]
 
 
-def test_a_full_queue_refuses_until_the_outbox_was_read_again() -> None:
-    handed = HandedRows(limit=2)
+def test_a_row_offered_after_a_read_found_it_is_dropped() -> None:
+    handed = _ready()
+    _read(handed, ["id-5"])  # the row was stored, the read found it, then the writer hands it
+    handed.offer(_row(5))
+    handed.offer(_row(6))
+    assert _ids(handed.take(10)) == ["id-6"]
+
+
+def test_rows_offered_while_a_read_runs_are_taken_unless_it_found_them() -> None:
+    handed = HandedRows(10, remember_seconds=60)  # refusing: nothing read yet
+    handed.begin_read()
+    handed.offer(_row(1))  # stored after the read began: found by it, or newer than it all
+    handed.offer(_row(2))
+    handed.read_back(["id-0", "id-1"], complete=True)
+    assert _ids(handed.take(10)) == ["id-2"]
+
+
+def test_a_refusal_while_a_read_runs_outlasts_it() -> None:
+    handed = _ready()
+    handed.begin_read()
+    handed.offer(_row(1))
+    handed.forget()  # an insert raised while the read ran: its row may be stored, unread
+    handed.offer(_row(2))
     handed.read_back([], complete=True)
+    handed.offer(_row(3))
+    assert handed.take(10) == []
+    _read(handed, ["id-1", "id-2", "id-3"])
+    handed.offer(_row(4))
+    assert _ids(handed.take(10)) == ["id-4"]
+
+
+def test_a_full_queue_refuses_until_the_outbox_was_read_again() -> None:
+    handed = _ready(limit=2)
     for n in range(3):
         handed.offer(_row(n))  # the third is refused: only the outbox holds it
     assert _ids(handed.take(1)) == ["id-0"]
     handed.offer(_row(3))  # room again, but it must not overtake row 2
     assert _ids(handed.take(10)) == ["id-1"]
-    handed.read_back(["id-2", "id-3"], complete=True)
+    _read(handed, ["id-2", "id-3"])
     handed.offer(_row(4))
     assert _ids(handed.take(10)) == ["id-4"]
 
 
 def test_a_read_cut_at_its_limit_leaves_the_rest_to_the_outbox() -> None:
-    handed = HandedRows(limit=10)
-    handed.read_back([], complete=True)
+    handed = _ready()
     handed.offer(_row(0))
-    handed.read_back(["id-9"], complete=False)  # more pending than one read holds
+    _read(handed, ["id-9"], complete=False)  # more pending than one read holds
     handed.offer(_row(1))
     assert handed.take(10) == []
-    handed.read_back(["id-0", "id-1"], complete=True)
+    _read(handed, ["id-0", "id-1"])
     handed.offer(_row(2))
     assert _ids(handed.take(10)) == ["id-2"]
 
 
 def test_after_a_failure_the_outbox_is_read_first() -> None:
-    handed = HandedRows(limit=10)
-    handed.read_back([], complete=True)
+    handed = _ready()
     handed.offer(_row(0))
     handed.forget()
     handed.offer(_row(1))
     assert handed.take(10) == [] and len(handed) == 0
-    handed.read_back(["id-0", "id-1"], complete=True)
+    _read(handed, ["id-0", "id-1"])
     assert handed.take(10) == []
+
+
+def test_the_ids_of_old_reads_are_let_go() -> None:
+    handed = HandedRows(10, remember_seconds=0.0)
+    _read(handed, ["id-1"])
+    _read(handed, [])  # the first read is older than remember_seconds now
+    handed.offer(_row(1))
+    assert _ids(handed.take(10)) == ["id-1"]

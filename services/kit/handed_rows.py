@@ -16,16 +16,18 @@ at least every few seconds, and rows are refused (they wait in the outbox for th
 * when a read did not find every pending row (it was cut at its limit).
 
 A read lifts the refusal when it *begins* (``begin_read``): a row offered before that was
-stored before it, so the read finds it; a row offered during or after it is newer than every
-row the read finds, or is found by it and dropped here (``read_back``). A refusal during a read
-outlasts it. An offer that comes after a read already found its row (the writer was slow to
-hand it over) is dropped: the ids of the reads of the last ``remember_seconds`` are kept.
+stored before it, so the read finds it; a row offered during or after it was stored (committed)
+after every row the read finds, or was found by it and is dropped (in ``read_back`` when it is
+already waiting here, in ``offer`` when its writer comes later). A refusal during a read
+outlasts it. So that a late offer is recognised, a read's ids are kept until every insert begun
+before the read ended has ended (``inserting`` gives each insert a ticket).
 
 Thread-safe: a service's workers hand rows over from green threads, the benchmark from threads.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import deque
@@ -36,28 +38,44 @@ Row = dict[str, Any]
 
 
 class HandedRows:
-    def __init__(self, limit: int, remember_seconds: float) -> None:
+    def __init__(self, limit: int, remember_seconds: float = 600.0) -> None:
+        """``limit``: rows kept at most; ``remember_seconds``: how long a read's ids are kept
+        at most, should an insert never end (they go as soon as every insert that was under
+        way when the read began has ended)."""
         self.limit = limit
         self.remember_seconds = remember_seconds
         self._rows: deque[Row] = deque()
         self._lock = threading.Lock()
         self._refusing = True  # until the first read; lifted only when a read begins
-        self._read: deque[tuple[float, frozenset[Any]]] = deque()  # (when, ids) of recent reads
+        self._tickets = itertools.count(1)
+        self._last_ticket = 0  # the last insert begun
+        self._inserting: set[int] = set()  # inserts begun and not ended
+        # (last insert begun by its end, when, ids) of the reads an insert under way may follow
+        self._read: deque[tuple[int, float, frozenset[Any]]] = deque()
 
-    def offer(self, row: Row) -> None:
+    def inserting(self) -> int:
+        """An insert begins; its ticket goes to ``offer`` or ``forget`` when it ends."""
+        with self._lock:
+            self._last_ticket = next(self._tickets)
+            self._inserting.add(self._last_ticket)
+            return self._last_ticket
+
+    def offer(self, row: Row, ticket: int | None = None) -> None:
         """A row of this process whose insert returned (refused rows wait in the outbox)."""
         with self._lock:
-            if self._refusing or any(row["_id"] in ids for _, ids in self._read):
-                return
+            self._inserting.discard(ticket)
+            if self._refusing or any(row["_id"] in ids for _, _, ids in self._read):
+                return  # refused, or a read found it while its writer was on the way here
             if len(self._rows) >= self.limit:
                 self._refusing = True  # the outbox holds the rest, in order
                 return
             self._rows.append(row)
 
-    def forget(self) -> None:
-        """A publish failed, or an insert raised: the rows wait in the outbox and are read from
-        there first."""
+    def forget(self, ticket: int | None = None) -> None:
+        """A publish failed, or an insert raised (it may have stored its row): no row is taken
+        by hand before the next read."""
         with self._lock:
+            self._inserting.discard(ticket)
             self._rows.clear()
             self._refusing = True
 
@@ -77,8 +95,13 @@ class HandedRows:
         read = frozenset(ids)
         now = time.monotonic()
         with self._lock:
-            self._read.append((now, read))
-            while self._read and now - self._read[0][0] > self.remember_seconds:
+            # A read's ids matter while an insert begun before its end (the only ones it can
+            # have found) may still hand its row over.
+            self._read.append((self._last_ticket, now, read))
+            oldest = min(self._inserting, default=self._last_ticket + 1)
+            while self._read and (
+                self._read[0][0] < oldest or now - self._read[0][1] > self.remember_seconds
+            ):
                 self._read.popleft()
             if complete:  # a refusal since the read began stays until the next one
                 self._rows = deque(row for row in self._rows if row["_id"] not in read)

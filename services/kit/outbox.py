@@ -172,13 +172,16 @@ class OutboxWriter:
         else:
             # The row as it is stored (milliseconds, UTC), taken before the insert yields: a
             # caller may change what it passed in (``data``) while or after it is stored.
-            stored = decode(encode(row), self.collection.codec_options)
+            options = self.collection.codec_options
+            stored = decode(encode(row, codec_options=options), options)
+            ticket = self._handoff.inserting()
             try:
                 self.collection.insert_one(row)
             except BaseException:
-                self._handoff.forget()  # stored or not: the relay reads the outbox first
+                # Stored or not: no row is taken by hand before the relay's next read.
+                self._handoff.forget(ticket)
                 raise
-            self._handoff.offer(stored)  # the relay need not read it back
+            self._handoff.offer(stored, ticket)  # the relay need not read it back
         self._wake()
         return envelope
 

@@ -129,7 +129,7 @@ class OutboxRelay:
         self._ahead: list[dict[str, Any]] = []  # rows read, not yet tried, oldest first
         self._read_at = float("-inf")  # when the outbox was last read
         # Rows this process's writer stored and handed over (newer than _ahead).
-        self.handed = HandedRows(READ_AHEAD, remember_seconds=AHEAD_SECONDS)
+        self.handed = HandedRows(READ_AHEAD)
 
     def _channel(self) -> ConfirmBatch:
         if self._connection is None:

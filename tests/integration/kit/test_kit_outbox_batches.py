@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import itertools
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from kombu import Connection, Exchange, Queue
 from outbox_support import SERVICE, event_queue, letters
+from pymongo import MongoClient
 from pymongo.errors import AutoReconnect
 
 from services.kit import own_rows
 from services.kit import relay as relay_module
-from services.kit.outbox import OutboxWriter, published_of
+from services.kit.outbox import OutboxRelay, OutboxWriter, published_of
 
 pytestmark = pytest.mark.integration
 
@@ -278,6 +280,24 @@ def test_handed_rows_go_out_after_a_backlog_read_in_parts(
     assert relay.publish_pending() == 4 and reads == [6, 3, 6]  # the 2 kept, then the 2 handed
     assert outbox.count_documents({}) == 0
     assert drain(queue, infra.amqp_uri, 19) == added
+
+
+def test_a_handed_row_is_encoded_as_its_collection_stores_it(infra, outbox) -> None:  # noqa: ANN001
+    """The row handed over is the row as stored, with the collection's codec (a service's
+    database stores UUIDs in the standard representation, services/kit/db.py)."""
+    client = MongoClient(infra.mongodb_uri, tz_aware=True, uuidRepresentation="standard")
+    standard = client[outbox.database.name][outbox.name]
+    relay = OutboxRelay(standard, SERVICE, infra.amqp_uri)
+    try:
+        writer = OutboxWriter(standard, SERVICE, handoff=relay.handed)
+        assert relay.publish_pending() == 0  # the first read
+        key = uuid.uuid4()
+        writer.add(letters(), "counted", {"key": key})
+        assert relay.publish_pending() == 1
+        assert published_of(standard).find_one()["envelope"]["data"] == {"key": key}
+    finally:
+        relay.close()
+        client.close()
 
 
 class _DeleteSpy:

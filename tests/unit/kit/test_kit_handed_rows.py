@@ -47,9 +47,10 @@ def test_rows_the_read_holds_are_not_handed_out_again() -> None:
 
 def test_a_row_offered_after_a_read_found_it_is_dropped() -> None:
     handed = _ready()
+    insert = handed.inserting()
     _read(handed, ["id-5"])  # the row was stored, the read found it, then the writer hands it
-    handed.offer(_row(5))
-    handed.offer(_row(6))
+    handed.offer(_row(5), insert)
+    handed.offer(_row(6), handed.inserting())
     assert _ids(handed.take(10)) == ["id-6"]
 
 
@@ -109,8 +110,33 @@ def test_after_a_failure_the_outbox_is_read_first() -> None:
     assert handed.take(10) == []
 
 
+def test_a_reads_ids_are_kept_while_an_insert_begun_before_it_ended_is_under_way() -> None:
+    handed = _ready()
+    slow = handed.inserting()  # its row is stored; the answer is slow to come back
+    _read(handed, ["id-5"])  # found it
+    _read(handed, [])  # and the next read, after the row went out
+    handed.offer(_row(5), slow)  # late: dropped, not sent twice
+    fast = handed.inserting()
+    handed.offer(_row(6), fast)
+    assert _ids(handed.take(10)) == ["id-6"]
+    _read(handed, [])  # every insert begun before has ended: the ids go
+    handed.offer(_row(5), handed.inserting())
+    assert _ids(handed.take(10)) == ["id-5"]
+
+
+def test_an_insert_that_raised_ends_its_ticket() -> None:
+    handed = _ready()
+    failed = handed.inserting()
+    _read(handed, ["id-7"])
+    handed.forget(failed)  # refusing until the next read; the ticket is over
+    _read(handed, [])
+    handed.offer(_row(7), handed.inserting())
+    assert _ids(handed.take(10)) == ["id-7"]
+
+
 def test_the_ids_of_old_reads_are_let_go() -> None:
     handed = HandedRows(10, remember_seconds=0.0)
+    handed.inserting()  # never ends: the ids go after remember_seconds all the same
     _read(handed, ["id-1"])
     _read(handed, [])  # the first read is older than remember_seconds now
     handed.offer(_row(1))

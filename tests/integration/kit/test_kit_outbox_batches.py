@@ -282,6 +282,26 @@ def test_handed_rows_go_out_after_a_backlog_read_in_parts(
     assert drain(queue, infra.amqp_uri, 19) == added
 
 
+def test_the_outbox_is_read_at_least_every_few_seconds_while_rows_are_handed(
+    outbox, relay, monkeypatch
+) -> None:  # noqa: ANN001
+    """A row the outbox holds that nobody handed over (stored by a tool, or by a writer of this
+    process without the handoff) goes out with the next read, which comes at least every
+    AHEAD_SECONDS however many rows are handed; the handed row that read finds too goes once."""
+    writer = OutboxWriter(outbox, SERVICE, handoff=relay.handed)
+    reads = _counting_reads(relay, monkeypatch)
+    assert relay.publish_pending() == 0 and reads == [0]
+    OutboxWriter(outbox, SERVICE).add(letters(), "counted", {"handed": False})
+    writer.add(letters(), "counted", {"handed": True})
+    assert relay.publish_pending() == 1 and reads == [0]  # the handed one: the read is fresh
+    monkeypatch.setattr(relay_module, "AHEAD_SECONDS", 0.0)
+    writer.add(letters(), "counted", {"handed": True})
+    assert relay.publish_pending() == 2 and reads == [0, 2]
+    assert relay.publish_pending() == 0
+    assert outbox.count_documents({}) == 0
+    assert published_of(outbox).count_documents({}) == 3
+
+
 def test_a_handed_row_is_encoded_as_its_collection_stores_it(infra, outbox) -> None:  # noqa: ANN001
     """The row handed over is the row as stored, with the collection's codec (a service's
     database stores UUIDs in the standard representation, services/kit/db.py)."""

@@ -11,9 +11,10 @@ context and account summary the gateway sends). Then
 the outcome is checked against the database: exactly ``seats`` seats taken, each once, one
 registration per person; then the talk's seats and registrations are removed, so each row
 starts from the same seats and registrations. Prints joins per second, p50/p95 and the
-speed-up over one process; asserts nothing about time. On a 2-core machine the database and
-the broker share the cores with the service processes, so expect the speed-up to flatten
-early.
+speed-up over one process, and under each row the dialogue processes' database commands per
+join (all, and the five most frequent by origin and command); asserts nothing about time.
+On a 2-core machine the database and the broker share the cores with the service processes,
+so expect the speed-up to flatten early.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from services.kit.context import Caller  # noqa: E402
 from services.kit.mail_choices import DEFAULT_NOTIFICATION_MAIL  # noqa: E402
 from services.kit.testbed import caller_context  # noqa: E402
+from services.kit.testbed_metrics import service_metrics  # noqa: E402
 from services.kit.testing import Platform  # noqa: E402
+
+DB_COMMANDS = "stadtdialog_db_commands_total"  # services/kit/db_metrics.py
 
 
 def summary_of(person: dict) -> dict:
@@ -127,6 +131,23 @@ def forget_talk(platform: Platform, slug: str, talk_id: str) -> None:
         db[name].delete_many({"city": slug, "talk_id": talk_id})
 
 
+def db_commands(platform: Platform, processes: int) -> Counter[str]:
+    """The dialogue processes' database commands so far, by origin and command, all added up."""
+    found: Counter[str] = Counter()
+    for number in range(1, processes + 1):
+        key = "dialogue" if number == 1 else f"dialogue-{number}"
+        for sample in service_metrics(platform, key, DB_COMMANDS):
+            if sample.labels["service"] == "dialogue":  # its own database
+                found[f"{sample.labels['origin']} {sample.labels['command']}"] += sample.value
+    return found
+
+
+def commands_line(moved: Counter[str], joins: int) -> str:
+    """Database commands per join in a row's window: all, and the five most frequent."""
+    top = ", ".join(f"{name} {count / joins:.2f}" for name, count in moved.most_common(5))
+    return f"{'':>9}   database commands per join: {moved.total() / joins:.1f} ({top})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--crowd", type=int, default=1000)
@@ -156,7 +177,10 @@ def main() -> None:
             if processes > 1:  # replicas stop with the platform
                 platform.replica("dialogue", processes)
             talk = create_talk(api, slug, host, city["topic"]["id"], capacity=args.seats)
+            commands = db_commands(platform, processes)
             result = crowd_joins(infra.amqp_uri, slug, talk["id"], people, args.clients)
+            # Read at once: the background loops go on counting after the window.
+            result["db_commands"] = db_commands(platform, processes) - commands
             result["check"] = check(platform, slug, talk["id"], args.seats, args.crowd)
             if result["check"] == "ok":  # else its data stays to be looked at
                 forget_talk(platform, slug, talk["id"])
@@ -170,6 +194,7 @@ def main() -> None:
                 f"{confirmed:>9} {waiting:>7} | {row['check']}",
                 flush=True,
             )
+            print(commands_line(row.pop("db_commands"), row["joins"]), flush=True)
         print(json.dumps(rows))
 
 

@@ -212,9 +212,11 @@ class Platform:
         (competing consumers), kept as ``<name>-<number>``; it answers no ping of its own, so
         its start is read from its log."""
         key = f"{name}-{number}"
+        self.metrics_ports[key] = free_port()  # its /metrics, read as service ``key``
         process = self._spawn(
             key,
             [sys.executable, "-m", "nameko", "run", "--config", str(NAMEKO_CONFIG), SERVICES[name]],
+            {"STADTDIALOG_METRICS_PORT": str(self.metrics_ports[key])},
         )
         log_path = self.logs / f"{key}.log"
         wait_until(

@@ -36,10 +36,13 @@ from cities_support import CityMaker  # noqa: E402
 from dialogue_support import create_talk, table_talk_city  # noqa: E402
 
 from services.dialogue.schemas import IDEA_CATEGORIES  # noqa: E402
-from services.kit.testbed_metrics import ENTRYPOINT_COUNT, service_metrics  # noqa: E402
+from services.kit.testbed_metrics import (  # noqa: E402
+    DB_COMMANDS,
+    ENTRYPOINT_COUNT,
+    service_metrics,
+)
 
 SERVICES = ("identity", "cities", "dialogue")
-DB_COMMANDS = "stadtdialog_db_commands_total"  # services/kit/db_metrics.py
 QUIET_SECONDS = 0.6  # no counter moved for this long: the action and its aftermath are done
 
 

@@ -39,10 +39,8 @@ from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from services.kit.context import Caller  # noqa: E402
 from services.kit.mail_choices import DEFAULT_NOTIFICATION_MAIL  # noqa: E402
 from services.kit.testbed import caller_context  # noqa: E402
-from services.kit.testbed_metrics import service_metrics  # noqa: E402
+from services.kit.testbed_metrics import DB_COMMANDS, service_metrics  # noqa: E402
 from services.kit.testing import Platform  # noqa: E402
-
-DB_COMMANDS = "stadtdialog_db_commands_total"  # services/kit/db_metrics.py
 
 
 def summary_of(person: dict) -> dict:

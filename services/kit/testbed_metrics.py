@@ -20,23 +20,25 @@ if TYPE_CHECKING:
 
 ENTRYPOINT_COUNT = "stadtdialog_service_entrypoint_seconds_count"
 GATEWAY_RPC_COUNT = "stadtdialog_gateway_rpc_seconds_count"  # gateway/metrics.py
+DB_COMMANDS = "stadtdialog_db_commands_total"  # services/kit/db_metrics.py
+
+
+def _samples(url: str, names: tuple[str, ...]) -> list[Sample]:
+    """The samples called ``names`` from the Prometheus text at ``url``."""
+    families = text_string_to_metric_families(requests.get(url, timeout=5).text)
+    return [sample for family in families for sample in family.samples if sample.name in names]
 
 
 def service_metrics(platform: Platform, service: str, *names: str) -> list[Sample]:
     """The samples called ``names`` from the ``/metrics`` of ``service``'s process."""
-    port = platform.metrics_ports[service]
-    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-    families = text_string_to_metric_families(text)
-    return [sample for family in families for sample in family.samples if sample.name in names]
+    return _samples(f"http://127.0.0.1:{platform.metrics_ports[service]}/metrics", names)
 
 
 def gateway_calls(platform: Platform, service: str) -> Counter[str]:
     """How often the gateway called each method of ``service`` (any outcome) since it started:
     counted in the request before the gateway answers, so a read after an answer includes it."""
-    text = requests.get(f"{platform.gateway_url}/metrics", timeout=5).text
     calls: Counter[str] = Counter()
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name == GATEWAY_RPC_COUNT and sample.labels["service"] == service:
-                calls[sample.labels["method"]] += int(sample.value)
+    for sample in _samples(f"{platform.gateway_url}/metrics", (GATEWAY_RPC_COUNT,)):
+        if sample.labels["service"] == service:
+            calls[sample.labels["method"]] += int(sample.value)
     return calls

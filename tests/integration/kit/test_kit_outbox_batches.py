@@ -111,6 +111,24 @@ def test_a_channel_closed_mid_batch_loses_nothing_and_counts_against_no_fact(
     assert set(received) == {first["id"], last["id"]}  # at-least-once: first may come twice
 
 
+def _counting_reads(relay, monkeypatch) -> list[int]:  # noqa: ANN001
+    reads: list[int] = []
+    due_batch = relay.rows.due_batch
+
+    def counted_read(*args, **kwargs) -> list:  # noqa: ANN002, ANN003
+        found = due_batch(*args, **kwargs)
+        reads.append(len(found))
+        return found
+
+    monkeypatch.setattr(relay.rows, "due_batch", counted_read)
+    return reads
+
+
+def _broker_gone(*args) -> None:  # noqa: ANN002
+    """In place of the relay's channel: the broker is away."""
+    raise ConnectionResetError("broker gone")
+
+
 def test_a_backlog_is_read_once_per_read_ahead_and_goes_out_in_order(
     infra, outbox, relay, monkeypatch
 ) -> None:  # noqa: ANN001
@@ -123,24 +141,13 @@ def test_a_backlog_is_read_once_per_read_ahead_and_goes_out_in_order(
     queue = listening(infra.amqp_uri, entity)
     writer = OutboxWriter(outbox, SERVICE)
     added = [writer.add(entity, "counted", {"n": n})["id"] for n in range(23)]
-    reads: list[int] = []
-    due_batch = relay.rows.due_batch
-
-    def counted_read(*args, **kwargs) -> list:  # noqa: ANN002, ANN003
-        found = due_batch(*args, **kwargs)
-        reads.append(len(found))
-        return found
-
-    monkeypatch.setattr(relay.rows, "due_batch", counted_read)
+    reads = _counting_reads(relay, monkeypatch)
     sizes = [relay.publish_pending()]
-
-    def broker_gone(*args) -> None:  # noqa: ANN002
-        raise ConnectionResetError("broker gone")
 
     # The broker is away for the second batch (no channel): nothing of it moves, and the rows
     # read ahead go, also without the drain loop's close().
     with monkeypatch.context() as broken:
-        broken.setattr(relay, "_channel", broker_gone)
+        broken.setattr(relay, "_channel", _broker_gone)
         with pytest.raises(ConnectionResetError):
             relay.publish_pending()
     while size := relay.publish_pending():
@@ -188,19 +195,6 @@ class _StoresThenRaises:
         return getattr(self.collection, name)
 
 
-def _counting_reads(relay, monkeypatch) -> list[int]:  # noqa: ANN001
-    reads: list[int] = []
-    due_batch = relay.rows.due_batch
-
-    def counted_read(*args, **kwargs) -> list:  # noqa: ANN002, ANN003
-        found = due_batch(*args, **kwargs)
-        reads.append(len(found))
-        return found
-
-    monkeypatch.setattr(relay.rows, "due_batch", counted_read)
-    return reads
-
-
 def test_rows_handed_over_go_out_without_a_read_once_and_in_order(
     infra, outbox, relay, monkeypatch
 ) -> None:  # noqa: ANN001
@@ -229,12 +223,9 @@ def test_rows_handed_over_go_out_without_a_read_once_and_in_order(
     assert relay.publish_pending() == 3 and reads == [3, 3]
     assert relay.publish_pending() == 0 and reads == [3, 3, 0]  # nothing handed: a read
 
-    def broker_gone(*args) -> None:  # noqa: ANN002
-        raise ConnectionResetError("broker gone")
-
     added += [writer.add(entity, "counted", {"n": n})["id"] for n in (11, 12)]
     with monkeypatch.context() as broken:
-        broken.setattr(relay, "_channel", broker_gone)
+        broken.setattr(relay, "_channel", _broker_gone)
         with pytest.raises(ConnectionResetError):
             relay.publish_pending()
     added.append(writer.add(entity, "counted", {"n": 13})["id"])  # refused: read first

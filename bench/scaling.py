@@ -12,7 +12,9 @@ the outcome is checked against the database: exactly ``seats`` seats taken, each
 registration per person; then the talk's seats and registrations are removed, so each row
 starts from the same seats and registrations. Prints joins per second, p50/p95 and the
 speed-up over one process, and under each row the dialogue processes' database commands per
-join (all, and the five most frequent by origin and command); asserts nothing about time.
+join (all, and the five most frequent by origin and command) and their settles per join by way
+(``stadtdialog_settles_total``: run with the lease, run without, covered by another caller's
+settle) with the mean lease wait and settle time; asserts nothing about time.
 On a 2-core machine the database and the broker share the cores with the service processes,
 so expect the speed-up to flatten early.
 """
@@ -39,7 +41,12 @@ from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from services.kit.context import Caller  # noqa: E402
 from services.kit.mail_choices import DEFAULT_NOTIFICATION_MAIL  # noqa: E402
 from services.kit.testbed import caller_context  # noqa: E402
-from services.kit.testbed_metrics import DB_COMMANDS, service_metrics  # noqa: E402
+from services.kit.testbed_metrics import (  # noqa: E402
+    DB_COMMANDS,
+    SETTLE_SECONDS,
+    SETTLES,
+    service_metrics,
+)
 from services.kit.testing import Platform  # noqa: E402
 
 
@@ -129,19 +136,39 @@ def forget_talk(platform: Platform, slug: str, talk_id: str) -> None:
         db[name].delete_many({"city": slug, "talk_id": talk_id})
 
 
-def db_commands(platform: Platform, processes: int) -> Counter[str]:
-    """The dialogue processes' database commands so far, by origin and command, all added up."""
+def dialogue_counts(platform: Platform, processes: int) -> Counter[str]:
+    """The dialogue processes' database commands (by origin and command) and their settles (by
+    way, and seconds by part) so far, all added up."""
     found: Counter[str] = Counter()
     for number in range(1, processes + 1):
         key = "dialogue" if number == 1 else f"dialogue-{number}"
-        for sample in service_metrics(platform, key, DB_COMMANDS):
-            if sample.labels["service"] == "dialogue":  # its own database
+        for sample in service_metrics(platform, key, DB_COMMANDS, SETTLES, SETTLE_SECONDS):
+            if sample.labels.get("service") != "dialogue":
+                continue  # another service's settles, or commands to its database
+            if sample.name == SETTLES:
+                found[f"settle {sample.labels['way']}"] += sample.value
+            elif sample.name == SETTLE_SECONDS:
+                found[f"seconds {sample.labels['part']}"] += sample.value
+            else:
                 found[f"{sample.labels['origin']} {sample.labels['command']}"] += sample.value
     return found
 
 
+def settles_line(moved: Counter[str], joins: int) -> str:
+    """Settles per join by way, and the mean lease wait and settle time of a settle run."""
+    ways = {k.removeprefix("settle "): v for k, v in moved.items() if k.startswith("settle ")}
+    ran = sum(v for k, v in ways.items() if k.startswith("ran_")) or 1
+    parts = ", ".join(f"{way} {count / joins:.3f}" for way, count in sorted(ways.items()))
+    wait, took = (moved[f"seconds {part}"] / ran * 1000 for part in ("lease_wait", "settle"))
+    return (
+        f"{'':>9}   settles per join: {parts}; per settle run: lease wait {wait:.1f} ms, "
+        f"settle {took:.1f} ms"
+    )
+
+
 def commands_line(moved: Counter[str], joins: int) -> str:
     """Database commands per join in a row's window: all, and the five most frequent."""
+    moved = Counter({k: v for k, v in moved.items() if not k.startswith(("settle ", "seconds "))})
     top = ", ".join(f"{name} {count / joins:.2f}" for name, count in moved.most_common(5))
     return f"{'':>9}   database commands per join: {moved.total() / joins:.1f} ({top})"
 
@@ -175,10 +202,10 @@ def main() -> None:
             if processes > 1:  # replicas stop with the platform
                 platform.replica("dialogue", processes)
             talk = create_talk(api, slug, host, city["topic"]["id"], capacity=args.seats)
-            commands = db_commands(platform, processes)
+            counts = dialogue_counts(platform, processes)
             result = crowd_joins(infra.amqp_uri, slug, talk["id"], people, args.clients)
             # Read at once: the background loops go on counting after the window.
-            result["db_commands"] = db_commands(platform, processes) - commands
+            result["counts"] = dialogue_counts(platform, processes) - counts
             result["check"] = check(platform, slug, talk["id"], args.seats, args.crowd)
             if result["check"] == "ok":  # else its data stays to be looked at
                 forget_talk(platform, slug, talk["id"])
@@ -192,7 +219,9 @@ def main() -> None:
                 f"{confirmed:>9} {waiting:>7} | {row['check']}",
                 flush=True,
             )
-            print(commands_line(row.pop("db_commands"), row["joins"]), flush=True)
+            counts = row.pop("counts")
+            print(commands_line(counts, row["joins"]), flush=True)
+            print(settles_line(counts, row["joins"]), flush=True)
         print(json.dumps(rows))
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from cachetools import LRUCache
+from prometheus_client import Counter as MetricCounter
 
 from services.kit.seating import Seated, SeatStore, settle
 
@@ -37,6 +39,21 @@ from services.kit.seating import Seated, SeatStore, settle
 # decodes each on every settle); below it, two processes settling side by side cost little.
 LEASE_FROM = 50
 SIZES_KEPT = 1000  # offerings whose size a process remembers (the most recently settled)
+
+# How each caller's settle went, so an operator (and bench/scaling.py) sees how many joins a
+# settle serves and how often the lease across processes was missed: ``ran_with_lease``,
+# ``ran_lease_missed`` (wanted, not got in time: settled beside another process),
+# ``ran_without_lease`` (a small offering, or no lease), ``covered`` (another caller's settle).
+SETTLES = MetricCounter(
+    "stadtdialog_settles",
+    "Settles of offerings with places asked for by callers in this process, by how they went.",
+    ("service", "way"),
+)
+SETTLE_SECONDS = MetricCounter(
+    "stadtdialog_settle_seconds",
+    "Seconds settles spent, waiting for the lease across processes and then settling.",
+    ("service", "part"),
+)
 
 
 @dataclass(frozen=True)
@@ -68,11 +85,13 @@ class SettleTurns:
         self,
         lease: Callable[[str], AbstractContextManager[bool]] | None = None,
         lease_from: int = LEASE_FROM,
+        service: str = "-",
     ) -> None:
         """``lease``: ``SettleLease.hold`` of the service's database (None: this process only),
         taken for an offering whose last settle here read at least ``lease_from``
         registrations: a small one settles cheaply side by side, and a lone join should not
-        pay the lease's two writes."""
+        pay the lease's two writes. ``service`` labels the metrics."""
+        self._service = service
         self._lease = lease
         self._lease_from = lease_from
         # Registrations at the last settle, of the offerings settled most recently.
@@ -99,13 +118,21 @@ class SettleTurns:
         try:
             with turn.lock:
                 if turn.last is not None and turn.began > written:
+                    SETTLES.labels(self._service, "covered").inc()
                     return _covered(turn.last)
-                with self._lease_for(key):
+                lease, wanted = self._lease_for(key)
+                asked = time.monotonic()
+                with lease as got:
                     # After the wait for the lease: the joins written meanwhile are covered.
                     began = next(self._clock)
+                    started = time.monotonic()
+                    way = "without_lease" if not wanted else "with_lease" if got else "lease_missed"
+                    SETTLES.labels(self._service, f"ran_{way}").inc()
                     held: dict[int, str] = {}
                     arrivals: dict[str, int] = {}
                     seated = tuple(settle(store, held_after=held, arrivals_after=arrivals))
+                    SETTLE_SECONDS.labels(self._service, "lease_wait").inc(started - asked)
+                    SETTLE_SECONDS.labels(self._service, "settle").inc(time.monotonic() - started)
                 self._remember_size(key, len(arrivals))
                 with self._guard:
                     # Those still inside wait for this lock and will tell their person.
@@ -126,12 +153,15 @@ class SettleTurns:
                 if not turn.inside:
                     self._turns.pop(key, None)  # nobody left who wrote before it
 
-    def _lease_for(self, key: str) -> AbstractContextManager[bool]:
+    def _lease_for(self, key: str) -> tuple[AbstractContextManager[bool], bool]:
+        """The lease to settle ``key`` in, and whether one is wanted at all."""
         if self._lease is None:
-            return nullcontext(False)
+            return nullcontext(False), False
         with self._guard:
             size = self._sizes.get(key, 0)
-        return self._lease(key) if size >= self._lease_from else nullcontext(False)
+        if size < self._lease_from:
+            return nullcontext(False), False
+        return self._lease(key), True
 
     def _remember_size(self, key: str, size: int) -> None:
         if self._lease is None:

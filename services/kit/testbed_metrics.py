@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 ENTRYPOINT_COUNT = "stadtdialog_service_entrypoint_seconds_count"
 GATEWAY_RPC_COUNT = "stadtdialog_gateway_rpc_seconds_count"  # gateway/metrics.py
 DB_COMMANDS = "stadtdialog_db_commands_total"  # services/kit/db_metrics.py
+SETTLES = "stadtdialog_settles_total"  # services/kit/settle_turns.py
+SETTLE_SECONDS = "stadtdialog_settle_seconds_total"
 
 
 def _samples(url: str, names: tuple[str, ...]) -> list[Sample]:

@@ -26,7 +26,7 @@ from services.kit.settle_turns import SettleTurns
 
 # Per process the settles of one talk take turns, and across processes one at a time holds
 # the talk's lease (services/kit/settle_turns.py, settle_lease.py).
-SETTLE_TURNS = SettleTurns(lease=lease_beside(Seat).hold)
+SETTLE_TURNS = SettleTurns(lease=lease_beside(Seat).hold, service="dialogue")
 
 
 class RegistrationHandlers(DialogueBase):

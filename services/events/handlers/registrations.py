@@ -34,7 +34,7 @@ def _seats_of(event: ClosingEvent) -> DocumentSeats:
 
 # Per process the fills of one closing event take turns, and across processes one at a time
 # holds the event's lease (services/kit/settle_turns.py, settle_lease.py).
-SETTLE_TURNS = SettleTurns(lease=lease_beside(Seat).hold)
+SETTLE_TURNS = SettleTurns(lease=lease_beside(Seat).hold, service="events")
 
 
 class RegistrationHandlers(EventsBase):

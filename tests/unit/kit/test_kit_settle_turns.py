@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from prometheus_client import REGISTRY
 from seating_memory import MemoryTalk
 
 from services.kit.seating import Seated
@@ -173,3 +174,52 @@ def test_the_lease_is_taken_only_for_an_offering_that_was_large_at_its_last_sett
     outcome = _join(turns, talk, "d", 4)
     assert taken == ["talk"] and outcome.ran_here
     assert turns.settle("another talk", MemoryTalk(capacity=1)).ran_here and taken == ["talk"]
+
+
+def _settles(way: str) -> float:
+    labels = {"service": "unit", "way": way}
+    return REGISTRY.get_sample_value("stadtdialog_settles_total", labels) or 0.0
+
+
+def test_each_caller_s_settle_is_counted_by_how_it_went() -> None:
+    """``stadtdialog_settles_total{way}``: how many joins a settle serves and how often the
+    lease across processes was missed, as bench/scaling.py and an operator read them."""
+    ways = ("ran_with_lease", "ran_lease_missed", "ran_without_lease", "covered")
+    before = {way: _settles(way) for way in ways}
+    got = iter([True, True, False])
+
+    @contextmanager
+    def lease(key: str) -> Iterator[bool]:
+        yield next(got)  # two settles get the lease, the third does not
+
+    turns = SettleTurns(lease=lease, lease_from=2, service="unit")
+    talk = MemoryTalk(capacity=1)
+    _join(turns, talk, "a", 1)  # small so far: no lease wanted
+    _join(turns, talk, "b", 2)  # still small at the last settle
+    _join(turns, talk, "c", 3)  # with the lease
+    _join(turns, talk, "d", 4)  # with the lease
+    _join(turns, talk, "e", 5)  # lease missed
+    moved = {way: _settles(way) - before[way] for way in ways}
+    assert moved == {
+        "ran_with_lease": 2,
+        "ran_lease_missed": 1,
+        "ran_without_lease": 2,
+        "covered": 0,
+    }
+    held_up, go_on = threading.Event(), threading.Event()
+    real_read = talk.seats
+
+    def slow_seats() -> dict[int, str]:
+        held_up.set()
+        go_on.wait(10)
+        return real_read()
+
+    talk.seats = slow_seats  # type: ignore[method-assign]
+    # "a" is held up inside its settle while "x" and "y" write: one of them settles after
+    # "a" (they wrote after its settle began) and covers the other.
+    outcomes = _first_held_up_while_others_write(
+        SettleTurns(service="unit"), talk, "xy", held_up, go_on
+    )
+    assert sum(not o.ran_here for o in outcomes.values()) == 1
+    assert _settles("covered") - before["covered"] == 1
+    assert _settles("ran_without_lease") - before["ran_without_lease"] == 2 + 2

@@ -10,7 +10,9 @@ fresh talk with ``--seats`` seats gets one join per account from ``--clients`` t
 context and account summary the gateway sends). Then
 the outcome is checked against the database: exactly ``seats`` seats taken, each once, one
 registration per person; then the talk's seats and registrations are removed, so each row
-starts from the same seats and registrations. Prints joins per second, p50/p95 and the
+starts from the same seats and registrations, and the next row waits until this row's mails
+and facts are all out (printed: when, and the joins per second with their mails), so no row
+sends an earlier row's mails. Prints joins per second, p50/p95 and the
 speed-up over one process, and under each row the dialogue processes' database commands per
 join (all, and the five most frequent by origin and command) and their settles per join by way
 (``stadtdialog_settles_total``: run with the lease, run without, covered by another caller's
@@ -127,6 +129,24 @@ def check(platform: Platform, slug: str, talk_id: str, seats: int, crowd: int) -
     return "; ".join(problems) or "ok"
 
 
+def drained(platform: Platform, window_start: float, timeout: float = 600.0) -> float | None:
+    """Wait until the dialogue's mails and facts are all out (none pending but dead letters);
+    seconds from the row's first join until then, None if not within ``timeout``.
+
+    Each row starts only then: the mails of a row go out after its joins (a thousand joins
+    left several hundred waiting here), and a later row that also sent an earlier row's mails
+    would be measured against work that is not its own."""
+    db = platform.infra.database("dialogue")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        mails = db["mail_outbox"].count_documents({"sent_at": None, "dead_at": None})
+        facts = db["outbox"].count_documents({"published_at": None, "dead_at": None})
+        if not mails and not facts:
+            return time.time() - window_start
+        time.sleep(0.2)
+    return None
+
+
 def forget_talk(platform: Platform, slug: str, talk_id: str) -> None:
     """Every row starts from the same seats and registrations: on FerretDB a settle's read of
     a talk's registrations scans the whole collection, so the 1,000 registrations an earlier
@@ -163,6 +183,17 @@ def settles_line(moved: Counter[str], joins: int) -> str:
     return (
         f"{'':>9}   settles per join: {parts}; per settle run: lease wait {wait:.1f} ms, "
         f"settle {took:.1f} ms"
+    )
+
+
+def drained_line(row: dict) -> str:
+    """When the row's last mail and fact were out: the joins with their mails."""
+    if row["drained"] is None:
+        return f"{'':>9}   mails and facts not all out within the wait"
+    seconds = row["drained"]
+    return (
+        f"{'':>9}   every mail and fact out {seconds:.1f} s after the first join: "
+        f"{row['joins'] / seconds:.1f} joins/s with their mails"
     )
 
 
@@ -207,6 +238,7 @@ def main() -> None:
             # Read at once: the background loops go on counting after the window.
             result["counts"] = dialogue_counts(platform, processes) - counts
             result["check"] = check(platform, slug, talk["id"], args.seats, args.crowd)
+            result["drained"] = drained(platform, result["window"][0])
             if result["check"] == "ok":  # else its data stays to be looked at
                 forget_talk(platform, slug, talk["id"])
             row = {"processes": processes, **result}
@@ -220,6 +252,7 @@ def main() -> None:
                 flush=True,
             )
             counts = row.pop("counts")
+            print(drained_line(row), flush=True)
             print(commands_line(counts, row["joins"]), flush=True)
             print(settles_line(counts, row["joins"]), flush=True)
         print(json.dumps(rows))

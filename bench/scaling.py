@@ -4,19 +4,21 @@ the dialogue service (competing consumers of one RabbitMQ queue).
     .venv/bin/python bench/scaling.py [--crowd 1000] [--seats 20] [--clients 50]
 
 Starts RabbitMQ and FerretDB if needed, the identity, cities and dialogue services and the
-gateway; registers ``--crowd`` real accounts through the API; for each number of processes a
-fresh talk with ``--seats`` seats gets one join per account from ``--clients`` threads at once
-(raw nameko RPC as that account, one standalone proxy per thread, with the signed caller
-context and account summary the gateway sends). Then
-the outcome is checked against the database: exactly ``seats`` seats taken, each once, one
-registration per person; then the talk's seats and registrations are removed, so each row
-starts from the same seats and registrations, and the next row waits until this row's mails
-and facts are all out (printed: when, and the joins per second with their mails), so no row
-sends an earlier row's mails. Prints joins per second, p50/p95 and the
-speed-up over one process, and under each row the dialogue processes' database commands per
-join (all, and the five most frequent by origin and command) and their settles per join by way
-(``stadtdialog_settles_total``: run with the lease, run without, covered by another caller's
-settle) with the mean lease wait and settle time; asserts nothing about time.
+gateway; registers ``--crowd`` real accounts through the API and waits until their sign-up
+mails are out. For each number of processes a fresh talk with ``--seats`` seats then gets one
+join per account from ``--clients`` threads at once (raw nameko RPC as that account, one
+standalone proxy per thread, with the signed caller context and account summary the gateway
+sends); the clock starts once every proxy is ready. The row waits until every service's mails
+and facts are out (printed: when, and the joins per second with their mails), so no row sends
+an earlier row's mails. Then the outcome is checked against the database: exactly ``seats``
+seats taken, each once, one registration per person; and the talk's seats and registrations
+are removed, so each row starts from the same seats and registrations.
+
+Prints joins per second, p50/p95 and the speed-up over one process, and under each row the
+dialogue processes' database commands per join in the joins' window (all, and the five most
+frequent by origin and command) and their settles per join by way
+(``stadtdialog_settles_total``: run with the lease, lease missed, run without it, covered by
+another caller's settle) with the mean lease wait and settle time; asserts nothing about time.
 On a 2-core machine the database and the broker share the cores with the service processes,
 so expect the speed-up to flatten early.
 """
@@ -39,6 +41,7 @@ from bench_support import bench_platform, operator_login, percentile  # noqa: E4
 from cities_support import CityMaker  # noqa: E402
 from dialogue_support import create_talk, register_crowd, table_talk_city  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
+from pymongo.database import Database  # noqa: E402
 
 from services.kit.context import Caller  # noqa: E402
 from services.kit.mail_choices import DEFAULT_NOTIFICATION_MAIL  # noqa: E402
@@ -50,6 +53,8 @@ from services.kit.testbed_metrics import (  # noqa: E402
     service_metrics,
 )
 from services.kit.testing import Platform  # noqa: E402
+
+SERVICES = ("identity", "cities", "dialogue")
 
 
 def summary_of(person: dict) -> dict:
@@ -73,7 +78,10 @@ def crowd_joins(amqp_uri: str, slug: str, talk_id: str, people: list[dict], clie
     statuses: Counter[str] = Counter()
     lock = threading.Lock()
     queue = list(people)
-    ready = threading.Barrier(clients)
+    first_join: list[float] = []  # when every proxy had started: the clock starts then
+    ready = threading.Barrier(
+        clients, action=lambda: first_join.extend((time.perf_counter(), time.time()))
+    )
 
     def client(_: int) -> None:
         standalone = ClusterRpcProxy({"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=120)
@@ -99,12 +107,12 @@ def crowd_joins(amqp_uri: str, slug: str, talk_id: str, people: list[dict], clie
         finally:
             standalone.stop()
 
-    began, window_start = time.perf_counter(), time.time()
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(client, range(clients)))
+    began, window_start = first_join
     seconds = time.perf_counter() - began
     return {
-        "window": [round(window_start, 1), round(time.time(), 1)],  # for CPU samples by time
+        "window": [window_start, time.time()],  # for CPU samples by time
         "joins": len(latencies),
         "per_second": len(latencies) / seconds,
         "p50": statistics.median(latencies),
@@ -129,22 +137,31 @@ def check(platform: Platform, slug: str, talk_id: str, seats: int, crowd: int) -
     return "; ".join(problems) or "ok"
 
 
-def drained(platform: Platform, window_start: float, timeout: float = 600.0) -> float | None:
-    """Wait until the dialogue's mails and facts are all out (none pending but dead letters);
-    seconds from the row's first join until then, None if not within ``timeout``.
+def drained(platform: Platform, since: float, timeout: float = 600.0) -> float | None:
+    """Wait until every started service's mails and facts are out (none pending but dead
+    letters); seconds from ``since`` (a ``time.time()``) until then, None if not within
+    ``timeout``.
 
-    Each row starts only then: the mails of a row go out after its joins (a thousand joins
-    left several hundred waiting here), and a later row that also sent an earlier row's mails
-    would be measured against work that is not its own."""
-    db = platform.infra.database("dialogue")
+    Each row starts only then, and the first only once the crowd's sign-up mails are out: the
+    mails of a row go out after its joins (a thousand joins left several hundred waiting
+    here), and a row that also sent an earlier row's mails would be measured against work
+    that is not its own."""
+    databases = [platform.infra.database(name) for name in SERVICES]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        mails = db["mail_outbox"].count_documents({"sent_at": None, "dead_at": None})
-        facts = db["outbox"].count_documents({"published_at": None, "dead_at": None})
-        if not mails and not facts:
-            return time.time() - window_start
-        time.sleep(0.2)
+        if not any(pending(db) for db in databases):
+            return time.time() - since
+        time.sleep(0.1)
     return None
+
+
+def pending(db: Database) -> bool:
+    """Whether a mail or a fact of this service's database still waits to go out."""
+    waiting = {"dead_at": None}
+    return bool(
+        db["mail_outbox"].find_one({"sent_at": None, **waiting}, {"_id": 1})
+        or db["outbox"].find_one({"published_at": None, **waiting}, {"_id": 1})
+    )
 
 
 def forget_talk(platform: Platform, slug: str, talk_id: str) -> None:
@@ -212,13 +229,15 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=3)
     args = parser.parse_args()
 
-    with bench_platform("benchscale", ("identity", "cities", "dialogue")) as (platform, api):
+    with bench_platform("benchscale", SERVICES) as (platform, api):
         infra = platform.infra
         city = table_talk_city(api, CityMaker(api, operator_login(api)), platform)
         slug = city["slug"]
         host = api.verified_login()
         print(f"registering {args.crowd} accounts …", file=sys.stderr)
         people = register_crowd(api, args.crowd, "bench")
+        if drained(platform, since=time.time()) is None:  # the crowd's sign-up mails
+            print("the sign-up mails were not all out within the wait", file=sys.stderr)
         print(
             f"\n{args.crowd} joins for one talk with {args.seats} seats, {args.clients} clients "
             f"at once (raw RPC), {os.cpu_count()} cores"
@@ -237,8 +256,8 @@ def main() -> None:
             result = crowd_joins(infra.amqp_uri, slug, talk["id"], people, args.clients)
             # Read at once: the background loops go on counting after the window.
             result["counts"] = dialogue_counts(platform, processes) - counts
+            result["drained"] = drained(platform, since=result["window"][0])
             result["check"] = check(platform, slug, talk["id"], args.seats, args.crowd)
-            result["drained"] = drained(platform, result["window"][0])
             if result["check"] == "ok":  # else its data stays to be looked at
                 forget_talk(platform, slug, talk["id"])
             row = {"processes": processes, **result}

@@ -25,8 +25,8 @@ import itertools
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -40,10 +40,13 @@ from services.kit.seating import Seated, SeatStore, settle
 LEASE_FROM = 50
 SIZES_KEPT = 1000  # offerings whose size a process remembers (the most recently settled)
 
-# How each caller's settle went, so an operator (and bench/scaling.py) sees how many joins a
-# settle serves and how often the lease across processes was missed: ``ran_with_lease``,
-# ``ran_lease_missed`` (wanted, not got in time: settled beside another process),
-# ``ran_without_lease`` (a small offering, or no lease), ``covered`` (another caller's settle).
+# How each caller's settle went, one count per caller, so an operator (and bench/scaling.py)
+# sees how many callers a settle serves and how often the lease across processes was missed:
+# ``ran_with_lease``, ``ran_lease_missed`` (wanted, but not got in time or its claim refused:
+# settled while another process may settle too), ``ran_without_lease`` (a small offering, or
+# no lease), ``covered`` (another caller's settle served it: none ran for this caller). A settle
+# that raised counts too; one that could not begin (the database away at the lease's claim)
+# does not. ``lease_wait`` includes the claim's own insert; the lease's release is in neither.
 SETTLES = MetricCounter(
     "stadtdialog_settles",
     "Settles of offerings with places asked for by callers in this process, by how they went.",
@@ -122,17 +125,12 @@ class SettleTurns:
                     return _covered(turn.last)
                 lease, wanted = self._lease_for(key)
                 asked = time.monotonic()
-                with lease as got:
+                with lease as got, self._counted(wanted, got, asked):
                     # After the wait for the lease: the joins written meanwhile are covered.
                     began = next(self._clock)
-                    started = time.monotonic()
-                    way = "without_lease" if not wanted else "with_lease" if got else "lease_missed"
-                    SETTLES.labels(self._service, f"ran_{way}").inc()
                     held: dict[int, str] = {}
                     arrivals: dict[str, int] = {}
                     seated = tuple(settle(store, held_after=held, arrivals_after=arrivals))
-                    SETTLE_SECONDS.labels(self._service, "lease_wait").inc(started - asked)
-                    SETTLE_SECONDS.labels(self._service, "settle").inc(time.monotonic() - started)
                 self._remember_size(key, len(arrivals))
                 with self._guard:
                     # Those still inside wait for this lock and will tell their person.
@@ -152,6 +150,19 @@ class SettleTurns:
                         del turn.waiting[own]
                 if not turn.inside:
                     self._turns.pop(key, None)  # nobody left who wrote before it
+
+    @contextmanager
+    def _counted(self, wanted: bool, got: bool, asked: float) -> Iterator[None]:
+        """Count a settle that ran, by way, and its seconds: also one that raised (its time
+        was spent all the same)."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            way = "without_lease" if not wanted else "with_lease" if got else "lease_missed"
+            SETTLES.labels(self._service, f"ran_{way}").inc()
+            SETTLE_SECONDS.labels(self._service, "lease_wait").inc(started - asked)
+            SETTLE_SECONDS.labels(self._service, "settle").inc(time.monotonic() - started)
 
     def _lease_for(self, key: str) -> tuple[AbstractContextManager[bool], bool]:
         """The lease to settle ``key`` in, and whether one is wanted at all."""

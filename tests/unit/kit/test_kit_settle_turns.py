@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from prometheus_client import REGISTRY
 from seating_memory import MemoryTalk
 
@@ -223,3 +224,51 @@ def test_each_caller_s_settle_is_counted_by_how_it_went() -> None:
     assert sum(not o.ran_here for o in outcomes.values()) == 1
     assert _settles("covered") - before["covered"] == 1
     assert _settles("ran_without_lease") - before["ran_without_lease"] == 2 + 2
+
+
+def _seconds(part: str) -> float:
+    labels = {"service": "unit-seconds", "part": part}
+    return REGISTRY.get_sample_value("stadtdialog_settle_seconds_total", labels) or 0.0
+
+
+def test_a_settle_s_lease_wait_and_its_own_time_are_added_also_when_it_raises() -> None:
+    """``stadtdialog_settle_seconds_total{part}``: the wait for the lease apart from the settle
+    itself, and a settle that raised still counted (its time was spent)."""
+
+    @contextmanager
+    def slow_lease(key: str) -> Iterator[bool]:
+        time.sleep(0.05)  # another process holds it for a while
+        yield True
+
+    turns = SettleTurns(lease=slow_lease, lease_from=0, service="unit-seconds")
+    talk = MemoryTalk(capacity=1)
+    real_read = talk.seats
+
+    def slow_seats() -> dict[int, str]:
+        time.sleep(0.03)
+        return real_read()
+
+    talk.seats = slow_seats  # type: ignore[method-assign]
+    waited, settled = _seconds("lease_wait"), _seconds("settle")
+    _join(turns, talk, "a", 1)
+    assert 0.05 <= _seconds("lease_wait") - waited < 0.05 + 1.0
+    assert 0.03 <= _seconds("settle") - settled < 0.03 + 1.0
+
+    def seats_away() -> dict[int, str]:
+        time.sleep(0.03)
+        raise ConnectionError("database away")
+
+    talk.seats = seats_away  # type: ignore[method-assign]
+    ran = REGISTRY.get_sample_value(
+        "stadtdialog_settles_total", {"service": "unit-seconds", "way": "ran_with_lease"}
+    )
+    settled = _seconds("settle")
+    with pytest.raises(ConnectionError):
+        _join(turns, talk, "b", 2)
+    assert (
+        REGISTRY.get_sample_value(
+            "stadtdialog_settles_total", {"service": "unit-seconds", "way": "ran_with_lease"}
+        )
+        == (ran or 0) + 1
+    )
+    assert _seconds("settle") - settled >= 0.03

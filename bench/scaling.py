@@ -48,6 +48,7 @@ from services.kit.mail_choices import DEFAULT_NOTIFICATION_MAIL  # noqa: E402
 from services.kit.testbed import caller_context  # noqa: E402
 from services.kit.testbed_metrics import (  # noqa: E402
     DB_COMMANDS,
+    QUEUE_MESSAGES,
     SETTLE_SECONDS,
     SETTLES,
     service_metrics,
@@ -79,16 +80,21 @@ def crowd_joins(amqp_uri: str, slug: str, talk_id: str, people: list[dict], clie
     lock = threading.Lock()
     queue = list(people)
     first_join: list[float] = []  # when every proxy had started: the clock starts then
+    last_answer: list[float] = [0.0]  # and ends with the last answer, before the proxies stop
     ready = threading.Barrier(
         clients, action=lambda: first_join.extend((time.perf_counter(), time.time()))
     )
 
     def client(_: int) -> None:
         standalone = ClusterRpcProxy({"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=120)
-        proxy = standalone.start()
+        try:
+            proxy = standalone.start()
+        except BaseException:
+            ready.abort()  # the others would wait for this one forever
+            raise
         data = standalone._worker_ctx.data  # context sent with each call, as in gateway/rpc.py
         try:
-            ready.wait()
+            ready.wait(timeout=120)
             while True:
                 with lock:
                     if not queue:
@@ -100,19 +106,20 @@ def crowd_joins(amqp_uri: str, slug: str, talk_id: str, people: list[dict], clie
                 data.update(caller_context(caller))
                 began = time.perf_counter()
                 answer = proxy.dialogue.join_talk(slug, talk_id, {})
-                elapsed = (time.perf_counter() - began) * 1000
+                answered = time.perf_counter()
                 with lock:
-                    latencies.append(elapsed)
+                    latencies.append((answered - began) * 1000)
                     statuses[answer["status"]] += 1
+                    last_answer[0] = max(last_answer[0], answered)
         finally:
             standalone.stop()
 
     with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(client, range(clients)))
+        list(pool.map(client, range(clients)))  # a broken barrier raises here
     began, window_start = first_join
-    seconds = time.perf_counter() - began
+    seconds = last_answer[0] - began
     return {
-        "window": [window_start, time.time()],  # for CPU samples by time
+        "window": [window_start, window_start + seconds],  # for CPU samples by time
         "joins": len(latencies),
         "per_second": len(latencies) / seconds,
         "p50": statistics.median(latencies),
@@ -139,7 +146,8 @@ def check(platform: Platform, slug: str, talk_id: str, seats: int, crowd: int) -
 
 def drained(platform: Platform, since: float, timeout: float = 600.0) -> float | None:
     """Wait until every started service's mails and facts are out (none pending but dead
-    letters); seconds from ``since`` (a ``time.time()``) until then, None if not within
+    letters) and no message waits in their queues, twice in a row half a second apart;
+    seconds from ``since`` (a ``time.time()``) until the first of the two, None if not within
     ``timeout``.
 
     Each row starts only then, and the first only once the crowd's sign-up mails are out: the
@@ -148,11 +156,26 @@ def drained(platform: Platform, since: float, timeout: float = 600.0) -> float |
     that is not its own."""
     databases = [platform.infra.database(name) for name in SERVICES]
     deadline = time.monotonic() + timeout
+    quiet_at: float | None = None
     while time.monotonic() < deadline:
-        if not any(pending(db) for db in databases):
-            return time.time() - since
-        time.sleep(0.1)
+        if any(pending(db) for db in databases) or queued(platform):
+            quiet_at = None
+        elif quiet_at is None:
+            quiet_at = time.time()
+        else:  # still quiet: a consumer did not just turn a fact into a mail
+            return quiet_at - since
+        time.sleep(0.5)  # each look scrapes the services' metrics, which read the database
     return None
+
+
+def queued(platform: Platform) -> bool:
+    """Whether a message is ready in a queue a started service consumes (their facts' events,
+    RPC requests): read from each service's ``stadtdialog_queue_messages``."""
+    return any(
+        sample.value > 0
+        for name in SERVICES
+        for sample in service_metrics(platform, name, QUEUE_MESSAGES)
+    )
 
 
 def pending(db: Database) -> bool:

@@ -23,6 +23,7 @@ GATEWAY_RPC_COUNT = "stadtdialog_gateway_rpc_seconds_count"  # gateway/metrics.p
 DB_COMMANDS = "stadtdialog_db_commands_total"  # services/kit/db_metrics.py
 SETTLES = "stadtdialog_settles_total"  # services/kit/settle_turns.py
 SETTLE_SECONDS = "stadtdialog_settle_seconds_total"
+QUEUE_MESSAGES = "stadtdialog_queue_messages"  # services/kit/observability.py
 
 
 def _samples(url: str, names: tuple[str, ...]) -> list[Sample]:

@@ -196,12 +196,13 @@ def forget_talk(platform: Platform, slug: str, talk_id: str) -> None:
         db[name].delete_many({"city": slug, "talk_id": talk_id})
 
 
-def dialogue_counts(platform: Platform, processes: int) -> Counter[str]:
-    """The dialogue processes' database commands (by origin and command) and their settles (by
-    way, and seconds by part) so far, all added up."""
+def dialogue_counts(platform: Platform) -> Counter[str]:
+    """The running dialogue processes' database commands (by origin and command) and their
+    settles (by way, and seconds by part) so far, all added up."""
     found: Counter[str] = Counter()
-    for number in range(1, processes + 1):
-        key = "dialogue" if number == 1 else f"dialogue-{number}"
+    # The first process and its replicas (``Platform.replica`` names them ``dialogue-N``).
+    keys = [k for k in platform.metrics_ports if k.partition("-")[0] == "dialogue"]
+    for key in keys:
         for sample in service_metrics(platform, key, DB_COMMANDS, SETTLES, SETTLE_SECONDS):
             if sample.labels.get("service") != "dialogue":
                 continue  # another service's settles, or commands to its database
@@ -275,10 +276,10 @@ def main() -> None:
             if processes > 1:  # replicas stop with the platform
                 platform.replica("dialogue", processes)
             talk = create_talk(api, slug, host, city["topic"]["id"], capacity=args.seats)
-            counts = dialogue_counts(platform, processes)
+            counts = dialogue_counts(platform)
             result = crowd_joins(infra.amqp_uri, slug, talk["id"], people, args.clients)
             # Read at once: the background loops go on counting after the window.
-            result["counts"] = dialogue_counts(platform, processes) - counts
+            result["counts"] = dialogue_counts(platform) - counts
             result["drained"] = drained(platform, since=result["window"][0])
             result["check"] = check(platform, slug, talk["id"], args.seats, args.crowd)
             if result["check"] == "ok":  # else its data stays to be looked at

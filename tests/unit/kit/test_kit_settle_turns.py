@@ -177,8 +177,8 @@ def test_the_lease_is_taken_only_for_an_offering_that_was_large_at_its_last_sett
     assert turns.settle("another talk", MemoryTalk(capacity=1)).ran_here and taken == ["talk"]
 
 
-def _settles(way: str) -> float:
-    labels = {"service": "unit", "way": way}
+def _settles(way: str, service: str = "unit") -> float:
+    labels = {"service": service, "way": way}
     return REGISTRY.get_sample_value("stadtdialog_settles_total", labels) or 0.0
 
 
@@ -259,16 +259,8 @@ def test_a_settle_s_lease_wait_and_its_own_time_are_added_also_when_it_raises() 
         raise ConnectionError("database away")
 
     talk.seats = seats_away  # type: ignore[method-assign]
-    ran = REGISTRY.get_sample_value(
-        "stadtdialog_settles_total", {"service": "unit-seconds", "way": "ran_with_lease"}
-    )
-    settled = _seconds("settle")
+    ran, settled = _settles("ran_with_lease", "unit-seconds"), _seconds("settle")
     with pytest.raises(ConnectionError):
         _join(turns, talk, "b", 2)
-    assert (
-        REGISTRY.get_sample_value(
-            "stadtdialog_settles_total", {"service": "unit-seconds", "way": "ran_with_lease"}
-        )
-        == (ran or 0) + 1
-    )
+    assert _settles("ran_with_lease", "unit-seconds") == ran + 1
     assert _seconds("settle") - settled >= 0.03

@@ -54,7 +54,7 @@ def _verified(token: str, kind: str) -> Caller:
     """The caller behind ``token``: from this process's token cache, else asked of identity
     (and then kept, see ``gateway/token_cache.py``)."""
     tokens = token_cache()
-    caller, generation = tokens.lookup(token, kind) if tokens is not None else (None, 0)
+    caller, asked_at = tokens.lookup(token, kind) if tokens is not None else (None, 0)
     if caller is not None:
         return caller
     try:
@@ -66,7 +66,7 @@ def _verified(token: str, kind: str) -> Caller:
         raise
     caller = Caller.from_context(data)
     if tokens is not None:
-        tokens.put(token, kind, caller, data.get("expires_at"), generation)
+        tokens.put(token, kind, caller, data.get("expires_at"), asked_at)
     return caller
 
 

@@ -118,9 +118,16 @@ class Invalidator(threading.Thread):
                 self._consume()
             except Exception as exc:  # noqa: BLE001 - broker away: stop serving cached reads
                 log.warning("gateway caches off until the broker answers: %s", exc)
+            if self._serving():
+                delay = 0.5  # it was connected: a new outage starts the back-off afresh
             self._disconnected()
             time.sleep(delay)
             delay = min(delay * 2, 10.0)
+
+    def _serving(self) -> bool:
+        return any(
+            each is not None and each.connected.is_set() for each in (self.cache, self.tokens)
+        )
 
     def _disconnected(self) -> None:
         for each in (self.cache, self.tokens):

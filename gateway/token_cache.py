@@ -13,8 +13,10 @@ this process forgets at once (``install``). The cache serves only while that con
 connected: a missed fact must never keep a revoked token alive.
 
 An answer that was asked for before a forget and arrives after it must not fill the entry
-again: every forget bumps ``generation``, and ``put`` refuses an answer whose lookup saw an
-older generation (it may be stale; the next request asks again).
+again: ``lookup`` hands out the forget counter's value, and ``put`` refuses an answer about an
+account or token forgotten after it (it may be stale; the next request asks again). Only a
+forget of *that* account or token counts: a crowd signing up sends a steady stream of facts
+about other accounts, and a single counter for all of them kept refusing everybody's answers.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import hashlib
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -39,11 +42,50 @@ MAX_ENTRIES = 10_000
 # mail choices, deletion): the caller's entries go at once, before the fact arrives (so do
 # those of a write that called the cities service, see ``install``).
 ACCOUNT_WRITERS = frozenset({"api_identity", "pages", "pages_my_area", "pages_unsubscribe"})
+# A forget is remembered this long (far beyond an identity call, whose RPC times out in 30 s),
+# for at most this many accounts and tokens; an answer asked before one no longer remembered is
+# refused, so dropping them only ever costs a request that asks identity again.
+FORGETS_KEPT_SECONDS = 300.0
+FORGETS_KEPT = 10_000
 
 
 class _Entry(NamedTuple):
     caller: Caller
     deadline: float  # on the cache's timer: the earlier of the TTL and the session's expiry
+
+
+class _Forgets:
+    """When each account or token was last forgotten, on a counter that every forget advances
+    (used under the cache's lock)."""
+
+    def __init__(self, timer: Callable[[], float]) -> None:
+        self.now = 0
+        self._timer = timer
+        self._last: OrderedDict[str, tuple[int, float]] = OrderedDict()  # oldest first
+        self._floor = 0  # answers asked before it are refused: a clear, or a forget dropped
+
+    def mark(self, name: str) -> None:
+        self.now += 1
+        self._last[name] = (self.now, self._timer())
+        self._last.move_to_end(name)
+        horizon = self._timer() - FORGETS_KEPT_SECONDS
+        while self._last:
+            stamp, at = next(iter(self._last.values()))
+            if at >= horizon and len(self._last) <= FORGETS_KEPT:
+                break
+            self._last.popitem(last=False)
+            self._floor = max(self._floor, stamp)
+
+    def everything(self) -> None:
+        self.now += 1
+        self._floor = self.now
+        self._last.clear()
+
+    def since(self, asked_at: int, *names: str) -> bool:
+        """Was any of ``names`` (or everything) forgotten after ``asked_at``?"""
+        if asked_at < self._floor:
+            return True
+        return any(self._last.get(name, (0, 0.0))[0] > asked_at for name in names)
 
 
 def cache_key(token: str, kind: str) -> str:
@@ -77,7 +119,7 @@ class TokenCache:
         self._indexed = 0  # keys in ``_by_account``, some of them evicted or expired meanwhile
         self._lock = threading.Lock()
         self.connected = threading.Event()  # set by the invalidator while it consumes facts
-        self.generation = 0
+        self._forgets = _Forgets(timer)
 
     @classmethod
     def from_environment(cls) -> TokenCache:
@@ -94,19 +136,19 @@ class TokenCache:
             return len(self._entries)
 
     def lookup(self, token: str, kind: str) -> tuple[Caller | None, int]:
-        """The cached caller (or ``None``) and the generation to hand to ``put`` after asking
+        """The cached caller (or ``None``) and the moment to hand to ``put`` after asking
         identity; read before the call, so that a forget during it wins."""
-        generation = self.generation
-        if not (self.enabled and self.connected.is_set()):
-            return None, generation
         with self._lock:
+            asked_at = self._forgets.now
+            if not (self.enabled and self.connected.is_set()):
+                return None, asked_at
             entry = self._entries.get(cache_key(token, kind))
-        return (entry.caller if entry else None), generation
+        return (entry.caller if entry else None), asked_at
 
     def put(
-        self, token: str, kind: str, caller: Caller, expires_at: str | None, generation: int
+        self, token: str, kind: str, caller: Caller, expires_at: str | None, asked_at: int
     ) -> bool:
-        """Keep identity's answer unless something was forgotten since ``lookup``."""
+        """Keep identity's answer unless its account or token was forgotten since ``lookup``."""
         if not (self.enabled and self.connected.is_set() and caller.user_id):
             return False
         lifetime = self.seconds
@@ -117,8 +159,8 @@ class TokenCache:
             return False
         key = cache_key(token, kind)
         with self._lock:
-            if generation != self.generation:
-                return False  # a forget came in while identity was asked: this answer may be old
+            if self._forgets.since(asked_at, f"account:{caller.user_id}", f"token:{key}"):
+                return False  # forgotten while identity was asked: this answer may be old
             self._entries[key] = _Entry(caller, self._entries.timer() + lifetime)
             self._by_account.setdefault(caller.user_id, set()).add(key)
             self._indexed += 1
@@ -135,19 +177,20 @@ class TokenCache:
         self._indexed = len(self._entries)
 
     def forget_token(self, token: str, kind: str) -> None:
+        key = cache_key(token, kind)
         with self._lock:
-            self.generation += 1
-            self._entries.pop(cache_key(token, kind), None)
+            self._forgets.mark(f"token:{key}")
+            self._entries.pop(key, None)
 
     def forget_account(self, account_id: str) -> None:
         with self._lock:
-            self.generation += 1
+            self._forgets.mark(f"account:{account_id}")
             for key in self._by_account.pop(account_id, ()):
                 self._entries.pop(key, None)
 
     def clear(self) -> None:
         with self._lock:
-            self.generation += 1
+            self._forgets.everything()
             self._entries.clear()
             self._by_account.clear()
             self._indexed = 0

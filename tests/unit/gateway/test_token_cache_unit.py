@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from gateway import token_cache
 from gateway.cache import Invalidator, PublicCache
 from gateway.token_cache import TokenCache, cache_key, forget_account_of
 from services.kit.context import Caller
@@ -108,9 +109,45 @@ def test_an_answer_asked_before_a_forget_does_not_fill_the_entry_again(clock) ->
     assert not cache.put("t1", "api", Caller(user_id="a1"), None, generation)  # … late answer
     assert _hit(cache, "t1") is None
     assert _put(cache, "t1", "a1")  # the next request's answer is kept again
-    _, generation = cache.lookup("t2", "api")
-    cache.forget_token("t1", "api")  # a sign-out through this process counts the same
-    assert not cache.put("t2", "api", Caller(user_id="a1"), None, generation)
+    _, asked_t1 = cache.lookup("t1", "api")
+    _, asked_t2 = cache.lookup("t2", "api")
+    cache.forget_token("t1", "api")  # a sign-out through this process counts the same …
+    assert not cache.put("t1", "api", Caller(user_id="a1"), None, asked_t1)
+    assert cache.put("t2", "api", Caller(user_id="a1"), None, asked_t2)  # … for that token only
+
+
+def test_a_forget_of_another_account_keeps_the_answer_out_of_nobody(clock) -> None:
+    """A crowd signing up: facts about other accounts arrive while identity is asked."""
+    cache = _cache(clock)
+    _, asked = cache.lookup("t1", "api")
+    for n in range(20):
+        cache.forget_account(f"other-{n}")
+    assert cache.put("t1", "api", Caller(user_id="a1"), None, asked)
+    assert _hit(cache, "t1") == "a1"
+    _, asked = cache.lookup("t2", "api")
+    cache.clear()  # an unreadable fact, or the broker lost: every answer asked before goes
+    assert not cache.put("t2", "api", Caller(user_id="a1"), None, asked)
+    assert _put(cache, "t2", "a1")
+
+
+def test_forgets_are_kept_bounded_and_an_answer_older_than_the_kept_ones_is_refused(
+    clock, monkeypatch
+) -> None:
+    monkeypatch.setattr(token_cache, "FORGETS_KEPT", 5)
+    cache = _cache(clock)
+    _, early = cache.lookup("t1", "api")
+    cache.forget_account("a1")
+    for n in range(10):  # a1's forget is dropped from the bounded record …
+        cache.forget_account(f"other-{n}")
+    assert len(cache._forgets._last) <= 5
+    assert not cache.put("t1", "api", Caller(user_id="a1"), None, early)  # … still refused
+    assert _put(cache, "t1", "a1")  # asked after every dropped forget: kept
+    _, asked = cache.lookup("t2", "api")
+    cache.forget_account("a2")
+    clock.now += token_cache.FORGETS_KEPT_SECONDS + 1
+    cache.forget_account("later")  # the old forget of a2 leaves the record by age
+    assert "account:a2" not in cache._forgets._last
+    assert not cache.put("t2", "api", Caller(user_id="a2"), None, asked)
 
 
 def test_off_when_zero_seconds_or_while_facts_do_not_arrive(clock, monkeypatch) -> None:
@@ -179,8 +216,6 @@ def test_threads_share_one_cache(clock) -> None:
 def test_writes_here_forget_at_once_what_they_may_have_changed(monkeypatch) -> None:
     from flask import Blueprint, Flask, g
 
-    from gateway import token_cache
-
     monkeypatch.setenv("STADTDIALOG_TOKEN_CACHE_SECONDS", "60")
     app = Flask(__name__)
     tokens = token_cache.install(app)
@@ -218,3 +253,29 @@ def test_writes_here_forget_at_once_what_they_may_have_changed(monkeypatch) -> N
     assert cached("a3")
     client.post("/d/roles", data={"account_id": "a3"})  # a page's form the same
     assert _hit(tokens, "t-a3") is None
+
+
+def test_the_back_off_starts_afresh_after_the_invalidator_was_connected(monkeypatch) -> None:
+    """While the caches are off, cached reads go to the services: after a new outage the
+    invalidator tries again within half a second, not after the last outage's longest wait."""
+    tokens = TokenCache(60)
+    invalidator = Invalidator(None, "amqp://unused", tokens)
+    outcomes = iter(["refused", "refused", "refused", "connected", "refused", "connected"])
+    waits: list[float] = []
+
+    def consume() -> None:
+        if next(outcomes) == "connected":
+            tokens.connected.set()  # as _consume does once it consumes
+        raise ConnectionError("broker away")
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 6:
+            raise SystemExit  # ends the thread's loop here
+
+    monkeypatch.setattr(invalidator, "_consume", consume)
+    monkeypatch.setattr("gateway.cache.time.sleep", sleep)
+    with pytest.raises(SystemExit):
+        invalidator.run()
+    assert waits == [0.5, 1.0, 2.0, 0.5, 1.0, 0.5]
+    assert not tokens.connected.is_set()  # and served nothing while away

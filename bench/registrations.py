@@ -18,6 +18,9 @@ overbooked. Prints figures and ratios; asserts nothing about time.
 ``--backends postgresql,sqlite`` measures each embedded database in turn in one run: for each,
 a FerretDB (and PostgreSQL) of its own on free ports and a fresh state dir (deploy/local/infra
 with STADTDIALOG_DB_BACKEND), stopped and removed afterwards; the broker stays the one given.
+``postgresql-asynchronous`` is PostgreSQL with ``synchronous_commit=off`` (a commit answers
+before its log reaches the disk) instead of the default ``on``; a name given twice is measured
+twice (to alternate: ``postgresql,postgresql-asynchronous,postgresql,postgresql-asynchronous``).
 Without it, the database of the environment (MONGODB_URI or the local default) is measured.
 """
 
@@ -103,8 +106,12 @@ def embedded_database(backend: str) -> Iterator[str]:
     state = Path(tempfile.mkdtemp(prefix=f"bench-db-{backend}-"))
     state.chmod(0o755)  # the `postgres` user runs the cluster in it
     env = {k: v for k, v in os.environ.items() if k != "MONGODB_URI"}
+    # postgresql-asynchronous: PostgreSQL answering a commit before its log reaches the disk
+    # (synchronous_commit=off) instead of waiting for it (the default, deploy/local/infra).
+    asynchronous = backend == "postgresql-asynchronous"
     env.update(
-        STADTDIALOG_DB_BACKEND=backend,
+        STADTDIALOG_DB_BACKEND="postgresql" if asynchronous else backend,
+        POSTGRES_SYNCHRONOUS_COMMIT="off" if asynchronous else "on",
         STADTDIALOG_STATE=str(state),
         FERRETDB_PORT=str(free_port()),
         POSTGRES_PORT=str(free_port()),
@@ -232,7 +239,8 @@ def main() -> None:
     parser.add_argument(
         "--backends",
         default="",
-        help="comma-separated embedded databases to measure in turn (postgresql, sqlite); "
+        help="comma-separated embedded databases to measure in turn (postgresql, "
+        "postgresql-asynchronous, sqlite); "
         "default: the database of the environment",
     )
     args = parser.parse_args()
@@ -241,12 +249,15 @@ def main() -> None:
     results: dict[str, list[dict]] = {}
     if not backends:
         results["database of the environment"] = measure(args)
-    for backend in backends:
+    for turn, backend in enumerate(backends, start=1):
         print(f"FerretDB on {backend} …", file=sys.stderr)
         began = time.perf_counter()
         with embedded_database(backend) as uri:
             os.environ["MONGODB_URI"] = uri
-            results[f"FerretDB on {backend}"] = measure(args)
+            title = f"FerretDB on {backend}"
+            if backends.count(backend) > 1:  # the same database again, e.g. alternating
+                title = f"{title} (turn {turn})"
+            results[title] = measure(args)
         print(f"{backend}: {time.perf_counter() - began:.0f} s", file=sys.stderr)
     for title, rows in results.items():
         print_table(title, rows, args.capacity)

@@ -5,8 +5,13 @@ people opening a shared link together, reloads and crawlers would each cost that
 same document asked for again is served from memory instead, and asked for at once it is
 rendered once. The key is the HTML's SHA-256, so changed results are a new document and
 nothing stale is ever served; WeasyPrint's output for one HTML is the same bytes each time.
-Both documents print the minute they were made ("Stand: …"), so a document is the same for
-the requests of that minute. Bounded by bytes, least recently used first out; each gateway
+
+Both documents print the minute their numbers were taken ("Stand: …"), so without more every
+minute made a new document of the same numbers. The callers therefore also hand in the
+document with that stamp left out (``same_as``), which is the key instead: the same numbers
+asked for again within ``REUSE_SECONDS`` get the document made first, whose stamp still tells
+the truth (its numbers were taken then and have not changed since; any change makes another
+document). Bounded by bytes and by that age, least recently used first out; each gateway
 process keeps its own.
 """
 
@@ -16,28 +21,43 @@ import functools
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
-from cachetools import LRUCache
+from cachetools import TLRUCache
 
 CACHE_BYTES = 16 * 2**20  # a report is 25–50 kB: several hundred documents per process
 RENDER_WAIT_SECONDS = 30.0  # a render takes 0.5-1 s; then a waiting request renders it itself
+# A document is served at most this long after it was made: a report's "Stand" is never older.
+REUSE_SECONDS = 600.0
 
 
 class PdfRenderer:
-    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
-        self._documents: LRUCache[str, bytes] = LRUCache(maxsize=max_bytes, getsizeof=len)
+    def __init__(
+        self,
+        max_bytes: int = CACHE_BYTES,
+        reuse_seconds: float = REUSE_SECONDS,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._documents: TLRUCache[str, bytes] = TLRUCache(
+            maxsize=max_bytes,
+            ttu=lambda _key, _pdf, now: now + reuse_seconds,
+            timer=timer,
+            getsizeof=len,
+        )
         self._rendering: dict[str, threading.Event] = {}  # documents being rendered now
         self._lock = threading.Lock()  # the gateway's threads share one renderer
         self.renders = 0  # documents WeasyPrint actually rendered
         self.waiting = 0  # requests waiting for another thread's render of their document
 
-    def __call__(self, html: str) -> bytes:
+    def __call__(self, html: str, same_as: str | None = None) -> bytes:
+        """The PDF of ``html``; ``same_as``: ``html`` without its time stamp (module doc)."""
         # A lone surrogate would stop pango half-way through the layout: replaced, like any
         # text that is no UTF-8 (the services refuse them on input; this is the last line).
         html = html.encode("utf-8", "replace").decode("utf-8")
-        key = hashlib.sha256(html.encode("utf-8")).hexdigest()
+        keyed = html if same_as is None else f"unstamped\0{same_as}"
+        key = hashlib.sha256(keyed.encode("utf-8", "replace")).hexdigest()
         owns = False  # this request renders the document and tells the waiting ones
         waited = False
         while True:

@@ -195,5 +195,6 @@ def to_pdf(
     results: dict[str, Any], extras: Extras | None = None, phases: Phases | None = None
 ) -> bytes:
     """The same report as PDF (A4), rendered by WeasyPrint from ``to_html`` (once per distinct
-    report: ``gateway/pdf_render.py``)."""
-    return render_pdf(to_html(results, extras, phases))
+    report, whatever minute its stamp says: ``gateway/pdf_render.py``)."""
+    unstamped = to_html({**results, "generated_at": None}, extras, phases)
+    return render_pdf(to_html(results, extras, phases), same_as=unstamped)

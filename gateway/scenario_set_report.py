@@ -105,4 +105,5 @@ def to_pdf(
     city_name: str, scenarios: list[dict[str, Any]], map_svg: str | None, stamp: str
 ) -> bytes:
     """The same document as PDF (WeasyPrint, once per distinct document: ``pdf_render.py``)."""
-    return render_pdf(to_html(city_name, scenarios, map_svg, stamp))
+    unstamped = to_html(city_name, scenarios, map_svg, "")  # the key whatever the minute
+    return render_pdf(to_html(city_name, scenarios, map_svg, stamp), same_as=unstamped)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -147,6 +148,36 @@ def _second_waits_for_first(
     release.set()
     for thread in threads:
         thread.join(30)
+
+
+def test_the_same_numbers_a_minute_later_get_the_document_made_first() -> None:
+    """Only the stamp differs: the document made first is served, for at most REUSE_SECONDS."""
+    clock = [0.0]
+    render = PdfRenderer(timer=lambda: clock[0])
+
+    def report(minute: str, ideas: int) -> bytes:
+        unstamped = REPORT.format(f"<p>{ideas} Ideen</p>")
+        stamped = REPORT.format(f"<p>Stand: {minute}</p><p>{ideas} Ideen</p>")
+        return render(stamped, same_as=unstamped)
+
+    first = report("08:00", 12)
+    clock[0] = pdf_render.REUSE_SECONDS - 1
+    assert report("08:09", 12) == first and render.renders == 1
+    assert report("08:09", 13) != first and render.renders == 2  # changed numbers: new
+    clock[0] = pdf_render.REUSE_SECONDS + 1
+    assert report("08:10", 12) != first and render.renders == 3  # too old: made again
+
+
+def test_a_report_whose_numbers_did_not_change_is_rendered_once() -> None:
+    results = {**results_document(), "name": f"Stadt {uuid.uuid4().hex}"}  # not made before
+    before = render_pdf.renders
+    first = results_report.to_pdf({**results, "generated_at": "2026-12-07T08:00:00+00:00"})
+    again = results_report.to_pdf({**results, "generated_at": "2026-12-07T08:04:00+00:00"})
+    assert again == first and render_pdf.renders - before == 1
+    council = (f"Stadt {uuid.uuid4().hex}", [], None)
+    scenario_set_report.to_pdf(*council, "07.12.2026, 08:00 Uhr")
+    scenario_set_report.to_pdf(*council, "07.12.2026, 08:04 Uhr")
+    assert render_pdf.renders - before == 2
 
 
 def test_changed_results_are_a_new_document() -> None:

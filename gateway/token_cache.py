@@ -16,7 +16,8 @@ An answer that was asked for before a forget and arrives after it must not fill 
 again: ``lookup`` hands out the forget counter's value, and ``put`` refuses an answer about an
 account or token forgotten after it (it may be stale; the next request asks again). Only a
 forget of *that* account or token counts: a crowd signing up sends a steady stream of facts
-about other accounts, and a single counter for all of them kept refusing everybody's answers.
+about other accounts, and with one counter for all of them any such fact arriving during the
+call threw the answer away.
 """
 
 from __future__ import annotations

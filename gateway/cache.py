@@ -96,6 +96,10 @@ def touches_cities(body: Any) -> bool:
     return False
 
 
+# A connection that lasted this long was no flapping broker: the next outage backs off afresh.
+STEADY_SECONDS = 10.0
+
+
 class Invalidator(threading.Thread):
     """Consumes facts and empties the caches; reconnects with back-off while the broker is away.
 
@@ -107,6 +111,8 @@ class Invalidator(threading.Thread):
         self, cache: PublicCache | None, amqp_uri: str, tokens: TokenCache | None = None
     ) -> None:
         super().__init__(name="public-cache-invalidator", daemon=True)
+        self._sleep: Callable[[float], None] = time.sleep  # the tests' clock replaces both
+        self._clock: Callable[[], float] = time.monotonic
         self.cache = cache
         self.tokens = tokens
         self.amqp_uri = amqp_uri
@@ -114,14 +120,15 @@ class Invalidator(threading.Thread):
     def run(self) -> None:
         delay = 0.5
         while True:
+            began = self._clock()
             try:
                 self._consume()
             except Exception as exc:  # noqa: BLE001 - broker away: stop serving cached reads
                 log.warning("gateway caches off until the broker answers: %s", exc)
-            if self._serving():
-                delay = 0.5  # it was connected: a new outage starts the back-off afresh
+            if self._serving() and self._clock() - began >= STEADY_SECONDS:
+                delay = 0.5  # it was connected a while: a new outage starts the back-off afresh
             self._disconnected()
-            time.sleep(delay)
+            self._sleep(delay)
             delay = min(delay * 2, 10.0)
 
     def _serving(self) -> bool:

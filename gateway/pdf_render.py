@@ -3,16 +3,17 @@
 One report takes WeasyPrint 0.5–1 s of CPU on two cores, and the report links are public:
 people opening a shared link together, reloads and crawlers would each cost that again. The
 same document asked for again is served from memory instead, and asked for at once it is
-rendered once. The key is the HTML's SHA-256, so changed results are a new document and
-nothing stale is ever served; WeasyPrint's output for one HTML is the same bytes each time.
+rendered once. The key is the SHA-256 of the HTML, so changed content is a new document at
+once; WeasyPrint's output for one HTML is the same bytes each time.
 
-Both documents print the minute their numbers were taken ("Stand: …"), so without more every
-minute made a new document of the same numbers. The callers therefore also hand in the
-document with that stamp left out (``same_as``), which is the key instead: the same numbers
-asked for again within ``REUSE_SECONDS`` get the document made first, whose stamp still tells
-the truth (its numbers were taken then and have not changed since; any change makes another
-document). Bounded by bytes and by that age, least recently used first out; each gateway
-process keeps its own.
+Both documents print the minute they were made ("Stand: …"), so every minute would make a new
+document of the same content. A caller therefore names the time ``stamp`` it printed and the
+``report`` the document is (a city's results, its scenarios): the key leaves the stamp out, and
+the same content asked for again gets the document made first — for at most
+``REUSE_SECONDS``, and only while it is still the report's latest document. Its stamp then
+tells the truth: the content was exactly this at that minute and has not changed since (content
+that changed and changed back is rendered anew, so an older-looking printout is never the
+newer one). Bounded by bytes, least recently used first out; each gateway process keeps its own.
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from cachetools import TLRUCache
+from cachetools import LRUCache, TLRUCache
 
 CACHE_BYTES = 16 * 2**20  # a report is 25–50 kB: several hundred documents per process
 RENDER_WAIT_SECONDS = 30.0  # a render takes 0.5-1 s; then a waiting request renders it itself
-# A document is served at most this long after it was made: a report's "Stand" is never older.
+# A document is served at most this long after it was stored (its "Stand" is that old at most,
+# plus the few seconds of reading and rendering before it was stored).
 REUSE_SECONDS = 600.0
+REPORTS_KEPT = 10_000  # reports whose latest document a process remembers
 
 
 class PdfRenderer:
@@ -46,25 +49,32 @@ class PdfRenderer:
             timer=timer,
             getsizeof=len,
         )
+        self._latest: LRUCache[str, str] = LRUCache(maxsize=REPORTS_KEPT)  # report -> key
         self._rendering: dict[str, threading.Event] = {}  # documents being rendered now
         self._lock = threading.Lock()  # the gateway's threads share one renderer
         self.renders = 0  # documents WeasyPrint actually rendered
         self.waiting = 0  # requests waiting for another thread's render of their document
 
-    def __call__(self, html: str, same_as: str | None = None) -> bytes:
-        """The PDF of ``html``; ``same_as``: ``html`` without its time stamp (module doc)."""
+    def __call__(self, html: str, stamp: str = "", report: str | None = None) -> bytes:
+        """The PDF of ``html``, which prints ``stamp`` (escaped as in the HTML) as the time it
+        was made, as the latest document of ``report`` (module doc)."""
         # A lone surrogate would stop pango half-way through the layout: replaced, like any
         # text that is no UTF-8 (the services refuse them on input; this is the last line).
         html = html.encode("utf-8", "replace").decode("utf-8")
-        keyed = html if same_as is None else f"unstamped\0{same_as}"
-        key = hashlib.sha256(keyed.encode("utf-8", "replace")).hexdigest()
+        content = html.replace(stamp, "") if stamp and report else html
+        key = hashlib.sha256(content.encode()).hexdigest()
         owns = False  # this request renders the document and tells the waiting ones
         waited = False
         while True:
             with self._lock:
-                cached = self._documents.get(key)
+                latest = report is None or self._latest.get(report) == key
+                cached = self._documents.get(key) if latest else None
                 if cached is not None:
                     return cached
+                if not latest:
+                    self._documents.pop(key, None)  # changed back since: made anew
+                if report is not None:
+                    self._latest[report] = key
                 underway = self._rendering.get(key)
                 if underway is None:
                     underway = self._rendering[key] = threading.Event()

@@ -196,5 +196,6 @@ def to_pdf(
 ) -> bytes:
     """The same report as PDF (A4), rendered by WeasyPrint from ``to_html`` (once per distinct
     report, whatever minute its stamp says: ``gateway/pdf_render.py``)."""
-    unstamped = to_html({**results, "generated_at": None}, extras, phases)
-    return render_pdf(to_html(results, extras, phases), same_as=unstamped)
+    report = f"results:{results.get('city') or results.get('year')}"
+    printed = html.escape(stamp(results))  # in "Stand: …" and in the overview's "Zahlen vom"
+    return render_pdf(to_html(results, extras, phases), stamp=printed, report=report)

@@ -105,5 +105,6 @@ def to_pdf(
     city_name: str, scenarios: list[dict[str, Any]], map_svg: str | None, stamp: str
 ) -> bytes:
     """The same document as PDF (WeasyPrint, once per distinct document: ``pdf_render.py``)."""
-    unstamped = to_html(city_name, scenarios, map_svg, "")  # the key whatever the minute
-    return render_pdf(to_html(city_name, scenarios, map_svg, stamp), same_as=unstamped)
+    document = to_html(city_name, scenarios, map_svg, stamp)
+    printed = html.escape(stamp)
+    return render_pdf(document, stamp=printed, report=f"scenario set:{city_name}")

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 from flask import Blueprint, Response, request
+from flask_babel import force_locale
 
 from gateway.api.common import json_body, json_response, rpc
 from gateway.api.docs import documented
@@ -222,7 +223,8 @@ def results_xlsx(slug: str) -> Response:
 @documented("The results as a printable report (HTML)", TAG, errors=(404,))
 def results_report(slug: str) -> Response:
     data = rpc("events", "results", slug)
-    html = to_html(data, _city_extras(slug), _phases(slug, data))
+    with force_locale("de"):  # a German document, its charts too, in any session
+        html = to_html(data, _city_extras(slug), _phases(slug, data))
     return Response(html, content_type="text/html; charset=utf-8")
 
 
@@ -230,7 +232,8 @@ def results_report(slug: str) -> Response:
 @documented("The results as a printable report (PDF, A4)", TAG, errors=(404,))
 def results_report_pdf(slug: str) -> Response:
     data = rpc("events", "results", slug)
-    pdf = to_pdf(data, _city_extras(slug), _phases(slug, data))
+    with force_locale("de"):
+        pdf = to_pdf(data, _city_extras(slug), _phases(slug, data))
     return _download(pdf, "application/pdf", f"ergebnisbericht-{slug}.pdf")
 
 

@@ -119,6 +119,9 @@ def test_results_match_the_facts_and_every_export_agrees(api, closing_city, plat
     report = requests.get(api.url(f"/cities/{slug}/results/report"), timeout=30)
     assert report.status_code == 200 and report.headers["Content-Type"].startswith("text/html")
     assert "<td>Teilnehmende der geführten Gespräche</td><td class='n'>12</td>" in report.text
+    # A German document in an English session too, its charts included.
+    english = requests.get(api.url(f"/cities/{slug}/results/report?lang=en"), timeout=30)
+    assert "<figcaption>Tischgespräche (Anzahl Gespräche)</figcaption>" in english.text
 
     # the same report as PDF (WeasyPrint): a German filename, the city and German headings
     pdf = requests.get(api.url(f"/cities/{slug}/results/report.pdf"), timeout=60)

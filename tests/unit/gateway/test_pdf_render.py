@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import uuid
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from pathlib import Path
 from threading import Event, Thread
 
 import pytest
+from pypdf import PdfReader
 
 from gateway import pdf_render, results_report, scenario_set_report
 from gateway.pdf_render import PdfRenderer, render_pdf
@@ -150,22 +152,51 @@ def _second_waits_for_first(
         thread.join(30)
 
 
-def test_the_same_numbers_a_minute_later_get_the_document_made_first() -> None:
-    """Only the stamp differs: the document made first is served, for at most REUSE_SECONDS."""
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_same_content_a_minute_later_gets_the_document_made_first() -> None:
+    """Only the stamp differs: the report's document made first is served, with its own stamp,
+    for at most REUSE_SECONDS and only while it is the report's latest."""
     clock = [0.0]
     render = PdfRenderer(timer=lambda: clock[0])
 
-    def report(minute: str, ideas: int) -> bytes:
-        unstamped = REPORT.format(f"<p>{ideas} Ideen</p>")
-        stamped = REPORT.format(f"<p>Stand: {minute}</p><p>{ideas} Ideen</p>")
-        return render(stamped, same_as=unstamped)
+    def report(minute: str, ideas: int, name: str = "results:rosenbrunn") -> bytes:
+        html = REPORT.format(f"<p>Stand: {minute}</p><p>{ideas} Ideen</p>")
+        return render(html, stamp=minute, report=name)
 
     first = report("08:00", 12)
     clock[0] = pdf_render.REUSE_SECONDS - 1
     assert report("08:09", 12) == first and render.renders == 1
-    assert report("08:09", 13) != first and render.renders == 2  # changed numbers: new
-    clock[0] = pdf_render.REUSE_SECONDS + 1
-    assert report("08:10", 12) != first and render.renders == 3  # too old: made again
+    assert "Stand: 08:00" in _text(first)  # the document made first, with its own stamp
+    assert report("08:09", 12, "results:lindenau") != first  # another report: its own
+    assert render.renders == 2
+    assert "13 Ideen" in _text(report("08:09", 13)) and render.renders == 3  # changed
+    back = report("08:09", 12)  # changed back: 08:00's document is no longer the latest
+    assert render.renders == 4 and "Stand: 08:09" in _text(back)
+    clock[0] = 3 * pdf_render.REUSE_SECONDS  # too old
+    assert "Stand: 08:30" in _text(report("08:30", 12)) and render.renders == 5
+
+
+def test_content_changed_back_is_never_served_from_before_the_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Even when its new render fails, the document made before the change is not served."""
+    render = PdfRenderer()
+
+    def report(minute: str, ideas: int) -> bytes:
+        html = REPORT.format(f"<p>Stand: {minute}</p><p>{ideas} Ideen</p>")
+        return render(html, stamp=minute, report="results:rosenbrunn")
+
+    report("08:00", 12)
+    report("08:05", 13)
+    real = pdf_render._render
+    monkeypatch.setattr(pdf_render, "_render", lambda html: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        report("08:10", 12)
+    monkeypatch.setattr(pdf_render, "_render", real)
+    assert "Stand: 08:11" in _text(report("08:11", 12))
 
 
 def test_a_report_whose_numbers_did_not_change_is_rendered_once() -> None:
@@ -174,10 +205,14 @@ def test_a_report_whose_numbers_did_not_change_is_rendered_once() -> None:
     first = results_report.to_pdf({**results, "generated_at": "2026-12-07T08:00:00+00:00"})
     again = results_report.to_pdf({**results, "generated_at": "2026-12-07T08:04:00+00:00"})
     assert again == first and render_pdf.renders - before == 1
-    council = (f"Stadt {uuid.uuid4().hex}", [], None)
-    scenario_set_report.to_pdf(*council, "07.12.2026, 08:00 Uhr")
-    scenario_set_report.to_pdf(*council, "07.12.2026, 08:04 Uhr")
+    assert "07.12.2026, 09:00" in _text(again)  # the first document's stamp (Berlin time)
+    changed = {**results, "generated_at": "2026-12-07T08:05:00+00:00", "name": "Andere Stadt"}
+    results_report.to_pdf(changed)
     assert render_pdf.renders - before == 2
+    council = (f"Stadt {uuid.uuid4().hex}", [], None)
+    made = scenario_set_report.to_pdf(*council, "07.12.2026, 08:00 Uhr")
+    assert scenario_set_report.to_pdf(*council, "07.12.2026, 08:04 Uhr") == made
+    assert render_pdf.renders - before == 3
 
 
 def test_changed_results_are_a_new_document() -> None:

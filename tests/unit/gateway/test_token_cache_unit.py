@@ -38,8 +38,8 @@ def _cache(clock: Clock, seconds: float = 60, maxsize: int = 100) -> TokenCache:
 
 
 def _put(cache: TokenCache, token: str, account: str, expires_at: str | None = None) -> bool:
-    _, generation = cache.lookup(token, "api")
-    return cache.put(token, "api", Caller(user_id=account), expires_at, generation)
+    _, asked_at = cache.lookup(token, "api")
+    return cache.put(token, "api", Caller(user_id=account), expires_at, asked_at)
 
 
 def _hit(cache: TokenCache, token: str, kind: str = "api") -> str | None:
@@ -104,9 +104,9 @@ def test_forgetting_an_account_forgets_all_its_tokens_and_nothing_else(clock) ->
 
 def test_an_answer_asked_before_a_forget_does_not_fill_the_entry_again(clock) -> None:
     cache = _cache(clock)
-    _, generation = cache.lookup("t1", "api")  # a request asks identity …
+    _, asked_at = cache.lookup("t1", "api")  # a request asks identity …
     cache.forget_account("a1")  # … the revocation's fact arrives meanwhile …
-    assert not cache.put("t1", "api", Caller(user_id="a1"), None, generation)  # … late answer
+    assert not cache.put("t1", "api", Caller(user_id="a1"), None, asked_at)  # … late answer
     assert _hit(cache, "t1") is None
     assert _put(cache, "t1", "a1")  # the next request's answer is kept again
     _, asked_t1 = cache.lookup("t1", "api")
@@ -255,27 +255,34 @@ def test_writes_here_forget_at_once_what_they_may_have_changed(monkeypatch) -> N
     assert _hit(tokens, "t-a3") is None
 
 
-def test_the_back_off_starts_afresh_after_the_invalidator_was_connected(monkeypatch) -> None:
+def test_the_back_off_starts_afresh_after_the_invalidator_was_connected_a_while() -> None:
     """While the caches are off, cached reads go to the services: after a new outage the
-    invalidator tries again within half a second, not after the last outage's longest wait."""
+    invalidator tries again within half a second, not after the last outage's longest wait;
+    a broker that drops every connection at once (flapping) keeps the back-off growing."""
     tokens = TokenCache(60)
     invalidator = Invalidator(None, "amqp://unused", tokens)
-    outcomes = iter(["refused", "refused", "refused", "connected", "refused", "connected"])
+    now = [0.0]
+    # (connected?, seconds the attempt lasted) for each attempt in turn
+    attempts = iter([(False, 0), (False, 0), (False, 0), (True, 60), (False, 0), (True, 1),
+                     (True, 1), (True, 60)])  # fmt: skip
     waits: list[float] = []
 
     def consume() -> None:
-        if next(outcomes) == "connected":
+        connected, lasted = next(attempts)
+        if connected:
             tokens.connected.set()  # as _consume does once it consumes
+        now[0] += lasted
         raise ConnectionError("broker away")
 
     def sleep(seconds: float) -> None:
         waits.append(seconds)
-        if len(waits) == 6:
+        now[0] += seconds
+        if len(waits) == 8:
             raise SystemExit  # ends the thread's loop here
 
-    monkeypatch.setattr(invalidator, "_consume", consume)
-    monkeypatch.setattr("gateway.cache.time.sleep", sleep)
+    invalidator._consume = consume  # type: ignore[method-assign]
+    invalidator._sleep, invalidator._clock = sleep, lambda: now[0]
     with pytest.raises(SystemExit):
         invalidator.run()
-    assert waits == [0.5, 1.0, 2.0, 0.5, 1.0, 0.5]
+    assert waits == [0.5, 1.0, 2.0, 0.5, 1.0, 2.0, 4.0, 0.5]
     assert not tokens.connected.is_set()  # and served nothing while away

@@ -67,9 +67,10 @@ class _Forgets:
 
     def mark(self, name: str) -> None:
         self.now += 1
-        self._last[name] = (self.now, self._timer())
+        at_now = self._timer()
+        self._last[name] = (self.now, at_now)
         self._last.move_to_end(name)
-        horizon = self._timer() - FORGETS_KEPT_SECONDS
+        horizon = at_now - FORGETS_KEPT_SECONDS
         while self._last:
             stamp, at = next(iter(self._last.values()))
             if at >= horizon and len(self._last) <= FORGETS_KEPT:

@@ -19,11 +19,11 @@ from services.cities.models import (
     CityDistricts,
     NewsletterIssue,
     PluginEnablement,
-    SeenFact,
     Transition,
 )
 from services.cities.newsletter import render as render_newsletter
 from services.cities.phases import PHASE_TITLES
+from services.cities.tally_reads import read_tallies
 from services.kit.config import Settings
 from services.kit.context import Caller
 from services.kit.errors import Conflict, NotFound
@@ -205,9 +205,8 @@ class CitiesBase:
     def _enabled(self, slug: str) -> dict[str, dict[str, Any]]:
         return {e.plugin: dict(e.config) for e in PluginEnablement.scoped(slug)}
 
-    def _tallies(self, slug: str) -> dict[str, int]:
-        rows = SeenFact.scoped(slug).aggregate([{"$group": {"_id": "$key", "n": {"$sum": 1}}}])
-        return {row["_id"]: int(row["n"]) for row in rows}
+    def _tallies(self, city: City) -> dict[str, int]:
+        return read_tallies(city.id, city.created_at)
 
     def _issue(self, slug: str, issue_id: Any) -> NewsletterIssue:
         try:

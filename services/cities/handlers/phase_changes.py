@@ -108,7 +108,7 @@ class PhaseChangeHandlers(CitiesBase):
         return {
             "completions": {(c.phase, c.step_id): c for c in StepCompletion.scoped(city.id)},
             "formed_groups": self._formed_groups(city.id),
-            "tallies": self._tallies(city.id),
+            "tallies": self._tallies(city),
             "plugins": default_host().for_city(city.id, self._enabled(city.id)),
         }
 

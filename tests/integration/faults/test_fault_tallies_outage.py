@@ -18,6 +18,11 @@ KEY = "dialogue.talk.created"
 BURST = 30
 
 
+def _set_aside(retries) -> list[str]:  # noqa: ANN001
+    """Why each fact of the tally queue was set aside for a retry (none should be)."""
+    return [row.get("last_error", "") for row in retries.find({"queue": "cities.tallies"})]
+
+
 def test_facts_are_counted_once_across_a_database_and_a_broker_restart(cities, platform) -> None:
     slug = cities.create()["slug"]
     seen = platform.infra.database("cities")["seen_facts"]
@@ -40,7 +45,7 @@ def test_facts_are_counted_once_across_a_database_and_a_broker_restart(cities, p
     finally:
         platform.database_start()
     wait_until(lambda: counted() == 2 * BURST, 60, "the burst of the outage counted")
-    assert retries.count_documents({"queue": "cities.tallies"}) == 0  # no fact at fault
+    assert _set_aside(retries) == []  # no fact at fault
 
     burst(3)  # some still gathered or unacknowledged when the broker goes
     platform.broker_stop()
@@ -52,4 +57,4 @@ def test_facts_are_counted_once_across_a_database_and_a_broker_restart(cities, p
     wait_until(lambda: counted() == 4 * BURST, 90, "every burst counted after the restart")
     time.sleep(2)  # redeliveries still under way would show now
     assert counted() == 4 * BURST
-    assert retries.count_documents({"queue": "cities.tallies"}) == 0
+    assert _set_aside(retries) == []

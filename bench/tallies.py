@@ -11,9 +11,10 @@ days (eight tally keys, every fourth fact with a tag as the step rules count the
 times each, medians printed:
 
 - **former**: one aggregation over all of the city's rows (the read before days were sealed);
-- **first read**: the first read of the new kind, which seals every day that is over in turn
-  (in real use once per day and city, spread over the year; here the whole history at once);
-- **read**: every read after it (the newest sealed total, read by ``_id``, plus today's rows).
+- **first read**: the first read of the new kind, as after the upgrade: it sums every row of
+  the days that are over into the first sealed total, and the rows without a day;
+- **read**: every read after it (the sealed total, read by ``_id``, plus the rows of today, and
+  of yesterday until 06:00 UTC).
 
 Checks that both reads give the same counts. Prints figures only; nothing is asserted.
 """
@@ -36,8 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import mongoengine  # noqa: E402
 
-from services.cities.models import ALIAS, SeenFact, TallyTotal  # noqa: E402
-from services.cities.tally_days import day_of  # noqa: E402
+from services.cities.models import ALIAS, SeenFact  # noqa: E402
+from services.cities.tally_days import day_of, live_days  # noqa: E402
+from services.cities.tally_models import TallyTotal  # noqa: E402
 from services.cities.tally_reads import read_tallies  # noqa: E402
 
 KEYS = [
@@ -108,9 +110,11 @@ def main() -> None:
             print(f"history of {facts:,} facts measured", file=sys.stderr)
     finally:
         mongoengine.connection.get_connection(ALIAS).drop_database(database)
+    live = len(live_days(datetime.now(UTC)))
     print(
         f"\nA city's tallies ({args.days} past days, {args.today} facts of today, a tag on every"
-        f" fourth; median of {args.repeat}; {uri})"
+        f" fourth; median of {args.repeat}; {uri}); a read sums {live} day(s) row by row"
+        " (two until 06:00 UTC)"
     )
     print(
         f"{'facts':>8} | {'former ms':>10} | {'first read ms':>13} | {'read ms':>8} |"

@@ -186,7 +186,8 @@ class AuditEntry(TenantDocument):
 
 class SeenFact(TenantDocument):
     """A public fact counted once for the city's tallies (unique per event and key); ``day``
-    the UTC day it was counted on (services/cities/tally_days.py), none on older rows."""
+    the UTC day it was counted on (services/cities/tally_days.py), none on older rows; their
+    sealed totals are ``tally_models.TallyTotal``."""
 
     key = StringField(required=True, max_length=200)
     event_id = StringField(required=True)
@@ -198,26 +199,6 @@ class SeenFact(TenantDocument):
         "collection": "seen_facts",
         "indexes": [{"fields": ("city", "key", "event_id"), "unique": True}, ("city", "day")],
     }
-
-
-class TallyCount(EmbeddedDocument):
-    # A list of pairs, not a dict: the keys ("dialogue.talk.created#tag") hold dots.
-    key = StringField(required=True, max_length=200)
-    n = IntField(required=True, min_value=0)
-
-
-class TallyTotal(TenantDocument):
-    """A city's counts up to and including ``day``, all of its days over for good: the total of
-    the day before plus this day's ``SeenFact`` rows, stored once and never changed
-    (services/cities/tally_days.py). ``id`` is ``"<city>:<day>"``, so two sealers store it
-    once; ``day`` ``LEGACY_DAY`` holds the rows counted before rows had a day."""
-
-    id = StringField(primary_key=True)
-    day = IntField(required=True)
-    counts = ListField(EmbeddedDocumentField(TallyCount))
-    sealed_at = DateTimeField(default=utcnow)
-
-    meta = {"db_alias": ALIAS, "collection": "tally_totals", "indexes": [("city", "day")]}
 
 
 class BarrierReport(Document):
@@ -395,7 +376,6 @@ MODELS = (
     PluginEnablement,
     AuditEntry,
     SeenFact,
-    TallyTotal,
     BarrierReport,
     SignVideo,
     SignVideoPart,

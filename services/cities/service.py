@@ -23,6 +23,7 @@ from services.cities.handlers.tenants import TenantHandlers
 from services.cities.handlers.working_groups import WorkingGroupHandlers
 from services.cities.models import MODELS, City
 from services.cities.privacy import PERSONAL_DATA
+from services.cities.tally_models import TALLY_MODELS
 from services.kit.config import load_settings
 from services.kit.context import Caller, CallerProvider
 from services.kit.db import ServiceDatabase
@@ -67,7 +68,7 @@ class CitiesService(
     SERVICE_LABEL = "Städte und Arbeitsgruppen"
 
     # OperationsMixin finds the documents through this attribute of the composed class.
-    db = ServiceDatabase(SERVICE, models=MODELS)
+    db = ServiceDatabase(SERVICE, models=(*MODELS, *TALLY_MODELS))
     outbox = Outbox(SERVICE)
     mail = Mailer(SERVICE)
     caller: Caller = CallerProvider()

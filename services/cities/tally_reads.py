@@ -1,6 +1,6 @@
 """A city's tallies: its newest sealed total, plus the rows of the days after it and of the
-window before rows had a day (services/cities/tally_days.py says which and why). A read seals
-the days that became sealable since the newest total, oldest first."""
+window before rows had a day (services/cities/tally_days.py says which and why). A read that
+finds no total for the last sealable day stores it: once a day and city, mostly."""
 
 from __future__ import annotations
 
@@ -9,19 +9,21 @@ from typing import Any
 
 from mongoengine.errors import NotUniqueError
 
-from services.cities.models import SeenFact, TallyCount, TallyTotal, utcnow
+from services.cities.models import SeenFact, utcnow
 from services.cities.tally_days import (
     LEGACY_DAY,
     add_counts,
-    first_day,
     last_sealable,
     legacy_sealable,
     live_days,
 )
+from services.cities.tally_models import TallyCount, TallyTotal
 
 _BY_KEY = {"$group": {"_id": "$key", "n": {"$sum": 1}}}
-# Up to this many days to seal are summed one equality each, more in one pass.
-CATCH_UP_PER_DAY = 3
+# Up to this many days after the newest total are summed one day each (an equality, so on
+# FerretDB only those rows are decoded, though PostgreSQL scans the collection for each);
+# more, after weeks without a read or right after the upgrade, in one pass over the city's rows.
+DAYS_ONE_BY_ONE = 3
 
 
 def read_tallies(
@@ -29,44 +31,56 @@ def read_tallies(
 ) -> dict[str, int]:
     """Counted facts per tally key of the city ``slug``."""
     now = now or utcnow()
-    total = _sealed_through(slug, first_day(city_created, now), last_sealable(now))
-    for day in live_days(now):
+    total = _sealed_through(slug, last_sealable(now))
+    # Newest day first: a fact's tags are stored before its key and never on a later day, so
+    # a read that finds the key finds its tags too.
+    for day in reversed(live_days(now)):
         add_counts(total, _sum_rows(slug, day))
     return add_counts(total, _legacy(slug, city_created, now))
 
 
-def _sealed_through(slug: str, first: int, last: int) -> dict[str, int]:
-    """The counts up to and including day ``last``: the newest sealed total at or before it
-    (found by ``_id``, going back a day at a time: one read on most days), then each day after
-    it summed and sealed in turn."""
-    day, counts = last, None
-    while day >= first:
-        counts = _total(slug, day)
-        if counts is not None:
-            break
-        day -= 1
-    total = counts or {}
-    due = range(max(day, first - 1) + 1, last + 1)
-    by_day = _sum_days(slug, due)
-    for later in due:
-        add_counts(total, by_day.get(later, {}))
-        _seal(slug, later, total)
+def _sealed_through(slug: str, last: int) -> dict[str, int]:
+    """Every count of the days up to and including ``last``: its sealed total, or the newest
+    total before it plus the rows of the days after that (all rows with a day up to ``last``
+    when there is none), then stored as ``last``'s total."""
+    found = _newest_total(slug, last)
+    if found is not None and found[0] == last:
+        return found[1]
+    since, total = found if found is not None else (None, {})
+    add_counts(total, _sum_days(slug, since, last))
+    _seal(slug, last, total)
     return total
 
 
-def _sum_days(slug: str, days: range) -> dict[int, dict[str, int]]:
-    """The counts of each of ``days``: an equality per day for a few (one day's rows each),
-    one pass over the city's rows for more (a city nobody read for weeks: on FerretDB each
-    equality still makes PostgreSQL scan the whole collection once)."""
-    if len(days) <= CATCH_UP_PER_DAY:
-        return {day: _sum_rows(slug, day) for day in days}
-    by_day: dict[int, dict[str, int]] = {}
-    group = {"$group": {"_id": {"day": "$day", "key": "$key"}, "n": {"$sum": 1}}}
-    for row in SeenFact.scoped(slug).aggregate([group]):
-        day = row["_id"].get("day")
-        if isinstance(day, int) and day in days:
-            by_day.setdefault(day, {})[row["_id"]["key"]] = int(row["n"])
-    return by_day
+def _newest_total(slug: str, last: int) -> tuple[int, dict[str, int]] | None:
+    """The newest sealed total of a day up to ``last``: by ``_id`` for ``last`` and the day
+    before (every day but the first after a pause), else through a list of the city's totals.
+    Totals of later days (a process whose clock runs ahead) are left alone."""
+    for day in (last, last - 1):
+        counts = _total(slug, day)
+        if counts is not None:
+            return day, counts
+    days = TallyTotal.scoped(slug).only("day").as_pymongo()
+    earlier = [row["day"] for row in days if LEGACY_DAY < row["day"] <= last]
+    if not earlier:
+        return None
+    counts = _total(slug, max(earlier))
+    return (max(earlier), counts) if counts is not None else None
+
+
+def _sum_days(slug: str, since: int | None, last: int) -> dict[str, int]:
+    """The counts of the rows of the days after ``since`` (None: of every day) up to
+    ``last``."""
+    if since is not None and last - since <= DAYS_ONE_BY_ONE:
+        total: dict[str, int] = {}
+        for day in range(since + 1, last + 1):
+            add_counts(total, _sum_rows(slug, day))
+        return total
+    # A range FerretDB filters itself after decoding every row of the city, once; a group by
+    # day and key instead cost four times as long there. Rows without a day never match.
+    days = {"day__lte": last} if since is None else {"day__gt": since, "day__lte": last}
+    rows = SeenFact.scoped(slug, **days).aggregate([_BY_KEY])
+    return {row["_id"]: int(row["n"]) for row in rows}
 
 
 def _legacy(slug: str, city_created: datetime | None, now: datetime) -> dict[str, int]:
@@ -93,15 +107,16 @@ def _total(slug: str, day: int) -> dict[str, int] | None:
 
 
 def _sum_rows(slug: str, day: int | None) -> dict[str, int]:
-    """The counts of one day's rows (``None``: the rows without a day). An equality on
-    ``day``, which FerretDB hands to its database: only that day's rows are decoded."""
+    """The counts of one day's rows: an equality that FerretDB hands to PostgreSQL, so only
+    those rows are decoded. ``None``, the rows without a day, matches missing fields, which
+    FerretDB may filter itself after decoding every row of the city: read until sealed."""
     rows = SeenFact.scoped(slug, day=day).aggregate([_BY_KEY])
     return {row["_id"]: int(row["n"]) for row in rows}
 
 
 def _seal(slug: str, day: int, counts: dict[str, int]) -> None:
     """Store a total that cannot change any more; a second sealer of the same day stores
-    nothing (it summed the same rows onto the same total before)."""
+    nothing (it summed the same rows onto a total of the same rows)."""
     try:
         TallyTotal(
             id=f"{slug}:{day}",

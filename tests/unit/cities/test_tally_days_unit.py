@@ -8,7 +8,6 @@ from services.cities.tally_days import (
     GRACE,
     add_counts,
     day_of,
-    first_day,
     last_sealable,
     legacy_sealable,
     live_days,
@@ -40,11 +39,6 @@ def test_yesterday_is_read_row_by_row_until_it_ended_a_grace_ago() -> None:
     assert list(live_days(within)) == [TODAY - 1, TODAY]
     assert last_sealable(midnight + GRACE) == TODAY - 1
     assert list(live_days(midnight + GRACE)) == [TODAY]
-
-
-def test_the_first_day_is_the_day_before_the_city_was_created() -> None:
-    assert first_day(NOON - timedelta(days=10), NOON) == TODAY - 11
-    assert first_day(None, NOON) == TODAY - 1
 
 
 def test_rows_without_a_day_are_sealed_once_no_earlier_version_can_still_count_them() -> None:

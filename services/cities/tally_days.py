@@ -6,16 +6,16 @@ page's steps, the phase guards) grew with the whole dialogue: 42-53 µs per row 
 FerretDB, 2.6-3.3 s for a city with 50,000 counted facts and their tags (bench/tallies.py). So
 each row carries the UTC ``day`` it was counted on, and the rows of the days that are over for
 good are summed once into a sealed total that never changes again (``TallyTotal`` for day D:
-every count up to and including D). A read takes the newest sealed total and sums only the
-rows of the days after it: today, and yesterday until ``GRACE`` after midnight.
+every count up to and including D). A read takes the sealed total of the last day over for good and
+sums only the rows of the days after it: today, and yesterday until ``GRACE`` after midnight.
 
 Why the grace: a counting list takes its day just before its two inserts, so a row of a day can
 land after the day ended, and another process's clock may run ahead of this one's. A day is
 sealed only once it ended ``GRACE`` ago: an insert that took the day has long returned by then
 (a failed one is counted again under a new day), and clocks of one deployment differ by far
 less. A row that landed later would be missing from every total after it. Rows stored before
-days existed (no ``day``) are a window of their own, ``LEGACY_DAY``, sealed once the newest of
-them, and the city itself, are ``GRACE`` old.
+days existed (no ``day``) are a window of their own, ``LEGACY_DAY``, sealed once this version
+has counted for ``GRACE`` and the newest of them, and the city itself, are ``GRACE`` old.
 """
 
 from __future__ import annotations
@@ -50,12 +50,18 @@ def live_days(now: datetime) -> range:
 
 
 def legacy_sealable(
-    newest_row: datetime | None, city_created: datetime | None, now: datetime
+    newest_row: datetime | None,
+    city_created: datetime | None,
+    days_counted_since: datetime | None,
+    now: datetime,
 ) -> bool:
-    """Whether the rows without a day may be sealed: none was counted within ``GRACE``, and the
-    city is older than that. A process of the earlier version that still counts during a
-    rolling update writes such rows; one that wrote none for ``GRACE`` is taken to be gone."""
-    for moment in (newest_row, city_created):
+    """Whether the rows without a day may be sealed: days have been counted for ``GRACE``
+    (``days_counted_since``: when the first process of this version read the tallies; a
+    process of the version before may count until the rolling update ends), none of the rows
+    was counted within ``GRACE``, and the city is older than that."""
+    if days_counted_since is None:
+        return False
+    for moment in (days_counted_since, newest_row, city_created):
         if moment is None:
             continue
         if moment.tzinfo is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mongoengine import (
     DateTimeField,
+    Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
     IntField,
@@ -35,4 +36,16 @@ class TallyTotal(TenantDocument):
     meta = {"db_alias": ALIAS, "collection": "tally_totals", "indexes": [("city", "day")]}
 
 
-TALLY_MODELS = (TallyTotal,)
+class DaysCounted(Document):
+    """Since when this deployment stores a day with every counted fact: inserted once, by the
+    first read of a version that does, and never changed (the earliest insert wins). Rows
+    without a day are sealed only once this is ``GRACE`` old, so a process of the version
+    before, still counting during the rolling update, cannot add one after its seal."""
+
+    id = StringField(primary_key=True, default="days-counted")
+    since = DateTimeField(required=True, default=utcnow)
+
+    meta = {"db_alias": ALIAS, "collection": "tally_days_counted"}
+
+
+TALLY_MODELS = (TallyTotal, DaysCounted)

@@ -1,6 +1,7 @@
-"""A city's tallies: its newest sealed total, plus the rows of the days after it and of the
-window before rows had a day (services/cities/tally_days.py says which and why). A read that
-finds no total for the last sealable day stores it: once a day and city, mostly."""
+"""A city's tallies: the sealed total of the last day over for good, plus the rows of the days
+after it and of the window before rows had a day (services/cities/tally_days.py says which
+and why). A read that finds no total for the last sealable day stores it: once a day and city,
+mostly."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from services.cities.tally_days import (
     legacy_sealable,
     live_days,
 )
-from services.cities.tally_models import TallyCount, TallyTotal
+from services.cities.tally_models import DaysCounted, TallyCount, TallyTotal
 
 _BY_KEY = {"$group": {"_id": "$key", "n": {"$sum": 1}}}
 # Up to this many days after the newest total are summed one day each (an equality, so on
@@ -93,9 +94,22 @@ def _legacy(slug: str, city_created: datetime | None, now: datetime) -> dict[str
     newest = None
     if counts:  # a sort, not a "$max" in the group: FerretDB v1 has no "$max" accumulator
         newest = SeenFact.scoped(slug, day=None).order_by("-at").only("at").first()
-    if legacy_sealable(newest.at if newest else None, city_created, now):
+    if legacy_sealable(newest.at if newest else None, city_created, _days_counted_since(), now):
         _seal(slug, LEGACY_DAY, counts)
     return counts
+
+
+def _days_counted_since() -> datetime | None:
+    """When the first process of this version read the tallies (stored now if none did). Read
+    only while a city's rows without a day are not sealed."""
+    mark = DaysCounted.objects(id="days-counted").first()
+    if mark is None:
+        try:
+            DaysCounted().save(force_insert=True)
+        except NotUniqueError:
+            pass  # another process of this version was first: its time counts
+        mark = DaysCounted.objects(id="days-counted").first()
+    return mark.since if mark is not None else None
 
 
 def _total(slug: str, day: int) -> dict[str, int] | None:

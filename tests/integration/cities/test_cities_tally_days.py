@@ -24,13 +24,13 @@ TAG = f"{KEY}#jugend"
 
 
 def _clear_of_day_boundaries() -> datetime:
-    """Now, at least two minutes before today's or the last sealable day's next change
+    """Now, at least five minutes before today's or the last sealable day's next change
     (midnight UTC, and ``GRACE`` after it): the tests compute both and must not see them
     move. Waits the few seconds past such a boundary when it is that close."""
     now = datetime.now(UTC)
     midnight = datetime(now.year, now.month, now.day, tzinfo=UTC)
     for boundary in (midnight + GRACE, midnight + timedelta(days=1)):
-        if timedelta(0) <= boundary - now < timedelta(minutes=2):
+        if timedelta(0) <= boundary - now < timedelta(minutes=5):
             time.sleep((boundary - now).total_seconds() + 2)
             return datetime.now(UTC)
     return now
@@ -62,6 +62,13 @@ def _city_created_days_ago(platform, slug: str, days: int) -> None:  # noqa: ANN
     )
 
 
+def _days_counted_since(platform, since: datetime) -> None:  # noqa: ANN001
+    """As if this version had stored days since ``since`` (its first read of the tallies)."""
+    marks = platform.infra.database("cities")["tally_days_counted"]
+    marks.delete_many({})
+    marks.insert_one({"_id": "days-counted", "since": since})
+
+
 def _sealed(platform, slug: str) -> dict[int, dict[str, int]]:  # noqa: ANN001
     totals = platform.infra.database("cities")["tally_totals"].find({"city": slug})
     return {row["day"]: {c["key"]: c["n"] for c in row["counts"]} for row in totals}
@@ -72,6 +79,7 @@ def test_days_that_are_over_are_read_from_their_sealed_total(cities, platform) -
     slug = cities.create()["slug"]
     seen = platform.infra.database("cities")["seen_facts"]
     _city_created_days_ago(platform, slug, 5)
+    _days_counted_since(platform, now - 2 * GRACE)
     today, last = day_of(now), last_sealable(now)
     seen.insert_many(_rows(slug, today - 3, 3) + _rows(slug, today - 2, 2))
     seen.insert_many(_rows(slug, today - 2, 1, key=TAG))
@@ -109,8 +117,9 @@ def test_a_total_continues_the_newest_one_before_it_and_no_row_is_missed(cities,
     sealed_before(paused, last - 5, 100)
     seen.insert_many(_rows(paused, last - 7, 2) + _rows(paused, last - 5, 4))
     seen.insert_many(_rows(paused, last - 4, 1) + _rows(paused, last - 1, 2))
-    assert _tallies(platform, paused)[KEY] == 103
-    assert _sealed(platform, paused)[last] == {KEY: 103}
+    seen.insert_many(_rows(paused, last, 3) + _rows(paused, last + 1, 5))  # last + 1 is live
+    assert _tallies(platform, paused)[KEY] == 111
+    assert _sealed(platform, paused)[last] == {KEY: 106}
 
     # Two days since it (a read of each day).
     recent = cities.create()["slug"]
@@ -137,6 +146,7 @@ def test_rows_without_a_day_count_and_are_sealed_once_no_earlier_version_counts(
     now = datetime.now(UTC)
     # A city whose rows were counted before rows had a day, the newest a minute ago: an
     # earlier version's process may still be counting, so the rows are read, not sealed.
+    _days_counted_since(platform, now - 2 * GRACE)
     recent = cities.create()["slug"]
     _city_created_days_ago(platform, recent, 30)
     old, latest = _rows(recent, None, 4), _rows(recent, None, 1)
@@ -147,11 +157,18 @@ def test_rows_without_a_day_count_and_are_sealed_once_no_earlier_version_counts(
     seen.insert_many(_rows(recent, None, 1))
     assert _tallies(platform, recent)[KEY] == 6
 
-    # The newest two days old: sealed, and read from its seal from then on.
+    # The newest two days old, but this version began storing days a minute ago: a process of
+    # the version before may still count for the city during the rolling update.
     quiet = cities.create()["slug"]
     _city_created_days_ago(platform, quiet, 30)
     seen.insert_many(_rows(quiet, None, 3))
+    _days_counted_since(platform, now - timedelta(minutes=1))
     assert _tallies(platform, quiet)[KEY] == 3
-    assert _sealed(platform, quiet)[LEGACY_DAY] == {KEY: 3}
+    assert LEGACY_DAY not in _sealed(platform, quiet)
+    seen.insert_many(_rows(quiet, None, 1))  # such a process counts one more
+    # Six hours later: sealed, and read from its seal from then on.
+    _days_counted_since(platform, now - 2 * GRACE)
+    assert _tallies(platform, quiet)[KEY] == 4
+    assert _sealed(platform, quiet)[LEGACY_DAY] == {KEY: 4}
     seen.delete_many({"city": quiet})
-    assert _tallies(platform, quiet)[KEY] == 3
+    assert _tallies(platform, quiet)[KEY] == 4

@@ -43,12 +43,15 @@ def test_yesterday_is_read_row_by_row_until_it_ended_a_grace_ago() -> None:
 
 def test_rows_without_a_day_are_sealed_once_no_earlier_version_can_still_count_them() -> None:
     old = NOON - 2 * GRACE
-    assert legacy_sealable(old, old, NOON)
-    assert legacy_sealable(None, old, NOON)  # no such rows: an empty seal ends the question
-    assert not legacy_sealable(NOON - timedelta(minutes=5), old, NOON)
-    assert not legacy_sealable(None, NOON - timedelta(minutes=5), NOON)  # a city just created
+    assert legacy_sealable(old, old, old, NOON)
+    assert legacy_sealable(None, old, old, NOON)  # no such rows: an empty seal ends the question
+    assert not legacy_sealable(NOON - timedelta(minutes=5), old, old, NOON)
+    assert not legacy_sealable(None, NOON - timedelta(minutes=5), old, NOON)  # a new city
+    # This version has not counted for GRACE yet: one of the version before may still count.
+    assert not legacy_sealable(old, old, NOON - timedelta(minutes=5), NOON)
+    assert not legacy_sealable(old, old, None, NOON)
     naive_recent = (NOON - GRACE / 2).replace(tzinfo=None)  # as a driver without tz_aware reads
-    assert not legacy_sealable(old.replace(tzinfo=None), naive_recent, NOON)
+    assert not legacy_sealable(old.replace(tzinfo=None), naive_recent, old, NOON)
 
 
 def test_counts_add_up_per_key() -> None:

@@ -2,8 +2,8 @@
 
 Every public fact the cities service counts is a ``SeenFact`` row, unique per fact and key, so
 a fact delivered twice counts once. Summing those rows on every read of the tallies (the city
-page's steps, the phase guards) grew with the whole dialogue: 42-53 µs per row on the embedded
-FerretDB, 2.6-3.3 s for a city with 50,000 counted facts and their tags (bench/tallies.py). So
+page's steps, the phase guards) grew with the whole dialogue: 38-54 µs per row on the embedded
+FerretDB, 2.4-3.3 s for a city with 50,000 counted facts and their tags (bench/tallies.py). So
 each row carries the UTC ``day`` it was counted on, and the rows of the days that are over for
 good are summed once into a sealed total that never changes again (``TallyTotal`` for day D:
 every count up to and including D). A read takes the sealed total of the last day over for good and

@@ -51,7 +51,7 @@ class BarrierefreiConfig(Schema):
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=40),
-        metadata={"description": "Telefonnummer für Fragen zur Barrierefreiheit (optional)"},
+        metadata={"description": "Telefonnummer für Fragen zur Barrierefreiheit"},
     )
     interpreting_offered = fields.Boolean(
         load_default=False,

@@ -227,3 +227,28 @@ def test_roles_schedule_phase_change_and_history(
     expect(wide.get_by_role("heading", level=1)).to_have_text("Phasenverlauf")
     expect(wide.locator("ol.admin-list > li")).to_have_count(4)
     _check(wide)
+
+
+def _outside_their_card(page: Page) -> list[str]:
+    """What runs out of the card it sits in (the page itself may still fit the screen)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.kern-card')].flatMap(card => {
+            const edge = card.getBoundingClientRect().right + 1;
+            return [...card.querySelectorAll('*')]
+                .filter(el => el.getBoundingClientRect().width > 0)
+                .filter(el => el.getBoundingClientRect().right > edge)
+                .map(el => `${el.tagName}.${el.className}: ${el.textContent.trim().slice(0, 40)}`);
+        })"""
+    )
+
+
+def test_the_admin_page_and_its_plugin_forms_fit_a_phone(narrow: Page, api, cities) -> None:
+    # A long German compound beside a checkbox ("Gebärdensprachdolmetschung") made its form
+    # wider than the card, and the page wider than a 360 px phone.
+    made = cities.create()
+    _sign_in(narrow, api.base, made["admin"])
+    narrow.goto(f"{api.base}/stadt/{made['slug']}/verwaltung")
+    expect(narrow.get_by_label("Die Stadt vermittelt Gebärdensprachdolmetschung")).to_be_visible()
+    expect(narrow.get_by_label("E-Mail-Adresse für Fragen zur Barrierefreiheit")).to_be_visible()
+    _check(narrow)
+    assert _outside_their_card(narrow) == []

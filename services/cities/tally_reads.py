@@ -33,8 +33,9 @@ def read_tallies(
     """Counted facts per tally key of the city ``slug``."""
     now = now or utcnow()
     total = _sealed_through(slug, last_sealable(now))
-    # Newest day first: a fact's tags are stored before its key and never on a later day, so
-    # a read that finds the key finds its tags too.
+    # Newest day first: a fact's tags are stored before its key and, but for a duplicate
+    # delivered across midnight, never on a later day, so a read that finds a key mostly finds
+    # its tags too (docs/cities.md).
     for day in reversed(live_days(now)):
         add_counts(total, _sum_rows(slug, day))
     return add_counts(total, _legacy(slug, city_created, now))
@@ -78,7 +79,8 @@ def _sum_days(slug: str, since: int | None, last: int) -> dict[str, int]:
             add_counts(total, _sum_rows(slug, day))
         return total
     # A range FerretDB filters itself after decoding every row of the city, once; a group by
-    # day and key instead cost four times as long there. Rows without a day never match.
+    # day and key instead took three to four times as long there. Rows without a day never
+    # match.
     days = {"day__lte": last} if since is None else {"day__gt": since, "day__lte": last}
     rows = SeenFact.scoped(slug, **days).aggregate([_BY_KEY])
     return {row["_id"]: int(row["n"]) for row in rows}

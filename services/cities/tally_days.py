@@ -31,11 +31,14 @@ LEGACY_DAY = -1
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def _aware(moment: datetime) -> datetime:
+    """Naive times are UTC (a driver without ``tz_aware`` reads them so)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def day_of(moment: datetime) -> int:
     """The UTC day of ``moment`` as days since 1970-01-01 (naive times are UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (moment - _EPOCH).days
+    return (_aware(moment) - _EPOCH).days
 
 
 def last_sealable(now: datetime) -> int:
@@ -61,14 +64,8 @@ def legacy_sealable(
     was counted within ``GRACE``, and the city is older than that."""
     if days_counted_since is None:
         return False
-    for moment in (days_counted_since, newest_row, city_created):
-        if moment is None:
-            continue
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        if now - moment < GRACE:
-            return False
-    return True
+    moments = (days_counted_since, newest_row, city_created)
+    return all(now - _aware(moment) >= GRACE for moment in moments if moment is not None)
 
 
 def add_counts(total: dict[str, int], counts: Mapping[str, int]) -> dict[str, int]:

@@ -37,7 +37,7 @@ def read_tallies(
     # delivered across midnight, never on a later day, so a read that finds a key mostly finds
     # its tags too (docs/cities.md).
     for day in reversed(live_days(now)):
-        add_counts(total, _sum_rows(slug, day))
+        add_counts(total, _sum_rows(slug, day=day))
     return add_counts(total, _legacy(slug, city_created, now))
 
 
@@ -76,14 +76,14 @@ def _sum_days(slug: str, since: int | None, last: int) -> dict[str, int]:
     if since is not None and last - since <= DAYS_ONE_BY_ONE:
         total: dict[str, int] = {}
         for day in range(since + 1, last + 1):
-            add_counts(total, _sum_rows(slug, day))
+            add_counts(total, _sum_rows(slug, day=day))
         return total
     # A range FerretDB filters itself after decoding every row of the city, once; a group by
     # day and key instead took three to four times as long there. Rows without a day never
     # match.
-    days = {"day__lte": last} if since is None else {"day__gt": since, "day__lte": last}
-    rows = SeenFact.scoped(slug, **days).aggregate([_BY_KEY])
-    return {row["_id"]: int(row["n"]) for row in rows}
+    if since is None:
+        return _sum_rows(slug, day__lte=last)
+    return _sum_rows(slug, day__gt=since, day__lte=last)
 
 
 def _legacy(slug: str, city_created: datetime | None, now: datetime) -> dict[str, int]:
@@ -92,7 +92,7 @@ def _legacy(slug: str, city_created: datetime | None, now: datetime) -> dict[str
     counts = _total(slug, LEGACY_DAY)
     if counts is not None:
         return counts
-    counts = _sum_rows(slug, None)
+    counts = _sum_rows(slug, day=None)
     newest = None
     if counts:  # a sort, not a "$max" in the group: FerretDB v1 has no "$max" accumulator
         newest = SeenFact.scoped(slug, day=None).order_by("-at").only("at").first()
@@ -122,11 +122,12 @@ def _total(slug: str, day: int) -> dict[str, int] | None:
     return {c["key"]: int(c["n"]) for c in row.get("counts") or ()}
 
 
-def _sum_rows(slug: str, day: int | None) -> dict[str, int]:
-    """The counts of one day's rows: an equality that FerretDB hands to PostgreSQL, so only
-    those rows are decoded. ``None``, the rows without a day, matches missing fields, which
-    FerretDB may filter itself after decoding every row of the city: read until sealed."""
-    rows = SeenFact.scoped(slug, day=day).aggregate([_BY_KEY])
+def _sum_rows(slug: str, **days: Any) -> dict[str, int]:
+    """The counts of the city's rows of ``days`` (a filter on ``day``). An equality FerretDB
+    hands to PostgreSQL, so only those rows are decoded; ``day=None`` (the rows without a day,
+    matching missing fields) and a range it filters itself after decoding every row of the
+    city."""
+    rows = SeenFact.scoped(slug, **days).aggregate([_BY_KEY])
     return {row["_id"]: int(row["n"]) for row in rows}
 
 
